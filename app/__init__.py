@@ -1,0 +1,57 @@
+"""Waypoint: the application factory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from . import config as config_module
+from .extensions import csrf, db, htmx, limiter, login_manager, migrate
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app; ``config`` overrides the environment (tests pass their own)."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.update(config_module.load(Path(app.instance_path)))
+    if config:
+        app.config.update(config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    if app.config["TRUST_PROXY_HOPS"]:
+        hops = app.config["TRUST_PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS))
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    htmx.init_app(app)
+
+    from . import database, models  # noqa: F401  (models register their tables)
+
+    database.configure_engine_events(app)
+
+    from .accounts import bp as accounts_bp
+    from .errors import bp as errors_bp
+    from .home import bp as home_bp
+    from .programs import bp as programs_bp
+    from .pwa import bp as pwa_bp
+
+    app.register_blueprint(errors_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(home_bp)
+    app.register_blueprint(programs_bp)
+    app.register_blueprint(pwa_bp)
+
+    from . import auth, cli, security, templating
+
+    auth.init_app(app)
+    security.init_app(app)
+    templating.init_app(app)
+    cli.init_app(app)
+    return app

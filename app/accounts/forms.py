@@ -1,0 +1,79 @@
+"""Forms for joining and managing an account."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length
+
+from ..forms import TimeZoneField, strong_password
+from ..passwords import MAX_LENGTH
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("E-mail", validators=[DataRequired("Enter your e-mail."), Length(max=254)])
+    password = PasswordField(
+        "Password", validators=[InputRequired("Enter your password."), Length(max=MAX_LENGTH)]
+    )
+    remember = BooleanField("Keep me logged in on this device")
+
+
+class JoinCodeForm(FlaskForm):
+    code = StringField(
+        "Invite code",
+        validators=[DataRequired("Enter the code from your invite."), Length(max=32)],
+        render_kw={"autocapitalize": "characters", "autocomplete": "off", "spellcheck": "false"},
+    )
+
+
+class RegisterForm(FlaskForm):
+    name = StringField(
+        "Your name",
+        validators=[DataRequired("Enter your name."), Length(max=80, message="Keep it under 80.")],
+        render_kw={"autocomplete": "name"},
+    )
+    email = EmailField(
+        "E-mail",
+        validators=[
+            DataRequired("Enter your e-mail."),
+            Email("That doesn't look like an e-mail address.", check_deliverability=False),
+            Length(max=254),
+        ],
+        render_kw={"autocomplete": "email"},
+    )
+    password = PasswordField(
+        "Choose a password",
+        validators=[InputRequired("Choose a password."), strong_password],
+        render_kw={"autocomplete": "new-password"},
+    )
+    time_zone = TimeZoneField(detect=True)
+    agree = BooleanField(
+        "I agree to the program agreement",
+        validators=[DataRequired("Please read and accept the agreement to join.")],
+    )
+
+
+class ProfileForm(FlaskForm):
+    name = StringField(
+        "Your name",
+        validators=[DataRequired("Enter your name."), Length(max=80, message="Keep it under 80.")],
+    )
+    time_zone = TimeZoneField()
+
+
+class PasswordChangeForm(FlaskForm):
+    current_password = PasswordField(
+        "Current password",
+        validators=[InputRequired("Enter your current password."), Length(max=MAX_LENGTH)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    password = PasswordField(
+        "New password",
+        validators=[InputRequired("Choose a new password."), strong_password],
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        "New password again",
+        validators=[EqualTo("password", "The two new passwords differ.")],
+        render_kw={"autocomplete": "new-password"},
+    )

@@ -1,0 +1,82 @@
+"""Configuration, read from environment variables in one place.
+
+Every setting a deployment may change is listed in ``SETTINGS`` with its documentation, so
+that the README table and the code cannot drift apart (a test compares them).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+SETTINGS: dict[str, str] = {
+    "WAYPOINT_ENV": "`development` (default) or `production`. Production turns on HSTS, "
+    "Secure `__Host-` cookies and requires `SECRET_KEY`.",
+    "SECRET_KEY": "Signs sessions and CSRF tokens. Required in production; in development "
+    "one is generated into `instance/secret_key` on first run.",
+    "DATABASE_URL": "SQLAlchemy URL. Default: SQLite at `instance/waypoint.sqlite3`. "
+    "PostgreSQL: `postgresql+psycopg://user:pass@host/dbname`.",
+    "RATELIMIT_STORAGE_URI": "Where login attempts are counted: `memory://` (default, one "
+    "process) or `redis://host:6379` when several server processes run.",
+    "LOGIN_LIMIT_PER_ADDRESS": "Login attempts allowed per client address (default `20 per "
+    "10 minutes`).",
+    "LOGIN_LIMIT_PER_ACCOUNT": "Login attempts allowed per account e-mail (default `5 per "
+    "10 minutes`).",
+    "REMEMBER_DAYS": "How long “remember me” keeps a phone logged in (default `60`).",
+    "TRUST_PROXY_HOPS": "Number of reverse proxies in front of the app whose "
+    "`X-Forwarded-For`/`-Proto` headers are trusted (default `0`).",
+}
+
+
+def _env(name: str, default: str) -> str:
+    return os.environ.get(name, default)
+
+
+def _instance_secret(instance_path: Path) -> str:
+    """A stable secret for the quick start, so restarting the dev server keeps people logged in."""
+    path = instance_path / "secret_key"
+    if not path.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def load(instance_path: Path) -> dict[str, object]:
+    """Build the Flask config mapping from the environment."""
+    production = _env("WAYPOINT_ENV", "development") == "production"
+    secret = os.environ.get("SECRET_KEY")
+    if not secret:
+        if production:
+            raise RuntimeError("SECRET_KEY must be set when WAYPOINT_ENV=production")
+        secret = _instance_secret(instance_path)
+    database_url = _env("DATABASE_URL", f"sqlite:///{instance_path / 'waypoint.sqlite3'}")
+    config: dict[str, object] = {
+        "PRODUCTION": production,
+        "SECRET_KEY": secret,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "WTF_CSRF_TIME_LIMIT": None,
+        "WTF_CSRF_SSL_STRICT": production,
+        "RATELIMIT_STORAGE_URI": _env("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_HEADERS_ENABLED": False,
+        "LOGIN_LIMIT_PER_ADDRESS": _env("LOGIN_LIMIT_PER_ADDRESS", "20 per 10 minutes"),
+        "LOGIN_LIMIT_PER_ACCOUNT": _env("LOGIN_LIMIT_PER_ACCOUNT", "5 per 10 minutes"),
+        "REMEMBER_COOKIE_DURATION": int(_env("REMEMBER_DAYS", "60")) * 86400,
+        "TRUST_PROXY_HOPS": int(_env("TRUST_PROXY_HOPS", "0")),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "ARGON2_PARAMETERS": {},
+    }
+    if production:
+        config.update(
+            SESSION_COOKIE_SECURE=True,
+            SESSION_COOKIE_NAME="__Host-session",
+            REMEMBER_COOKIE_SECURE=True,
+            REMEMBER_COOKIE_NAME="__Host-remember",
+            PREFERRED_URL_SCHEME="https",
+        )
+    return config

@@ -1,0 +1,67 @@
+"""The home page: what this person should do now, in the role they are acting in."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import render_template
+from flask_login import current_user
+
+from ..access import active_membership
+from ..clock import utcnow
+from ..extensions import db
+from ..mentorships_query import mentorships_of
+from ..models import Invite, Membership, Mentorship, MentorshipStatus, Role
+from ..rendering import render
+from . import bp
+
+
+def _program_counts(program_id: int) -> dict[str, int]:
+    """Headline numbers for a coordinator, in one round trip."""
+    people = dict(
+        db.session.execute(
+            sa.select(Membership.role, sa.func.count())
+            .where(Membership.program_id == program_id)
+            .group_by(Membership.role)
+        ).all()
+    )
+    statuses = dict(
+        db.session.execute(
+            sa.select(Mentorship.status, sa.func.count())
+            .where(Mentorship.program_id == program_id)
+            .group_by(Mentorship.status)
+        ).all()
+    )
+    open_invites = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Invite)
+        .where(
+            Invite.program_id == program_id,
+            Invite.uses_left > 0,
+            Invite.expires_at > utcnow(),
+        )
+    )
+    return {
+        "mentees": people.get(Role.MENTEE, 0),
+        "mentors": people.get(Role.MENTOR, 0),
+        "coordinators": people.get(Role.COORDINATOR, 0),
+        "active": statuses.get(MentorshipStatus.ACTIVE, 0),
+        "proposed": statuses.get(MentorshipStatus.PROPOSED, 0),
+        "open_invites": open_invites or 0,
+    }
+
+
+@bp.get("/")
+def index():
+    if not current_user.is_authenticated:
+        return render_template("home/welcome.html")
+    membership = active_membership()
+    if membership is None:
+        return render("home/no_program.html")
+    if membership.role is Role.COORDINATOR:
+        return render(
+            "home/coordinator.html",
+            membership=membership,
+            counts=_program_counts(membership.program_id),
+        )
+    template = "home/mentor.html" if membership.role is Role.MENTOR else "home/mentee.html"
+    return render(template, membership=membership, mentorships=mentorships_of(membership))

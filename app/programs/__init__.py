@@ -1,0 +1,7 @@
+"""Programs: the switcher, the overview everyone sees, and the coordinator's setup pages."""
+
+from flask import Blueprint
+
+bp = Blueprint("programs", __name__, url_prefix="/programs")
+
+from . import routes  # noqa: E402,F401

@@ -1,0 +1,100 @@
+"""Forms for setting a program up."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from ..forms import TimeZoneField
+from ..models import Cadence, MeetingMode, MentorshipModel, Role
+
+
+def _choices(enum_cls) -> list[tuple[str, str]]:
+    return [(member.value, member.label) for member in enum_cls]
+
+
+class EnumSelectField(SelectField):
+    """A select over an enum: the form data is the enum member, the HTML value its string."""
+
+    def __init__(self, label: str, enum_cls, **kwargs):
+        self.enum_cls = enum_cls
+        super().__init__(label, choices=_choices(enum_cls), coerce=self._coerce, **kwargs)
+
+    def _coerce(self, value):
+        if isinstance(value, self.enum_cls):
+            return value
+        try:
+            return self.enum_cls(value)
+        except ValueError:
+            return None
+
+    def pre_validate(self, form) -> None:
+        if self.data is None:
+            raise ValueError("Pick one of the options.")
+
+    def _value(self) -> str:
+        return self.data.value if self.data else ""
+
+    def iter_choices(self):
+        for value, label in self.choices:
+            yield value, label, bool(self.data and self.data.value == value), {}
+
+
+class ProgramForm(FlaskForm):
+    name = StringField(
+        "Name", validators=[DataRequired("Give the program a name."), Length(max=120)]
+    )
+    objectives = TextAreaField(
+        "Objectives (one per line)", validators=[Length(max=2000)], render_kw={"rows": 4}
+    )
+    target_audience = StringField("Who it is for", validators=[Length(max=200)])
+    model = EnumSelectField("Mentorship model", MentorshipModel)
+    starts_on = DateField("Starts on", validators=[InputRequired("Pick a start date.")])
+    ends_on = DateField("Ends on", validators=[InputRequired("Pick an end date.")])
+    cadence = EnumSelectField("Meeting rhythm", Cadence)
+    meeting_minutes = IntegerField(
+        "Expected meeting length (minutes)",
+        validators=[
+            InputRequired("How long is a meeting?"),
+            NumberRange(10, 240, "Between 10 and 240 minutes."),
+        ],
+    )
+    meeting_mode = EnumSelectField("Usual meeting mode", MeetingMode)
+    time_zone = TimeZoneField("Program time zone")
+    agreement = TextAreaField(
+        "Agreement every participant accepts",
+        validators=[Length(max=5000)],
+        render_kw={"rows": 6},
+    )
+
+    def validate_ends_on(self, field) -> None:
+        if self.starts_on.data and field.data and field.data <= self.starts_on.data:
+            raise ValueError("The end must come after the start.")
+        if (
+            self.starts_on.data
+            and field.data
+            and field.data - self.starts_on.data > timedelta(days=3 * 366)
+        ):
+            raise ValueError("A program can last at most three years.")
+
+
+class BreakWeekForm(FlaskForm):
+    day = DateField("A day in the break week", validators=[InputRequired("Pick a day.")])
+    label = StringField("What it is", validators=[Optional(), Length(max=80)])
+
+
+class InviteForm(FlaskForm):
+    role = EnumSelectField("Joins as", Role)
+    days = IntegerField(
+        "Valid for (days)",
+        default=30,
+        validators=[InputRequired("For how many days?"), NumberRange(1, 365, "1 to 365 days.")],
+    )
+    uses = IntegerField(
+        "How many people may use it",
+        default=30,
+        validators=[InputRequired("How many uses?"), NumberRange(1, 1000, "1 to 1000 people.")],
+    )

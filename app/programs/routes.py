@@ -1,0 +1,188 @@
+"""Program views. Every one resolves the program through the person's memberships (404 else)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import abort, flash, request, url_for
+from flask_login import login_required
+from sqlalchemy.orm import joinedload, selectinload
+
+from ..access import choose_membership, membership_in
+from ..clock import utcnow
+from ..extensions import db
+from ..mentorships_query import mentorships_in_program
+from ..models import BreakWeek, Invite, Membership, Program, Role
+from ..rendering import redirect_to, render
+from . import bp
+from .forms import BreakWeekForm, InviteForm, ProgramForm
+
+
+@bp.post("/switch")
+@login_required
+def switch():
+    try:
+        membership_id = int(request.form.get("membership_id", ""))
+    except ValueError:
+        abort(400)
+    choose_membership(membership_id)
+    return redirect_to(url_for("home.index"))
+
+
+@bp.get("/<int:program_id>")
+@login_required
+def overview(program_id: int):
+    membership = membership_in(program_id)
+    program = db.session.scalar(
+        sa.select(Program)
+        .where(Program.id == program_id)
+        .options(selectinload(Program.break_weeks))
+    )
+    return render("programs/overview.html", program=program, membership=membership)
+
+
+@bp.route("/<int:program_id>/settings", methods=["GET", "POST"])
+@login_required
+def settings(program_id: int):
+    program = membership_in(program_id, Role.COORDINATOR).program
+    form = ProgramForm(obj=program)
+    if form.validate_on_submit():
+        form.populate_obj(program)
+        db.session.commit()
+        flash("Program saved.", "success")
+        return redirect_to(url_for("programs.overview", program_id=program.id))
+    breaks = db.session.scalars(
+        sa.select(BreakWeek).where(BreakWeek.program_id == program.id).order_by(BreakWeek.monday)
+    ).all()
+    status = 422 if form.errors else 200
+    return render(
+        "programs/settings.html",
+        program=program,
+        form=form,
+        breaks=breaks,
+        break_form=BreakWeekForm(formdata=None),
+        status=status,
+    )
+
+
+@bp.route("/<int:program_id>/breaks", methods=["POST"])
+@login_required
+def add_break(program_id: int):
+    program = membership_in(program_id, Role.COORDINATOR).program
+    form = BreakWeekForm()
+    if form.validate_on_submit():
+        monday = form.day.data - timedelta(days=form.day.data.weekday())
+        if not program.starts_on - timedelta(days=6) <= monday <= program.ends_on:
+            form.day.errors.append("Pick a week inside the program.")
+        else:
+            exists = db.session.scalar(
+                sa.select(BreakWeek.id).where(
+                    BreakWeek.program_id == program.id, BreakWeek.monday == monday
+                )
+            )
+            if not exists:
+                db.session.add(
+                    BreakWeek(program_id=program.id, monday=monday, label=form.label.data or "")
+                )
+                db.session.commit()
+            flash(f"The week of {monday:%d %b} is a break week.", "success")
+            return redirect_to(url_for("programs.settings", program_id=program.id))
+    breaks = db.session.scalars(
+        sa.select(BreakWeek).where(BreakWeek.program_id == program.id).order_by(BreakWeek.monday)
+    ).all()
+    return render(
+        "programs/settings.html",
+        program=program,
+        form=ProgramForm(obj=program, formdata=None),
+        breaks=breaks,
+        break_form=form,
+        status=422,
+    )
+
+
+@bp.post("/<int:program_id>/breaks/<int:break_id>/delete")
+@login_required
+def delete_break(program_id: int, break_id: int):
+    program = membership_in(program_id, Role.COORDINATOR).program
+    week = db.get_or_404(BreakWeek, break_id)
+    if week.program_id != program.id:
+        abort(404)
+    db.session.delete(week)
+    db.session.commit()
+    flash("Break week removed.", "success")
+    return redirect_to(url_for("programs.settings", program_id=program.id))
+
+
+@bp.get("/<int:program_id>/people")
+@login_required
+def people(program_id: int):
+    program = membership_in(program_id, Role.COORDINATOR).program
+    members = db.session.scalars(
+        sa.select(Membership)
+        .where(Membership.program_id == program.id)
+        .options(joinedload(Membership.user))
+        .order_by(Membership.role, Membership.joined_at)
+    ).all()
+    by_role = {role: [m for m in members if m.role is role] for role in Role}
+    return render(
+        "programs/people.html",
+        program=program,
+        by_role=by_role,
+        mentorships=mentorships_in_program(program.id),
+    )
+
+
+def _open_invites(program_id: int) -> list[Invite]:
+    return list(
+        db.session.scalars(
+            sa.select(Invite)
+            .where(
+                Invite.program_id == program_id,
+                Invite.uses_left > 0,
+                Invite.expires_at > utcnow(),
+            )
+            .order_by(Invite.created_at.desc(), Invite.id.desc())
+        )
+    )
+
+
+@bp.route("/<int:program_id>/invites", methods=["GET", "POST"])
+@login_required
+def invites(program_id: int):
+    membership = membership_in(program_id, Role.COORDINATOR)
+    program = membership.program
+    form = InviteForm()
+    if form.validate_on_submit():
+        invite = Invite(
+            program_id=program.id,
+            role=form.role.data,
+            expires_at=utcnow() + timedelta(days=form.days.data),
+            uses_left=form.uses.data,
+            created_by_id=membership.user_id,
+        )
+        db.session.add(invite)
+        db.session.commit()
+        flash(f"Invite {invite.code} is ready to share.", "success")
+        return redirect_to(url_for("programs.invites", program_id=program.id))
+    status = 422 if form.errors else 200
+    return render(
+        "programs/invites.html",
+        program=program,
+        form=form,
+        invites=_open_invites(program.id),
+        status=status,
+    )
+
+
+@bp.post("/<int:program_id>/invites/<int:invite_id>/revoke")
+@login_required
+def revoke_invite(program_id: int, invite_id: int):
+    program = membership_in(program_id, Role.COORDINATOR).program
+    invite = db.get_or_404(Invite, invite_id)
+    if invite.program_id != program.id:
+        abort(404)
+    invite.uses_left = 0
+    db.session.commit()
+    flash(f"Invite {invite.code} no longer works.", "success")
+    return redirect_to(url_for("programs.invites", program_id=program.id))

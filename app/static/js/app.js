@@ -1,0 +1,69 @@
+// Waypoint's one small script: CSRF for htmx, toasts from HX-Trigger events, small comforts.
+// Everything here enhances pages that already work without JavaScript.
+(function () {
+  "use strict";
+  document.documentElement.classList.add("js");
+
+  function csrfToken() {
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    return meta ? meta.content : "";
+  }
+
+  document.addEventListener("htmx:configRequest", function (event) {
+    if (event.detail.verb !== "get") {
+      event.detail.headers["X-CSRFToken"] = csrfToken();
+    }
+  });
+
+  // Show a short message without moving focus; screen readers hear it through aria-live.
+  function toast(text) {
+    var region = document.getElementById("toasts");
+    if (!region || !text) return;
+    var item = document.createElement("p");
+    item.className = "toast";
+    item.textContent = text;
+    region.appendChild(item);
+    setTimeout(function () { item.remove(); }, 5000);
+  }
+
+  document.body.addEventListener("waypoint:toast", function (event) {
+    toast(event.detail && event.detail.message);
+  });
+
+  document.addEventListener("htmx:responseError", function (event) {
+    var status = event.detail.xhr.status;
+    if (status === 401) return;
+    toast(status === 429 ? "Too many attempts. Please wait a few minutes."
+      : status === 404 ? "That is no longer there. Reload the page."
+      : "Something went wrong. Please try again.");
+  });
+
+  document.addEventListener("htmx:sendError", function () {
+    toast("You seem to be offline. Try again when you have a connection.");
+  });
+
+  // The program switcher submits itself when a choice is made.
+  document.addEventListener("change", function (event) {
+    var select = event.target.closest("select[data-autosubmit]");
+    if (select && select.form) select.form.requestSubmit();
+  });
+
+  // On sign-up, preselect the phone's own time zone (unless the person already chose one).
+  function detectZone(root) {
+    var zone;
+    try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (e) { return; }
+    root.querySelectorAll("select[data-detect-zone]").forEach(function (select) {
+      if (select.form && select.form.querySelector('[aria-invalid="true"]')) return;
+      var offered = Array.prototype.some.call(select.options, function (o) { return o.value === zone; });
+      if (offered) select.value = zone;
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { detectZone(document); });
+  document.addEventListener("htmx:load", function (event) { detectZone(event.detail.elt); });
+
+  if ("serviceWorker" in navigator) {
+    window.addEventListener("load", function () {
+      navigator.serviceWorker.register("/sw.js").catch(function () { /* offline support is optional */ });
+    });
+  }
+})();

@@ -1,0 +1,60 @@
+"""What every template can use: the person's programs, htmx settings and date filters."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask
+from flask_login import current_user
+
+from .access import active_membership, my_memberships
+from .models import Role
+
+HTMX_VERSION = "2.0.11"
+
+HTMX_CONFIG = json.dumps(
+    {
+        "selfRequestsOnly": True,
+        "allowEval": False,
+        "allowScriptTags": False,
+        "historyRestoreAsHxRequest": False,
+        "includeIndicatorStyles": False,
+        "defaultSwapStyle": "outerHTML",
+        "responseHandling": [
+            {"code": "204", "swap": False},
+            {"code": "[23]..", "swap": True},
+            {"code": "422", "swap": True},
+            {"code": "[45]..", "swap": False, "error": True},
+        ],
+    },
+    separators=(",", ":"),
+)
+
+
+def local_time(value: datetime | None, fmt: str = "%a %d %b, %H:%M") -> str:
+    """An instant shown in the viewer's own time zone."""
+    if value is None:
+        return ""
+    zone = ZoneInfo(current_user.time_zone if current_user.is_authenticated else "UTC")
+    return value.astimezone(zone).strftime(fmt)
+
+
+def short_date(value: date | None) -> str:
+    return "" if value is None else f"{value:%a %d %b %Y}"
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters["local_time"] = local_time
+    app.jinja_env.filters["short_date"] = short_date
+
+    @app.context_processor
+    def navigation():
+        return {
+            "active_membership": active_membership,
+            "my_memberships": my_memberships,
+            "htmx_config": HTMX_CONFIG,
+            "htmx_file": f"js/htmx-{HTMX_VERSION}.min.js",
+            "Role": Role,
+        }

@@ -1,0 +1,85 @@
+"""A program's weeks, break weeks and meeting-cadence periods.
+
+Periods group the program's weeks by cadence: each week (weekly), pairs of weeks counted from
+the first program week (every two weeks), or the calendar month of the week's first program day
+(monthly). The first week usually starts before the program does; grouping it by its first
+program day rather than its Monday keeps it in the program's first month instead of making a
+one-week month out of it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import Enum
+from itertools import groupby
+from zoneinfo import ZoneInfo
+
+from game.weeks import WeekKey, local_date, week_of
+
+
+class Cadence(Enum):
+    """How often a pair is expected to meet; the value is the nominal number of weeks."""
+
+    WEEKLY = 1
+    BIWEEKLY = 2
+    MONTHLY = 4
+
+
+@dataclass(frozen=True, slots=True)
+class ProgramCalendar:
+    start: date
+    end: date
+    cadence: Cadence
+    break_weeks: frozenset[WeekKey]
+    zone: str
+
+    def __post_init__(self) -> None:
+        if self.end < self.start:
+            raise ValueError("a program cannot end before it starts")
+        ZoneInfo(self.zone)  # an unknown zone fails here, not on the first check-in
+        object.__setattr__(self, "break_weeks", frozenset(self.break_weeks))
+
+    def weeks(self) -> tuple[WeekKey, ...]:
+        """Every week touched by the program, in order."""
+        weeks, week, last = [], week_of(self.start), week_of(self.end)
+        while week <= last:
+            weeks.append(week)
+            week = week.next()
+        return tuple(weeks)
+
+    def __contains__(self, week: object) -> bool:
+        return isinstance(week, WeekKey) and week_of(self.start) <= week <= week_of(self.end)
+
+    def is_break(self, week: WeekKey) -> bool:
+        return week in self.break_weeks
+
+    def periods(self) -> tuple[tuple[WeekKey, ...], ...]:
+        """The cadence periods, in order; together they hold every program week exactly once."""
+        key = self._period_key()
+        return tuple(
+            tuple(week for _, week in group)
+            for _, group in groupby(enumerate(self.weeks()), key=lambda item: key(*item))
+        )
+
+    def period_of(self, week: WeekKey) -> tuple[WeekKey, ...]:
+        for period in self.periods():
+            if week in period:
+                return period
+        raise ValueError(f"{week} is not a week of this program")
+
+    def current_week(self, now_utc: datetime) -> WeekKey:
+        """The week it is now in the program's own zone (users' streaks use their own zone)."""
+        return week_of(local_date(now_utc, self.zone))
+
+    def _period_key(self) -> Callable[[int, WeekKey], object]:
+        if self.cadence is Cadence.MONTHLY:
+
+            def month(_: int, week: WeekKey) -> object:
+                first_day = max(week.monday(), self.start)
+                return first_day.year, first_day.month
+
+            return month
+        size = self.cadence.value
+        return lambda index, _: index // size

@@ -1,0 +1,77 @@
+"""The one walk behind both streaks: the weekly check-in streak and the pair's meeting rhythm.
+
+Steps (weeks or cadence periods) come in order, each counted, neutral or missed; the caller
+leaves out the step still in progress, so it is never a miss. A counted step grows the run; a
+neutral one (break) changes nothing; a missed one spends a freeze token when there is a run to
+protect (the run is kept but does not grow), and otherwise ends the run.
+
+Tuned: a token is earned each time the run reaches a multiple of ``earn_every`` steps, which is
+GAME.md's "one per 4 consecutive counted weeks" measured on the run itself. With no run to
+protect (current 0) a miss costs nothing, so a slow start does not burn the starting token.
+Both choices keep the walk monotone: adding a counted step or turning a miss into a neutral step
+never lowers the current or best run, which the property tests check.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import Enum
+from typing import Generic, TypeVar
+
+K = TypeVar("K")
+
+
+class Mark(Enum):
+    COUNTED = "counted"
+    NEUTRAL = "neutral"
+    MISSED = "missed"
+
+
+@dataclass(frozen=True, slots=True)
+class Freezes:
+    """Freeze-token policy: tokens held at the start, steps per token earned, most held."""
+
+    start: int
+    earn_every: int
+    hold_max: int
+
+
+NO_FREEZES = Freezes(start=0, earn_every=0, hold_max=0)
+
+
+@dataclass(frozen=True, slots=True)
+class Tally(Generic[K]):
+    current: int
+    best: int
+    total: int
+    tokens: int
+    frozen: tuple[K, ...]
+    last_counted: K | None
+    resets: int
+    comebacks: int
+
+
+def tally(marks: Iterable[tuple[K, Mark]], freezes: Freezes) -> Tally[K]:
+    current = best = total = resets = comebacks = 0
+    tokens = freezes.start
+    frozen: list[K] = []
+    last_counted: K | None = None
+    for step, mark in marks:
+        if mark is Mark.COUNTED:
+            if current == 0 and resets:
+                comebacks += 1
+            current += 1
+            total += 1
+            best = max(best, current)
+            last_counted = step
+            if freezes.earn_every and current % freezes.earn_every == 0:
+                tokens = min(freezes.hold_max, tokens + 1)
+        elif mark is Mark.MISSED and current:
+            if tokens:
+                tokens -= 1
+                frozen.append(step)
+            else:
+                current = 0
+                resets += 1
+    return Tally(current, best, total, tokens, tuple(frozen), last_counted, resets, comebacks)

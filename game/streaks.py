@@ -1,0 +1,105 @@
+"""The weekly check-in streak: current, best and total weeks, with freeze tokens.
+
+A program week counts when it has a check-in. Break weeks are neutral: they neither count nor
+break. A missed week spends a freeze token automatically (the streak is kept and frozen, it does
+not grow); with no token the streak starts again from zero. Tokens: 1 at the start, one more
+each time the streak reaches a multiple of 4 weeks, at most 2 held. The week in progress is never
+a miss.
+
+A mentor may repair one missed week per program, within 14 days of its end; a repaired week
+keeps the streak going as if it had been neutral: it does not grow the streak or the total, and
+it spends no token. Check-ins are the only thing that add to "weeks checked in".
+
+Wording never frames a pause as a loss: a streak at zero is a fresh start.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from game.calendar import ProgramCalendar
+from game.runs import Freezes, Mark, tally
+from game.weeks import WeekKey, weeks_between
+
+STREAK_FREEZES = Freezes(start=1, earn_every=4, hold_max=2)
+STREAK_MILESTONES = (4, 12, 26)
+REPAIR_WINDOW_WEEKS = 2
+"""A missed week ended at most 14 days ago: it is one of the two weeks before the current one."""
+
+
+@dataclass(frozen=True, slots=True)
+class StreakState:
+    current: int
+    best: int
+    total_weeks: int
+    tokens: int
+    frozen_weeks: tuple[WeekKey, ...]
+    last_counted: WeekKey | None
+    broken_before: bool
+    comebacks: int = 0
+
+
+def compute_streak(
+    counted_weeks: Iterable[WeekKey],
+    calendar: ProgramCalendar,
+    up_to: WeekKey,
+    repairs: Iterable[WeekKey] = (),
+) -> StreakState:
+    """The streak as of week ``up_to``, from the set of weeks with a check-in (order is irrelevant)."""
+    run = tally(_marks(set(counted_weeks), calendar, up_to, set(repairs)), STREAK_FREEZES)
+    return StreakState(
+        current=run.current,
+        best=run.best,
+        total_weeks=run.total,
+        tokens=run.tokens,
+        frozen_weeks=run.frozen,
+        last_counted=run.last_counted,
+        broken_before=run.resets > 0,
+        comebacks=run.comebacks,
+    )
+
+
+def _marks(
+    counted: set[WeekKey], calendar: ProgramCalendar, up_to: WeekKey, repairs: set[WeekKey]
+) -> Iterator[tuple[WeekKey, Mark]]:
+    for week in calendar.weeks():
+        if week > up_to or (week == up_to and week not in counted):
+            return
+        if calendar.is_break(week):
+            yield week, Mark.NEUTRAL
+        elif week in counted:
+            yield week, Mark.COUNTED
+        else:
+            yield week, Mark.NEUTRAL if week in repairs else Mark.MISSED
+
+
+def can_repair(now_week: WeekKey, missed_week: WeekKey, repairs_used_in_program: int) -> bool:
+    """Whether a mentor may still repair ``missed_week``: once per program, within 14 days."""
+    return repairs_used_in_program == 0 and 1 <= weeks_between(missed_week, now_week) <= (
+        REPAIR_WINDOW_WEEKS
+    )
+
+
+def streak_milestones_reached(state: StreakState) -> tuple[int, ...]:
+    """The streak lengths (4, 12, 26) this program's streak has reached at some point."""
+    return tuple(weeks for weeks in STREAK_MILESTONES if state.best >= weeks)
+
+
+def is_comeback(state: StreakState, week: WeekKey) -> bool:
+    """Whether the check-in for ``week`` starts a new streak after an earlier one ended."""
+    return state.broken_before and state.current == 1 and state.last_counted == week
+
+
+def describe(state: StreakState, week_counted: bool) -> str:
+    """One encouraging line for the streak card; a streak at zero is a fresh start."""
+    if state.current == 0:
+        if state.broken_before:
+            return "Fresh start — check in this week to begin a new streak."
+        return "Check in this week to start your streak."
+    weeks = f"{state.current}-week streak"
+    if week_counted:
+        return f"{weeks}. This week is in — nice rhythm!"
+    if state.tokens:
+        return f"{weeks}. Check in this week to grow it; a freeze token has your back if not."
+    return f"{weeks}. Check in this week to grow it."
