@@ -1,0 +1,274 @@
+"""Shared fixtures, flaskr style: an app on a real database, clients, and people in each role.
+
+The database is SQLite in a temporary folder, or the PostgreSQL server named by
+``DATABASE_URL`` (its database name must contain "test": the schema is dropped and rebuilt).
+The schema is built once per run by the Alembic migrations, and every test starts with empty
+tables.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+
+from app import create_app
+from app.extensions import db, limiter
+from app.clock import utcnow
+from app.models import (
+    BreakWeek,
+    Invite,
+    Membership,
+    Mentorship,
+    MentorshipMember,
+    MentorshipStatus,
+    Program,
+    Role,
+    User,
+)
+from app.passwords import hash_password
+
+PASSWORD = "correct horse battery"
+FAST_ARGON2 = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
+CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
+
+
+def _test_database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'waypoint-test.sqlite3'}"
+    if "test" not in (sa.engine.make_url(url).database or ""):
+        pytest.exit("DATABASE_URL for tests must name a database containing 'test'", 2)
+    return url
+
+
+def make_config(database_url: str, **overrides) -> dict:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "ARGON2_PARAMETERS": FAST_ARGON2,
+        "SERVER_NAME": None,
+        **overrides,
+    }
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Build the schema once per run, from the migrations, on a clean database."""
+    url = _test_database_url(tmp_path_factory)
+    app = create_app(make_config(url))
+    with app.app_context():
+        db.drop_all()
+        with db.engine.begin() as connection:
+            connection.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
+        upgrade()
+        db.engine.dispose()
+    return url
+
+
+def _empty_all_tables() -> None:
+    with db.engine.begin() as connection:
+        for table in reversed(db.metadata.sorted_tables):
+            connection.execute(table.delete())
+
+
+class Client(FlaskClient):
+    """A test client that sends the CSRF token its session was given, like the real pages do."""
+
+    def csrf_token(self) -> str:
+        page = self.get("/join").get_data(as_text=True)
+        match = CSRF_META.search(page)
+        assert match, "every page carries the CSRF token in a <meta>"
+        return match.group(1)
+
+    def submit(self, url: str, data: dict | None = None, **kwargs):
+        """POST a form as a browser would: with the session's CSRF token."""
+        return self.post(url, data={"csrf_token": self.csrf_token(), **(data or {})}, **kwargs)
+
+    def htmx(self, method: str, url: str, data: dict | None = None, **kwargs):
+        """A request as htmx sends it: HX-Request header and the token in X-CSRFToken."""
+        headers = {"HX-Request": "true", **kwargs.pop("headers", {})}
+        if method.upper() != "GET":
+            headers["X-CSRFToken"] = self.csrf_token()
+        return self.open(url, method=method, data=data, headers=headers, **kwargs)
+
+
+@pytest.fixture
+def app(database_url: str) -> Iterator[Flask]:
+    app = create_app(make_config(database_url))
+    app.test_client_class = Client
+    yield app
+    with app.app_context():
+        db.session.remove()
+        _empty_all_tables()
+    limiter.reset()
+
+
+@pytest.fixture
+def client(app: Flask) -> Client:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask):
+    return app.test_cli_runner()
+
+
+@dataclass(frozen=True)
+class World:
+    """A program with someone in every role, plus a second program that must stay foreign."""
+
+    program_id: int
+    other_program_id: int
+    mentorship_id: int
+    other_mentorship_id: int
+    invite_id: int
+    other_invite_id: int
+    invite_code: str
+    break_id: int
+    other_break_id: int
+    emails: dict[str, str]
+
+    def email(self, role: str) -> str:
+        return self.emails[role]
+
+
+ROLES = (
+    "anonymous",
+    "mentee",
+    "own_mentor",
+    "other_mentor",
+    "coordinator",
+    "other_coordinator",
+)
+
+
+def _person(name: str, email: str, password_hash: str) -> User:
+    user = User(name=name, email=email, password_hash=password_hash, time_zone="Europe/London")
+    db.session.add(user)
+    return user
+
+
+def build_world() -> World:
+    """People in each role of the access matrix; call inside an app context."""
+    password_hash = hash_password(PASSWORD)
+    start = utcnow().date() - timedelta(weeks=4)
+    program = Program(
+        name="Hillside Mentoring", starts_on=start, ends_on=start + timedelta(weeks=30)
+    )
+    other = Program(name="Elsewhere Academy", starts_on=start, ends_on=start + timedelta(weeks=30))
+    people = {
+        "mentee": _person("Mina Mentee", "mentee@test.example", password_hash),
+        "own_mentor": _person("Omar Mentor", "mentor@test.example", password_hash),
+        "other_mentor": _person("Olga Othermentor", "other-mentor@test.example", password_hash),
+        "coordinator": _person("Cora Coordinator", "coordinator@test.example", password_hash),
+        "other_coordinator": _person("Otto Elsewhere", "other-coord@test.example", password_hash),
+        "other_mentee": _person("Eli Othermentee", "other-mentee@test.example", password_hash),
+    }
+    membership = {
+        "mentee": Membership(user=people["mentee"], program=program, role=Role.MENTEE),
+        "own_mentor": Membership(user=people["own_mentor"], program=program, role=Role.MENTOR),
+        "other_mentor": Membership(user=people["other_mentor"], program=program, role=Role.MENTOR),
+        "coordinator": Membership(
+            user=people["coordinator"], program=program, role=Role.COORDINATOR
+        ),
+        "other_coordinator": Membership(
+            user=people["other_coordinator"], program=other, role=Role.COORDINATOR
+        ),
+        "other_mentee": Membership(user=people["other_mentee"], program=program, role=Role.MENTEE),
+    }
+    mentorship = Mentorship(
+        program=program,
+        status=MentorshipStatus.ACTIVE,
+        members=[
+            MentorshipMember(membership=membership["own_mentor"]),
+            MentorshipMember(membership=membership["mentee"]),
+        ],
+    )
+    other_mentorship = Mentorship(
+        program=program,
+        status=MentorshipStatus.ACTIVE,
+        members=[
+            MentorshipMember(membership=membership["other_mentor"]),
+            MentorshipMember(membership=membership["other_mentee"]),
+        ],
+    )
+    invite = Invite(program=program, role=Role.MENTEE, uses_left=5)
+    other_invite = Invite(program=other, role=Role.MENTEE, uses_left=5)
+    monday = start - timedelta(days=start.weekday())
+    break_week = BreakWeek(program=program, monday=monday + timedelta(weeks=2), label="Exams")
+    other_break = BreakWeek(program=other, monday=monday + timedelta(weeks=2), label="Holiday")
+    db.session.add_all([program, other, *membership.values(), mentorship, other_mentorship])
+    db.session.add_all([invite, other_invite, break_week, other_break])
+    db.session.commit()
+    return World(
+        program_id=program.id,
+        other_program_id=other.id,
+        mentorship_id=mentorship.id,
+        other_mentorship_id=other_mentorship.id,
+        invite_id=invite.id,
+        other_invite_id=other_invite.id,
+        invite_code=invite.code,
+        break_id=break_week.id,
+        other_break_id=other_break.id,
+        emails={role: user.email for role, user in people.items()},
+    )
+
+
+@pytest.fixture
+def world(app: Flask) -> World:
+    with app.app_context():
+        return build_world()
+
+
+def log_in(client: Client, email: str, password: str = PASSWORD, **extra):
+    return client.submit("/login", {"email": email, "password": password, **extra})
+
+
+@pytest.fixture
+def login(client: Client, world: World):
+    """``login("mentee")`` logs the client in as that role of the world."""
+
+    def _login(role: str) -> Client:
+        if role != "anonymous":
+            response = log_in(client, world.email(role))
+            assert response.status_code == 303, response.get_data(as_text=True)
+        return client
+
+    return _login
+
+
+@pytest.fixture
+def query_counter(app: Flask):
+    """Counts SQL statements sent while the ``with`` block runs."""
+
+    class Counter:
+        def __init__(self) -> None:
+            self.count = 0
+            self.statements: list[str] = []
+
+        def _on_execute(self, conn, cursor, statement, *args) -> None:
+            self.count += 1
+            self.statements.append(statement)
+
+        def __enter__(self):
+            self.count = 0
+            self.statements = []
+            with app.app_context():
+                self.engine = db.engine
+            sa.event.listen(self.engine, "before_cursor_execute", self._on_execute)
+            return self
+
+        def __exit__(self, *exc) -> None:
+            sa.event.remove(self.engine, "before_cursor_execute", self._on_execute)
+
+    return Counter()
