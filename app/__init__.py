@@ -37,16 +37,25 @@ def create_app(config: dict | None = None) -> Flask:
     database.configure_engine_events(app)
 
     from .accounts import bp as accounts_bp
+    from .checkins import bp as checkins_bp
     from .errors import bp as errors_bp
+    from .goals import bp as goals_bp
     from .home import bp as home_bp
+    from .meetings import bp as meetings_bp
     from .programs import bp as programs_bp
     from .pwa import bp as pwa_bp
 
-    app.register_blueprint(errors_bp)
-    app.register_blueprint(accounts_bp)
-    app.register_blueprint(home_bp)
-    app.register_blueprint(programs_bp)
-    app.register_blueprint(pwa_bp)
+    for blueprint in (
+        errors_bp,
+        accounts_bp,
+        home_bp,
+        programs_bp,
+        checkins_bp,
+        goals_bp,
+        meetings_bp,
+        pwa_bp,
+    ):
+        app.register_blueprint(blueprint)
 
     from . import auth, cli, security, templating
 

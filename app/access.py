@@ -12,7 +12,8 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
 from .extensions import db
-from .models import Membership, Program, Role
+from .mentorships_query import WITH_PEOPLE
+from .models import Membership, Mentorship, MentorshipMember, MentorshipStatus, Program, Role
 
 SESSION_KEY = "membership_id"
 
@@ -63,3 +64,28 @@ def membership_in(program_id: int, *roles: Role) -> Membership:
 
 def program_for_member(program_id: int, *roles: Role) -> Program:
     return membership_in(program_id, *roles).program
+
+
+def mentorship_for_me(mentorship_id: int, *roles: Role) -> tuple[Mentorship, Membership]:
+    """A mentorship the person takes part in (as one of ``roles``) and their membership in it.
+
+    Coordinators are not members of mentorships, so the private pages of a pair answer them
+    404 like any other outsider: they see aggregates elsewhere, never the text.
+    """
+    wanted = set(roles) or {Role.MENTOR, Role.MENTEE}
+    mine = {m.id: m for m in my_memberships() if m.role in wanted}
+    if not mine:
+        abort(404)
+    row = db.session.execute(
+        sa.select(Mentorship, MentorshipMember.membership_id)
+        .join(MentorshipMember)
+        .where(
+            Mentorship.id == mentorship_id,
+            MentorshipMember.membership_id.in_(mine),
+            Mentorship.status != MentorshipStatus.CLOSED,
+        )
+        .options(WITH_PEOPLE)
+    ).first()
+    if row is None:
+        abort(404)
+    return row[0], mine[row[1]]

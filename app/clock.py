@@ -1,9 +1,19 @@
-"""The one place the app reads the clock, so tests can move time."""
+"""The one place the app reads the clock, so tests (and the demo seed) can set the time."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
+_fixed: datetime | None = None
+
 
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    return _fixed if _fixed is not None else datetime.now(UTC)
+
+
+def set_now(instant: datetime | None) -> None:
+    """Pin the clock to an aware instant, or ``None`` to follow real time again."""
+    if instant is not None and instant.tzinfo is None:
+        raise ValueError("set_now needs an aware datetime")
+    global _fixed
+    _fixed = instant

@@ -1,5 +1,9 @@
 """The data model. Import models from here."""
 
+from .checkins import CheckIn
+from .goals import Goal, GoalStatus, Milestone, MilestoneAction, MilestoneEvent, MilestoneStatus
+from .kudos import Kudos
+from .meetings import ActionItem, AgendaItem, Meeting, MeetingConfirmation, MeetingStatus
 from .mentorships import Mentorship, MentorshipMember, MentorshipStatus
 from .programs import (
     BreakWeek,
@@ -16,6 +20,19 @@ from .programs import (
 from .users import User
 
 __all__ = [
+    "ActionItem",
+    "AgendaItem",
+    "CheckIn",
+    "Goal",
+    "GoalStatus",
+    "Kudos",
+    "Meeting",
+    "MeetingConfirmation",
+    "MeetingStatus",
+    "Milestone",
+    "MilestoneAction",
+    "MilestoneEvent",
+    "MilestoneStatus",
     "BreakWeek",
     "Cadence",
     "Invite",

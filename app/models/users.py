@@ -30,6 +30,9 @@ class User(db.Model):
     session_token: Mapped[str] = mapped_column(
         sa.String(64), unique=True, default=new_session_token
     )
+    calendar_token: Mapped[str] = mapped_column(
+        sa.String(64), unique=True, default=new_session_token
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     memberships: Mapped[list[Membership]] = relationship(  # noqa: F821
@@ -44,6 +47,10 @@ class User(db.Model):
 
     def get_id(self) -> str:
         return self.session_token
+
+    def rotate_calendar_token(self) -> None:
+        """A new secret for the calendar feed URL, for when the old one was shared by mistake."""
+        self.calendar_token = new_session_token()
 
     def rotate_session_token(self) -> None:
         self.session_token = new_session_token()

@@ -1,0 +1,3 @@
+"""Views for checkins."""
+
+from . import bp  # noqa: F401

@@ -1,0 +1,3 @@
+"""Views for goals."""
+
+from . import bp  # noqa: F401

@@ -1,0 +1,3 @@
+"""Views for meetings."""
+
+from . import bp  # noqa: F401
