@@ -56,10 +56,14 @@ class Goal(db.Model):
         back_populates="goal",
         lazy="raise",
         cascade="all, delete-orphan",
-        order_by="Milestone.position",
+        order_by="[Milestone.position, Milestone.id]",
     )
 
-    __table_args__ = (sa.Index("ix_goals_membership_status", "membership_id", "status"),)
+    __table_args__ = (
+        sa.Index("ix_goals_membership_status", "membership_id", "status"),
+        # A double submit lands on the same title, so it can never add a second goal.
+        sa.UniqueConstraint("membership_id", "title"),
+    )
 
 
 class Milestone(db.Model):
@@ -85,7 +89,10 @@ class Milestone(db.Model):
         order_by="MilestoneEvent.id",
     )
 
-    __table_args__ = (sa.Index("ix_milestones_goal_position", "goal_id", "position"),)
+    __table_args__ = (
+        sa.Index("ix_milestones_goal_position", "goal_id", "position"),
+        sa.UniqueConstraint("goal_id", "title"),
+    )
 
 
 class MilestoneEvent(db.Model):
