@@ -10,7 +10,7 @@ one-week month out of it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import Enum
 from itertools import groupby
@@ -34,37 +34,41 @@ class ProgramCalendar:
     cadence: Cadence
     break_weeks: frozenset[WeekKey]
     zone: str
+    _weeks: tuple[WeekKey, ...] = field(init=False, repr=False, compare=False)
+    _periods: tuple[tuple[WeekKey, ...], ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.end < self.start:
             raise ValueError("a program cannot end before it starts")
         ZoneInfo(self.zone)  # an unknown zone fails here, not on the first check-in
         object.__setattr__(self, "break_weeks", frozenset(self.break_weeks))
-
-    def weeks(self) -> tuple[WeekKey, ...]:
-        """Every week touched by the program, in order."""
         weeks, week, last = [], week_of(self.start), week_of(self.end)
         while week <= last:
             weeks.append(week)
             week = week.next()
-        return tuple(weeks)
+        object.__setattr__(self, "_weeks", tuple(weeks))
+        key = self._period_key()
+        periods = groupby(enumerate(weeks), key=lambda item: key(*item))
+        object.__setattr__(
+            self, "_periods", tuple(tuple(week for _, week in group) for _, group in periods)
+        )
+
+    def weeks(self) -> tuple[WeekKey, ...]:
+        """Every week touched by the program, in order."""
+        return self._weeks
 
     def __contains__(self, week: object) -> bool:
-        return isinstance(week, WeekKey) and week_of(self.start) <= week <= week_of(self.end)
+        return isinstance(week, WeekKey) and self._weeks[0] <= week <= self._weeks[-1]
 
     def is_break(self, week: WeekKey) -> bool:
         return week in self.break_weeks
 
     def periods(self) -> tuple[tuple[WeekKey, ...], ...]:
         """The cadence periods, in order; together they hold every program week exactly once."""
-        key = self._period_key()
-        return tuple(
-            tuple(week for _, week in group)
-            for _, group in groupby(enumerate(self.weeks()), key=lambda item: key(*item))
-        )
+        return self._periods
 
     def period_of(self, week: WeekKey) -> tuple[WeekKey, ...]:
-        for period in self.periods():
+        for period in self._periods:
             if week in period:
                 return period
         raise ValueError(f"{week} is not a week of this program")

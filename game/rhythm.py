@@ -18,8 +18,6 @@ from game.calendar import ProgramCalendar
 from game.runs import NO_FREEZES, Mark, tally
 from game.weeks import WeekKey
 
-FULL_TERM_SIXTHS = 5
-
 
 @dataclass(frozen=True, slots=True)
 class RhythmState:

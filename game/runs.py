@@ -2,14 +2,17 @@
 
 Steps (weeks or cadence periods) come in order, each counted, neutral or missed; the caller
 leaves out the step still in progress, so it is never a miss. A counted step grows the run; a
-neutral one (break) changes nothing; a missed one spends a freeze token when there is a run to
-protect (the run is kept but does not grow), and otherwise ends the run.
+neutral one (break) changes nothing; a missed one spends a freeze token if one is held (the run
+is kept but does not grow), and otherwise ends the run.
 
-Tuned: a token is earned each time the run reaches a multiple of ``earn_every`` steps, which is
-GAME.md's "one per 4 consecutive counted weeks" measured on the run itself. With no run to
-protect (current 0) a miss costs nothing, so a slow start does not burn the starting token.
-Both choices keep the walk monotone: adding a counted step or turning a miss into a neutral step
-never lowers the current or best run, which the property tests check.
+A token is earned each time the run reaches a multiple of ``earn_every`` steps: GAME.md's "one
+per 4 consecutive counted weeks", measured on the run itself.
+
+A miss spends a token even when there is no run yet to keep, as GAME.md words it. Sparing the
+token in that case looks kinder but breaks invariant 9: a short early run would then use the
+token a later, longer run needed, and one more check-in could lower the best streak. With the
+rule as written, adding a counted step or turning a miss into a neutral step never lowers the
+current run, the best run or the tokens held; the property tests check all three.
 """
 
 from __future__ import annotations
@@ -53,6 +56,7 @@ class Tally(Generic[K]):
 
 
 def tally(marks: Iterable[tuple[K, Mark]], freezes: Freezes) -> Tally[K]:
+    """Walk the steps once; ``resets`` counts runs that ended, ``comebacks`` runs begun after."""
     current = best = total = resets = comebacks = 0
     tokens = freezes.start
     frozen: list[K] = []
@@ -67,11 +71,11 @@ def tally(marks: Iterable[tuple[K, Mark]], freezes: Freezes) -> Tally[K]:
             last_counted = step
             if freezes.earn_every and current % freezes.earn_every == 0:
                 tokens = min(freezes.hold_max, tokens + 1)
-        elif mark is Mark.MISSED and current:
+        elif mark is Mark.MISSED:
             if tokens:
                 tokens -= 1
                 frozen.append(step)
-            else:
+            elif current:
                 current = 0
                 resets += 1
     return Tally(current, best, total, tokens, tuple(frozen), last_counted, resets, comebacks)

@@ -3,8 +3,9 @@
 A program week counts when it has a check-in. Break weeks are neutral: they neither count nor
 break. A missed week spends a freeze token automatically (the streak is kept and frozen, it does
 not grow); with no token the streak starts again from zero. Tokens: 1 at the start, one more
-each time the streak reaches a multiple of 4 weeks, at most 2 held. The week in progress is never
-a miss.
+each time the streak reaches a multiple of 4 weeks, at most 2 held. The starting token covers
+the first missed week even before the first check-in (``game.runs`` says why). The week in
+progress is never a miss.
 
 A mentor may repair one missed week per program, within 14 days of its end; a repaired week
 keeps the streak going as if it had been neutral: it does not grow the streak or the total, and
@@ -30,6 +31,10 @@ REPAIR_WINDOW_WEEKS = 2
 
 @dataclass(frozen=True, slots=True)
 class StreakState:
+    """``frozen_weeks``: weeks a freeze token covered. ``broken_before``: an earlier streak
+    ended, so the check-in that starts the next one is a comeback. ``comebacks``: streaks
+    started after an earlier one ended."""
+
     current: int
     best: int
     total_weeks: int
@@ -46,7 +51,7 @@ def compute_streak(
     up_to: WeekKey,
     repairs: Iterable[WeekKey] = (),
 ) -> StreakState:
-    """The streak as of week ``up_to``, from the set of weeks with a check-in (order is irrelevant)."""
+    """The streak as of week ``up_to``, from the weeks with a check-in (in any order)."""
     run = tally(_marks(set(counted_weeks), calendar, up_to, set(repairs)), STREAK_FREEZES)
     return StreakState(
         current=run.current,
@@ -76,9 +81,8 @@ def _marks(
 
 def can_repair(now_week: WeekKey, missed_week: WeekKey, repairs_used_in_program: int) -> bool:
     """Whether a mentor may still repair ``missed_week``: once per program, within 14 days."""
-    return repairs_used_in_program == 0 and 1 <= weeks_between(missed_week, now_week) <= (
-        REPAIR_WINDOW_WEEKS
-    )
+    weeks_ago = weeks_between(missed_week, now_week)
+    return repairs_used_in_program == 0 and 1 <= weeks_ago <= REPAIR_WINDOW_WEEKS
 
 
 def streak_milestones_reached(state: StreakState) -> tuple[int, ...]:

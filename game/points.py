@@ -1,0 +1,248 @@
+"""Points for mentees: what each event pays, under which key, within which caps.
+
+``decide`` turns one event and a small view of the ledger into the rows to write. Every row has
+an idempotency key (see ``game.keys``), so writing the same decision twice changes nothing.
+
+Caps: at most 2 meeting awards per user per week, at most 6 standing milestone awards per goal
+(a milestone sent back frees its place). A cap is read from the view, so the app must read the
+view and write the rows in one serialized transaction (BEGIN IMMEDIATE on SQLite, a row lock on
+PostgreSQL); the UNIQUE key alone protects against repeats, not against two different meetings
+racing for the last place.
+
+Streak awards are paid when the best streak of the program reaches 4, 12 and 26 weeks (once
+each per program). The comeback award is paid for the check-in that starts a new streak after an
+earlier one ended, once per program term. A completed goal is paid once; sending one of its
+milestones back later does not take that away. Mentors earn badges, not points.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from game.events import (
+    CheckIn,
+    Event,
+    GoalCompleted,
+    KudosGiven,
+    MeetingHeld,
+    MilestoneConfirmed,
+    MilestoneSentBack,
+    SurveyAnswered,
+)
+from game.keys import (
+    checkin_key,
+    comeback_key,
+    goal_key,
+    meeting_key,
+    milestone_key,
+    milestone_reversal_key,
+    streak_key,
+    survey_key,
+)
+from game.streaks import StreakState, is_comeback, streak_milestones_reached
+from game.weeks import WeekKey
+
+CHECKIN_POINTS = 10
+MEETING_POINTS = 15
+MILESTONE_POINTS = 30
+GOAL_POINTS = 75
+STREAK_POINTS = 20
+COMEBACK_POINTS = 10
+SURVEY_POINTS = 10
+
+MEETINGS_PAID_PER_WEEK = 2
+MILESTONES_PAID_PER_GOAL = 6
+
+
+class Reason(StrEnum):
+    """What a row is for; stored with it and turned into words by the app."""
+
+    CHECKIN = "checkin"
+    MEETING = "meeting"
+    MILESTONE = "milestone"
+    MILESTONE_SENT_BACK = "milestone_sent_back"
+    GOAL = "goal"
+    STREAK = "streak"
+    COMEBACK = "comeback"
+    SURVEY = "survey"
+
+
+@dataclass(frozen=True, slots=True)
+class Award:
+    key: str
+    user_id: int
+    amount: int
+    reason: Reason
+    week: WeekKey | None = None
+    goal_id: int | None = None
+    program_id: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.amount <= 0:
+            raise ValueError("an award pays a positive amount")
+
+
+@dataclass(frozen=True, slots=True)
+class Reversal:
+    """A new negative row that cancels exactly one award; the award itself is never edited."""
+
+    key: str
+    target_key: str
+    user_id: int
+    amount: int
+    reason: Reason = Reason.MILESTONE_SENT_BACK
+    goal_id: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.amount >= 0:
+            raise ValueError("a reversal takes back a positive award")
+
+
+Entry = Award | Reversal
+
+
+class NotTheMentor(PermissionError):
+    """Only a mentor of the mentorship, and never the mentee, may confirm or send back."""
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerView:
+    """What ``decide`` needs from the ledger; each field is one cheap query.
+
+    ``meeting_awards_in_week``: participant id -> meeting awards already paid to them in the
+    meeting's week (any program). ``milestone_awards_in_goal``: milestone awards of the goal
+    minus its reversals. ``milestone_reversals``: reversal rows written for this milestone.
+    ``standing_milestone_amount``: amount of the row under
+    ``milestone_key(milestone, milestone_reversals + 1)`` if it exists, else None.
+    ``comeback_paid_in_program``: whether this user already had the comeback award here.
+    ``streak``: the user's streak in this program as of now, this check-in included (None
+    pays the check-in alone).
+    """
+
+    meeting_awards_in_week: Mapping[int, int] = field(default_factory=dict)
+    milestone_awards_in_goal: int = 0
+    milestone_reversals: int = 0
+    standing_milestone_amount: int | None = None
+    comeback_paid_in_program: bool = False
+    streak: StreakState | None = None
+
+
+def decide(event: Event, view: LedgerView) -> list[Entry]:
+    """The rows ``event`` adds to the ledger; the store skips keys it already holds."""
+    match event:
+        case CheckIn():
+            return _checkin(event, view)
+        case MeetingHeld():
+            return _meeting(event, view)
+        case MilestoneConfirmed():
+            return _milestone_confirmed(event, view)
+        case MilestoneSentBack():
+            return _milestone_sent_back(event, view)
+        case GoalCompleted():
+            return [
+                Award(
+                    goal_key(event.goal_id),
+                    event.mentee_id,
+                    GOAL_POINTS,
+                    Reason.GOAL,
+                    goal_id=event.goal_id,
+                    program_id=event.program_id,
+                )
+            ]
+        case SurveyAnswered():
+            key = survey_key(event.survey_id, event.user_id)
+            return [Award(key, event.user_id, SURVEY_POINTS, Reason.SURVEY)]
+        case KudosGiven():
+            return []
+    raise TypeError(f"not a game event: {event!r}")
+
+
+def _checkin(event: CheckIn, view: LedgerView) -> list[Entry]:
+    user, program, week = event.user_id, event.program_id, event.week
+    entries: list[Entry] = [
+        Award(
+            checkin_key(user, week),
+            user,
+            CHECKIN_POINTS,
+            Reason.CHECKIN,
+            week=week,
+            program_id=program,
+        )
+    ]
+    if view.streak is None:
+        return entries
+    entries += [
+        Award(
+            streak_key(user, program, weeks), user, STREAK_POINTS, Reason.STREAK, program_id=program
+        )
+        for weeks in streak_milestones_reached(view.streak)
+    ]
+    if is_comeback(view.streak, week) and not view.comeback_paid_in_program:
+        entries.append(
+            Award(
+                comeback_key(user, week),
+                user,
+                COMEBACK_POINTS,
+                Reason.COMEBACK,
+                week=week,
+                program_id=program,
+            )
+        )
+    return entries
+
+
+def _meeting(event: MeetingHeld, view: LedgerView) -> list[Entry]:
+    return [
+        Award(
+            meeting_key(event.meeting_id, user),
+            user,
+            MEETING_POINTS,
+            Reason.MEETING,
+            week=event.week,
+            program_id=event.program_id,
+        )
+        for user in sorted(event.participant_ids - event.mentor_ids)
+        if view.meeting_awards_in_week.get(user, 0) < MEETINGS_PAID_PER_WEEK
+    ]
+
+
+def _check_mentor(actor: int, mentee: int, mentors: frozenset[int]) -> None:
+    if actor not in mentors or actor == mentee:
+        raise NotTheMentor(f"user {actor} is not a mentor of this mentee")
+
+
+def _milestone_confirmed(event: MilestoneConfirmed, view: LedgerView) -> list[Entry]:
+    _check_mentor(event.confirmed_by, event.mentee_id, event.mentorship_mentor_ids)
+    if view.standing_milestone_amount is not None:
+        return []
+    if view.milestone_awards_in_goal >= MILESTONES_PAID_PER_GOAL:
+        return []
+    key = milestone_key(event.milestone_id, view.milestone_reversals + 1)
+    return [
+        Award(
+            key,
+            event.mentee_id,
+            MILESTONE_POINTS,
+            Reason.MILESTONE,
+            goal_id=event.goal_id,
+            program_id=event.program_id,
+        )
+    ]
+
+
+def _milestone_sent_back(event: MilestoneSentBack, view: LedgerView) -> list[Entry]:
+    _check_mentor(event.sent_back_by, event.mentee_id, event.mentorship_mentor_ids)
+    if view.standing_milestone_amount is None:
+        return []
+    cycle = view.milestone_reversals + 1
+    return [
+        Reversal(
+            milestone_reversal_key(event.milestone_id, cycle),
+            milestone_key(event.milestone_id, cycle),
+            event.mentee_id,
+            -view.standing_milestone_amount,
+            goal_id=event.goal_id,
+        )
+    ]

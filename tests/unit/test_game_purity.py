@@ -1,0 +1,50 @@
+"""game/ stays pure: no web framework, no database, no clock, no machine time zone, no I/O."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import game
+
+SOURCES = sorted(Path(game.__file__).parent.glob("*.py"))
+FORBIDDEN_MODULES = {"flask", "sqlalchemy", "app", "os", "time", "socket", "random", "pathlib"}
+# clock and local-zone reads; astimezone() with no argument means "the machine's zone"
+FORBIDDEN_CALLS = {"now", "utcnow", "today", "localtime", "gmtime", "open", "print", "input"}
+
+
+def test_importing_game_pulls_in_no_framework() -> None:
+    code = (
+        "import game, sys; "
+        "assert 'flask' not in sys.modules and 'sqlalchemy' not in sys.modules, 'impure'"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=Path(game.__file__).parent.parent,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_sources_read_no_clock_and_do_no_io() -> None:
+    assert len(SOURCES) >= 10
+    for source in SOURCES:
+        tree = ast.parse(source.read_text(), filename=str(source))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                roots = {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom):
+                roots = {(node.module or "").split(".")[0]}
+            else:
+                roots = set()
+            assert not roots & FORBIDDEN_MODULES, f"{source.name} imports {roots}"
+            if isinstance(node, ast.Call):
+                func = node.func
+                name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+                assert name not in FORBIDDEN_CALLS, f"{source.name}:{node.lineno} calls {name}"
+                if name == "astimezone":
+                    assert node.args, f"{source.name}:{node.lineno} uses the machine's zone"

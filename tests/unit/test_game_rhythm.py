@@ -1,0 +1,106 @@
+"""The pair's meeting rhythm over cadence periods, and the Full Term measure."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+from game_strategies import PROPERTY, History, histories
+from hypothesis import given
+from hypothesis import strategies as st
+
+from game import (
+    Cadence,
+    ProgramCalendar,
+    WeekKey,
+    compute_rhythm,
+    full_term_sixths,
+    week_of,
+)
+
+
+@PROPERTY
+@given(histories())
+def test_bounds(history: History) -> None:
+    cal, met, up_to = history
+    state = compute_rhythm(met, cal, up_to)
+    assert 0 <= state.current <= state.best <= state.total_periods <= len(cal.periods())
+    assert 0 <= full_term_sixths(state, cal, up_to) <= 6
+
+
+@PROPERTY
+@given(histories(), st.data())
+def test_another_meeting_never_lowers_the_rhythm(history: History, data: st.DataObject) -> None:
+    cal, met, up_to = history
+    extra = data.draw(st.sampled_from(cal.weeks()))
+    before, after = compute_rhythm(met, cal, up_to), compute_rhythm(met | {extra}, cal, up_to)
+    assert after.current >= before.current and after.best >= before.best
+    assert full_term_sixths(after, cal, up_to) >= full_term_sixths(before, cal, up_to)
+
+
+@PROPERTY
+@given(histories(), st.data())
+def test_a_new_break_period_never_lowers_current(history: History, data: st.DataObject) -> None:
+    cal, met, up_to = history
+    period = data.draw(st.sampled_from(cal.periods()))
+    if not met.isdisjoint(period):
+        return
+    paused = replace(cal, break_weeks=cal.break_weeks | set(period))
+    assert compute_rhythm(met, paused, up_to).current >= compute_rhythm(met, cal, up_to).current
+
+
+@PROPERTY
+@given(histories())
+def test_the_period_in_progress_is_never_a_miss(
+    history: History,
+) -> None:
+    cal, met, up_to = history
+    if up_to not in cal:
+        return
+    period = frozenset(cal.period_of(up_to))
+    met -= period
+    assert compute_rhythm(met, cal, up_to) == compute_rhythm(
+        met, replace(cal, break_weeks=cal.break_weeks | period), up_to
+    )
+
+
+@PROPERTY
+@given(histories(), st.randoms(use_true_random=False))
+def test_order_does_not_matter(history: History, rnd: object) -> None:
+    cal, met, up_to = history
+    shuffled = [*met, *met]
+    rnd.shuffle(shuffled)  # type: ignore[attr-defined]
+    assert compute_rhythm(shuffled, cal, up_to) == compute_rhythm(sorted(met), cal, up_to)
+
+
+def monthly(breaks: frozenset[WeekKey] = frozenset()) -> ProgramCalendar:
+    """September to February, six monthly periods."""
+    return ProgramCalendar(date(2025, 9, 1), date(2026, 2, 28), Cadence.MONTHLY, breaks, "UTC")
+
+
+def test_a_month_of_break_weeks_is_neutral() -> None:
+    december = frozenset(week_of(date(2025, 12, d)) for d in (1, 8, 15, 22, 29))
+    cal = monthly(december)
+    met = [week_of(date(2025, 9, 10)), week_of(date(2025, 10, 8)), week_of(date(2025, 11, 5))]
+    met.append(week_of(date(2026, 1, 14)))
+    state = compute_rhythm(met, cal, week_of(date(2026, 1, 20)))
+    assert (state.current, state.best, state.total_periods) == (4, 4, 4)
+
+
+def test_a_missed_period_starts_the_rhythm_again() -> None:
+    cal = ProgramCalendar(date(2025, 9, 1), date(2025, 12, 21), Cadence.BIWEEKLY, set(), "UTC")
+    weeks = cal.weeks()
+    state = compute_rhythm([weeks[0], weeks[2], weeks[6]], cal, weeks[7])
+    assert (state.current, state.best, state.total_periods) == (1, 2, 3)
+    assert state.last_counted == (weeks[6], weeks[7])
+
+
+def test_full_term_needs_five_of_every_six_periods_by_the_end() -> None:
+    cal = monthly()
+    months = [week_of(date(y, m, 10)) for y, m in ((2025, 9), (2025, 10), (2025, 11), (2025, 12))]
+    last = cal.weeks()[-1]
+    five = compute_rhythm([*months, week_of(date(2026, 2, 10))], cal, last)
+    four = compute_rhythm(months, cal, last)
+    assert full_term_sixths(five, cal, last) == 5
+    assert full_term_sixths(four, cal, last) == 4
+    assert full_term_sixths(five, cal, last.previous()) == 0  # not before the last week
