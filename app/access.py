@@ -16,6 +16,7 @@ from .mentorships_query import WITH_PEOPLE
 from .models import Membership, Mentorship, MentorshipMember, MentorshipStatus, Program, Role
 
 SESSION_KEY = "membership_id"
+MAX_ID = 2**31 - 1  # the largest INTEGER key PostgreSQL stores; larger ids in URLs cannot exist
 
 
 def my_memberships() -> list[Membership]:

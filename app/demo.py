@@ -11,6 +11,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 
 from .extensions import db
+from .meetings.demo import seed_meetings
 from .models import (
     BreakWeek,
     Cadence,
@@ -160,6 +161,7 @@ def seed_demo(today: date) -> list[DemoLogin]:
             ]
         )
     db.session.commit()
+    seed_meetings(program, today)
     return [
         DemoLogin("coordinator", *COORDINATOR),
         *(DemoLogin("mentor", *p) for p in MENTORS),

@@ -9,6 +9,7 @@ from flask_login import current_user
 from ..access import active_membership
 from ..clock import utcnow
 from ..extensions import db
+from ..meetings.queries import meeting_health, mentee_meetings, program_meeting_aggregate
 from ..mentorships_query import mentorships_of
 from ..models import Invite, Membership, Mentorship, MentorshipStatus, Role
 from ..rendering import render
@@ -62,6 +63,20 @@ def index():
             "home/coordinator.html",
             membership=membership,
             counts=_program_counts(membership.program_id),
+            meeting_aggregate=program_meeting_aggregate(membership.program_id, utcnow()),
         )
-    template = "home/mentor.html" if membership.role is Role.MENTOR else "home/mentee.html"
-    return render(template, membership=membership, mentorships=mentorships_of(membership))
+    mentorships = mentorships_of(membership)
+    if membership.role is Role.MENTOR:
+        ids = [m.id for m in mentorships]
+        return render(
+            "home/mentor.html",
+            membership=membership,
+            mentorships=mentorships,
+            meeting_health=meeting_health(ids, utcnow(), current_user.time_zone),
+        )
+    return render(
+        "home/mentee.html",
+        membership=membership,
+        mentorships=mentorships,
+        **mentee_meetings(mentorships, current_user.id, utcnow()),
+    )
