@@ -11,6 +11,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 
 from .extensions import db
+from .goals.demo import seed_goals
 from .meetings.demo import seed_meetings
 from .models import (
     BreakWeek,
@@ -162,6 +163,7 @@ def seed_demo(today: date) -> list[DemoLogin]:
         )
     db.session.commit()
     seed_meetings(program, today)
+    seed_goals(program, today)
     return [
         DemoLogin("coordinator", *COORDINATOR),
         *(DemoLogin("mentor", *p) for p in MENTORS),

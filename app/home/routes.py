@@ -9,6 +9,7 @@ from flask_login import current_user
 from ..access import active_membership
 from ..clock import utcnow
 from ..extensions import db
+from ..goals.queries import goal_summaries, program_goal_aggregate, review_queue, waiting_counts
 from ..meetings.queries import meeting_health, mentee_meetings, program_meeting_aggregate
 from ..mentorships_query import mentorships_of
 from ..models import Invite, Membership, Mentorship, MentorshipStatus, Role
@@ -64,6 +65,7 @@ def index():
             membership=membership,
             counts=_program_counts(membership.program_id),
             meeting_aggregate=program_meeting_aggregate(membership.program_id, utcnow()),
+            goal_aggregate=program_goal_aggregate(membership.program_id),
         )
     mentorships = mentorships_of(membership)
     if membership.role is Role.MENTOR:
@@ -73,10 +75,13 @@ def index():
             membership=membership,
             mentorships=mentorships,
             meeting_health=meeting_health(ids, utcnow(), current_user.time_zone),
+            review_queue=review_queue(membership),
+            waiting_counts=waiting_counts(ids),
         )
     return render(
         "home/mentee.html",
         membership=membership,
         mentorships=mentorships,
         **mentee_meetings(mentorships, current_user.id, utcnow()),
+        goal_summaries=goal_summaries(membership),
     )

@@ -1,0 +1,198 @@
+"""Read models for the goal pages and the home cards, each in a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload, selectinload
+
+from ..extensions import db
+from ..models import (
+    Goal,
+    GoalStatus,
+    Membership,
+    Mentorship,
+    MentorshipMember,
+    MentorshipStatus,
+    Milestone,
+    MilestoneAction,
+    MilestoneEvent,
+    MilestoneStatus,
+    User,
+)
+
+OWNER = joinedload(Goal.membership).joinedload(Membership.user)
+MILESTONES = selectinload(Goal.milestones)
+HISTORY = selectinload(Goal.milestones).options(
+    selectinload(Milestone.events).joinedload(MilestoneEvent.actor)
+)
+
+
+def goals_in(mentorship_id: int, owner_id: int | None = None) -> list[Goal]:
+    """A mentorship's goals with their milestones, or only ``owner_id``'s; soonest first."""
+    query = (
+        sa.select(Goal)
+        .where(Goal.mentorship_id == mentorship_id)
+        .options(OWNER, MILESTONES)
+        .order_by(Goal.target_date, Goal.id)
+    )
+    if owner_id is not None:
+        query = query.where(Goal.membership_id == owner_id)
+    return list(db.session.scalars(query))
+
+
+@dataclass(frozen=True)
+class GoalSummary:
+    """One goal on the mentee's home: enough for a progress bar, no milestone rows."""
+
+    id: int
+    title: str
+    status: GoalStatus
+    target_date: date
+    confirmed: int
+    waiting: int
+    total: int
+
+
+def goal_summaries(mentee: Membership) -> list[GoalSummary]:
+    """The mentee's goals that are not archived, active ones first, in one query."""
+    rows = db.session.execute(
+        sa.select(
+            Goal.id,
+            Goal.title,
+            Goal.status,
+            Goal.target_date,
+            sa.func.count(Milestone.id).filter(Milestone.status == MilestoneStatus.CONFIRMED),
+            sa.func.count(Milestone.id).filter(Milestone.status == MilestoneStatus.WAITING),
+            sa.func.count(Milestone.id),
+        )
+        .join(Mentorship, Goal.mentorship_id == Mentorship.id)
+        .outerjoin(Milestone, Milestone.goal_id == Goal.id)
+        .where(
+            Goal.membership_id == mentee.id,
+            Goal.status != GoalStatus.ARCHIVED,
+            Mentorship.status != MentorshipStatus.CLOSED,
+        )
+        .group_by(Goal.id, Goal.title, Goal.status, Goal.target_date)
+        .order_by(
+            sa.case((Goal.status == GoalStatus.ACTIVE, 0), else_=1), Goal.target_date, Goal.id
+        )
+    )
+    return [GoalSummary(*row) for row in rows]
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    """A milestone a mentee marked done, as the mentor's review queue shows it."""
+
+    milestone_id: int
+    milestone_title: str
+    status: MilestoneStatus
+    goal_id: int
+    goal_title: str
+    mentee_name: str
+    submitted_at: datetime | None
+    note: str
+
+    @classmethod
+    def of(cls, milestone: Milestone, goal: Goal) -> ReviewItem:
+        """From a goal loaded with its owner and milestone history (after an action)."""
+        submitted = [e for e in milestone.events if e.action is MilestoneAction.SUBMITTED]
+        return cls(
+            milestone.id,
+            milestone.title,
+            milestone.status,
+            goal.id,
+            goal.title,
+            goal.membership.user.name,
+            milestone.submitted_at,
+            submitted[-1].note if submitted else "",
+        )
+
+
+def review_queue(mentor: Membership) -> list[ReviewItem]:
+    """Milestones waiting in the mentor's open mentorships, longest waiting first; one query."""
+    latest_note = (
+        sa.select(MilestoneEvent.note)
+        .where(
+            MilestoneEvent.milestone_id == Milestone.id,
+            MilestoneEvent.action == MilestoneAction.SUBMITTED,
+        )
+        .order_by(MilestoneEvent.id.desc())
+        .limit(1)
+        .correlate(Milestone)
+        .scalar_subquery()
+    )
+    mine = sa.select(MentorshipMember.mentorship_id).where(
+        MentorshipMember.membership_id == mentor.id
+    )
+    rows = db.session.execute(
+        sa.select(
+            Milestone.id,
+            Milestone.title,
+            Milestone.status,
+            Goal.id,
+            Goal.title,
+            User.name,
+            Milestone.submitted_at,
+            sa.func.coalesce(latest_note, ""),
+        )
+        .join(Goal, Milestone.goal_id == Goal.id)
+        .join(Mentorship, Goal.mentorship_id == Mentorship.id)
+        .join(Membership, Goal.membership_id == Membership.id)
+        .join(User, Membership.user_id == User.id)
+        .where(
+            Milestone.status == MilestoneStatus.WAITING,
+            Goal.status != GoalStatus.ARCHIVED,
+            Mentorship.status != MentorshipStatus.CLOSED,
+            Goal.mentorship_id.in_(mine),
+        )
+        .order_by(Milestone.submitted_at, Milestone.id)
+    )
+    return [ReviewItem(*row) for row in rows]
+
+
+def waiting_counts(mentorship_ids: list[int]) -> dict[int, int]:
+    """Milestones waiting for review per mentorship (absent means none), in one query."""
+    if not mentorship_ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(Goal.mentorship_id, sa.func.count(Milestone.id))
+        .join(Milestone, Milestone.goal_id == Goal.id)
+        .where(
+            Goal.mentorship_id.in_(mentorship_ids),
+            Goal.status != GoalStatus.ARCHIVED,
+            Milestone.status == MilestoneStatus.WAITING,
+        )
+        .group_by(Goal.mentorship_id)
+    )
+    return {mentorship_id: waiting for mentorship_id, waiting in rows}
+
+
+@dataclass(frozen=True)
+class GoalAggregate:
+    """Counts a coordinator may see: no titles, no notes."""
+
+    active: int
+    completed: int
+    milestones_confirmed: int
+    milestones_waiting: int
+
+
+def program_goal_aggregate(program_id: int) -> GoalAggregate:
+    live = Goal.status != GoalStatus.ARCHIVED
+    row = db.session.execute(
+        sa.select(
+            sa.func.count(sa.distinct(Goal.id)).filter(Goal.status == GoalStatus.ACTIVE),
+            sa.func.count(sa.distinct(Goal.id)).filter(Goal.status == GoalStatus.COMPLETED),
+            sa.func.count(Milestone.id).filter(Milestone.status == MilestoneStatus.CONFIRMED),
+            sa.func.count(Milestone.id).filter(Milestone.status == MilestoneStatus.WAITING, live),
+        )
+        .select_from(Goal)
+        .join(Mentorship, Goal.mentorship_id == Mentorship.id)
+        .outerjoin(Milestone, Milestone.goal_id == Goal.id)
+        .where(Mentorship.program_id == program_id)
+    ).one()
+    return GoalAggregate(*row)
