@@ -10,6 +10,7 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
+from .checkins.demo import seed_checkins
 from .extensions import db
 from .goals.demo import seed_goals
 from .meetings.demo import seed_meetings
@@ -162,6 +163,7 @@ def seed_demo(today: date) -> list[DemoLogin]:
             ]
         )
     db.session.commit()
+    seed_checkins(program, today)
     seed_meetings(program, today)
     seed_goals(program, today)
     return [

@@ -1,3 +1,170 @@
-"""Views for checkins."""
+"""Check-in views: the mentee's card and form, the history, and the mentor's acknowledgement.
 
-from . import bp  # noqa: F401
+Each form posts to a real URL and works with JavaScript off; htmx posts to the same URL and
+swaps the card or the check-in in place.
+"""
+
+from __future__ import annotations
+
+import json
+
+from flask import abort, flash, request, url_for
+from flask_login import current_user, login_required
+
+from game.weeks import WeekKey, local_date, week_of
+
+from .. import clock
+from ..access import active_membership, mentorship_for_me
+from ..models import CheckIn, Membership, Mentorship, Role
+from ..rendering import redirect_to, render, wants_fragment
+from . import bp
+from .forms import MOODS, AcknowledgeForm, CheckInForm, acknowledge_form, mood_label
+from .queries import (
+    checkin_for_mentor,
+    checkin_health,
+    history,
+    this_week,
+    unacknowledged,
+    with_people,
+)
+from .service import acknowledge, request_help, submit_checkin
+
+
+@bp.app_template_global()
+def mood_face(mood: int) -> str:
+    return MOODS[mood][0]
+
+
+bp.add_app_template_global(mood_label)
+
+
+@bp.app_template_filter()
+def week_label(week_key: str) -> str:
+    return f"Week of {WeekKey.parse(week_key).monday():%a %d %b}"
+
+
+def card_context(membership: Membership, form: CheckInForm | None = None, **flags) -> dict:
+    """What ``checkins/_card.html`` needs; the mentee's home passes it on."""
+    week = this_week(membership.id, current_user.time_zone)
+    return {
+        "this_week": week,
+        "checkin_form": form or CheckInForm(formdata=None, obj=week.checkin),
+        "editing": False,
+        "expanded": False,
+        **flags,
+    }
+
+
+def ack_forms(checkins: list[CheckIn]) -> dict[int, AcknowledgeForm]:
+    """An empty reply form for each check-in not acknowledged yet, keyed by its id."""
+    return {
+        c.id: acknowledge_form(c.id, formdata=None) for c in checkins if c.acknowledged_at is None
+    }
+
+
+def mentee_ids(mentorships: list[Mentorship]) -> list[int]:
+    return [
+        member.membership_id
+        for mentorship in mentorships
+        for member in mentorship.members
+        if member.membership.role is Role.MENTEE
+    ]
+
+
+def mentor_home_context(mentorships: list[Mentorship]) -> dict:
+    """Each mentorship's check-in health and the list of what is new, for the mentor's home."""
+    today = week_of(local_date(clock.utcnow(), current_user.time_zone))
+    inbox = unacknowledged(mentee_ids(mentorships))
+    return {
+        "checkin_health": checkin_health([m.id for m in mentorships], today),
+        "checkin_inbox": inbox,
+        "ack_forms": ack_forms(inbox),
+    }
+
+
+def _mentee_membership() -> Membership:
+    """Only someone acting as a mentee has a week to check in for."""
+    membership = active_membership()
+    if membership is None or membership.role is not Role.MENTEE:
+        abort(404)
+    return membership
+
+
+def _toast(response, message: str):
+    response.headers["HX-Trigger"] = json.dumps({"waypoint:toast": {"message": message}})
+    return response
+
+
+def _card_or_home(membership: Membership, message: str):
+    """After a change: the swapped card for htmx, else back home with the message."""
+    if wants_fragment():
+        return _toast(render("checkins/_card.html", **card_context(membership)), message)
+    flash(message, "success")
+    return redirect_to(url_for("home.index"))
+
+
+@bp.route("/checkins/this-week", methods=["GET", "POST"])
+@login_required
+def this_week_form():
+    membership = _mentee_membership()
+    form = CheckInForm()
+    if form.validate_on_submit():
+        submit_checkin(membership.id, current_user.time_zone, **form.answers())
+        return _card_or_home(membership, "Checked in for this week. Thank you!")
+    posted = form if form.is_submitted() else None  # else the form shows what is saved
+    return render(
+        "checkins/this_week.html",
+        "checkins/_card.html",
+        status=422 if form.errors else 200,
+        **card_context(membership, posted, editing=True, expanded=True),
+    )
+
+
+@bp.post("/checkins/help")
+@login_required
+def ask_for_help():
+    membership = _mentee_membership()
+    request_help(membership.id, current_user.time_zone)
+    return _card_or_home(membership, "Your mentor can see that you'd like help.")
+
+
+@bp.get("/mentorships/<int:mentorship_id>/checkins")
+@login_required
+def mentorship_checkins(mentorship_id: int):
+    """A mentee sees their own check-ins; a mentor sees each mentee's of the mentorship."""
+    mentorship, mine = mentorship_for_me(mentorship_id)
+    mentor = mine.role is Role.MENTOR
+    checkins = history(mentee_ids([mentorship]) if mentor else [mine.id])
+    return render(
+        "checkins/history.html",
+        mentorship=mentorship,
+        checkins=checkins,
+        ack_forms=ack_forms(checkins) if mentor else {},
+        show_names=mentor,
+    )
+
+
+@bp.post("/checkins/<int:checkin_id>/acknowledge")
+@login_required
+def acknowledge_checkin(checkin_id: int):
+    checkin, mentorship_id = checkin_for_mentor(checkin_id)
+    form = acknowledge_form(checkin_id)
+    item = {"show_names": True, "back": request.form.get("back", "history")}
+    if not form.validate_on_submit():
+        return render(
+            "checkins/acknowledge.html",
+            "checkins/_checkin.html",
+            status=422,
+            checkin=checkin,
+            ack_forms={checkin_id: form},
+            **item,
+        )
+    acknowledge(checkin, current_user.id, form.reply.data)
+    if wants_fragment():
+        return render(
+            "checkins/_checkin.html", checkin=with_people(checkin_id), ack_forms={}, **item
+        )
+    flash("Acknowledged. Your mentee will see it.", "success")
+    if item["back"] == "home":
+        return redirect_to(url_for("home.index"))
+    return redirect_to(url_for("checkins.mentorship_checkins", mentorship_id=mentorship_id))

@@ -7,6 +7,8 @@ from flask import render_template
 from flask_login import current_user
 
 from ..access import active_membership
+from ..checkins.queries import program_checkin_aggregate
+from ..checkins.routes import card_context, mentor_home_context
 from ..clock import utcnow
 from ..extensions import db
 from ..goals.queries import goal_summaries, program_goal_aggregate, review_queue, waiting_counts
@@ -65,6 +67,7 @@ def index():
             membership=membership,
             counts=_program_counts(membership.program_id),
             meeting_aggregate=program_meeting_aggregate(membership.program_id, utcnow()),
+            checkin_aggregate=program_checkin_aggregate(membership.program_id),
             goal_aggregate=program_goal_aggregate(membership.program_id),
         )
     mentorships = mentorships_of(membership)
@@ -77,6 +80,7 @@ def index():
             meeting_health=meeting_health(ids, utcnow(), current_user.time_zone),
             review_queue=review_queue(membership),
             waiting_counts=waiting_counts(ids),
+            **mentor_home_context(mentorships),
         )
     return render(
         "home/mentee.html",
@@ -84,4 +88,5 @@ def index():
         mentorships=mentorships,
         **mentee_meetings(mentorships, current_user.id, utcnow()),
         goal_summaries=goal_summaries(membership),
+        **card_context(membership),
     )

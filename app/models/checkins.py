@@ -21,6 +21,8 @@ class CheckIn(db.Model):
     """One per mentee membership and local ISO week; the week key is fixed when it is written.
 
     Storing the key (``2025-W01``) keeps history stable when the person later changes zone.
+    A row without a mood is a help request that came before the week's check-in: it does not
+    count as checked in until a mood is given.
     """
 
     __tablename__ = "checkins"
@@ -28,7 +30,7 @@ class CheckIn(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     membership_id: Mapped[int] = mapped_column(sa.ForeignKey("memberships.id", ondelete="CASCADE"))
     week_key: Mapped[str] = mapped_column(sa.String(8))
-    mood: Mapped[int]
+    mood: Mapped[int | None]
     progress_note: Mapped[str] = mapped_column(sa.Text, default="")
     blocker: Mapped[str] = mapped_column(sa.Text, default="")
     wants_help: Mapped[bool] = mapped_column(default=False)
@@ -48,3 +50,12 @@ class CheckIn(db.Model):
         sa.UniqueConstraint("membership_id", "week_key"),
         sa.CheckConstraint("mood BETWEEN 1 AND 5", name="mood_range"),
     )
+
+    @property
+    def counted(self) -> bool:
+        """Whether this is the week's check-in, not only a help request waiting for a mood."""
+        return self.mood is not None
+
+    @property
+    def help_open(self) -> bool:
+        return self.wants_help and self.acknowledged_at is None

@@ -1,0 +1,91 @@
+"""The mentee's check-in form and the mentor's acknowledgement, with plain-spoken messages."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, RadioField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Length, StopValidation
+
+from ..models.checkins import NOTE_LIMIT, REPLY_LIMIT
+
+MOODS = {
+    1: ("😣", "Rough"),
+    2: ("😕", "Low"),
+    3: ("😐", "Okay"),
+    4: ("😊", "Good"),
+    5: ("😄", "Great"),
+}
+"""Mood → (emoji, word). The word, with the number, is what screen readers announce."""
+
+MOOD_MISSING = "Pick how your week is going, from 1 to 5."
+
+
+def mood_label(mood: int) -> str:
+    return f"{mood} – {MOODS[mood][1]}"
+
+
+def _stripped(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class MoodField(RadioField):
+    """Mood 1–5; a missing, non-numeric or out-of-range answer gets one plain message."""
+
+    def __init__(self, label: str, **kwargs):
+        choices = [SelectChoice(mood, mood_label(mood)) for mood in MOODS]
+        super().__init__(label, choices=choices, coerce=int, **kwargs)
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+
+    def pre_validate(self, form):
+        if self.data not in MOODS:
+            raise StopValidation(MOOD_MISSING)
+
+
+def _note(label: str) -> TextAreaField:
+    return TextAreaField(
+        label,
+        filters=[_stripped],
+        validators=[
+            Length(max=NOTE_LIMIT, message=f"Keep it to {NOTE_LIMIT} characters or fewer.")
+        ],
+        render_kw={"rows": 3},
+    )
+
+
+class CheckInForm(FlaskForm):
+    mood = MoodField("How are you this week?")
+    progress_note = _note("Progress this week")
+    blocker = _note("Anything in your way?")
+    wants_help = BooleanField("I'd like help from my mentor")
+
+    def answers(self) -> dict:
+        return {
+            "mood": self.mood.data,
+            "progress_note": self.progress_note.data or "",
+            "blocker": self.blocker.data or "",
+            "wants_help": self.wants_help.data,
+        }
+
+
+class AcknowledgeForm(FlaskForm):
+    reply = TextAreaField(
+        "Reply (optional)",
+        filters=[_stripped],
+        validators=[
+            Length(
+                max=REPLY_LIMIT, message=f"Keep your reply to {REPLY_LIMIT} characters or fewer."
+            )
+        ],
+        render_kw={"rows": 2},
+    )
+
+
+def acknowledge_form(checkin_id: int, **kwargs) -> AcknowledgeForm:
+    """Several check-ins share a page: the prefix keeps each reply field's id unique."""
+    return AcknowledgeForm(prefix=f"checkin-{checkin_id}", **kwargs)

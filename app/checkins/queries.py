@@ -1,0 +1,260 @@
+"""Read models for check-in pages, each in a fixed number of queries whatever the data size."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask import abort
+from sqlalchemy.orm import aliased, joinedload
+
+from game.weeks import WeekKey, checkin_week, local_date, week_of
+
+from .. import clock
+from ..access import MAX_ID, my_memberships
+from ..extensions import db
+from ..models import (
+    CheckIn,
+    Membership,
+    Mentorship,
+    MentorshipMember,
+    MentorshipStatus,
+    Program,
+    Role,
+)
+
+TREND_WEEKS = 4
+PROGRAM_WEEKS = 6
+INBOX_SIZE = 20
+
+_WITH_PEOPLE = (
+    joinedload(CheckIn.membership).joinedload(Membership.user),
+    joinedload(CheckIn.acknowledged_by),
+)
+
+
+def weeks_up_to(last: WeekKey, count: int) -> list[WeekKey]:
+    """``count`` weeks ending with ``last``, oldest first."""
+    weeks = [last]
+    while len(weeks) < count:
+        weeks.insert(0, weeks[0].previous())
+    return weeks
+
+
+@dataclass(frozen=True)
+class ThisWeek:
+    """The week a check-in made now counts for, and the row already written for it."""
+
+    week: WeekKey
+    checkin: CheckIn | None
+
+    @property
+    def done(self) -> bool:
+        return self.checkin is not None and self.checkin.counted
+
+
+def this_week(membership_id: int, zone: str) -> ThisWeek:
+    """One query: this local week's and the previous week's rows decide Monday's grace."""
+    now = clock.utcnow()
+    current = week_of(local_date(now, zone))
+    rows = {
+        row.week_key: row
+        for row in db.session.scalars(
+            sa.select(CheckIn)
+            .where(
+                CheckIn.membership_id == membership_id,
+                CheckIn.week_key.in_([str(current), str(current.previous())]),
+            )
+            .options(joinedload(CheckIn.acknowledged_by))
+        )
+    }
+    previous = rows.get(str(current.previous()))
+    week = checkin_week(now, zone, previous_week_counted=previous is not None and previous.counted)
+    return ThisWeek(week, rows.get(str(week)))
+
+
+def history(membership_ids: list[int]) -> list[CheckIn]:
+    """Every check-in of these mentee memberships, newest week first."""
+    return list(
+        db.session.scalars(
+            sa.select(CheckIn)
+            .where(CheckIn.membership_id.in_(membership_ids))
+            .options(*_WITH_PEOPLE)
+            .order_by(CheckIn.week_key.desc(), CheckIn.id)
+        )
+    )
+
+
+def with_people(checkin_id: int) -> CheckIn:
+    """A check-in already authorised, reloaded with its people (after a commit expired it)."""
+    return db.session.scalars(
+        sa.select(CheckIn).where(CheckIn.id == checkin_id).options(*_WITH_PEOPLE)
+    ).one()
+
+
+def unacknowledged(membership_ids: list[int], limit: int = INBOX_SIZE) -> list[CheckIn]:
+    """What a mentor has not seen yet: help requests first, then the newest."""
+    return list(
+        db.session.scalars(
+            sa.select(CheckIn)
+            .where(CheckIn.membership_id.in_(membership_ids), CheckIn.acknowledged_at.is_(None))
+            .options(*_WITH_PEOPLE)
+            .order_by(CheckIn.wants_help.desc(), CheckIn.updated_at.desc(), CheckIn.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def checkin_for_mentor(checkin_id: int) -> tuple[CheckIn, int]:
+    """A check-in of a mentee the person mentors, with that mentorship's id.
+
+    The mentee who wrote it gets 403: it is theirs, but only a mentor acknowledges it. Everyone
+    else (other mentors, other mentees, coordinators) gets 404, like any foreign id.
+    """
+    if not 0 < checkin_id <= MAX_ID:
+        abort(404)
+    mine = [m.id for m in my_memberships() if m.role is Role.MENTOR]
+    mentee_side, mentor_side = aliased(MentorshipMember), aliased(MentorshipMember)
+    row = db.session.execute(
+        sa.select(CheckIn, Mentorship.id)
+        .join(mentee_side, mentee_side.membership_id == CheckIn.membership_id)
+        .join(Mentorship, Mentorship.id == mentee_side.mentorship_id)
+        .join(mentor_side, mentor_side.mentorship_id == Mentorship.id)
+        .where(
+            CheckIn.id == checkin_id,
+            mentor_side.membership_id.in_(mine),
+            Mentorship.status != MentorshipStatus.CLOSED,
+        )
+        .options(*_WITH_PEOPLE)
+        .limit(1)
+    ).first()
+    if row is not None:
+        return row[0], row[1]
+    own = db.session.scalar(
+        sa.select(CheckIn.id).where(
+            CheckIn.id == checkin_id,
+            CheckIn.membership_id.in_([m.id for m in my_memberships()]),
+        )
+    )
+    abort(403 if own else 404)
+
+
+@dataclass(frozen=True)
+class Health:
+    """A mentorship's check-ins at a glance, for its card on the mentor's home."""
+
+    last_checkin_at: datetime | None = None
+    moods: tuple[tuple[WeekKey, float | None], ...] = ()
+    unacknowledged: int = 0
+    open_help: int = 0
+
+
+def checkin_health(mentorship_ids: list[int], today_week: WeekKey) -> dict[int, Health]:
+    """Per mentorship: last check-in, mood over the last four weeks (oldest first; a group's
+    is its mentees' average), check-ins not yet acknowledged and open help requests.
+
+    Two queries for any number of mentorships.
+    """
+
+    def of_mentees(*columns):
+        return (
+            sa.select(*columns)
+            .select_from(CheckIn)
+            .join(MentorshipMember, MentorshipMember.membership_id == CheckIn.membership_id)
+            .where(MentorshipMember.mentorship_id.in_(mentorship_ids))
+        )
+
+    counted = CheckIn.mood.is_not(None)
+    not_seen = CheckIn.acknowledged_at.is_(None)
+    totals = db.session.execute(
+        of_mentees(
+            MentorshipMember.mentorship_id,
+            sa.func.max(sa.case((counted, CheckIn.updated_at))),
+            sa.func.count(CheckIn.id).filter(not_seen),
+            sa.func.count(CheckIn.id).filter(not_seen, CheckIn.wants_help),
+        ).group_by(MentorshipMember.mentorship_id)
+    ).all()
+    weeks = weeks_up_to(today_week, TREND_WEEKS)
+    averages = {
+        (mentorship_id, week_key): round(float(mood), 1)
+        for mentorship_id, week_key, mood in db.session.execute(
+            of_mentees(MentorshipMember.mentorship_id, CheckIn.week_key, sa.func.avg(CheckIn.mood))
+            .where(counted, CheckIn.week_key.in_([str(w) for w in weeks]))
+            .group_by(MentorshipMember.mentorship_id, CheckIn.week_key)
+        )
+    }
+    last_seen = {row[0]: row[1:] for row in totals}
+    health = {}
+    for mentorship_id in mentorship_ids:
+        last_at, unseen, help_open = last_seen.get(mentorship_id, (None, 0, 0))
+        health[mentorship_id] = Health(
+            last_checkin_at=last_at,
+            moods=tuple((w, averages.get((mentorship_id, str(w)))) for w in weeks),
+            unacknowledged=unseen,
+            open_help=help_open,
+        )
+    return health
+
+
+@dataclass(frozen=True)
+class WeekMood:
+    week: WeekKey
+    checkins: int
+    average: float | None
+
+
+@dataclass(frozen=True)
+class ProgramCheckins:
+    """What a coordinator sees of check-ins: counts and averages, never a word of the text."""
+
+    mentees: int
+    weeks: tuple[WeekMood, ...]  # oldest first; the last one is this week
+    open_help: int
+
+    @property
+    def this_week(self) -> WeekMood:
+        return self.weeks[-1]
+
+    @property
+    def rate(self) -> int | None:
+        """Percentage of the program's mentees checked in this week."""
+        if not self.mentees:
+            return None
+        return round(100 * self.this_week.checkins / self.mentees)
+
+
+def program_checkin_aggregate(program_id: int) -> ProgramCheckins:
+    """Check-in rate this week, average mood for the last six weeks and open help flags.
+
+    Weeks are the program's (its time zone); two queries once the program is loaded.
+    """
+    program = db.session.get(Program, program_id)
+    weeks = weeks_up_to(week_of(local_date(clock.utcnow(), program.time_zone)), PROGRAM_WEEKS)
+    is_mentee = sa.and_(Membership.program_id == program_id, Membership.role == Role.MENTEE)
+
+    def of_mentees(*columns):
+        mentees = sa.select(Membership.id).where(is_mentee)
+        return sa.select(*columns).where(CheckIn.membership_id.in_(mentees))
+
+    mentee_count, open_help = db.session.execute(
+        sa.select(
+            sa.select(sa.func.count(Membership.id)).where(is_mentee).scalar_subquery(),
+            of_mentees(sa.func.count(CheckIn.id))
+            .where(CheckIn.wants_help, CheckIn.acknowledged_at.is_(None))
+            .scalar_subquery(),
+        )
+    ).one()
+    by_week = {
+        week_key: WeekMood(WeekKey.parse(week_key), count, round(float(average), 1))
+        for week_key, count, average in db.session.execute(
+            of_mentees(CheckIn.week_key, sa.func.count(CheckIn.id), sa.func.avg(CheckIn.mood))
+            .where(CheckIn.mood.is_not(None), CheckIn.week_key.in_([str(w) for w in weeks]))
+            .group_by(CheckIn.week_key)
+        )
+    }
+    return ProgramCheckins(
+        mentees=mentee_count,
+        weeks=tuple(by_week.get(str(w), WeekMood(w, 0, None)) for w in weeks),
+        open_help=open_help,
+    )

@@ -1,0 +1,101 @@
+"""Check-in changes, one transaction each; the game's weekly award will hook in here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from .. import clock
+from ..extensions import db
+from ..models import CheckIn
+from .queries import this_week
+
+
+def submit_checkin(
+    membership_id: int,
+    zone: str,
+    *,
+    mood: int,
+    progress_note: str,
+    blocker: str,
+    wants_help: bool,
+) -> None:
+    """Write this week's check-in, or change it: one row per week, however often it is sent."""
+    answers = {
+        "mood": mood,
+        "progress_note": progress_note,
+        "blocker": blocker,
+        "wants_help": wants_help,
+    }
+
+    def fill(checkin: CheckIn) -> None:
+        if any(getattr(checkin, name) != value for name, value in answers.items()):
+            for name, value in answers.items():
+                setattr(checkin, name, value)
+            _mark_new(checkin)
+
+    _change_this_week(membership_id, zone, fill)
+
+
+def request_help(membership_id: int, zone: str) -> None:
+    """Flag this week for the mentor, with or without a mood; asking twice changes nothing."""
+
+    def ask(checkin: CheckIn) -> None:
+        if not checkin.help_open:
+            checkin.wants_help = True
+            _mark_new(checkin)
+
+    _change_this_week(membership_id, zone, ask)
+
+
+def acknowledge(checkin: CheckIn, mentor_id: int, reply: str) -> None:
+    """The mentor has seen it. A second tap keeps the first time; a new reply replaces the old."""
+    if checkin.acknowledged_at is None:
+        checkin.acknowledged_at = clock.utcnow()
+        checkin.acknowledged_by_id = mentor_id
+    if reply:
+        checkin.reply = reply
+    db.session.commit()
+
+
+def _mark_new(checkin: CheckIn) -> None:
+    """A changed check-in is news again: it goes back on the mentor's list."""
+    checkin.updated_at = clock.utcnow()
+    checkin.acknowledged_at = None
+    checkin.acknowledged_by_id = None
+
+
+def _change_this_week(membership_id: int, zone: str, change: Callable[[CheckIn], None]) -> None:
+    """Apply ``change`` to the row of the week a check-in made now counts for, creating it.
+
+    The unique (membership, week) constraint decides a race between two first submits: the
+    loser's insert fails inside a savepoint and it changes the winner's row instead.
+    """
+    week = this_week(membership_id, zone)
+    checkin = week.checkin
+    if checkin is None:
+        checkin = CheckIn(
+            membership_id=membership_id,
+            week_key=str(week.week),
+            zone=zone,
+            progress_note="",
+            blocker="",
+            wants_help=False,
+            reply="",
+        )
+        change(checkin)
+        try:
+            with db.session.begin_nested():
+                db.session.add(checkin)
+        except IntegrityError:
+            checkin = db.session.scalars(
+                sa.select(CheckIn).where(
+                    CheckIn.membership_id == membership_id, CheckIn.week_key == str(week.week)
+                )
+            ).one()
+            change(checkin)
+    else:
+        change(checkin)
+    db.session.commit()

@@ -1,0 +1,156 @@
+"""Check-ins seen by others: the mentor's list, health and reply, history, the coordinator."""
+
+from __future__ import annotations
+
+import pytest
+from checkins_support import (
+    add_checkin,
+    add_mentees,
+    at_fixture,  # noqa: F401
+    card,
+    membership_id,
+    user_id,
+)
+from web_support import field_error, snapshot
+
+from app.extensions import db
+from app.models import CheckIn
+from app.models.checkins import REPLY_LIMIT
+from game.weeks import WeekKey
+
+MENTEE, MENTOR = "mentee@test.example", "mentor@test.example"
+OTHER_MENTEE = "other-mentee@test.example"
+W08, W09, W10, W11 = (WeekKey(2026, n) for n in (8, 9, 10, 11))
+NOTE, BLOCKER = "Finished the essay plan", "Worried about the maths test"
+
+
+@pytest.fixture
+def checkin_id(app, at) -> int:
+    """This week's check-in of the world's mentee, with a note, a blocker and a help request."""
+    at(2026, 3, 11, 18, 0)
+    with app.app_context():
+        return add_checkin(
+            membership_id(MENTEE), W11, mood=2, progress_note=NOTE, blocker=BLOCKER, wants_help=True
+        )
+
+
+def stored(app, checkin_id: int) -> CheckIn:
+    with app.app_context():
+        checkin = db.session.get(CheckIn, checkin_id)
+        db.session.expunge(checkin)
+        return checkin
+
+
+def test_a_help_request_comes_first_on_the_mentors_home(app, login, checkin_id):
+    with app.app_context():
+        add_checkin(membership_id(MENTEE), W10, mood=4, progress_note="Calm week")
+    page = login("own_mentor").get("/").get_data(as_text=True)
+    inbox = page[page.index("New check-ins and help requests") :]
+    assert inbox.index(BLOCKER) < inbox.index("Calm week")
+    assert "Asked for help" in inbox and "Mina Mentee · Week of Mon 09 Mar" in inbox
+    assert f'action="/checkins/{checkin_id}/acknowledge"' in inbox
+    assert "1 help request" in page and "2 new check-ins" in page
+
+
+def test_the_mentor_acknowledges_in_place_and_the_mentee_sees_the_reply(app, login, checkin_id):
+    client = login("own_mentor")
+    response = client.htmx(
+        "POST", f"/checkins/{checkin_id}/acknowledge", {f"checkin-{checkin_id}-reply": "Let's talk"}
+    )
+    assert response.status_code == 200
+    item = response.get_data(as_text=True)
+    assert item.startswith('<li class="checkin-item"') and "<html" not in item
+    assert "Let&#39;s talk" in item and "Omar Mentor replied" in item and "<form" not in item
+    checkin = stored(app, checkin_id)
+    assert checkin.acknowledged_at is not None and checkin.reply == "Let's talk"
+    with app.app_context():
+        assert checkin.acknowledged_by_id == user_id(MENTOR)
+    assert "You're all caught up." in client.get("/").get_data(as_text=True)
+
+    client.post("/logout", data={"csrf_token": client.csrf_token()})
+    login("mentee")
+    mentee_card = card(client.get("/").get_data(as_text=True))
+    assert "Let&#39;s talk" in mentee_card and "Omar Mentor replied" in mentee_card
+
+
+@pytest.mark.parametrize(
+    ("back", "location"), [("home", "/"), ("history", "/mentorships/{mentorship_id}/checkins")]
+)
+def test_acknowledging_without_javascript_goes_back(app, login, world, checkin_id, back, location):
+    response = login("own_mentor").submit(f"/checkins/{checkin_id}/acknowledge", {"back": back})
+    assert response.status_code == 303
+    assert response.location == location.format(mentorship_id=world.mentorship_id)
+    assert stored(app, checkin_id).acknowledged_at is not None
+
+
+def test_acknowledging_twice_keeps_the_first_time(app, login, checkin_id, at):
+    client = login("own_mentor")
+    client.submit(f"/checkins/{checkin_id}/acknowledge")
+    first = stored(app, checkin_id).acknowledged_at
+    at(2026, 3, 12, 9, 0)
+    client.submit(f"/checkins/{checkin_id}/acknowledge")
+    assert stored(app, checkin_id).acknowledged_at == first
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [("mentee", 403), ("other_mentor", 404), ("coordinator", 404), ("other_coordinator", 404)],
+)
+def test_only_the_mentees_own_mentor_acknowledges(app, login, checkin_id, role, status):
+    client = login(role)
+    before = snapshot(app)
+    response = client.submit(
+        f"/checkins/{checkin_id}/acknowledge", {f"checkin-{checkin_id}-reply": "Seen"}
+    )
+    assert response.status_code == status
+    assert NOTE not in response.get_data(as_text=True)
+    assert snapshot(app) == before
+
+
+@pytest.mark.parametrize("bad_id", ["999999", "99999999999999999999", "-1", "abc"])
+def test_an_unknown_check_in_is_404(login, bad_id):
+    assert login("own_mentor").submit(f"/checkins/{bad_id}/acknowledge").status_code == 404
+
+
+def test_a_reply_over_the_limit_is_refused_next_to_the_field(app, login, checkin_id):
+    client = login("own_mentor")
+    before = snapshot(app)
+    field = f"checkin-{checkin_id}-reply"
+    response = client.htmx(
+        "POST", f"/checkins/{checkin_id}/acknowledge", {field: "x" * (REPLY_LIMIT + 1)}
+    )
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert page.startswith('<li class="checkin-item')
+    assert field_error(page, field) == f"Keep your reply to {REPLY_LIMIT} characters or fewer."
+    assert snapshot(app) == before
+    full = client.submit(f"/checkins/{checkin_id}/acknowledge", {field: "x" * (REPLY_LIMIT + 1)})
+    assert full.status_code == 422 and "<h1>Reply to a check-in</h1>" in full.get_data(as_text=True)
+
+
+def test_an_edit_after_the_reply_is_news_again(app, login, checkin_id):
+    client = login("own_mentor")
+    client.submit(f"/checkins/{checkin_id}/acknowledge")
+    client.post("/logout", data={"csrf_token": client.csrf_token()})
+    login("mentee").submit("/checkins/this-week", {"mood": "3", "wants_help": "y"})
+    assert stored(app, checkin_id).acknowledged_at is None
+
+
+def test_help_asked_again_after_the_reply_reopens_it(app, login, checkin_id):
+    client = login("own_mentor")
+    client.submit(f"/checkins/{checkin_id}/acknowledge")
+    client.post("/logout", data={"csrf_token": client.csrf_token()})
+    login("mentee").submit("/checkins/help")
+    checkin = stored(app, checkin_id)
+    assert checkin.help_open and checkin.progress_note == NOTE
+
+
+def test_a_group_mentor_acknowledges_each_mentee_of_the_group(app, login, world, at):
+    at(2026, 3, 11, 18, 0)
+    with app.app_context():
+        people = add_mentees(world.program_id, MENTOR, 2, group=True)
+        ids = [add_checkin(member, W11, mood=3) for _, member in people]
+    client = login("own_mentor")
+    for checkin_id in ids:
+        assert client.submit(f"/checkins/{checkin_id}/acknowledge").status_code == 303
+        assert stored(app, checkin_id).acknowledged_at is not None
