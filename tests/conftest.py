@@ -110,6 +110,7 @@ def app(database_url: str) -> Iterator[Flask]:
     with app.app_context():
         db.session.remove()
         _empty_all_tables()
+        db.engine.dispose()  # each test's app has its own pool: close it, don't leak it
     limiter.reset()
 
 
