@@ -75,7 +75,7 @@ def mentorship_for_me(mentorship_id: int, *roles: Role) -> tuple[Mentorship, Mem
     """
     wanted = set(roles) or {Role.MENTOR, Role.MENTEE}
     mine = {m.id: m for m in my_memberships() if m.role in wanted}
-    if not mine:
+    if not mine or not 0 < mentorship_id <= MAX_ID:
         abort(404)
     row = db.session.execute(
         sa.select(Mentorship, MentorshipMember.membership_id)
@@ -90,3 +90,15 @@ def mentorship_for_me(mentorship_id: int, *roles: Role) -> tuple[Mentorship, Mem
     if row is None:
         abort(404)
     return row[0], mine[row[1]]
+
+
+def in_program_or_404(model, object_id: int, program_id: int):
+    """Row ``object_id`` of ``model`` (which has a ``program_id``) when it is in the program.
+
+    A foreign, missing or out-of-range id answers 404; an id too big for the database would
+    otherwise fail inside the driver.
+    """
+    row = db.session.get(model, object_id) if 0 < object_id <= MAX_ID else None
+    if row is None or row.program_id != program_id:
+        abort(404)
+    return row

@@ -6,15 +6,16 @@ from functools import cache
 from zoneinfo import available_timezones
 
 from wtforms import SelectField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
 from .passwords import policy_problem
 
 
 @cache
-def time_zone_choices() -> list[tuple[str, str]]:
+def time_zone_choices() -> list[SelectChoice]:
     names = sorted(z for z in available_timezones() if "/" in z and not z.startswith("Etc/"))
-    return [("UTC", "UTC"), *((name, name.replace("_", " ")) for name in names)]
+    return [SelectChoice("UTC", "UTC"), *(SelectChoice(n, n.replace("_", " ")) for n in names)]
 
 
 class TimeZoneField(SelectField):

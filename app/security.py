@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, abort, request
 
 from .rendering import htmx_redirect_fixer
 
@@ -37,8 +37,25 @@ def _headers(response: Response, production: bool) -> Response:
     return response
 
 
+def _contains_nul() -> bool:
+    if "\x00" in request.path:
+        return True
+    return any(
+        "\x00" in value
+        for source in (request.args, request.form)
+        for _, values in source.lists()
+        for value in values
+    )
+
+
 def init_app(app: Flask) -> None:
     production = app.config["PRODUCTION"]
+
+    @app.before_request
+    def refuse_nul_characters():
+        """Nobody types a NUL, and PostgreSQL cannot store one in text: a 400, not a 500."""
+        if _contains_nul():
+            abort(400)
 
     @app.after_request
     def secure(response: Response) -> Response:

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField
-from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    EqualTo,
+    InputRequired,
+    Length,
+    ValidationError,
+)
 
 from ..forms import TimeZoneField, strong_password
-from ..passwords import MAX_LENGTH
+from ..passwords import MAX_LENGTH, policy_problem
 
 
 class LoginForm(FlaskForm):
@@ -77,3 +85,12 @@ class PasswordChangeForm(FlaskForm):
         validators=[EqualTo("password", "The two new passwords differ.")],
         render_kw={"autocomplete": "new-password"},
     )
+
+    def validate_password(self, field) -> None:
+        """This form has no name or e-mail field: check against the person's own."""
+        if field.errors or not current_user.is_authenticated:
+            return
+        personal = (current_user.name, current_user.email)
+        problem = policy_problem(field.data or "", personal=personal)
+        if problem:
+            raise ValidationError(problem)

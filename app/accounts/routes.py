@@ -18,7 +18,13 @@ from .forms import (
     ProfileForm,
     RegisterForm,
 )
-from .service import claim_invite, find_usable_invite, find_user_by_email, join_program
+from .service import (
+    claim_invite,
+    find_usable_invite,
+    find_user_by_email,
+    join_program,
+    membership_from,
+)
 
 LOGIN_FAILED = "That e-mail and password don't match an account."
 INVITE_GONE = "This invite has expired or has been used up. Ask your coordinator for a new one."
@@ -27,7 +33,11 @@ INVITE_GONE = "This invite has expired or has been used up. Ask your coordinator
 def _safe_next(default: str) -> str:
     """Only follow ``next`` within this site, so a login link cannot send people elsewhere."""
     target = request.args.get("next", "")
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    # Browsers drop tabs and newlines inside URLs, so "/\t/evil.example" would become
+    # "//evil.example": refuse any control character or space, and any backslash.
+    if any(ch.isspace() or not ch.isprintable() for ch in target) or "\\" in target:
+        return default
+    if target.startswith("/") and not target.startswith("//"):
         return target
     return default
 
@@ -74,8 +84,8 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
-    logout_user()
     session.clear()
+    logout_user()  # after clear(): it leaves the note that removes the remember cookie
     flash("You have logged out. See you soon!", "info")
     return redirect_to(url_for("accounts.login"))
 
@@ -86,8 +96,8 @@ def logout_everywhere():
     """Rotating the token invalidates every session and remember cookie at once."""
     current_user.rotate_session_token()
     db.session.commit()
-    logout_user()
     session.clear()
+    logout_user()
     flash("You have been logged out on every device.", "info")
     return redirect_to(url_for("accounts.login"))
 
@@ -146,11 +156,14 @@ def join_invite(code: str):
 
 def _accept_invite(invite, program):
     if request.method == "POST":
-        if not claim_invite(invite):
-            db.session.rollback()
-            return render("accounts/invite_gone.html", message=INVITE_GONE, status=410)
-        membership = join_program(current_user, invite)
-        db.session.commit()
+        # Someone who already holds this membership (a double tap, an old link) uses nothing.
+        membership = membership_from(current_user, invite)
+        if membership is None:
+            if not claim_invite(invite):
+                db.session.rollback()
+                return render("accounts/invite_gone.html", message=INVITE_GONE, status=410)
+            membership = join_program(current_user, invite)
+            db.session.commit()
         session[SESSION_KEY] = membership.id
         flash(f"You joined {program.name} as {invite.role.value}.", "success")
         return redirect_to(url_for("home.index"))

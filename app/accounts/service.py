@@ -28,15 +28,20 @@ def claim_invite(invite: Invite) -> bool:
     return taken.rowcount == 1
 
 
-def join_program(user: User, invite: Invite) -> Membership:
-    """The membership the invite grants, created once however often the link is used."""
-    existing = db.session.scalar(
+def membership_from(user: User, invite: Invite) -> Membership | None:
+    """The membership the invite grants, when the person already has it."""
+    return db.session.scalar(
         sa.select(Membership).where(
             Membership.user_id == user.id,
             Membership.program_id == invite.program_id,
             Membership.role == invite.role,
         )
     )
+
+
+def join_program(user: User, invite: Invite) -> Membership:
+    """The membership the invite grants, created once however often the link is used."""
+    existing = membership_from(user, invite)
     if existing:
         return existing
     membership = Membership(

@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.fields.choices import Choice, SelectChoice
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from ..forms import TimeZoneField
 from ..models import Cadence, MeetingMode, MentorshipModel, Role
 
 
-def _choices(enum_cls) -> list[tuple[str, str]]:
-    return [(member.value, member.label) for member in enum_cls]
+def _choices(enum_cls) -> list[SelectChoice]:
+    return [SelectChoice(member.value, member.label) for member in enum_cls]
 
 
 class EnumSelectField(SelectField):
@@ -33,14 +41,24 @@ class EnumSelectField(SelectField):
 
     def pre_validate(self, form) -> None:
         if self.data is None:
-            raise ValueError("Pick one of the options.")
+            raise ValidationError("Pick one of the options.")
 
     def _value(self) -> str:
         return self.data.value if self.data else ""
 
     def iter_choices(self):
-        for value, label in self.choices:
-            yield value, label, bool(self.data and self.data.value == value), {}
+        for choice in self.choices:
+            selected = bool(self.data and self.data.value == choice.value)
+            yield Choice(choice.value, choice.label, selected, {})
+
+
+EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
+
+
+def _plausible(day: date | None) -> None:
+    """Dates near ``date.min``/``date.max`` would overflow the week arithmetic downstream."""
+    if day and not EARLIEST <= day <= LATEST:
+        raise ValidationError(f"Pick a date between {EARLIEST.year} and {LATEST.year}.")
 
 
 class ProgramForm(FlaskForm):
@@ -70,15 +88,19 @@ class ProgramForm(FlaskForm):
         render_kw={"rows": 6},
     )
 
+    def validate_starts_on(self, field) -> None:
+        _plausible(field.data)
+
     def validate_ends_on(self, field) -> None:
+        _plausible(field.data)
         if self.starts_on.data and field.data and field.data <= self.starts_on.data:
-            raise ValueError("The end must come after the start.")
+            raise ValidationError("The end must come after the start.")
         if (
             self.starts_on.data
             and field.data
             and field.data - self.starts_on.data > timedelta(days=3 * 366)
         ):
-            raise ValueError("A program can last at most three years.")
+            raise ValidationError("A program can last at most three years.")
 
 
 class BreakWeekForm(FlaskForm):

@@ -1,0 +1,120 @@
+"""Fixtures for the web tests, on top of tests/conftest.py (``app``, ``client``, ``world``, ...)."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from web_support import log_in
+
+from app import create_app
+from app.extensions import db, limiter
+from app.models import Invite, Membership, User
+
+# The settings of the ``app`` fixture that another app on the same test database must share.
+_SHARED_SETTINGS = (
+    "TESTING",
+    "SECRET_KEY",
+    "SQLALCHEMY_DATABASE_URI",
+    "ARGON2_PARAMETERS",
+    "SERVER_NAME",
+)
+
+
+@pytest.fixture
+def ids(app: Flask, world) -> dict[str, object]:
+    """Everything a URL of the access matrix may name: the world's fields, plus
+    ``other_invite_code`` and ``<role>_membership_id`` for every person of the world."""
+    values: dict[str, object] = {
+        field.name: getattr(world, field.name)
+        for field in dataclasses.fields(world)
+        if field.name != "emails"
+    }
+    with app.app_context():
+        values["other_invite_code"] = db.session.get(Invite, world.other_invite_id).code
+        for role, email in world.emails.items():
+            values[f"{role}_membership_id"] = db.session.scalar(
+                sa.select(Membership.id).join(User).where(User.email == email)
+            )
+    return values
+
+
+@pytest.fixture
+def new_client(app: Flask, world):
+    """``new_client("mentee")``: a separate browser, logged in as that role of the world."""
+
+    def make(role: str = "anonymous", **login_extra):
+        client = app.test_client()
+        if role != "anonymous":
+            response = log_in(client, world.email(role), **login_extra)
+            assert response.status_code == 303, response.get_data(as_text=True)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def make_app(app: Flask):
+    """``make_app(LOGIN_LIMIT_PER_ACCOUNT="3 per minute")``: another app through
+    ``create_app(config)``, on the same test database as ``app`` (so ``world`` is there too)."""
+    base = {key: app.config[key] for key in _SHARED_SETTINGS}
+    made: list[Flask] = []
+
+    def make(**overrides) -> Flask:
+        other = create_app({**base, **overrides})
+        other.test_client_class = app.test_client_class
+        made.append(other)
+        return other
+
+    yield make
+    for other in made:
+        with other.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+def _root_conftest(pytestconfig: pytest.Config):
+    """tests/conftest.py as a module, found among pytest's plugins (``import conftest`` could
+    pick another folder's conftest)."""
+    wanted = Path(__file__).resolve().parent.parent / "conftest.py"
+    for plugin in pytestconfig.pluginmanager.get_plugins():
+        source = getattr(plugin, "__file__", None)
+        if source and Path(source).resolve() == wanted:
+            return plugin
+    raise LookupError(wanted)
+
+
+@pytest.fixture(scope="session")
+def shared_app(database_url: str, pytestconfig: pytest.Config):
+    """One app, configured exactly like tests/conftest.py's ``app``, for every web test: building
+    an app and compiling its templates costs more than most tests themselves."""
+    root = _root_conftest(pytestconfig)
+    app = create_app(root.make_config(database_url))
+    app.test_client_class = root.Client
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()  # psycopg warns about connections left to the garbage collector
+
+
+@pytest.fixture
+def reused_app(shared_app: Flask):
+    """``shared_app`` with the same per-test clean-up as tests/conftest.py's ``app`` (empty
+    tables, fresh rate limits). A module opts in by overriding ``app``::
+
+        @pytest.fixture
+        def app(reused_app):
+            return reused_app
+
+    Its tests must then not change the app's configuration or register anything on it: use
+    ``make_app(...)`` for an app of their own."""
+    yield shared_app
+    with shared_app.app_context():
+        db.session.remove()
+        with db.engine.begin() as connection:
+            for table in reversed(db.metadata.sorted_tables):
+                connection.execute(table.delete())
+    limiter.reset()

@@ -1,0 +1,405 @@
+"""Who may use which route: every rule of ``app.url_map`` × every role of the ``world``.
+
+Adding a route? Add a row to ``MATRIX`` for each HTTP method it accepts (HEAD and OPTIONS
+aside), or ``test_every_route_is_in_the_matrix`` fails. A row is::
+
+    Row(endpoint, method, url, (anonymous, mentee, own_mentor, other_mentor,
+                                coordinator, other_coordinator), data={...})
+
+- ``url`` is a template filled from the ``ids`` fixture (tests/web/conftest.py): every field
+  of the ``World`` (``{program_id}``, ``{other_program_id}``, ``{invite_id}``,
+  ``{other_invite_id}``, ``{break_id}``, ``{other_break_id}``, ``{mentorship_id}``,
+  ``{other_mentorship_id}``, ``{invite_code}``), plus ``{other_invite_code}`` and
+  ``{<role>_membership_id}`` for each person (``{mentee_membership_id}``, ...).
+- The six outcomes are, for each role, a status code (``200``, ``404``, ``422``...) or a
+  redirect ``(303, "/where")`` (a template too: the Location must match exactly, query string
+  compared decoded). ``LOGIN`` is the redirect of a ``login_required`` page: 303 to
+  ``/login?next=<this url>``.
+- ``data`` is the form posted (with a valid CSRF token added). Keep it minimal: the point is
+  the permission check, so an allowed role gets 200/303/422 where a foreign one gets 404.
+- A route that takes a program id needs a second row with the other program's ids
+  (``{other_program_id}``...), where our coordinator must get 404; a route that takes the id
+  of a thing inside a program (break week, invite, mentorship...) also needs a row with the
+  other program's thing under our program's URL (``test_program_routes_have_foreign_rows``
+  checks both).
+
+Each (row, role) pair is its own test, so a failure names the route, the URL and the role.
+Methods a rule does not accept answer 405 (``test_other_methods_answer_405``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import pytest
+from web_support import (
+    CSRF_MESSAGE,
+    assert_no_trace,
+    error_page_message,
+    explanation,
+    location_parts,
+)
+
+ROLES = ("anonymous", "mentee", "own_mentor", "other_mentor", "coordinator", "other_coordinator")
+
+LOGIN = (303, "/login?next={url}")  # a login_required page, asked for without logging in
+HOME = (303, "/")
+LOGGED_OUT = (303, "/login")
+EVERYONE_200 = (200, 200, 200, 200, 200, 200)
+
+
+@dataclass(frozen=True)
+class Row:
+    endpoint: str
+    method: str
+    url: str
+    expect: tuple  # one outcome per role, in the order of ROLES
+    data: dict = field(default_factory=dict)
+
+
+# fmt: off
+MATRIX: list[Row] = [
+    # --- public pages ----------------------------------------------------------------------
+    #   endpoint, method, url,
+    #   (anonymous, mentee, own_mentor, other_mentor, coordinator, other_coordinator)
+    Row("home.index", "GET", "/", EVERYONE_200),
+    Row("pwa.manifest", "GET", "/manifest.webmanifest", EVERYONE_200),
+    Row("pwa.service_worker", "GET", "/sw.js", EVERYONE_200),
+
+    # --- logging in and out ----------------------------------------------------------------
+    Row("accounts.login", "GET", "/login", (200, HOME, HOME, HOME, HOME, HOME)),
+    Row("accounts.login", "POST", "/login", (422, HOME, HOME, HOME, HOME, HOME)),
+    Row("accounts.logout", "POST", "/logout",
+        (LOGIN, LOGGED_OUT, LOGGED_OUT, LOGGED_OUT, LOGGED_OUT, LOGGED_OUT)),
+    Row("accounts.logout_everywhere", "POST", "/account/logout-everywhere",
+        (LOGIN, LOGGED_OUT, LOGGED_OUT, LOGGED_OUT, LOGGED_OUT, LOGGED_OUT)),
+
+    # --- joining: invite codes are public by design, anyone holding one may use it ---------
+    Row("accounts.join", "GET", "/join", EVERYONE_200),
+    Row("accounts.join", "POST", "/join", (422, 422, 422, 422, 422, 422)),
+    Row("accounts.join", "POST", "/join", ((303, "/join/{invite_code}"),) * 6,
+        data={"code": "{invite_code}"}),
+    Row("accounts.join_invite", "GET", "/join/{invite_code}", EVERYONE_200),
+    Row("accounts.join_invite", "GET", "/join/NONE-SUCH", (404, 404, 404, 404, 404, 404)),
+    # anonymous: the registration form without its fields; logged in: accepts the invite
+    Row("accounts.join_invite", "POST", "/join/{invite_code}", (422, HOME, HOME, HOME, HOME, HOME)),
+    Row("accounts.join_invite", "POST", "/join/NONE-SUCH", (404, 404, 404, 404, 404, 404)),
+
+    # --- one's own account -----------------------------------------------------------------
+    Row("accounts.account", "GET", "/account", (LOGIN, 200, 200, 200, 200, 200)),
+    # a form without the fields keeps the stored values (WTForms), so it saves
+    Row("accounts.account", "POST", "/account", (LOGIN, *[(303, "/account")] * 5)),
+    Row("accounts.account", "POST", "/account", (LOGIN, 422, 422, 422, 422, 422),
+        data={"name": ""}),
+    Row("accounts.change_password", "GET", "/account/password", (LOGIN, 200, 200, 200, 200, 200)),
+    Row("accounts.change_password", "POST", "/account/password",
+        (LOGIN, 422, 422, 422, 422, 422)),
+
+    # --- the program switcher: only one's own memberships ----------------------------------
+    Row("programs.switch", "POST", "/programs/switch", (LOGIN, 400, 400, 400, 400, 400)),
+    Row("programs.switch", "POST", "/programs/switch", (LOGIN, HOME, 404, 404, 404, 404),
+        data={"membership_id": "{mentee_membership_id}"}),
+    Row("programs.switch", "POST", "/programs/switch", (LOGIN, 404, 404, 404, HOME, 404),
+        data={"membership_id": "{coordinator_membership_id}"}),
+    Row("programs.switch", "POST", "/programs/switch", (LOGIN, 404, 404, 404, 404, HOME),
+        data={"membership_id": "{other_coordinator_membership_id}"}),
+
+    # --- program pages: members see the overview, coordinators run the program -------------
+    Row("programs.overview", "GET", "/programs/{program_id}", (LOGIN, 200, 200, 200, 200, 404)),
+    Row("programs.overview", "GET", "/programs/{other_program_id}",
+        (LOGIN, 404, 404, 404, 404, 200)),
+    Row("programs.people", "GET", "/programs/{program_id}/people",
+        (LOGIN, 404, 404, 404, 200, 404)),
+    Row("programs.people", "GET", "/programs/{other_program_id}/people",
+        (LOGIN, 404, 404, 404, 404, 200)),
+    Row("programs.settings", "GET", "/programs/{program_id}/settings",
+        (LOGIN, 404, 404, 404, 200, 404)),
+    Row("programs.settings", "GET", "/programs/{other_program_id}/settings",
+        (LOGIN, 404, 404, 404, 404, 200)),
+    Row("programs.settings", "POST", "/programs/{program_id}/settings",
+        (LOGIN, 404, 404, 404, 422, 404)),
+    Row("programs.settings", "POST", "/programs/{other_program_id}/settings",
+        (LOGIN, 404, 404, 404, 404, 422)),
+    Row("programs.add_break", "POST", "/programs/{program_id}/breaks",
+        (LOGIN, 404, 404, 404, 422, 404)),
+    Row("programs.add_break", "POST", "/programs/{other_program_id}/breaks",
+        (LOGIN, 404, 404, 404, 404, 422)),
+    Row("programs.delete_break", "POST", "/programs/{program_id}/breaks/{break_id}/delete",
+        (LOGIN, 404, 404, 404, (303, "/programs/{program_id}/settings"), 404)),
+    Row("programs.delete_break", "POST", "/programs/{program_id}/breaks/{other_break_id}/delete",
+        (LOGIN, 404, 404, 404, 404, 404)),
+    Row("programs.delete_break", "POST",
+        "/programs/{other_program_id}/breaks/{other_break_id}/delete",
+        (LOGIN, 404, 404, 404, 404, (303, "/programs/{other_program_id}/settings"))),
+    Row("programs.delete_break", "POST", "/programs/{other_program_id}/breaks/{break_id}/delete",
+        (LOGIN, 404, 404, 404, 404, 404)),
+    Row("programs.invites", "GET", "/programs/{program_id}/invites",
+        (LOGIN, 404, 404, 404, 200, 404)),
+    Row("programs.invites", "GET", "/programs/{other_program_id}/invites",
+        (LOGIN, 404, 404, 404, 404, 200)),
+    Row("programs.invites", "POST", "/programs/{program_id}/invites",
+        (LOGIN, 404, 404, 404, 422, 404)),
+    Row("programs.invites", "POST", "/programs/{other_program_id}/invites",
+        (LOGIN, 404, 404, 404, 404, 422)),
+    Row("programs.revoke_invite", "POST", "/programs/{program_id}/invites/{invite_id}/revoke",
+        (LOGIN, 404, 404, 404, (303, "/programs/{program_id}/invites"), 404)),
+    Row("programs.revoke_invite", "POST",
+        "/programs/{program_id}/invites/{other_invite_id}/revoke",
+        (LOGIN, 404, 404, 404, 404, 404)),
+    Row("programs.revoke_invite", "POST",
+        "/programs/{other_program_id}/invites/{other_invite_id}/revoke",
+        (LOGIN, 404, 404, 404, 404, (303, "/programs/{other_program_id}/invites"))),
+    Row("programs.revoke_invite", "POST",
+        "/programs/{other_program_id}/invites/{invite_id}/revoke",
+        (LOGIN, 404, 404, 404, 404, 404)),
+
+    # --- check-ins: the mentee's own week; a mentorship's history for its people only -------
+    Row("checkins.this_week_form", "GET", "/checkins/this-week", (LOGIN, 200, 404, 404, 404, 404)),
+    Row("checkins.this_week_form", "POST", "/checkins/this-week",
+        (LOGIN, 422, 404, 404, 404, 404)),
+    Row("checkins.ask_for_help", "POST", "/checkins/help", (LOGIN, HOME, 404, 404, 404, 404)),
+    Row("checkins.mentorship_checkins", "GET", "/mentorships/{mentorship_id}/checkins",
+        (LOGIN, 200, 200, 404, 404, 404)),
+    Row("checkins.mentorship_checkins", "GET", "/mentorships/{other_mentorship_id}/checkins",
+        (LOGIN, 404, 404, 200, 404, 404)),
+    # The world has no check-in: tests/web/test_checkins_mentor.py tries each role on a real one.
+    Row("checkins.acknowledge_checkin", "POST", "/checkins/2147483647/acknowledge",
+        (LOGIN, 404, 404, 404, 404, 404)),
+
+    # --- meetings: a mentorship's meetings for its people only; the feed by its secret URL ---
+    Row("meetings.schedule", "GET", "/mentorships/{mentorship_id}/meetings/new",
+        (LOGIN, 200, 200, 404, 404, 404)),
+    Row("meetings.schedule", "GET", "/mentorships/{other_mentorship_id}/meetings/new",
+        (LOGIN, 404, 404, 200, 404, 404)),
+    Row("meetings.schedule", "POST", "/mentorships/{mentorship_id}/meetings/new",
+        (LOGIN, 422, 422, 404, 404, 404)),
+    Row("meetings.schedule", "POST", "/mentorships/{other_mentorship_id}/meetings/new",
+        (LOGIN, 404, 404, 422, 404, 404)),
+    Row("meetings.index", "GET", "/mentorships/{mentorship_id}/meetings",
+        (LOGIN, 200, 200, 404, 404, 404)),
+    Row("meetings.index", "GET", "/mentorships/{other_mentorship_id}/meetings",
+        (LOGIN, 404, 404, 200, 404, 404)),
+    # The world has no meeting: tests/web/test_meetings_page.py tries each role on a real one.
+    Row("meetings.show", "GET", "/meetings/2147483647", (LOGIN, 404, 404, 404, 404, 404)),
+    Row("meetings.download", "GET", "/meetings/2147483647.ics", (LOGIN, 404, 404, 404, 404, 404)),
+    Row("meetings.reschedule", "GET", "/meetings/2147483647/reschedule",
+        (LOGIN, 404, 404, 404, 404, 404)),
+    Row("meetings.reschedule", "POST", "/meetings/2147483647/reschedule",
+        (LOGIN, 404, 404, 404, 404, 404)),
+    Row("meetings.add_agenda", "POST", "/meetings/2147483647/agenda",
+        (LOGIN, 404, 404, 404, 404, 404)),
+    Row("meetings.save_notes", "POST", "/meetings/2147483647/notes",
+        (LOGIN, 404, 404, 404, 404, 404)),
+    Row("meetings.add_action", "POST", "/meetings/2147483647/actions",
+        (LOGIN, 404, 404, 404, 404, 404)),
+    Row("meetings.confirm", "POST", "/meetings/2147483647/confirm",
+        (LOGIN, 404, 404, 404, 404, 404)),
+    Row("meetings.cancel", "POST", "/meetings/2147483647/cancel", (LOGIN, 404, 404, 404, 404, 404)),
+    Row("meetings.toggle_action", "POST", "/actions/2147483647/toggle",
+        (LOGIN, 404, 404, 404, 404, 404)),
+    # The feed needs no login, only its token (tests/web/test_meetings_calendar.py).
+    Row("meetings.calendar_feed", "GET", "/calendar/not-a-token.ics",
+        (404, 404, 404, 404, 404, 404)),
+    Row("meetings.rotate_calendar_token", "POST", "/account/calendar-token",
+        (LOGIN, *((303, "/account#calendar"),) * 5)),
+
+    # --- goals: a mentorship's goals for its people only (in a group: mentors + the owner) ---
+    Row("goals.index", "GET", "/mentorships/{mentorship_id}/goals",
+        (LOGIN, 200, 200, 404, 404, 404)),
+    Row("goals.index", "GET", "/mentorships/{other_mentorship_id}/goals",
+        (LOGIN, 404, 404, 200, 404, 404)),
+    Row("goals.new", "GET", "/mentorships/{mentorship_id}/goals/new",
+        (LOGIN, 200, 200, 404, 404, 404)),
+    Row("goals.new", "GET", "/mentorships/{other_mentorship_id}/goals/new",
+        (LOGIN, 404, 404, 200, 404, 404)),
+    Row("goals.new", "POST", "/mentorships/{mentorship_id}/goals/new",
+        (LOGIN, 422, 422, 404, 404, 404)),
+    Row("goals.new", "POST", "/mentorships/{other_mentorship_id}/goals/new",
+        (LOGIN, 404, 404, 422, 404, 404)),
+    # The world has no goal: tests/web/test_goals_pages.py and test_goals_milestones.py try
+    # each role on real goals and milestones (the mentee may see but not confirm: 403).
+    Row("goals.detail", "GET", "/goals/2147483647", (LOGIN, 404, 404, 404, 404, 404)),
+    Row("goals.edit", "GET", "/goals/2147483647/edit", (LOGIN, 404, 404, 404, 404, 404)),
+    Row("goals.edit", "POST", "/goals/2147483647/edit", (LOGIN, 404, 404, 404, 404, 404)),
+    Row("goals.archive", "POST", "/goals/2147483647/archive", (LOGIN, 404, 404, 404, 404, 404)),
+    Row("goals.unarchive", "POST", "/goals/2147483647/unarchive",
+        (LOGIN, 404, 404, 404, 404, 404)),
+    Row("goals.add_milestone", "POST", "/goals/2147483647/milestones",
+        (LOGIN, 404, 404, 404, 404, 404)),
+    Row("goals.edit_milestone", "GET", "/milestones/2147483647/edit",
+        (LOGIN, 404, 404, 404, 404, 404)),
+    Row("goals.edit_milestone", "POST", "/milestones/2147483647/edit",
+        (LOGIN, 404, 404, 404, 404, 404)),
+    Row("goals.move_milestone", "POST", "/milestones/2147483647/move",
+        (LOGIN, 404, 404, 404, 404, 404)),
+    Row("goals.delete_milestone", "POST", "/milestones/2147483647/delete",
+        (LOGIN, 404, 404, 404, 404, 404)),
+    Row("goals.submit_milestone", "POST", "/milestones/2147483647/submit",
+        (LOGIN, 404, 404, 404, 404, 404)),
+    Row("goals.confirm_milestone", "POST", "/milestones/2147483647/confirm",
+        (LOGIN, 404, 404, 404, 404, 404)),
+    Row("goals.send_back_milestone", "POST", "/milestones/2147483647/send-back",
+        (LOGIN, 404, 404, 404, 404, 404)),
+]
+# fmt: on
+
+IGNORED_METHODS = {"HEAD", "OPTIONS"}
+PROBED_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+
+
+@pytest.fixture
+def app(reused_app):
+    """These tests only read the app: share one (tests/web/conftest.py)."""
+    return reused_app
+
+
+def routes_of(app) -> set[tuple[str, str]]:
+    """(endpoint, method) for every rule of the app but ``static``."""
+    return {
+        (rule.endpoint, method)
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint != "static"
+        for method in rule.methods - IGNORED_METHODS
+    }
+
+
+def fill(template: str, ids: dict, url: str = "") -> str:
+    return template.format_map({**ids, "url": url})
+
+
+def send(client, row: Row, ids: dict):
+    """The row's request, with a valid CSRF token on anything but GET."""
+    url = fill(row.url, ids)
+    if row.method == "GET":
+        return client.get(url)
+    data = {name: fill(value, ids) for name, value in row.data.items()}
+    return client.open(url, method=row.method, data={"csrf_token": client.csrf_token(), **data})
+
+
+def check_outcome(response, expected, url: str, ids: dict, where: str) -> None:
+    page = response.get_data(as_text=True)
+    if isinstance(expected, tuple):
+        status, target = expected
+        assert response.status_code == status, f"{where}: {response.status_code}\n{page[:1500]}"
+        wanted = location_parts(fill(target, ids, url=url))
+        assert location_parts(response.location or "") == wanted, (
+            f"{where}: redirected to {response.location!r}, expected {fill(target, ids, url)!r}"
+        )
+        return
+    assert response.status_code == expected, f"{where}: {response.status_code}\n{page[:1500]}"
+    assert response.location is None, f"{where}: unexpected redirect to {response.location}"
+    if response.mimetype == "text/html":
+        assert_no_trace(page)
+        if expected >= 400:
+            assert explanation(page), f"{where}: a {expected} must explain itself\n{page[:1500]}"
+
+
+def _case_id(row: Row, role: str) -> str:
+    data = ",".join(f"{k}={v}" for k, v in row.data.items())
+    return f"{row.endpoint} {row.method} {row.url}{' ' + data if data else ''} as {role}"
+
+
+CASES = [
+    pytest.param(row, role, expected, id=_case_id(row, role))
+    for row in MATRIX
+    for role, expected in zip(ROLES, row.expect, strict=True)
+]
+
+
+@pytest.mark.parametrize(("row", "role", "expected"), CASES)
+def test_access(app, ids, login, row: Row, role: str, expected) -> None:
+    url = fill(row.url, ids)
+    endpoint, _ = app.url_map.bind("localhost").match(url, method=row.method)
+    assert endpoint == row.endpoint, f"MATRIX row {row.url} reaches {endpoint}, not {row.endpoint}"
+    client = login(role)
+    with send(client, row, ids) as response:
+        where = f"{row.method} {url} as {role}"
+        assert CSRF_MESSAGE not in response.get_data(as_text=True), f"{where}: CSRF refused"
+        check_outcome(response, expected, url, ids, where)
+
+
+def test_matrix_rows_are_well_formed() -> None:
+    for row in MATRIX:
+        assert len(row.expect) == len(ROLES), f"{row}: give one outcome per role of {ROLES}"
+        assert row.method == row.method.upper() and row.method not in IGNORED_METHODS, row
+        for outcome in row.expect:
+            assert isinstance(outcome, int) or (
+                isinstance(outcome, tuple) and 300 <= outcome[0] < 400 and len(outcome) == 2
+            ), f"{row}: an outcome is a status code or (3xx, location)"
+
+
+def test_every_route_is_in_the_matrix(app) -> None:
+    missing = routes_of(app) - {(row.endpoint, row.method) for row in MATRIX}
+    assert not missing, (
+        "These routes have no row in MATRIX (tests/web/test_access_matrix.py). Add one Row per "
+        "endpoint and method, with the status each of the six roles must get (see the module "
+        "docstring):\n"
+        + "\n".join(f"  {endpoint} {method}" for endpoint, method in sorted(missing))
+    )
+
+
+def test_matrix_names_only_existing_routes(app) -> None:
+    stale = {(row.endpoint, row.method) for row in MATRIX} - routes_of(app)
+    assert not stale, (
+        "MATRIX in tests/web/test_access_matrix.py names routes the app no longer has; remove "
+        "or rename these rows:\n"
+        + "\n".join(f"  {endpoint} {method}" for endpoint, method in sorted(stale))
+    )
+
+
+def test_program_routes_have_foreign_rows(app) -> None:
+    """Every route under a program is also tried with the other program's ids."""
+    problems = []
+    for rule in app.url_map.iter_rules():
+        if "program_id" not in rule.arguments:
+            continue
+        for method in rule.methods - IGNORED_METHODS:
+            rows = [r for r in MATRIX if (r.endpoint, r.method) == (rule.endpoint, method)]
+            coordinator = ROLES.index("coordinator")
+            if not any(
+                "{other_program_id}" in r.url and r.expect[coordinator] == 404 for r in rows
+            ):
+                problems.append(f"{rule.endpoint} {method}: no row with {{other_program_id}}")
+            for name in sorted(rule.arguments - {"program_id"}):
+                if not any(
+                    "{program_id}" in r.url
+                    and re.search(r"\{other_\w+\}", r.url.split("{program_id}", 1)[1])
+                    and r.expect[coordinator] == 404
+                    for r in rows
+                ):
+                    problems.append(
+                        f"{rule.endpoint} {method}: no row putting the other program's "
+                        f"<{name}> under {{program_id}} (our coordinator must get 404)"
+                    )
+    assert not problems, "Add these rows to MATRIX:\n" + "\n".join(problems)
+
+
+def _405_cases() -> list[tuple[str, str]]:
+    """Each distinct URL of the matrix, with each method its rule does not accept."""
+    urls = {(row.endpoint, row.url) for row in MATRIX}
+    accepted = {(row.endpoint, row.method) for row in MATRIX}
+    return [
+        (url, method)
+        for endpoint, url in sorted(urls)
+        for method in PROBED_METHODS
+        if (endpoint, method) not in accepted
+    ]
+
+
+@pytest.mark.parametrize("role", ["anonymous", "coordinator"])
+def test_other_methods_answer_405(app, ids, login, role) -> None:
+    client = login(role)
+    token = client.csrf_token()
+    wrong = []
+    for url, method in _405_cases():
+        target = fill(url, ids)
+        with client.open(target, method=method, data={"csrf_token": token}) as response:
+            page = response.get_data(as_text=True)
+            if response.status_code != 405 or not (error_page_message(page) or "").startswith(
+                "405 Not allowed"
+            ):
+                wrong.append(f"{method} {target}: {response.status_code}")
+            assert_no_trace(page)
+    assert len(_405_cases()) > 50
+    assert not wrong, "\n".join(wrong)

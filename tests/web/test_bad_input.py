@@ -1,0 +1,476 @@
+"""Junk sent to every form never gives a 500: missing fields, wrong types, dates out of order,
+10,000-character strings, impossible ids. Each answers 400, 404 or 422, says why, and writes
+nothing."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from web_support import assert_no_trace, explanation, post_forms, snapshot
+
+from app.clock import utcnow
+
+HUGE = "x" * 10_000
+HUGE_NUMBER = "9" * 10_000
+BIG_ID = "99999999999999999999999"
+TODAY = utcnow().date()
+START, END = TODAY - timedelta(weeks=4), TODAY + timedelta(weeks=26)
+
+
+@pytest.fixture
+def app(reused_app):
+    """These tests only read the app: share one (tests/web/conftest.py)."""
+    return reused_app
+
+
+def settings(**changes) -> dict:
+    """A valid program settings form, with ``changes``."""
+    form = {
+        "name": "Hillside Mentoring",
+        "objectives": "",
+        "target_audience": "",
+        "model": "one_on_one",
+        "starts_on": START.isoformat(),
+        "ends_on": END.isoformat(),
+        "cadence": "weekly",
+        "meeting_minutes": "45",
+        "meeting_mode": "in_person",
+        "time_zone": "UTC",
+        "agreement": "",
+    }
+    return {**form, **changes}
+
+
+def registration(**changes) -> dict:
+    form = {
+        "name": "Nia Newcomer",
+        "email": "nia@test.example",
+        "password": "a fine long passphrase",
+        "time_zone": "Europe/Paris",
+        "agree": "y",
+    }
+    return {key: value for key, value in {**form, **changes}.items() if value is not None}
+
+
+def password_change(**changes) -> dict:
+    form = {
+        "current_password": "correct horse battery",
+        "password": "a brand new passphrase",
+        "confirm": "a brand new passphrase",
+    }
+    return {key: value for key, value in {**form, **changes}.items() if value is not None}
+
+
+def meeting(**changes) -> dict:
+    """A valid plan-a-meeting form for tomorrow afternoon, with ``changes``."""
+    form = {
+        "day": (TODAY + timedelta(days=1)).isoformat(),
+        "start": "15:30",
+        "minutes": "45",
+        "mode": "in_person",
+        "location": "Library",
+    }
+    return {**form, **changes}
+
+
+def goal(**changes) -> dict:
+    """A valid new-goal form, with ``changes``."""
+    form = {
+        "title": "Apply to two summer programmes",
+        "measure": "Two applications sent",
+        "target_date": (TODAY + timedelta(days=14)).isoformat(),
+        "why": "",
+    }
+    return {**form, **changes}
+
+
+# buttons, no fields to spoil
+FORMLESS = {
+    "accounts.logout",
+    "accounts.logout_everywhere",
+    "meetings.rotate_calendar_token",
+    "goals.archive",
+    "goals.unarchive",
+    "goals.delete_milestone",
+}
+P = "/programs/{program_id}"
+M = "/mentorships/{mentorship_id}/meetings/new"
+G = "/mentorships/{mentorship_id}/goals/new"
+# (label, role, method, url template, form)
+CASES = [
+    # logging in
+    ("login: nothing", "anonymous", "POST", "/login", {}),
+    ("login: huge e-mail", "anonymous", "POST", "/login", {"email": HUGE, "password": "x"}),
+    ("login: huge password", "anonymous", "POST", "/login", {"email": "a@b.c", "password": HUGE}),
+    ("login: two e-mails", "anonymous", "POST", "/login", {"email": ["a@b.c", "d@e.f"]}),
+    (
+        "login: control chars",
+        "anonymous",
+        "POST",
+        "/login",
+        {"email": "a\x01@b", "password": "\x02"},
+    ),
+    ("login: NUL", "anonymous", "POST", "/login", {"email": "a\x00@b.c", "password": "x\x00"}),
+    ("login: NUL in next", "anonymous", "GET", "/login?next=/%00", None),
+    # joining
+    ("join: nothing", "anonymous", "POST", "/join", {}),
+    ("join: huge code", "anonymous", "POST", "/join", {"code": HUGE}),
+    ("join: symbols", "anonymous", "POST", "/join", {"code": "💥💥💥💥-💥💥💥💥"}),
+    ("join link: huge code", "anonymous", "GET", "/join/" + HUGE, None),
+    ("join link: huge code, post", "anonymous", "POST", "/join/" + HUGE, registration()),
+    ("join link: symbols", "anonymous", "GET", "/join/%E2%9C%93%20%25", None),
+    ("register: nothing", "anonymous", "POST", "/join/{invite_code}", {}),
+    ("register: huge name", "anonymous", "POST", "/join/{invite_code}", registration(name=HUGE)),
+    ("register: blank name", "anonymous", "POST", "/join/{invite_code}", registration(name="  ")),
+    ("register: bad e-mail", "anonymous", "POST", "/join/{invite_code}", registration(email="me")),
+    ("register: huge e-mail", "anonymous", "POST", "/join/{invite_code}", registration(email=HUGE)),
+    (
+        "register: huge password",
+        "anonymous",
+        "POST",
+        "/join/{invite_code}",
+        registration(password=HUGE),
+    ),
+    (
+        "register: unknown zone",
+        "anonymous",
+        "POST",
+        "/join/{invite_code}",
+        registration(time_zone="Mars/Olympus_Mons"),
+    ),
+    (
+        "register: no agreement",
+        "anonymous",
+        "POST",
+        "/join/{invite_code}",
+        registration(agree=None),
+    ),
+    ("join: NUL", "anonymous", "POST", "/join", {"code": "AB\x00CD-2345"}),
+    ("join link: NUL", "anonymous", "GET", "/join/AB%00CD", None),
+    (
+        "register: NUL name",
+        "anonymous",
+        "POST",
+        "/join/{invite_code}",
+        registration(name="Nia\x00"),
+    ),
+    # one's own account
+    ("account: huge name", "mentee", "POST", "/account", {"name": HUGE, "time_zone": "UTC"}),
+    ("account: blank name", "mentee", "POST", "/account", {"name": " ", "time_zone": "UTC"}),
+    ("account: bad zone", "mentee", "POST", "/account", {"name": "M", "time_zone": "No/Where"}),
+    ("account: huge zone", "mentee", "POST", "/account", {"name": "M", "time_zone": HUGE}),
+    ("account: NUL name", "mentee", "POST", "/account", {"name": "M\x00", "time_zone": "UTC"}),
+    ("password: nothing", "mentee", "POST", "/account/password", {}),
+    ("password: huge", "mentee", "POST", "/account/password", password_change(password=HUGE)),
+    (
+        "password: huge current",
+        "mentee",
+        "POST",
+        "/account/password",
+        password_change(current_password=HUGE),
+    ),
+    (
+        "password: confirm differs",
+        "mentee",
+        "POST",
+        "/account/password",
+        password_change(confirm="something else entirely"),
+    ),
+    # the switcher
+    ("switch: nothing", "mentee", "POST", "/programs/switch", {}),
+    ("switch: word", "mentee", "POST", "/programs/switch", {"membership_id": "abc"}),
+    ("switch: fraction", "mentee", "POST", "/programs/switch", {"membership_id": "1.5"}),
+    ("switch: exponent", "mentee", "POST", "/programs/switch", {"membership_id": "1e3"}),
+    ("switch: negative", "mentee", "POST", "/programs/switch", {"membership_id": "-1"}),
+    ("switch: big", "mentee", "POST", "/programs/switch", {"membership_id": BIG_ID}),
+    ("switch: huge", "mentee", "POST", "/programs/switch", {"membership_id": HUGE_NUMBER}),
+    # program settings
+    ("settings: nothing", "coordinator", "POST", P + "/settings", {}),
+    (
+        "settings: dates reversed",
+        "coordinator",
+        "POST",
+        P + "/settings",
+        settings(starts_on=END.isoformat(), ends_on=START.isoformat()),
+    ),
+    (
+        "settings: same day",
+        "coordinator",
+        "POST",
+        P + "/settings",
+        settings(ends_on=START.isoformat()),
+    ),
+    (
+        "settings: ten years",
+        "coordinator",
+        "POST",
+        P + "/settings",
+        settings(ends_on=(START + timedelta(days=3660)).isoformat()),
+    ),
+    (
+        "settings: 30 February",
+        "coordinator",
+        "POST",
+        P + "/settings",
+        settings(starts_on="2026-02-30"),
+    ),
+    (
+        "settings: not a date",
+        "coordinator",
+        "POST",
+        P + "/settings",
+        settings(ends_on="next tuesday"),
+    ),
+    (
+        "settings: year 1",
+        "coordinator",
+        "POST",
+        P + "/settings",
+        settings(starts_on="0001-01-03", ends_on="0001-06-01"),
+    ),
+    (
+        "settings: year 9999",
+        "coordinator",
+        "POST",
+        P + "/settings",
+        settings(starts_on="9999-06-01", ends_on="9999-12-31"),
+    ),
+    (
+        "settings: minutes word",
+        "coordinator",
+        "POST",
+        P + "/settings",
+        settings(meeting_minutes="abc"),
+    ),
+    (
+        "settings: minutes huge",
+        "coordinator",
+        "POST",
+        P + "/settings",
+        settings(meeting_minutes=HUGE_NUMBER),
+    ),
+    (
+        "settings: minutes negative",
+        "coordinator",
+        "POST",
+        P + "/settings",
+        settings(meeting_minutes="-5"),
+    ),
+    ("settings: bad model", "coordinator", "POST", P + "/settings", settings(model="nope")),
+    ("settings: huge cadence", "coordinator", "POST", P + "/settings", settings(cadence=HUGE)),
+    ("settings: huge name", "coordinator", "POST", P + "/settings", settings(name=HUGE)),
+    (
+        "settings: huge objectives",
+        "coordinator",
+        "POST",
+        P + "/settings",
+        settings(objectives=HUGE),
+    ),
+    (
+        "settings: huge agreement",
+        "coordinator",
+        "POST",
+        P + "/settings",
+        settings(agreement=HUGE),
+    ),
+    ("settings: bad zone", "coordinator", "POST", P + "/settings", settings(time_zone="Mars/X")),
+    ("settings: NUL name", "coordinator", "POST", P + "/settings", settings(name="H\x00")),
+    # break weeks
+    ("break: nothing", "coordinator", "POST", P + "/breaks", {}),
+    ("break: not a date", "coordinator", "POST", P + "/breaks", {"day": "soon"}),
+    ("break: before program", "coordinator", "POST", P + "/breaks", {"day": "2001-01-01"}),
+    ("break: year 1", "coordinator", "POST", P + "/breaks", {"day": "0001-01-01"}),
+    ("break: year 9999", "coordinator", "POST", P + "/breaks", {"day": "9999-12-31"}),
+    (
+        "break: huge label",
+        "coordinator",
+        "POST",
+        P + "/breaks",
+        {"day": TODAY.isoformat(), "label": HUGE},
+    ),
+    ("break delete: word id", "coordinator", "POST", P + "/breaks/abc/delete", {}),
+    ("break delete: zero id", "coordinator", "POST", P + "/breaks/0/delete", {}),
+    ("break delete: big id", "coordinator", "POST", P + "/breaks/" + BIG_ID + "/delete", {}),
+    ("break delete: negative id", "coordinator", "POST", P + "/breaks/-1/delete", {}),
+    ("program: word id", "coordinator", "POST", "/programs/abc/breaks", {"day": "2026-01-01"}),
+    ("program: big id", "coordinator", "GET", "/programs/" + BIG_ID + "/settings", None),
+    ("program: big id, member", "mentee", "GET", "/programs/" + BIG_ID, None),
+    # invites
+    ("invite: nothing", "coordinator", "POST", P + "/invites", {}),
+    (
+        "invite: bad role",
+        "coordinator",
+        "POST",
+        P + "/invites",
+        {"role": "admin", "days": "3", "uses": "3"},
+    ),
+    (
+        "invite: days word",
+        "coordinator",
+        "POST",
+        P + "/invites",
+        {"role": "mentee", "days": "abc", "uses": "3"},
+    ),
+    (
+        "invite: days zero",
+        "coordinator",
+        "POST",
+        P + "/invites",
+        {"role": "mentee", "days": "0", "uses": "3"},
+    ),
+    (
+        "invite: days huge",
+        "coordinator",
+        "POST",
+        P + "/invites",
+        {"role": "mentee", "days": HUGE_NUMBER, "uses": "3"},
+    ),
+    (
+        "invite: uses negative",
+        "coordinator",
+        "POST",
+        P + "/invites",
+        {"role": "mentee", "days": "3", "uses": "-5"},
+    ),
+    (
+        "invite: uses too many",
+        "coordinator",
+        "POST",
+        P + "/invites",
+        {"role": "mentee", "days": "3", "uses": "1000000"},
+    ),
+    ("revoke: word id", "coordinator", "POST", P + "/invites/abc/revoke", {}),
+    ("revoke: big id", "coordinator", "POST", P + "/invites/" + BIG_ID + "/revoke", {}),
+    # check-ins (real check-ins get their junk in tests/web/test_checkins*.py)
+    ("acknowledge: big id", "own_mentor", "POST", f"/checkins/{BIG_ID}/acknowledge", {}),
+    ("acknowledge: word id", "own_mentor", "POST", "/checkins/abc/acknowledge", {}),
+    # meetings (real meetings get their junk in tests/web/test_meetings_*.py)
+    ("meeting: nothing", "mentee", "POST", M, {}),
+    ("meeting: 30 February", "mentee", "POST", M, meeting(day="2026-02-30")),
+    ("meeting: year 1", "mentee", "POST", M, meeting(day="0001-01-01", start="00:30")),
+    ("meeting: year 9999", "mentee", "POST", M, meeting(day="9999-12-31", start="23:59")),
+    ("meeting: time word", "mentee", "POST", M, meeting(start="soon")),
+    ("meeting: minutes huge", "mentee", "POST", M, meeting(minutes=HUGE_NUMBER)),
+    ("meeting: huge mode", "mentee", "POST", M, meeting(mode=HUGE)),
+    ("meeting: huge place", "mentee", "POST", M, meeting(location=HUGE)),
+    ("meeting: video, no link", "mentee", "POST", M, meeting(mode="video", location="zoom")),
+    ("meeting: big mentorship", "mentee", "POST", f"/mentorships/{BIG_ID}/meetings/new", meeting()),
+    ("agenda: big id", "mentee", "POST", f"/meetings/{BIG_ID}/agenda", {"text": "Hi"}),
+    ("notes: big id", "mentee", "POST", f"/meetings/{BIG_ID}/notes", {"notes": HUGE}),
+    ("action: big id", "mentee", "POST", f"/meetings/{BIG_ID}/actions", {"text": "Do"}),
+    ("toggle: big id", "mentee", "POST", f"/actions/{BIG_ID}/toggle", {"done": "1"}),
+    ("toggle: word id", "mentee", "POST", "/actions/abc/toggle", {"done": "1"}),
+    ("confirm: big id", "mentee", "POST", f"/meetings/{BIG_ID}/confirm", {}),
+    ("cancel: big id", "mentee", "POST", f"/meetings/{BIG_ID}/cancel", {"reason": HUGE}),
+    ("move: big id", "mentee", "POST", f"/meetings/{BIG_ID}/reschedule", meeting(reason="x")),
+    # goals (real goals and milestones get their junk in tests/web/test_goals_*.py)
+    ("goal: nothing", "mentee", "POST", G, {}),
+    ("goal: 30 February", "mentee", "POST", G, goal(target_date="2026-02-30")),
+    ("goal: year 1", "mentee", "POST", G, goal(target_date="0001-01-01")),
+    ("goal: year 9999", "mentee", "POST", G, goal(target_date="9999-12-31")),
+    ("goal: huge title", "mentee", "POST", G, goal(title=HUGE)),
+    ("goal: huge measure", "own_mentor", "POST", G, goal(measure=HUGE)),
+    ("goal: NUL title", "mentee", "POST", G, goal(title="Read\x00")),
+    ("goal: big mentorship", "mentee", "POST", f"/mentorships/{BIG_ID}/goals/new", goal()),
+    ("goal edit: big id", "mentee", "POST", f"/goals/{BIG_ID}/edit", goal()),
+    ("milestone: big goal", "mentee", "POST", f"/goals/{BIG_ID}/milestones", {"title": "x"}),
+    ("milestone edit: big id", "mentee", "POST", f"/milestones/{BIG_ID}/edit", {"title": "x"}),
+    ("milestone move: big id", "mentee", "POST", f"/milestones/{BIG_ID}/move", {"to": "0"}),
+    ("milestone move: word id", "mentee", "POST", "/milestones/abc/move", {"to": "0"}),
+    ("milestone done: big id", "mentee", "POST", f"/milestones/{BIG_ID}/submit", {"note": HUGE}),
+    ("milestone confirm: big id", "own_mentor", "POST", f"/milestones/{BIG_ID}/confirm", {}),
+    ("send back: big id", "own_mentor", "POST", f"/milestones/{BIG_ID}/send-back", {"note": ""}),
+]
+
+
+@pytest.mark.parametrize(
+    ("role", "method", "url", "form"),
+    [pytest.param(*case[1:], id=case[0]) for case in CASES],
+)
+def test_junk_is_refused_politely(app, ids, login, role, method, url, form) -> None:
+    client = login(role)
+    target = url.format_map(ids)
+    before = snapshot(app)
+    response = client.get(target) if method == "GET" else client.submit(target, form)
+    page = response.get_data(as_text=True)
+    assert response.status_code in (400, 404, 422), (
+        f"{method} {target[:80]}: {response.status_code}"
+    )
+    assert explanation(page), f"the page must say what was wrong:\n{page[:2000]}"
+    assert_no_trace(page)
+    assert snapshot(app) == before, "refused input must write nothing"
+
+
+# Junk for forms found on the pages, whatever their fields: each field gets the same value.
+JUNK_VALUES = {
+    "missing": None,
+    "huge": HUGE,
+    "huge number": HUGE_NUMBER,
+    "big id": BIG_ID,
+    "negative": "-1",
+    "word": "not a number, not a date ✓",
+    "year 1": "0001-01-01",
+    "year 9999": "9999-12-31",
+    "control characters": "\x01\x02\x7f",
+    "NUL": "a\x00b",
+}
+LOGS_OUT = ("/logout", "/account/logout-everywhere")
+
+
+def discover_forms(client, ids) -> dict[str, list[str]]:
+    """Every POST form on the matrix's GET pages, as this client sees them."""
+    from test_access_matrix import MATRIX, fill
+
+    forms: dict[str, list[str]] = {}
+    for row in MATRIX:
+        if row.method == "GET":
+            with client.get(fill(row.url, ids)) as response:
+                if response.status_code == 200 and response.mimetype == "text/html":
+                    for action, fields in post_forms(response.get_data(as_text=True)).items():
+                        forms.setdefault(action, fields)
+    return forms
+
+
+@pytest.mark.parametrize("role", ["anonymous", "mentee", "own_mentor", "coordinator"])
+def test_forms_on_the_pages_survive_junk(app, ids, login, role) -> None:
+    """Whatever a form's fields, junk in all of them is never a server error. (Junk may be
+    valid for a free-text form, so any status below 500 is fine here; CASES above are strict.)"""
+    client = login(role)
+    forms = discover_forms(client, ids)
+    assert forms, "no forms found"
+    failures = []
+    for action, fields in sorted(forms.items()):
+        if action.split("?")[0] in LOGS_OUT or not fields:
+            continue
+        for label, value in JUNK_VALUES.items():
+            data = {} if value is None else dict.fromkeys(fields, value)
+            response = client.submit(action, data)
+            page = response.get_data(as_text=True)
+            if response.status_code >= 500:
+                failures.append(f"POST {action} {label} {fields}: {response.status_code}")
+            assert_no_trace(page)
+    assert not failures, "\n".join(failures)
+
+
+def test_every_post_form_gets_junk(app, ids, new_client) -> None:
+    """A POST route with fields gets junk here: from CASES, or because a page of the matrix
+    shows its form in the world. Otherwise add cases to CASES (see FORMLESS for buttons)."""
+    from test_access_matrix import routes_of
+
+    adapter = app.url_map.bind("localhost")
+    urls = [(method, url.format_map(ids)) for _, _, method, url, _ in CASES]
+    for role in ("anonymous", "mentee", "own_mentor", "other_mentor", "coordinator"):
+        urls += [("POST", action) for action in discover_forms(new_client(role), ids)]
+    tried = set()
+    for method, url in urls:
+        try:
+            endpoint, _ = adapter.match(url.split("?")[0], method=method)
+        except Exception:  # noqa: BLE001,S112 - URLs that match no rule are junk on purpose
+            continue
+        tried.add(endpoint)
+    posts = {endpoint for endpoint, method in routes_of(app) if method == "POST"} - FORMLESS
+    assert not posts - tried, (
+        f"No junk is posted to {sorted(posts - tried)}: add cases to CASES in "
+        "tests/web/test_bad_input.py (or, for a button without fields, to FORMLESS)."
+    )
