@@ -1,5 +1,6 @@
 """The data model. Import models from here."""
 
+from .awards import BadgeEarned, PlayerTotal, PointsAward, StreakRepair
 from .checkins import CheckIn
 from .goals import Goal, GoalStatus, Milestone, MilestoneAction, MilestoneEvent, MilestoneStatus
 from .kudos import Kudos
@@ -22,6 +23,7 @@ from .users import User
 __all__ = [
     "ActionItem",
     "AgendaItem",
+    "BadgeEarned",
     "CheckIn",
     "Goal",
     "GoalStatus",
@@ -33,6 +35,9 @@ __all__ = [
     "MilestoneAction",
     "MilestoneEvent",
     "MilestoneStatus",
+    "PlayerTotal",
+    "PointsAward",
+    "StreakRepair",
     "BreakWeek",
     "Cadence",
     "Invite",

@@ -84,6 +84,7 @@ class Program(db.Model):
     )
     time_zone: Mapped[str] = mapped_column(sa.String(64), default="UTC")
     agreement: Mapped[str] = mapped_column(sa.Text, default="")
+    leaderboard_enabled: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     break_weeks: Mapped[list[BreakWeek]] = relationship(
@@ -126,6 +127,7 @@ class Membership(db.Model):
     role: Mapped[Role] = mapped_column(enum_column(Role))
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     agreed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    leaderboard_opt_in: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     user: Mapped[User] = relationship(back_populates="memberships", lazy="raise")  # noqa: F821
     program: Mapped[Program] = relationship(lazy="raise")
