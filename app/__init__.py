@@ -39,6 +39,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .accounts import bp as accounts_bp
     from .checkins import bp as checkins_bp
     from .errors import bp as errors_bp
+    from .gamification import bp as gamification_bp
     from .goals import bp as goals_bp
     from .home import bp as home_bp
     from .meetings import bp as meetings_bp
@@ -53,6 +54,7 @@ def create_app(config: dict | None = None) -> Flask:
         checkins_bp,
         goals_bp,
         meetings_bp,
+        gamification_bp,
         pwa_bp,
     ):
         app.register_blueprint(blueprint)

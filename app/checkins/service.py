@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import clock
 from ..extensions import db
+from ..gamification import hooks as game_hooks
 from ..models import CheckIn
 from .queries import this_week
 
@@ -57,6 +58,7 @@ def acknowledge(checkin: CheckIn, mentor_id: int, reply: str) -> None:
         checkin.acknowledged_by_id = mentor_id
     if reply:
         checkin.reply = reply
+    game_hooks.checkin_acknowledged(checkin, mentor_id)
     db.session.commit()
 
 
@@ -98,4 +100,5 @@ def _change_this_week(membership_id: int, zone: str, change: Callable[[CheckIn],
             change(checkin)
     else:
         change(checkin)
+    game_hooks.checkin_saved(checkin)
     db.session.commit()

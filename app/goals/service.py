@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import clock
 from ..extensions import db
+from ..gamification import hooks as game_hooks
 from ..models import (
     Goal,
     GoalStatus,
@@ -158,6 +159,7 @@ def complete_goal_if_done(goal_id: int) -> GoalStatus | None:
         .execution_options(synchronize_session="fetch")
     )
     if completed.rowcount:
+        game_hooks.goal_completed(goal_id)
         return GoalStatus.COMPLETED
     reopened = db.session.execute(
         sa.update(Goal)
@@ -208,6 +210,9 @@ def _act(
         db.session.rollback()
         return None
     event = _record(milestone.id, actor_id, action, note)
+    if action in (MilestoneAction.CONFIRMED, MilestoneAction.SENT_BACK):
+        confirmed = action is MilestoneAction.CONFIRMED
+        game_hooks.milestone_reviewed(milestone.id, milestone.goal_id, actor_id, confirmed)
     goal_status = complete_goal_if_done(milestone.goal_id)
     db.session.commit()
     return MilestoneChange(event=event, previous=previous, goal_status=goal_status)

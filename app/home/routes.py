@@ -11,6 +11,7 @@ from ..checkins.queries import program_checkin_aggregate
 from ..checkins.routes import card_context, mentor_home_context
 from ..clock import utcnow
 from ..extensions import db
+from ..gamification.routes import mentee_context, mentor_context
 from ..goals.queries import goal_summaries, program_goal_aggregate, review_queue, waiting_counts
 from ..meetings.queries import meeting_health, mentee_meetings, program_meeting_aggregate
 from ..mentorships_query import mentorships_of
@@ -81,6 +82,7 @@ def index():
             review_queue=review_queue(membership),
             waiting_counts=waiting_counts(ids),
             **mentor_home_context(mentorships),
+            **mentor_context(mentorships),
         )
     return render(
         "home/mentee.html",
@@ -89,4 +91,5 @@ def index():
         **mentee_meetings(mentorships, current_user.id, utcnow()),
         goal_summaries=goal_summaries(membership),
         **card_context(membership),
+        **mentee_context(membership),
     )

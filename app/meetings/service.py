@@ -18,6 +18,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from .. import clock
 from ..extensions import db
+from ..gamification import hooks as game_hooks
 from ..models import (
     ActionItem,
     AgendaItem,
@@ -246,6 +247,7 @@ def confirm_met(meeting: Meeting, user: User) -> bool:
         .values(status=MeetingStatus.HELD, held_at=now)
         .execution_options(synchronize_session=False)
     )
+    game_hooks.meeting_confirmed(meeting.id)
     db.session.commit()
     return held.rowcount == 1
 

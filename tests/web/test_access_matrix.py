@@ -241,6 +241,28 @@ MATRIX: list[Row] = [
         (LOGIN, 404, 404, 404, 404, 404)),
     Row("goals.send_back_milestone", "POST", "/milestones/2147483647/send-back",
         (LOGIN, 404, 404, 404, 404, 404)),
+
+    # --- the game: own progress; a mentor's kudos and repairs; the opt-in leaderboard ------
+    # Coordinators earn nothing, so they have no progress page.
+    Row("gamification.progress", "GET", "/me/progress", (LOGIN, 200, 200, 200, 404, 404)),
+    Row("gamification.kudos", "POST", "/mentorships/{mentorship_id}/kudos",
+        (LOGIN, 404, 422, 404, 404, 404)),
+    Row("gamification.kudos", "POST", "/mentorships/{other_mentorship_id}/kudos",
+        (LOGIN, 404, 404, 422, 404, 404)),
+    Row("gamification.streak_repair", "POST", "/mentorships/{mentorship_id}/streak-repair",
+        (LOGIN, 404, 422, 404, 404, 404)),
+    Row("gamification.streak_repair", "POST", "/mentorships/{other_mentorship_id}/streak-repair",
+        (LOGIN, 404, 404, 422, 404, 404)),
+    # Off unless the coordinator turns it on (tests/web/test_game_leaderboard.py turns it on).
+    Row("gamification.leaderboard", "GET", "/programs/{program_id}/leaderboard",
+        (LOGIN, 404, 404, 404, 404, 404)),
+    Row("gamification.leaderboard", "GET", "/programs/{other_program_id}/leaderboard",
+        (LOGIN, 404, 404, 404, 404, 404)),
+    Row("gamification.leaderboard_choice", "POST", "/account/leaderboard",
+        (LOGIN, 400, 400, 400, 400, 400)),
+    Row("gamification.leaderboard_choice", "POST", "/account/leaderboard",
+        (LOGIN, (303, "/account"), 404, 404, 404, 404),
+        data={"membership_id": "{mentee_membership_id}", "show": "y"}),
 ]
 # fmt: on
 

@@ -1,0 +1,109 @@
+"""The moment something is earned: an ``HX-Trigger`` event for htmx, a flash message without JS.
+
+``service.record`` keeps each outcome of the request in ``g``; after the view has answered,
+the part earned by the person who acted becomes one ``waypoint:celebrate`` event (rendered by
+app.js as a toast or a badge card) merged into any ``HX-Trigger`` the view set. A redirect
+(plain, or HX-Redirect for htmx) would drop the event, so it becomes a flash on the next page.
+"""
+
+from __future__ import annotations
+
+import json
+
+from flask import Response, flash, g
+from flask_login import current_user
+
+import game
+
+from ..extensions import htmx
+from . import bp
+from .service import EarnedBadge, Outcome
+
+EVENT = "waypoint:celebrate"
+
+_WORDS = {
+    game.Reason.CHECKIN: "Week checked in",
+    game.Reason.MEETING: "Meeting counted",
+    game.Reason.MILESTONE: "Milestone confirmed",
+    game.Reason.GOAL: "Goal completed",
+    game.Reason.COMEBACK: "Welcome back",
+    game.Reason.SURVEY: "Survey answered",
+}
+
+
+def _streak_words(weeks: int) -> str:
+    return "your streak has begun" if weeks == 1 else f"{weeks} weeks in a row"
+
+
+def _badge(earned: EarnedBadge) -> dict[str, str]:
+    label = earned.tier_label
+    return {
+        "name": f"{earned.rule.name} ({label})" if label else earned.rule.name,
+        "description": earned.rule.description,
+    }
+
+
+def celebration(user_id: int, outcomes: list[Outcome]) -> dict | None:
+    """What ``user_id`` earned in these outcomes, in words; None when it was nothing."""
+    awards = [
+        entry
+        for outcome in outcomes
+        for entry in outcome.entries
+        if entry.user_id == user_id and entry.amount > 0
+    ]
+    badges = [badge for outcome in outcomes for badge in outcome.badges if badge.user_id == user_id]
+    if not awards and not badges:
+        return None
+    parts = []
+    for entry in awards:
+        if entry.reason is game.Reason.STREAK:
+            parts.append(f"Streak of {entry.key.rsplit(':', 1)[1]} weeks reached")
+        elif entry.reason is game.Reason.CHECKIN:
+            streaks = [o.streak for o in outcomes if o.streak is not None]
+            words = _WORDS[entry.reason]
+            parts.append(f"{words} — {_streak_words(streaks[0].current)}" if streaks else words)
+        else:
+            parts.append(_WORDS[entry.reason])
+    parts += [f"New badge: {_badge(badge)['name']}" for badge in badges]
+    points = sum(entry.amount for entry in awards)
+    payload: dict = {
+        "title": f"+{points} points" if points else "Badge earned",
+        "message": " · ".join(parts),
+    }
+    if badges:
+        payload["badge"] = _badge(badges[0])
+    before = min((o.points[user_id][0] for o in outcomes if user_id in o.points), default=None)
+    after = max((o.points[user_id][1] for o in outcomes if user_id in o.points), default=None)
+    if before is not None and game.level_for(after) > game.level_for(before):
+        level = game.progress(after)
+        payload["level"] = {"level": level.level, "name": level.name}
+        payload["message"] += f" · You reached level {level.level}: {level.name}!"
+    return payload
+
+
+def _merge_trigger(response: Response, payload: dict) -> None:
+    header = response.headers.get("HX-Trigger")
+    events: dict = {}
+    if header:
+        try:
+            events = json.loads(header)
+        except ValueError:
+            events = {name.strip(): None for name in header.split(",")}
+    events[EVENT] = payload
+    response.headers["HX-Trigger"] = json.dumps(events)
+
+
+@bp.after_app_request
+def celebrate(response: Response) -> Response:
+    outcomes = g.pop("game_outcomes", None)
+    if not outcomes or response.status_code >= 400 or not current_user.is_authenticated:
+        return response
+    payload = celebration(current_user.id, outcomes)
+    if payload is None:
+        return response
+    redirected = 300 <= response.status_code < 400 or "HX-Redirect" in response.headers
+    if htmx and not redirected:
+        _merge_trigger(response, payload)
+    else:
+        flash(f"{payload['title']} — {payload['message']}", "celebrate")
+    return response

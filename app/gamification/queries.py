@@ -1,0 +1,312 @@
+"""Read models for the game's pages and cards, each a fixed number of queries.
+
+Levels, streaks and badges are shown only to their owner and their mentors; the leaderboard
+shows first names and points of the people who opted in, in their own program only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+
+import game
+from game.metrics import Metric
+
+from ..extensions import db
+from ..models import (
+    Goal,
+    Kudos,
+    Meeting,
+    MeetingStatus,
+    Membership,
+    Mentorship,
+    MentorshipMember,
+    PlayerTotal,
+    PointsAward,
+    Role,
+    User,
+)
+from . import sources, words
+from .service import RULES, kudos_month, repairable_weeks
+
+HISTORY_SIZE = 30
+REACH_SIZE = 3
+RECENT_KUDOS = 3
+NOT_WITHIN_REACH = {"comeback", "full_term"}  # earned by a pause, or only at the term's end
+
+
+@dataclass(frozen=True)
+class StreakCard:
+    state: game.StreakState
+    week_counted: bool
+
+    @property
+    def words(self) -> str:
+        return game.describe(self.state, self.week_counted)
+
+
+@dataclass(frozen=True)
+class HeldBadge:
+    rule: game.BadgeRule
+    tier: int
+
+    @property
+    def name(self) -> str:
+        return words.badge_name(self.rule, self.tier)
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    at: datetime
+    amount: int
+    words: str
+
+
+@dataclass(frozen=True)
+class NextBadge:
+    name: str
+    needs: str
+    have: int
+    need: int
+
+
+@dataclass(frozen=True)
+class ReceivedKudos:
+    note: str
+    mentor_name: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class MenteeGame:
+    """The mentee's own card on their home: level, streak, latest kudos."""
+
+    level: game.LevelProgress
+    points: int
+    streak: StreakCard
+    kudos: tuple[ReceivedKudos, ...]
+
+
+@dataclass(frozen=True)
+class Progress:
+    """The profile page. Mentors have no points: ``level`` and ``streak`` are None for them."""
+
+    level: game.LevelProgress | None
+    points: int
+    streak: StreakCard | None
+    history: tuple[HistoryLine, ...]
+    badges: tuple[HeldBadge, ...]
+    within_reach: tuple[NextBadge, ...]
+
+
+@dataclass(frozen=True)
+class MenteeCard:
+    """What a mentor sees of one mentee: streak, badges, kudos and repair possibilities."""
+
+    membership: Membership
+    streak: StreakCard
+    badges: tuple[HeldBadge, ...]
+    kudos_sent: bool
+    repairable: tuple[game.WeekKey, ...]
+
+
+def points_of(user_id: int, program_id: int) -> int:
+    return (
+        db.session.scalar(
+            sa.select(PlayerTotal.points).where(
+                PlayerTotal.user_id == user_id, PlayerTotal.program_id == program_id
+            )
+        )
+        or 0
+    )
+
+
+def _held(held: set[tuple[str, int]]) -> tuple[HeldBadge, ...]:
+    """The highest tier of each badge, in the rule book's order."""
+    best: dict[str, int] = {}
+    for badge_id, tier in held:
+        if badge_id in RULES:
+            best[badge_id] = max(tier, best.get(badge_id, 0))
+    return tuple(HeldBadge(rule, best[rule.id]) for rule in game.BADGES if rule.id in best)
+
+
+def _streak_card(
+    membership_id: int, zone: str, calendar: game.ProgramCalendar, weeks, repairs
+) -> StreakCard:
+    now = sources.week_now(zone)
+    state = sources.streak(weeks, calendar, now, repairs.get(membership_id))
+    return StreakCard(state, now in weeks)
+
+
+def _kudos_for(user_id: int, program_id: int, limit: int) -> tuple[ReceivedKudos, ...]:
+    rows = db.session.execute(
+        sa.select(Kudos.note, User.name, Kudos.created_at)
+        .join(User, User.id == Kudos.mentor_id)
+        .join(Mentorship, Mentorship.id == Kudos.mentorship_id)
+        .where(Kudos.mentee_id == user_id, Mentorship.program_id == program_id)
+        .order_by(Kudos.created_at.desc(), Kudos.id.desc())
+        .limit(limit)
+    )
+    return tuple(ReceivedKudos(note, name, at) for note, name, at in rows)
+
+
+def mentee_game(membership: Membership, zone: str) -> MenteeGame:
+    """Six queries: points, break weeks, check-in weeks, repair, kudos."""
+    user_id, program_id = membership.user_id, membership.program_id
+    points = points_of(user_id, program_id)
+    calendar = sources.calendar_of(program_id)
+    weeks = sources.checkin_weeks([membership.id])
+    repairs = sources.repairs_of([membership.id])
+    return MenteeGame(
+        level=game.progress(points),
+        points=points,
+        streak=_streak_card(membership.id, zone, calendar, weeks[membership.id], repairs),
+        kudos=_kudos_for(user_id, program_id, RECENT_KUDOS),
+    )
+
+
+def _history(user_id: int, program_id: int) -> tuple[HistoryLine, ...]:
+    rows = db.session.execute(
+        sa.select(
+            PointsAward.created_at,
+            PointsAward.amount,
+            PointsAward.reason,
+            PointsAward.key,
+            PointsAward.week_key,
+            Goal.title,
+        )
+        .outerjoin(Goal, Goal.id == PointsAward.goal_id)
+        .where(PointsAward.user_id == user_id, PointsAward.program_id == program_id)
+        .order_by(PointsAward.created_at.desc(), PointsAward.id.desc())
+        .limit(HISTORY_SIZE)
+    )
+    return tuple(
+        HistoryLine(at, amount, words.award_reason(reason, key, week_key, title))
+        for at, amount, reason, key, week_key, title in rows
+    )
+
+
+def _within_reach(
+    scopes: tuple[game.Scope, ...], metrics: dict[str, int], held: set[tuple[str, int]]
+) -> tuple[NextBadge, ...]:
+    rules = [
+        rule for rule in game.BADGES if rule.scope in scopes and rule.id not in NOT_WITHIN_REACH
+    ]
+    return tuple(
+        NextBadge(
+            words.badge_name(reach.badge, reach.tier),
+            words.what_it_needs(reach),
+            reach.have,
+            reach.need,
+        )
+        for reach in game.next_within_reach(rules, metrics, held)[:REACH_SIZE]
+    )
+
+
+def _pair_meetings_best(mentor_membership_id: int) -> int:
+    """Held meetings of the mentor's busiest mentorship (Dream Team is per pair)."""
+    counts = db.session.scalars(
+        sa.select(sa.func.count(Meeting.id))
+        .join(MentorshipMember, MentorshipMember.mentorship_id == Meeting.mentorship_id)
+        .where(
+            MentorshipMember.membership_id == mentor_membership_id,
+            Meeting.status == MeetingStatus.HELD,
+        )
+        .group_by(Meeting.mentorship_id)
+    )
+    return max(counts, default=0)
+
+
+def progress(membership: Membership, zone: str) -> Progress:
+    """A mentee's level, history, streak and badges; a mentor's badges (fixed queries)."""
+    user_id, program_id = membership.user_id, membership.program_id
+    held = sources.badges_held([user_id], program_id)[user_id]
+    if membership.role is Role.MENTOR:
+        metrics = {
+            **sources.mentor_metrics(user_id, program_id),
+            Metric.PAIR_MEETINGS: _pair_meetings_best(membership.id),
+        }
+        scopes = (game.Scope.MENTOR, game.Scope.PAIR)
+        return Progress(None, 0, None, (), _held(held), _within_reach(scopes, metrics, held))
+    points = points_of(user_id, program_id)
+    calendar = sources.calendar_of(program_id)
+    weeks = sources.checkin_weeks([membership.id])
+    streak = _streak_card(
+        membership.id, zone, calendar, weeks[membership.id], sources.repairs_of([membership.id])
+    )
+    metrics = sources.mentee_metrics(user_id, program_id, weeks[membership.id], streak.state)
+    return Progress(
+        level=game.progress(points),
+        points=points,
+        streak=streak,
+        history=_history(user_id, program_id),
+        badges=_held(held),
+        within_reach=_within_reach((game.Scope.USER, game.Scope.PAIR), metrics, held),
+    )
+
+
+def mentee_cards(mentorships: list[Mentorship], mentor_id: int, zone: str) -> dict[int, MenteeCard]:
+    """Per mentee membership of these mentorships (people loaded): five queries in all."""
+    mentees = [
+        member.membership
+        for mentorship in mentorships
+        for member in mentorship.members
+        if member.membership.role is Role.MENTEE
+    ]
+    if not mentees:
+        return {}
+    program_id = mentees[0].program_id
+    ids = [m.id for m in mentees]
+    calendar = sources.calendar_of(program_id)
+    weeks = sources.checkin_weeks(ids)
+    repairs = sources.repairs_of(ids)
+    held = sources.badges_held([m.user_id for m in mentees], program_id)
+    month = kudos_month(zone)
+    kudos_sent = set(
+        db.session.scalars(
+            sa.select(Kudos.mentee_id).where(Kudos.mentor_id == mentor_id, Kudos.month == month)
+        )
+    )
+    cards = {}
+    for mentee in mentees:
+        card_zone = mentee.user.time_zone
+        now = sources.week_now(card_zone)
+        cards[mentee.id] = MenteeCard(
+            membership=mentee,
+            streak=_streak_card(mentee.id, card_zone, calendar, weeks[mentee.id], repairs),
+            badges=_held(held[mentee.user_id]),
+            kudos_sent=mentee.user_id in kudos_sent,
+            repairable=tuple(
+                repairable_weeks(weeks[mentee.id], calendar, now, repairs.get(mentee.id))
+            ),
+        )
+    return cards
+
+
+@dataclass(frozen=True)
+class Standing:
+    first_name: str
+    points: int
+
+
+def leaderboard(program_id: int) -> list[Standing]:
+    """Opted-in mentees of the program, most points first (one query)."""
+    rows = db.session.execute(
+        sa.select(User, sa.func.coalesce(PlayerTotal.points, 0).label("points"))
+        .join(Membership, Membership.user_id == User.id)
+        .outerjoin(
+            PlayerTotal,
+            sa.and_(
+                PlayerTotal.user_id == User.id, PlayerTotal.program_id == Membership.program_id
+            ),
+        )
+        .where(
+            Membership.program_id == program_id,
+            Membership.role == Role.MENTEE,
+            Membership.leaderboard_opt_in,
+        )
+        .order_by(sa.desc("points"), User.name)
+    )
+    return [Standing(user.first_name, points) for user, points in rows]

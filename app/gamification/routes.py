@@ -1,0 +1,199 @@
+"""The game's pages: the profile, a mentor's kudos and streak repair, the opt-in leaderboard.
+
+Forms post to real URLs and work without JavaScript; htmx posts to the same URL and swaps the
+card's kudos or repair section in place.
+"""
+
+from __future__ import annotations
+
+import json
+
+from flask import Response, abort, flash, url_for
+from flask_login import current_user, login_required
+
+from game.weeks import WeekKey
+
+from ..access import active_membership, membership_in, mentorship_for_me, my_memberships
+from ..extensions import db
+from ..models import Membership, Mentorship, Role
+from ..rendering import redirect_to, render, wants_fragment
+from . import bp, queries, service
+from .forms import KudosForm, LeaderboardChoiceForm, StreakRepairForm
+
+
+def _mentees(mentorship: Mentorship) -> list[Membership]:
+    people = [m.membership for m in mentorship.members if m.membership.role is Role.MENTEE]
+    return sorted(people, key=lambda membership: membership.user.name)
+
+
+def _repair_options(mentorship: Mentorship, cards: dict[int, queries.MenteeCard]):
+    """(value, label) per repairable week; a group's labels name the mentee."""
+    mentees = _mentees(mentorship)
+    return [
+        (
+            f"{mentee.id}:{week}",
+            f"{mentee.user.first_name} · week of {week.monday():%a %d %b}"
+            if len(mentees) > 1
+            else f"Week of {week.monday():%a %d %b}",
+        )
+        for mentee in mentees
+        for week in cards[mentee.id].repairable
+    ]
+
+
+def mentor_context(mentorships: list[Mentorship], **forms) -> dict:
+    """Each mentee's card and each mentorship's kudos and repair forms, for the mentor's home
+    (``forms`` holds a posted form to show again with its messages)."""
+    cards = queries.mentee_cards(mentorships, current_user.id, current_user.time_zone)
+    kudos_forms, repair_forms = {}, {}
+    for mentorship in mentorships:
+        kudos_forms[mentorship.id] = KudosForm(
+            _mentees(mentorship), formdata=None, prefix=f"kudos-{mentorship.id}"
+        )
+        repair_forms[mentorship.id] = StreakRepairForm(
+            _repair_options(mentorship, cards), formdata=None, prefix=f"repair-{mentorship.id}"
+        )
+    kudos_forms.update(forms.get("kudos_forms", {}))
+    repair_forms.update(forms.get("repair_forms", {}))
+    return {
+        "game_cards": cards,
+        "game_kudos_forms": kudos_forms,
+        "game_repair_forms": repair_forms,
+    }
+
+
+def mentee_context(membership: Membership) -> dict:
+    return {"mentee_game": queries.mentee_game(membership, current_user.time_zone)}
+
+
+@bp.get("/me/progress")
+@login_required
+def progress():
+    membership = active_membership()
+    if membership is None or membership.role is Role.COORDINATOR:
+        abort(404)
+    return render(
+        "gamification/progress.html",
+        membership=membership,
+        progress=queries.progress(membership, current_user.time_zone),
+    )
+
+
+def _section(
+    mentorship: Mentorship,
+    fragment: str,
+    message: str | None,
+    status: int = 200,
+    **forms,
+) -> Response:
+    """After a kudos or repair post: the section again for htmx (with a toast), the home page
+    with a flash otherwise; a rejected form shows its messages in place."""
+    if status == 200 and not wants_fragment():
+        flash(message, "success")
+        return redirect_to(url_for("home.index", _anchor=f"mentorship-{mentorship.id}"))
+    page = "gamification/mentor_form.html"
+    response = render(
+        page,
+        fragment,
+        status,
+        mentorship=mentorship,
+        section=fragment,
+        **mentor_context([mentorship], **forms),
+    )
+    if status == 200:
+        response.headers["HX-Trigger"] = json.dumps({"waypoint:toast": {"message": message}})
+    return response
+
+
+@bp.post("/mentorships/<int:mentorship_id>/kudos")
+@login_required
+def kudos(mentorship_id: int):
+    mentorship, _ = mentorship_for_me(mentorship_id, Role.MENTOR)
+    mentees = _mentees(mentorship)
+    form = KudosForm(mentees, prefix=f"kudos-{mentorship.id}")
+    fragment = "gamification/_kudos.html"
+    if form.validate_on_submit():
+        mentee = next(m for m in mentees if str(m.user_id) == form.mentee.data)
+        month = service.kudos_month(current_user.time_zone)
+        try:
+            service.give_kudos(mentorship, current_user.id, mentee.user_id, month, form.note.data)
+        except service.KudosAlreadyGiven:
+            form.note.errors.append(
+                f"You already sent {mentee.user.first_name} kudos this month. "
+                "You can send more next month."
+            )
+        else:
+            return _section(mentorship, fragment, f"Kudos sent to {mentee.user.first_name}.")
+    return _section(mentorship, fragment, None, 422, kudos_forms={mentorship.id: form})
+
+
+@bp.post("/mentorships/<int:mentorship_id>/streak-repair")
+@login_required
+def streak_repair(mentorship_id: int):
+    mentorship, _ = mentorship_for_me(mentorship_id, Role.MENTOR)
+    cards = queries.mentee_cards([mentorship], current_user.id, current_user.time_zone)
+    form = StreakRepairForm(_repair_options(mentorship, cards), prefix=f"repair-{mentorship.id}")
+    fragment = "gamification/_repair.html"
+    if form.validate_on_submit():
+        membership_id, week = form.week.data.split(":", 1)
+        mentee = cards[int(membership_id)].membership
+        try:
+            service.repair_streak(
+                mentee.id,
+                mentee.program_id,
+                mentee.user.time_zone,
+                current_user.id,
+                WeekKey.parse(week),
+                form.reason.data,
+            )
+        except service.RepairRefused:
+            form.week.errors.append("That week can't be repaired any more.")
+        else:
+            message = (
+                f"{mentee.user.first_name}'s streak is repaired: "
+                "that week no longer counts as missed."
+            )
+            return _section(mentorship, fragment, message)
+    return _section(mentorship, fragment, None, 422, repair_forms={mentorship.id: form})
+
+
+@bp.get("/programs/<int:program_id>/leaderboard")
+@login_required
+def leaderboard(program_id: int):
+    """Only for the program's own members, and only once its coordinator turned it on."""
+    membership = membership_in(program_id)
+    if not membership.program.leaderboard_enabled:
+        abort(404)
+    return render(
+        "gamification/leaderboard.html",
+        program=membership.program,
+        membership=membership,
+        standings=queries.leaderboard(program_id),
+    )
+
+
+@bp.app_template_global()
+def leaderboard_memberships() -> list[Membership]:
+    """The programs the person could appear on a leaderboard of: those they are a mentee in."""
+    return [m for m in my_memberships() if m.role is Role.MENTEE]
+
+
+@bp.post("/account/leaderboard")
+@login_required
+def leaderboard_choice():
+    form = LeaderboardChoiceForm()
+    if not form.validate_on_submit():
+        abort(400)
+    membership = next(
+        (m for m in my_memberships() if m.id == form.membership_id.data and m.role is Role.MENTEE),
+        None,
+    )
+    if membership is None:
+        abort(404)
+    membership.leaderboard_opt_in = form.show.data
+    db.session.commit()
+    flash(
+        "You're on the leaderboard." if form.show.data else "You're off the leaderboard.",
+        "success",
+    )
+    return redirect_to(url_for("accounts.account", _anchor="leaderboard"))

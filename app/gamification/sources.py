@@ -1,0 +1,272 @@
+"""The game's inputs read from the app's rows: calendars, check-in weeks, metrics, badges held.
+
+Every function is a fixed number of indexed or aggregate queries, whatever the number of rows
+in the ledger; the ones that take lists of ids answer for all of them at once, so a page with
+many mentees costs the same as a page with one.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased
+
+import game
+from game.metrics import Metric
+from game.weeks import WeekKey, local_date, week_of
+
+from .. import clock
+from ..extensions import db
+from ..models import (
+    BadgeEarned,
+    BreakWeek,
+    CheckIn,
+    Goal,
+    Kudos,
+    Meeting,
+    MeetingStatus,
+    Membership,
+    Mentorship,
+    MentorshipMember,
+    Milestone,
+    MilestoneAction,
+    MilestoneEvent,
+    PointsAward,
+    Program,
+    Role,
+    StreakRepair,
+)
+
+Held = dict[int, set[tuple[str, int]]]
+
+
+def calendar_of(program_id: int) -> game.ProgramCalendar:
+    """The program's weeks, breaks and cadence (the program usually comes from the identity
+    map; one query for its break weeks)."""
+    program = db.session.get(Program, program_id)
+    mondays = db.session.scalars(
+        sa.select(BreakWeek.monday).where(BreakWeek.program_id == program_id)
+    )
+    return game.ProgramCalendar(
+        start=program.starts_on,
+        end=program.ends_on,
+        cadence=game.Cadence[program.cadence.name],
+        break_weeks=frozenset(week_of(monday) for monday in mondays),
+        zone=program.time_zone,
+    )
+
+
+def week_now(zone: str) -> WeekKey:
+    return week_of(local_date(clock.utcnow(), zone))
+
+
+def checkin_weeks(membership_ids: Iterable[int]) -> dict[int, set[WeekKey]]:
+    """Weeks with a counted check-in (a mood given), per mentee membership."""
+    weeks: dict[int, set[WeekKey]] = defaultdict(set)
+    rows = db.session.execute(
+        sa.select(CheckIn.membership_id, CheckIn.week_key).where(
+            CheckIn.membership_id.in_(list(membership_ids)), CheckIn.mood.is_not(None)
+        )
+    )
+    for membership_id, week_key in rows:
+        weeks[membership_id].add(WeekKey.parse(week_key))
+    return weeks
+
+
+def repairs_of(membership_ids: Iterable[int]) -> dict[int, StreakRepair]:
+    return {
+        repair.membership_id: repair
+        for repair in db.session.scalars(
+            sa.select(StreakRepair).where(StreakRepair.membership_id.in_(list(membership_ids)))
+        )
+    }
+
+
+def streak(
+    weeks: set[WeekKey],
+    calendar: game.ProgramCalendar,
+    up_to: WeekKey,
+    repair: StreakRepair | None,
+) -> game.StreakState:
+    repaired = () if repair is None else (WeekKey.parse(repair.week_key),)
+    return game.compute_streak(weeks, calendar, up_to, repaired)
+
+
+def mentee_membership_id(user_id: int, program_id: int) -> int | None:
+    return db.session.scalar(
+        sa.select(Membership.id).where(
+            Membership.user_id == user_id,
+            Membership.program_id == program_id,
+            Membership.role == Role.MENTEE,
+        )
+    )
+
+
+def badges_held(user_ids: Iterable[int], program_id: int) -> Held:
+    """(badge id, tier) each person already holds in the program."""
+    held: Held = defaultdict(set)
+    rows = db.session.execute(
+        sa.select(BadgeEarned.user_id, BadgeEarned.badge_id, BadgeEarned.tier).where(
+            BadgeEarned.program_id == program_id, BadgeEarned.user_id.in_(list(user_ids))
+        )
+    )
+    for user_id, badge_id, tier in rows:
+        held[user_id].add((badge_id, tier))
+    return held
+
+
+def _of_mentee(user_id: int, program_id: int):
+    """Goals of the person's mentee membership in the program."""
+    return sa.and_(
+        Goal.membership_id == Membership.id,
+        Membership.user_id == user_id,
+        Membership.program_id == program_id,
+    )
+
+
+def milestones_confirmed(user_id: int, program_id: int) -> int:
+    """Milestones a mentor has ever confirmed for this mentee: a count that only grows."""
+    return db.session.scalar(
+        sa.select(sa.func.count(sa.distinct(MilestoneEvent.milestone_id)))
+        .join(Milestone, Milestone.id == MilestoneEvent.milestone_id)
+        .join(Goal, Goal.id == Milestone.goal_id)
+        .join(Membership, _of_mentee(user_id, program_id))
+        .where(MilestoneEvent.action == MilestoneAction.CONFIRMED)
+    )
+
+
+def goals_completed(user_id: int, program_id: int) -> int:
+    """Goal awards are never reversed, so their count only grows."""
+    return db.session.scalar(
+        sa.select(sa.func.count(PointsAward.id)).where(
+            PointsAward.user_id == user_id,
+            PointsAward.program_id == program_id,
+            PointsAward.reason == game.Reason.GOAL.value,
+        )
+    )
+
+
+def kudos_received(user_id: int, program_id: int) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count(Kudos.id))
+        .join(Mentorship, Mentorship.id == Kudos.mentorship_id)
+        .where(Kudos.mentee_id == user_id, Mentorship.program_id == program_id)
+    )
+
+
+def mentee_metrics(
+    user_id: int, program_id: int, weeks: set[WeekKey], state: game.StreakState
+) -> dict[str, int]:
+    """Every user-scope metric of a mentee (three queries; the streak is passed in)."""
+    return {
+        Metric.CHECKINS: len(weeks),
+        **game.from_streak(state),
+        Metric.MILESTONES_CONFIRMED: milestones_confirmed(user_id, program_id),
+        Metric.GOALS_COMPLETED: goals_completed(user_id, program_id),
+        Metric.KUDOS_RECEIVED: kudos_received(user_id, program_id),
+    }
+
+
+def _answered(pairs: Iterable[tuple[datetime | None, datetime | None]]) -> int:
+    return sum(
+        1
+        for asked, answered in pairs
+        if asked is not None and answered is not None and game.answered_in_time(asked, answered)
+    )
+
+
+def timely_responses(mentor_id: int, program_id: int) -> int:
+    """Check-ins acknowledged and milestone reviews given within 72 hours (two queries).
+
+    The time difference is taken in Python: date arithmetic is not portable SQL.
+    """
+    mentee = aliased(Membership)
+    checkins = db.session.execute(
+        sa.select(CheckIn.updated_at, CheckIn.acknowledged_at)
+        .join(mentee, mentee.id == CheckIn.membership_id)
+        .where(CheckIn.acknowledged_by_id == mentor_id, mentee.program_id == program_id)
+    ).all()
+    submitted = aliased(MilestoneEvent)
+    asked = (
+        sa.select(sa.func.max(submitted.at))
+        .where(
+            submitted.milestone_id == MilestoneEvent.milestone_id,
+            submitted.action == MilestoneAction.SUBMITTED,
+            submitted.at <= MilestoneEvent.at,
+        )
+        .scalar_subquery()
+    )
+    reviews = db.session.execute(
+        sa.select(asked, MilestoneEvent.at)
+        .join(Milestone, Milestone.id == MilestoneEvent.milestone_id)
+        .join(Goal, Goal.id == Milestone.goal_id)
+        .join(Mentorship, Mentorship.id == Goal.mentorship_id)
+        .where(
+            MilestoneEvent.actor_id == mentor_id,
+            MilestoneEvent.action.in_([MilestoneAction.CONFIRMED, MilestoneAction.SENT_BACK]),
+            Mentorship.program_id == program_id,
+        )
+    ).all()
+    return _answered(checkins) + _answered(reviews)
+
+
+def mentor_meetings(mentor_id: int, program_id: int) -> int:
+    mentor = aliased(Membership)
+    return db.session.scalar(
+        sa.select(sa.func.count(Meeting.id))
+        .join(MentorshipMember, MentorshipMember.mentorship_id == Meeting.mentorship_id)
+        .join(mentor, mentor.id == MentorshipMember.membership_id)
+        .where(
+            Meeting.status == MeetingStatus.HELD,
+            mentor.user_id == mentor_id,
+            mentor.program_id == program_id,
+            mentor.role == Role.MENTOR,
+        )
+    )
+
+
+def mentor_metrics(mentor_id: int, program_id: int) -> dict[str, int]:
+    return {
+        Metric.TIMELY_RESPONSES: timely_responses(mentor_id, program_id),
+        Metric.MENTOR_MEETINGS: mentor_meetings(mentor_id, program_id),
+    }
+
+
+def held_meeting_weeks(mentorship_ids: Iterable[int], zone: str) -> dict[int, list[WeekKey]]:
+    """Per mentorship, the program week of each held meeting (one entry per meeting)."""
+    weeks: dict[int, list[WeekKey]] = defaultdict(list)
+    rows = db.session.execute(
+        sa.select(Meeting.mentorship_id, Meeting.starts_at).where(
+            Meeting.mentorship_id.in_(list(mentorship_ids)),
+            Meeting.status == MeetingStatus.HELD,
+        )
+    )
+    for mentorship_id, starts_at in rows:
+        weeks[mentorship_id].append(week_of(local_date(starts_at, zone)))
+    return weeks
+
+
+def pair_metrics(meeting_weeks: list[WeekKey], calendar: game.ProgramCalendar) -> dict[str, int]:
+    """Dream Team counts held meetings; Full Term reads the rhythm once the term has ended."""
+    now = week_now(calendar.zone)
+    rhythm = game.compute_rhythm(meeting_weeks, calendar, now)
+    return {
+        Metric.PAIR_MEETINGS: len(meeting_weeks),
+        Metric.PAIR_ACTIVE_SIXTHS: game.full_term_sixths(rhythm, calendar, now),
+    }
+
+
+def mentorship_people(mentorship_id: int) -> dict[Role, set[int]]:
+    """User ids of the mentorship's mentors and mentees."""
+    people: dict[Role, set[int]] = defaultdict(set)
+    rows = db.session.execute(
+        sa.select(Membership.role, Membership.user_id)
+        .join(MentorshipMember, MentorshipMember.membership_id == Membership.id)
+        .where(MentorshipMember.mentorship_id == mentorship_id)
+    )
+    for role, user_id in rows:
+        people[role].add(user_id)
+    return people

@@ -1,0 +1,87 @@
+"""Writing the game's rows: insert-or-ignore, a lock per player, totals moved by a delta.
+
+Serialization, the one rule both backends follow: ``lock_players`` is the first statement of
+every recording and it is a write (insert-or-ignore of the players' total rows).
+
+- SQLite allows one writer at a time. Python's sqlite3 opens the transaction at the first
+  write, which waits (busy_timeout) for the database write lock and keeps it until COMMIT, so
+  every read made after it (the caps, the streak, the badges) sees the latest data and nobody
+  can write in between: as if the transaction had begun with BEGIN IMMEDIATE. Reads made
+  before it ran outside any transaction, so there is no stale snapshot to upgrade (which is
+  what makes a deferred SQLite transaction fail with "database is locked").
+- PostgreSQL then locks the same rows with ``SELECT … FOR UPDATE`` (in user id order, so two
+  recordings never deadlock); a concurrent recording for the same person waits, and READ
+  COMMITTED lets it see the rows the first one committed.
+
+Caps (meetings per week, milestones per goal) are read after the lock and written before the
+commit, so they hold under concurrency; the UNIQUE keys make every retry a no-op.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+
+import game
+
+from ..extensions import db
+from ..models import PlayerTotal, PointsAward
+
+
+def insert_once(model, rows: dict | Sequence[dict], index_elements: Sequence[str]) -> int:
+    """INSERT … ON CONFLICT DO NOTHING on the dialect in use; returns how many rows were new."""
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = (
+        dialect.insert(model).values(rows).on_conflict_do_nothing(index_elements=index_elements)
+    )
+    return db.session.execute(statement).rowcount
+
+
+def lock_players(user_ids: Iterable[int], program_id: int) -> dict[int, int]:
+    """Take the players' write lock (see the module docstring); returns their points now."""
+    users = sorted(set(user_ids))
+    if not users:
+        return {}
+    insert_once(
+        PlayerTotal,
+        [{"user_id": user, "program_id": program_id, "points": 0} for user in users],
+        ["user_id", "program_id"],
+    )
+    return dict(
+        db.session.execute(
+            sa.select(PlayerTotal.user_id, PlayerTotal.points)
+            .where(PlayerTotal.program_id == program_id, PlayerTotal.user_id.in_(users))
+            .order_by(PlayerTotal.user_id)
+            .with_for_update()
+        ).all()
+    )
+
+
+def write_entry(entry: game.Entry, program_id: int) -> bool:
+    """Append one ledger row unless its key is already there; True when it is new."""
+    values = {
+        "key": entry.key,
+        "user_id": entry.user_id,
+        "program_id": program_id,
+        "amount": entry.amount,
+        "reason": entry.reason.value,
+        "goal_id": entry.goal_id,
+    }
+    if isinstance(entry, game.Reversal):
+        values["target_key"] = entry.target_key
+    elif entry.week is not None:
+        values["week_key"] = str(entry.week)
+    return insert_once(PointsAward, values, ["key"]) == 1
+
+
+def move_totals(deltas: Mapping[int, int], program_id: int) -> None:
+    """``points = points + delta`` in the database: never read, add and write back."""
+    for user_id, delta in sorted(deltas.items()):
+        if delta:
+            db.session.execute(
+                sa.update(PlayerTotal)
+                .where(PlayerTotal.user_id == user_id, PlayerTotal.program_id == program_id)
+                .values(points=PlayerTotal.points + delta)
+            )
