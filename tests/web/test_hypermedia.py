@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 from flask import Blueprint, abort
-from web_support import assert_no_trace, error_page_message, location_parts, snapshot
+from web_support import PASSWORD, assert_no_trace, error_page_message, location_parts, snapshot
 
 from app.extensions import db
 from app.models import Program
@@ -131,7 +131,7 @@ def test_htmx_without_login_gets_401_and_hx_redirect_to_login(client, method, ur
 
 
 def test_htmx_after_the_login_ended_elsewhere_gets_401(client, world, new_client) -> None:
-    client.submit("/login", {"email": world.email("mentee"), "password": "correct horse battery"})
+    client.submit("/login", {"email": world.email("mentee"), "password": PASSWORD})
     assert client.htmx("GET", "/account/password").status_code == 200
     elsewhere = new_client("mentee")
     elsewhere.submit("/account/logout-everywhere")
