@@ -227,12 +227,12 @@ def move_milestone(milestone_id: int):
 @login_required
 def delete_milestone(milestone_id: int):
     milestone, access = _writable_milestone(milestone_id)
-    deleted = service.delete_milestone(milestone)
+    if service.delete_milestone(milestone):
+        return _changed(access.goal.id, "Milestone removed.")
     return _changed(
         access.goal.id,
-        "Milestone removed."
-        if deleted
-        else "Only an open milestone that was never confirmed can be removed.",
+        "Only an open milestone that was never confirmed can be removed.",
+        category="error",
     )
 
 
@@ -336,11 +336,13 @@ def _rejected(access: GoalAccess, form: RowForm) -> Response:
     return _milestones_page(fresh, failed=form, status=422)
 
 
-def _changed(goal_id: int, message: str, milestone_id: int | None = None) -> Response:
+def _changed(
+    goal_id: int, message: str, milestone_id: int | None = None, category: str = "success"
+) -> Response:
     """After a change: the fresh fragment with a toast for htmx, else a redirect and a flash."""
     if not wants_fragment():
         if message:
-            flash(message, "success")
+            flash(message, category)
         home = _from_home()
         return redirect_to(
             url_for("home.index") if home else url_for("goals.detail", goal_id=goal_id)
