@@ -9,7 +9,7 @@ field the message belongs next to.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -35,6 +35,7 @@ from ..models import (
 )
 
 MIN_MINUTES, MAX_MINUTES = 10, 240
+ONE_DAY = timedelta(days=1)
 
 
 class MeetingRejected(ValueError):
@@ -86,16 +87,21 @@ def local_to_utc(day: date, start: time, zone_name: str) -> datetime:
 
 
 def _starts_at(plan: MeetingPlan, program: Program) -> datetime:
+    outside = MeetingRejected(
+        "day",
+        f"Pick a date while the program runs: {program.starts_on:%d %b %Y} "
+        f"to {program.ends_on:%d %b %Y}.",
+    )
+    # A day's slack for zones either side of the program's; this also keeps years like 1 or
+    # 9999, which have no UTC equivalent at some hours, away from the conversion.
+    if not program.starts_on - ONE_DAY <= plan.day <= program.ends_on + ONE_DAY:
+        raise outside
     starts_at = local_to_utc(plan.day, plan.start, plan.zone)
     if starts_at <= clock.utcnow():
         raise MeetingRejected("day", "That time has already passed. Pick a time from now on.")
     program_day = starts_at.astimezone(ZoneInfo(program.time_zone)).date()
     if not program.starts_on <= program_day <= program.ends_on:
-        raise MeetingRejected(
-            "day",
-            f"Pick a date while the program runs: {program.starts_on:%d %b %Y} "
-            f"to {program.ends_on:%d %b %Y}.",
-        )
+        raise outside
     return starts_at
 
 

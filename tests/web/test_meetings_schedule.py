@@ -162,6 +162,19 @@ def test_a_meeting_outside_the_program_is_refused(app, login, world, now, when):
         assert count(Meeting) == 0
 
 
+@pytest.mark.parametrize(
+    ("zone", "day", "start"),
+    [("Asia/Tokyo", "0001-01-01", "00:30"), ("Pacific/Honolulu", "9999-12-31", "23:30")],
+)
+def test_the_ends_of_the_calendar_are_outside_the_program(app, login, world, zone, day, start):
+    with app.app_context():
+        set_zone(world.email("mentee"), zone)
+    form = {"day": day, "start": start, "minutes": "45", "mode": "chat"}
+    response = login("mentee").submit(new_url(world), form)
+    assert response.status_code == 422
+    assert "while the program runs" in field_error(response.get_data(as_text=True), "day")
+
+
 def test_a_time_the_clocks_skip_is_explained(app, login, world, now):
     gap_day = next_dst_start("America/Chicago", now)
     with app.app_context():
