@@ -31,12 +31,20 @@ from ..models import PlayerTotal, PointsAward
 
 
 def insert_once(model, rows: dict | Sequence[dict], index_elements: Sequence[str]) -> int:
-    """INSERT … ON CONFLICT DO NOTHING on the dialect in use; returns how many rows were new."""
+    """INSERT … ON CONFLICT DO NOTHING on the dialect in use; returns how many rows were new.
+
+    The new rows are counted from RETURNING (only inserted rows come back, on both backends):
+    psycopg reports a row count of -1 for this statement, so ``rowcount`` cannot be trusted.
+    """
+    table = model.__table__
     dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
     statement = (
-        dialect.insert(model).values(rows).on_conflict_do_nothing(index_elements=index_elements)
+        dialect.insert(table)
+        .values(rows)
+        .on_conflict_do_nothing(index_elements=index_elements)
+        .returning(table.c[index_elements[0]])
     )
-    return db.session.execute(statement).rowcount
+    return len(db.session.execute(statement).all())
 
 
 def lock_players(user_ids: Iterable[int], program_id: int) -> dict[int, int]:

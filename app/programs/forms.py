@@ -5,7 +5,14 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import Choice, SelectChoice
 from wtforms.validators import (
     DataRequired,
@@ -87,6 +94,7 @@ class ProgramForm(FlaskForm):
         validators=[Length(max=5000)],
         render_kw={"rows": 6},
     )
+    leaderboard_enabled = BooleanField("Offer a leaderboard")
 
     def validate_starts_on(self, field) -> None:
         _plausible(field.data)
