@@ -138,6 +138,12 @@ def _must_be_open(meeting: Meeting) -> None:
         raise MeetingClosed(meeting.id)
 
 
+def _insert_once(model, **values) -> None:
+    """INSERT … ON CONFLICT DO NOTHING: the unique constraint, not the button, stops doubles."""
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    db.session.execute(dialect.insert(model).values(**values).on_conflict_do_nothing())
+
+
 def schedule_meeting(mentorship: Mentorship, by: User, plan: MeetingPlan) -> Meeting:
     meeting = Meeting(mentorship_id=mentorship.id, created_by_id=by.id)
     _apply(meeting, plan, _program_of(mentorship.id))
@@ -175,8 +181,9 @@ def cancel_meeting(meeting: Meeting, reason: str) -> None:
 
 
 def add_agenda_item(meeting: Meeting, author: User, text: str) -> None:
+    """Add a topic; the same topic again (a double submit) is already there."""
     _must_be_open(meeting)
-    db.session.add(AgendaItem(meeting_id=meeting.id, author_id=author.id, text=text.strip()))
+    _insert_once(AgendaItem, meeting_id=meeting.id, author_id=author.id, text=text.strip())
     db.session.commit()
 
 
@@ -193,8 +200,8 @@ def add_action_item(meeting: Meeting, owner: User, text: str, due_on: date | Non
         raise MeetingRejected(
             "due_on", f"Pick a date while the program runs, until {program.ends_on:%d %b %Y}."
         )
-    db.session.add(
-        ActionItem(meeting_id=meeting.id, owner_id=owner.id, text=text.strip(), due_on=due_on)
+    _insert_once(
+        ActionItem, meeting_id=meeting.id, owner_id=owner.id, text=text.strip(), due_on=due_on
     )
     db.session.commit()
 
@@ -215,12 +222,6 @@ def _confirmed_by(role: Role) -> sa.Exists:
         MentorshipMember.membership_id == Membership.id,
         MentorshipMember.mentorship_id == Meeting.mentorship_id,
     )
-
-
-def _insert_once(model, **values) -> None:
-    """INSERT … ON CONFLICT DO NOTHING: the unique constraint, not the button, stops doubles."""
-    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
-    db.session.execute(dialect.insert(model).values(**values).on_conflict_do_nothing())
 
 
 def confirm_met(meeting: Meeting, user: User) -> bool:

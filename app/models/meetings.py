@@ -95,7 +95,8 @@ class AgendaItem(db.Model):
     meeting: Mapped[Meeting] = relationship(back_populates="agenda", lazy="raise")
     author: Mapped[User | None] = relationship(lazy="raise")
 
-    __table_args__ = (sa.Index("ix_agenda_items_meeting", "meeting_id"),)
+    # The same item twice is a double submit, never two topics.
+    __table_args__ = (sa.UniqueConstraint("meeting_id", "text"),)
 
 
 class ActionItem(db.Model):
@@ -112,4 +113,7 @@ class ActionItem(db.Model):
     meeting: Mapped[Meeting] = relationship(back_populates="actions", lazy="raise")
     owner: Mapped[User] = relationship(lazy="raise")
 
-    __table_args__ = (sa.Index("ix_action_items_owner_done", "owner_id", "done_at"),)
+    __table_args__ = (
+        sa.Index("ix_action_items_owner_done", "owner_id", "done_at"),
+        sa.UniqueConstraint("meeting_id", "owner_id", "text"),  # a double submit adds one
+    )

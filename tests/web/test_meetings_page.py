@@ -73,6 +73,14 @@ def test_without_javascript_adding_returns_to_the_page(login, upcoming):
     assert response.location == f"/meetings/{upcoming}#agenda"
 
 
+def test_a_double_submitted_agenda_item_is_one_row(app, login, upcoming):
+    client = login("mentee")
+    for _ in range(2):
+        assert client.submit(f"/meetings/{upcoming}/agenda", {"text": "Mocks"}).status_code == 303
+    with app.app_context():
+        assert count(AgendaItem) == 1
+
+
 @pytest.mark.parametrize(("text", "message"), [("", "Write what"), ("x" * 301, "under 300")])
 def test_an_agenda_item_must_be_short_text(app, login, upcoming, text, message):
     response = login("mentee").htmx("POST", f"/meetings/{upcoming}/agenda", {"text": text})
@@ -121,6 +129,16 @@ def test_an_action_item_gets_an_owner_and_a_due_date(app, world, login, upcoming
     with app.app_context():
         [item] = db.session.query(ActionItem).all()
         assert (item.owner_id, item.due_on, item.done_at) == (mentee, due, None)
+
+
+def test_a_double_submitted_action_item_is_one_row(app, world, login, upcoming):
+    with app.app_context():
+        form = {"text": "Read chapter 3", "owner": str(user_id(world.email("mentee")))}
+    client = login("own_mentor")
+    for _ in range(2):
+        assert client.submit(f"/meetings/{upcoming}/actions", form).status_code == 303
+    with app.app_context():
+        assert count(ActionItem) == 1
 
 
 @pytest.mark.parametrize("owner", ["other_mentee", "coordinator", "nobody"])
