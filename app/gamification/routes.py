@@ -80,20 +80,23 @@ def progress():
 
 
 def _section(
-    mentorship: Mentorship,
+    mentorship_id: int,
     fragment: str,
     message: str | None,
     status: int = 200,
     **forms,
 ) -> Response:
     """After a kudos or repair post: the section again for htmx (with a toast), the home page
-    with a flash otherwise; a rejected form shows its messages in place."""
+    with a flash otherwise; a rejected form shows its messages in place.
+
+    The mentorship is loaded again: a commit expired the one the view started with.
+    """
     if status == 200 and not wants_fragment():
         flash(message, "success")
-        return redirect_to(url_for("home.index", _anchor=f"mentorship-{mentorship.id}"))
-    page = "gamification/mentor_form.html"
+        return redirect_to(url_for("home.index", _anchor=f"mentorship-{mentorship_id}"))
+    mentorship, _ = mentorship_for_me(mentorship_id, Role.MENTOR)
     response = render(
-        page,
+        "gamification/mentor_form.html",
         fragment,
         status,
         mentorship=mentorship,
@@ -114,17 +117,17 @@ def kudos(mentorship_id: int):
     fragment = "gamification/_kudos.html"
     if form.validate_on_submit():
         mentee = next(m for m in mentees if str(m.user_id) == form.mentee.data)
+        name = mentee.user.first_name
         month = service.kudos_month(current_user.time_zone)
         try:
             service.give_kudos(mentorship, current_user.id, mentee.user_id, month, form.note.data)
         except service.KudosAlreadyGiven:
             form.note.errors.append(
-                f"You already sent {mentee.user.first_name} kudos this month. "
-                "You can send more next month."
+                f"You already sent {name} kudos this month. You can send more next month."
             )
         else:
-            return _section(mentorship, fragment, f"Kudos sent to {mentee.user.first_name}.")
-    return _section(mentorship, fragment, None, 422, kudos_forms={mentorship.id: form})
+            return _section(mentorship_id, fragment, f"Kudos sent to {name}.")
+    return _section(mentorship_id, fragment, None, 422, kudos_forms={mentorship_id: form})
 
 
 @bp.post("/mentorships/<int:mentorship_id>/streak-repair")
@@ -137,6 +140,7 @@ def streak_repair(mentorship_id: int):
     if form.validate_on_submit():
         membership_id, week = form.week.data.split(":", 1)
         mentee = cards[int(membership_id)].membership
+        name = mentee.user.first_name
         try:
             service.repair_streak(
                 mentee.id,
@@ -149,12 +153,9 @@ def streak_repair(mentorship_id: int):
         except service.RepairRefused:
             form.week.errors.append("That week can't be repaired any more.")
         else:
-            message = (
-                f"{mentee.user.first_name}'s streak is repaired: "
-                "that week no longer counts as missed."
-            )
-            return _section(mentorship, fragment, message)
-    return _section(mentorship, fragment, None, 422, repair_forms={mentorship.id: form})
+            message = f"{name}'s streak is repaired: that week no longer counts as missed."
+            return _section(mentorship_id, fragment, message)
+    return _section(mentorship_id, fragment, None, 422, repair_forms={mentorship_id: form})
 
 
 @bp.get("/programs/<int:program_id>/leaderboard")
