@@ -16,7 +16,6 @@ from .mentorships_query import WITH_PEOPLE
 from .models import Membership, Mentorship, MentorshipMember, MentorshipStatus, Program, Role
 
 SESSION_KEY = "membership_id"
-MAX_ID = 2**31 - 1  # the largest INTEGER key PostgreSQL stores; larger ids in URLs cannot exist
 
 
 def my_memberships() -> list[Membership]:
@@ -75,7 +74,7 @@ def mentorship_for_me(mentorship_id: int, *roles: Role) -> tuple[Mentorship, Mem
     """
     wanted = set(roles) or {Role.MENTOR, Role.MENTEE}
     mine = {m.id: m for m in my_memberships() if m.role in wanted}
-    if not mine or not 0 < mentorship_id <= MAX_ID:
+    if not mine:
         abort(404)
     row = db.session.execute(
         sa.select(Mentorship, MentorshipMember.membership_id)
@@ -95,10 +94,9 @@ def mentorship_for_me(mentorship_id: int, *roles: Role) -> tuple[Mentorship, Mem
 def in_program_or_404(model, object_id: int, program_id: int):
     """Row ``object_id`` of ``model`` (which has a ``program_id``) when it is in the program.
 
-    A foreign, missing or out-of-range id answers 404; an id too big for the database would
-    otherwise fail inside the driver.
+    A foreign or missing id answers 404 (ids in URLs are bounded by ``app.routing``).
     """
-    row = db.session.get(model, object_id) if 0 < object_id <= MAX_ID else None
+    row = db.session.get(model, object_id)
     if row is None or row.program_id != program_id:
         abort(404)
     return row

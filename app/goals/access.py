@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from flask import abort
 from sqlalchemy.orm import joinedload
 
-from ..access import MAX_ID, mentorship_for_me
+from ..access import mentorship_for_me
 from ..extensions import db
 from ..models import Goal, GoalStatus, Membership, Mentorship, Milestone, Program, Role
 from .queries import OWNER
@@ -49,8 +49,6 @@ class GoalAccess:
 
 def goal_for_me(goal_id: int, *options) -> GoalAccess:
     """The goal (with its owner and ``options`` loaded) if it is mine to see, else 404."""
-    if not 0 < goal_id <= MAX_ID:
-        abort(404)
     goal = db.session.scalar(
         sa.select(Goal).where(Goal.id == goal_id).options(OWNER, PROGRAM, *options)
     )
@@ -63,7 +61,7 @@ def goal_for_me(goal_id: int, *options) -> GoalAccess:
 
 
 def milestone_for_me(milestone_id: int) -> tuple[Milestone, GoalAccess]:
-    milestone = db.session.get(Milestone, milestone_id) if 0 < milestone_id <= MAX_ID else None
+    milestone = db.session.get(Milestone, milestone_id)
     if milestone is None:
         abort(404)
     return milestone, goal_for_me(milestone.goal_id)

@@ -16,7 +16,7 @@ from flask import Response, abort, flash, request, url_for
 from flask_login import current_user, login_required
 
 from .. import clock
-from ..access import MAX_ID, mentorship_for_me
+from ..access import mentorship_for_me
 from ..extensions import db, htmx
 from ..models import Meeting, MentorshipStatus, User
 from ..rendering import redirect_to, render
@@ -29,7 +29,7 @@ HELD_MESSAGE = "You met! This meeting now counts as held."
 
 def _meeting_for_me(meeting_id: int, *options):
     """The meeting and its mentorship (people loaded) when the person takes part, else 404."""
-    meeting = queries.meeting_by_id(meeting_id, *options) if meeting_id <= MAX_ID else None
+    meeting = queries.meeting_by_id(meeting_id, *options)
     if meeting is None:
         abort(404)
     mentorship, _ = mentorship_for_me(meeting.mentorship_id)
@@ -164,7 +164,7 @@ def add_action(meeting_id: int):
 @login_required
 def toggle_action(item_id: int):
     """Set an action item done or not; ``done`` carries the wanted state, so repeats agree."""
-    item = queries.action_item_by_id(item_id) if item_id <= MAX_ID else None
+    item = queries.action_item_by_id(item_id)
     if item is None:
         abort(404)
     mentorship_for_me(item.meeting.mentorship_id)

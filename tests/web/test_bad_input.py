@@ -465,7 +465,8 @@ def test_every_post_form_gets_junk(app, ids, new_client) -> None:
     tried = set()
     for method, url in urls:
         try:
-            endpoint, _ = adapter.match(url.split("?")[0], method=method)
+            # an id beyond the database's range answers 404 at routing; it still aims there
+            endpoint, _ = adapter.match(url.split("?")[0].replace(BIG_ID, "1"), method=method)
         except Exception:  # noqa: BLE001,S112 - URLs that match no rule are junk on purpose
             continue
         tried.add(endpoint)
