@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 _fixed: datetime | None = None
@@ -17,3 +19,15 @@ def set_now(instant: datetime | None) -> None:
         raise ValueError("set_now needs an aware datetime")
     global _fixed
     _fixed = instant
+
+
+@contextmanager
+def pinned(instant: datetime) -> Iterator[None]:
+    """Run a block at ``instant`` (the demo seed replays history), then restore the clock."""
+    global _fixed
+    previous = _fixed
+    set_now(instant)
+    try:
+        yield
+    finally:
+        _fixed = previous

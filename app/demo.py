@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 from .checkins.demo import seed_checkins
 from .extensions import db
+from .gamification.demo import seed_game
 from .goals.demo import seed_goals
 from .meetings.demo import seed_meetings
 from .models import (
@@ -166,6 +167,7 @@ def seed_demo(today: date) -> list[DemoLogin]:
     seed_checkins(program, today)
     seed_meetings(program, today)
     seed_goals(program, today)
+    seed_game(program, today)  # last: it replays what the seeds above wrote
     return [
         DemoLogin("coordinator", *COORDINATOR),
         *(DemoLogin("mentor", *p) for p in MENTORS),
