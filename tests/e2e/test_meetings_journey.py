@@ -100,5 +100,6 @@ def test_planning_and_holding_a_meeting(e2e, world, pinned_clock):
     expect(mentor.locator("#confirm")).to_contain_text("Held ✓")
     expect(mentor.locator("#summary")).to_contain_text("held")
     expect(mentor.locator("#summary").get_by_role("link", name="Move")).to_have_count(0)
+    expect(mentor.get_by_text("Cancel this meeting")).to_have_count(0)
     expect(mentor.locator(".toast")).to_contain_text("You met")
     e2e.check(mentor, "meeting-held")

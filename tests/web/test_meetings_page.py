@@ -206,6 +206,7 @@ def test_a_meeting_is_held_once_both_sides_confirmed(app, world, browser, starte
     assert ">We met</button>" in mentee.get(f"/meetings/{started}").get_data(as_text=True)
     first = mentee.htmx("POST", f"/meetings/{started}/confirm")
     assert first.status_code == 200 and "HX-Trigger" not in first.headers
+    assert 'hx-swap-oob="delete"' not in first.get_data(as_text=True)
     with app.app_context():
         assert meeting(started).status is MeetingStatus.SCHEDULED
     second = mentor.htmx("POST", f"/meetings/{started}/confirm")
@@ -216,6 +217,7 @@ def test_a_meeting_is_held_once_both_sides_confirmed(app, world, browser, starte
     assert "Held ✓" in fragment
     assert 'id="summary" aria-labelledby="when-heading" hx-swap-oob="true"' in fragment
     assert "pill-meeting-held" in fragment
+    assert '<div id="cancel" hx-swap-oob="delete"></div>' in fragment
     with app.app_context():
         held = meeting(started)
         assert held.status is MeetingStatus.HELD and held.held_at is not None
