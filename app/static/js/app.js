@@ -48,7 +48,7 @@
     card.className = "toast celebration" + (data.badge ? " celebration-badge" : "");
     card.appendChild(line(data.title, "celebration-title"));
     if (data.message) card.appendChild(line(data.message));
-    if (data.badge) card.appendChild(line(data.badge.name + ": " + data.badge.description, "celebration-badge-name"));
+    if (data.badge) card.appendChild(line(data.badge.description, "celebration-badge-note"));
     var still = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
     if (!still) card.classList.add("celebration-moves");
     region.appendChild(card);
