@@ -32,11 +32,13 @@ class Ledger:
     def apply(self, entries: Iterable[Entry]) -> tuple[Entry, ...]:
         """Write the rows whose keys are new; returns them (what is worth celebrating)."""
         staged: dict[str, Entry] = {}
+        staged_targets: set[str] = set()  # awards reversed by this batch
         for entry in entries:
             if entry.key in self._rows or entry.key in staged:
                 continue
             if isinstance(entry, Reversal):
-                self._check_reversal(entry, staged)
+                self._check_reversal(entry, staged, staged_targets)
+                staged_targets.add(entry.target_key)
             staged[entry.key] = entry
         for entry in staged.values():
             self._rows[entry.key] = entry
@@ -45,16 +47,15 @@ class Ledger:
                 self._reversed.add(entry.target_key)
         return tuple(staged.values())
 
-    def _check_reversal(self, reversal: Reversal, staged: dict[str, Entry]) -> None:
+    def _check_reversal(
+        self, reversal: Reversal, staged: dict[str, Entry], staged_targets: set[str]
+    ) -> None:
         target = self._rows.get(reversal.target_key) or staged.get(reversal.target_key)
         if not isinstance(target, Award):
             raise LedgerError(f"{reversal.key}: no award {reversal.target_key} to reverse")
         if target.user_id != reversal.user_id or target.amount != -reversal.amount:
             raise LedgerError(f"{reversal.key} does not negate {target.key} exactly")
-        already = self._reversed | {
-            entry.target_key for entry in staged.values() if isinstance(entry, Reversal)
-        }
-        if target.key in already:
+        if target.key in self._reversed or target.key in staged_targets:
             raise LedgerError(f"{target.key} is already reversed")
 
     def balance(self, user_id: int) -> int:
