@@ -153,7 +153,8 @@ def _kudos_for(user_id: int, program_id: int, limit: int) -> tuple[ReceivedKudos
 
 
 def mentee_game(membership: Membership, zone: str) -> MenteeGame:
-    """Six queries: points, break weeks, check-in weeks, repair, kudos."""
+    """Five queries: points, break weeks, check-in weeks, repair, kudos (the program itself is
+    already loaded with the membership)."""
     user_id, program_id = membership.user_id, membership.program_id
     points = points_of(user_id, program_id)
     calendar = sources.calendar_of(program_id)

@@ -9,9 +9,11 @@ every recording and it is a write (insert-or-ignore of the players' total rows).
   can write in between: as if the transaction had begun with BEGIN IMMEDIATE. Reads made
   before it ran outside any transaction, so there is no stale snapshot to upgrade (which is
   what makes a deferred SQLite transaction fail with "database is locked").
-- PostgreSQL then locks the same rows with ``SELECT … FOR UPDATE`` (in user id order, so two
+- PostgreSQL then locks the players' rows with ``SELECT … FOR UPDATE`` (in id order, so two
   recordings never deadlock); a concurrent recording for the same person waits, and READ
-  COMMITTED lets it see the rows the first one committed.
+  COMMITTED lets it see the rows the first one committed. One gap: a person's very first rows
+  in two programs, created at the same instant, do not see each other's lock, so the weekly
+  meeting cap (counted across programs) could be passed once in that moment.
 
 Caps (meetings per week, milestones per goal) are read after the lock and written before the
 commit, so they hold under concurrency; the UNIQUE keys make every retry a no-op.
@@ -48,7 +50,11 @@ def insert_once(model, rows: dict | Sequence[dict], index_elements: Sequence[str
 
 
 def lock_players(user_ids: Iterable[int], program_id: int) -> dict[int, int]:
-    """Take the players' write lock (see the module docstring); returns their points now."""
+    """Take the players' write lock (see the module docstring); returns their points here.
+
+    Every total row of each person is locked, in every program, because the meeting cap
+    counts a person's meetings of the week in any program.
+    """
     users = sorted(set(user_ids))
     if not users:
         return {}
@@ -57,14 +63,13 @@ def lock_players(user_ids: Iterable[int], program_id: int) -> dict[int, int]:
         [{"user_id": user, "program_id": program_id, "points": 0} for user in users],
         ["user_id", "program_id"],
     )
-    return dict(
-        db.session.execute(
-            sa.select(PlayerTotal.user_id, PlayerTotal.points)
-            .where(PlayerTotal.program_id == program_id, PlayerTotal.user_id.in_(users))
-            .order_by(PlayerTotal.user_id)
-            .with_for_update()
-        ).all()
+    rows = db.session.execute(
+        sa.select(PlayerTotal.user_id, PlayerTotal.program_id, PlayerTotal.points)
+        .where(PlayerTotal.user_id.in_(users))
+        .order_by(PlayerTotal.user_id, PlayerTotal.program_id)
+        .with_for_update()
     )
+    return {user: points for user, program, points in rows if program == program_id}
 
 
 def write_entry(entry: game.Entry, program_id: int) -> bool:
