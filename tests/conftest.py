@@ -21,8 +21,8 @@ from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
 from app import create_app
-from app.extensions import db, limiter
 from app.clock import utcnow
+from app.extensions import db, limiter
 from app.models import (
     BreakWeek,
     Invite,

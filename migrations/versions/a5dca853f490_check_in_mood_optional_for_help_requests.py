@@ -8,13 +8,13 @@ Revises: ebfffb6c5005
 Create Date: 2026-11-23 15:04:16.666676
 
 """
-from alembic import op
-import sqlalchemy as sa
 
+import sqlalchemy as sa
+from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = 'a5dca853f490'
-down_revision = 'ebfffb6c5005'
+revision = "a5dca853f490"
+down_revision = "ebfffb6c5005"
 branch_labels = None
 depends_on = None
 
