@@ -1,16 +1,36 @@
-"""Database engine settings that make SQLite safe for a small multi-user server."""
+"""Database engine settings that make SQLite safe for a small multi-user server.
+
+SQLite transactions follow SQLAlchemy's pysqlite recipe: the driver's own transaction
+handling is switched off (it would let a ``SAVEPOINT`` open a transaction that its ``RELEASE``
+then commits, saving half an action) and the engine emits ``BEGIN`` itself, so savepoints nest
+inside one real transaction that commits or rolls back whole.
+
+A transaction begins deferred, so pages only read and never wait for writers. At its first
+write (or savepoint, or ``SELECT … FOR UPDATE``) the read snapshot is ended and the
+transaction begins again with ``BEGIN IMMEDIATE``: it waits (``busy_timeout``) for the write
+lock and holds it until COMMIT. Upgrading the deferred snapshot instead would fail with
+"database is locked" whenever another writer committed in between. Reads made before the
+first write therefore behave as on PostgreSQL under READ COMMITTED: the write side must not
+rely on them being current, which the services already ensure with guarded UPDATEs, unique
+keys and row locks. The lock is taken late (after password hashing, access checks and form
+validation) and held briefly (rendering happens after the commit, in a read transaction).
+"""
 
 from __future__ import annotations
 
 from flask import Flask
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from .extensions import db
 
+_WRITE_LOCKED = "waypoint_sqlite_write_locked"
+_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "SAVEPOINT", "CREATE", "DROP", "ALTER")
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
+
+def _sqlite_connect(dbapi_connection, _record) -> None:
     """WAL lets readers run beside a writer; busy_timeout waits instead of failing at once."""
+    dbapi_connection.isolation_level = None  # the engine emits BEGIN, not the driver
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -19,8 +39,32 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+def _sqlite_begin(connection: Connection) -> None:
+    connection.exec_driver_sql("BEGIN")
+    connection.info[_WRITE_LOCKED] = False
+
+
+def _is_write(statement: str, context) -> bool:
+    if statement.lstrip()[:9].upper().startswith(_WRITES):
+        return True
+    compiled = getattr(context, "compiled", None)
+    return getattr(getattr(compiled, "statement", None), "_for_update_arg", None) is not None
+
+
+def _sqlite_take_write_lock(connection, cursor, statement, _parameters, context, _many) -> None:
+    """Before the transaction's first write: end the read snapshot, BEGIN IMMEDIATE."""
+    if connection.info.get(_WRITE_LOCKED, True) or not connection.in_transaction():
+        return
+    if _is_write(statement, context):
+        cursor.execute("COMMIT")  # nothing written yet: this only ends the read snapshot
+        cursor.execute("BEGIN IMMEDIATE")
+        connection.info[_WRITE_LOCKED] = True
+
+
 def configure_engine_events(app: Flask) -> None:
     with app.app_context():
         engine: Engine = db.engine
         if engine.dialect.name == "sqlite":
-            event.listen(engine, "connect", _sqlite_pragmas)
+            event.listen(engine, "connect", _sqlite_connect)
+            event.listen(engine, "begin", _sqlite_begin)
+            event.listen(engine, "before_cursor_execute", _sqlite_take_write_lock)

@@ -3,12 +3,10 @@
 Serialization, the one rule both backends follow: ``lock_players`` is the first statement of
 every recording and it is a write (insert-or-ignore of the players' total rows).
 
-- SQLite allows one writer at a time. Python's sqlite3 opens the transaction at the first
-  write, which waits (busy_timeout) for the database write lock and keeps it until COMMIT, so
-  every read made after it (the caps, the streak, the badges) sees the latest data and nobody
-  can write in between: as if the transaction had begun with BEGIN IMMEDIATE. Reads made
-  before it ran outside any transaction, so there is no stale snapshot to upgrade (which is
-  what makes a deferred SQLite transaction fail with "database is locked").
+- SQLite allows one writer at a time. The transaction's first write ends its read snapshot
+  and begins again with BEGIN IMMEDIATE (see ``app.database``), which waits (busy_timeout)
+  for the database write lock and keeps it until COMMIT, so every read made after it (the
+  caps, the streak, the badges) sees the latest data and nobody can write in between.
 - PostgreSQL then locks the players' rows with ``SELECT … FOR UPDATE`` (in id order, so two
   recordings never deadlock); a concurrent recording for the same person waits, and READ
   COMMITTED lets it see the rows the first one committed. One gap: a person's very first rows
