@@ -95,6 +95,10 @@ class ProgramForm(Form):
     )
     leaderboard_enabled = BooleanField("Offer a leaderboard")
 
+    def settings(self) -> dict[str, object]:
+        """The program's columns as entered (every field but the CSRF token is one)."""
+        return {name: value for name, value in self.data.items() if name != "csrf_token"}
+
     def validate_starts_on(self, field) -> None:
         _plausible(field.data)
 
