@@ -305,17 +305,55 @@ def test_calendar_files_survive_odd_stored_text(app, world, login, client, now) 
 # --- bodies too large ---------------------------------------------------------------------
 
 
-def test_a_huge_anonymous_body_gets_413_unread(app, client) -> None:
-    """Before, an anonymous 100 MB login body was parsed in full."""
-    limit = app.config["MAX_CONTENT_LENGTH"]
-    assert limit == 256 * 1024
-    body = "email=a%40b.c&password=" + "x" * limit
-    response = client.post("/login", data=body, content_type="application/x-www-form-urlencoded")
+class HugeBody(io.RawIOBase):
+    """A request body of ``size`` bytes, made up as it is read, that counts what is read."""
+
+    def __init__(self, size: int) -> None:
+        self.size, self.position, self.read_bytes = size, 0, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        self.position = {io.SEEK_SET: 0, io.SEEK_CUR: self.position, io.SEEK_END: self.size}[
+            whence
+        ] + offset
+        return self.position
+
+    def tell(self) -> int:
+        return self.position
+
+    def readinto(self, buffer) -> int:
+        count = max(0, min(len(buffer), self.size - self.position))
+        buffer[:count] = b"x" * count
+        self.position += count
+        self.read_bytes += count
+        return count
+
+
+def test_a_100_mb_anonymous_login_gets_413_unread(app, client) -> None:
+    """Before, an anonymous 100 MB login body was read and parsed in full."""
+    assert app.config["MAX_CONTENT_LENGTH"] == 256 * 1024
+    body = HugeBody(100 * 1024 * 1024)
+    response = client.post(
+        "/login", input_stream=body, content_type="application/x-www-form-urlencoded"
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 413
     assert explanation(page) == (
         "413 Too large: That was more than we can take at once. Shorten it and try again."
     )
+    assert body.read_bytes == 0
+
+
+def test_a_body_just_over_the_limit_gets_413(app, client) -> None:
+    body = "email=a%40b.c&password=" + "x" * app.config["MAX_CONTENT_LENGTH"]
+    response = client.post("/login", data=body, content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 413
+    assert explanation(response.get_data(as_text=True))
 
 
 def test_a_multipart_body_with_too_many_parts_gets_413(app, client) -> None:
