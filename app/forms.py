@@ -19,12 +19,22 @@ FORM_ENCODINGS = frozenset({"application/x-www-form-urlencoded", "multipart/form
 text."""
 
 
+def _not_form_text() -> bool:
+    """A body of JSON, plain text or anything else but form fields, or with a file in it (no form
+    takes one). A POST without a body, like a bare button's, is fine."""
+    if request.mimetype and request.mimetype not in FORM_ENCODINGS:
+        return True
+    return bool(request.files)
+
+
 def one_line(form, field) -> None:
+    """A one-line field takes no control character at all: a browser's text input sends none."""
     if isinstance(field.data, str) and CONTROL.search(field.data):
         raise StopValidation("Keep this to one line of plain text, without tabs or hidden codes.")
 
 
 def plain_lines(form, field) -> None:
+    """A multi-line field keeps tabs and line breaks, and nothing else invisible."""
     if isinstance(field.data, str) and CONTROL_IN_LINES.search(field.data):
         raise StopValidation("Remove the hidden control codes from this text.")
 
@@ -36,9 +46,7 @@ class Form(FlaskForm):
 
     class Meta(FlaskForm.Meta):
         def wrap_formdata(self, form, formdata):
-            if form.is_submitted() and (
-                request.files or request.mimetype not in FORM_ENCODINGS | {""}
-            ):
+            if form.is_submitted() and _not_form_text():
                 abort(415)
             return super().wrap_formdata(form, formdata)
 
