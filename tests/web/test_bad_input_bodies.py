@@ -300,6 +300,10 @@ def test_calendar_files_survive_odd_stored_text(app, world, login, client, now) 
     assert str(events[f"meeting-{fine}@waypoint"]["summary"]) == "Mentoring with Omar[2J Mentor"
     with app.app_context():
         assert db.session.get(Meeting, odd_link).location.endswith("X-INJECTED:1")
+    mentee = login("mentee")
+    pages = {n: mentee.get(f"/meetings/{n}").get_data(as_text=True) for n in (odd_link, fine)}
+    assert "Join the video call" not in pages[odd_link], "the page links only a plain https link"
+    assert 'href="https://meet.example.org/xyz"' in pages[fine]
 
 
 # --- bodies too large ---------------------------------------------------------------------
