@@ -30,7 +30,8 @@ def title(mentorship: Mentorship, viewer: User) -> str:
 
 def _text(value: str) -> str:
     """Stored text as iCalendar TEXT, which allows no control character but tab and line breaks
-    (the library escapes those): rows saved before the forms refused them must not break a feed."""
+    (the library escapes the breaks): rows saved before the forms refused control characters
+    must not break a feed."""
     return CONTROL_IN_LINES.sub("", value)
 
 
