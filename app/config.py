@@ -26,7 +26,12 @@ SETTINGS: dict[str, str] = {
     "REMEMBER_DAYS": "How long “remember me” keeps a phone logged in (default `60`).",
     "TRUST_PROXY_HOPS": "Number of reverse proxies in front of the app whose "
     "`X-Forwarded-For`/`-Proto` headers are trusted (default `0`).",
+    "MAX_REQUEST_KB": "Largest request body accepted, in kilobytes (default `256`, ample for "
+    "10,000 characters of notes); a larger one gets a 413 page and is not parsed.",
 }
+
+MAX_FORM_PARTS = 100
+"""Fields in one multipart body: the largest form has about a dozen."""
 
 
 def _env(name: str, default: str) -> str:
@@ -52,6 +57,7 @@ def load(instance_path: Path) -> dict[str, object]:
             raise RuntimeError("SECRET_KEY must be set when WAYPOINT_ENV=production")
         secret = _instance_secret(instance_path)
     database_url = _env("DATABASE_URL", f"sqlite:///{instance_path / 'waypoint.sqlite3'}")
+    max_request = int(_env("MAX_REQUEST_KB", "256")) * 1024
     config: dict[str, object] = {
         "PRODUCTION": production,
         "SECRET_KEY": secret,
@@ -65,6 +71,9 @@ def load(instance_path: Path) -> dict[str, object]:
         "LOGIN_LIMIT_PER_ACCOUNT": _env("LOGIN_LIMIT_PER_ACCOUNT", "5 per 10 minutes"),
         "REMEMBER_COOKIE_DURATION": int(_env("REMEMBER_DAYS", "60")) * 86400,
         "TRUST_PROXY_HOPS": int(_env("TRUST_PROXY_HOPS", "0")),
+        "MAX_CONTENT_LENGTH": max_request,
+        "MAX_FORM_MEMORY_SIZE": max_request,
+        "MAX_FORM_PARTS": MAX_FORM_PARTS,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_HTTPONLY": True,

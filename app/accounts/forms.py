@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import (
     DataRequired,
@@ -14,11 +13,11 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from ..forms import TimeZoneField, strong_password
+from ..forms import Form, TimeZoneField, strong_password
 from ..passwords import MAX_LENGTH, policy_problem
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField("E-mail", validators=[DataRequired("Enter your e-mail."), Length(max=254)])
     password = PasswordField(
         "Password", validators=[InputRequired("Enter your password."), Length(max=MAX_LENGTH)]
@@ -26,7 +25,7 @@ class LoginForm(FlaskForm):
     remember = BooleanField("Keep me logged in on this device")
 
 
-class JoinCodeForm(FlaskForm):
+class JoinCodeForm(Form):
     code = StringField(
         "Invite code",
         validators=[DataRequired("Enter the code from your invite."), Length(max=32)],
@@ -34,7 +33,7 @@ class JoinCodeForm(FlaskForm):
     )
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(Form):
     name = StringField(
         "Your name",
         validators=[DataRequired("Enter your name."), Length(max=80, message="Keep it under 80.")],
@@ -61,7 +60,7 @@ class RegisterForm(FlaskForm):
     )
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(Form):
     name = StringField(
         "Your name",
         validators=[DataRequired("Enter your name."), Length(max=80, message="Keep it under 80.")],
@@ -69,7 +68,7 @@ class ProfileForm(FlaskForm):
     time_zone = TimeZoneField()
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(Form):
     current_password = PasswordField(
         "Current password",
         validators=[InputRequired("Enter your current password."), Length(max=MAX_LENGTH)],

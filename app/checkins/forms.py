@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, StopValidation
 
+from ..forms import Form
 from ..models.checkins import NOTE_LIMIT, REPLY_LIMIT
 
 MOODS = {
@@ -58,7 +58,7 @@ def _note(label: str) -> TextAreaField:
     )
 
 
-class CheckInForm(FlaskForm):
+class CheckInForm(Form):
     mood = MoodField("How are you this week?")
     progress_note = _note("Progress this week")
     blocker = _note("Anything in your way?")
@@ -73,7 +73,7 @@ class CheckInForm(FlaskForm):
         }
 
 
-class AcknowledgeForm(FlaskForm):
+class AcknowledgeForm(Form):
     reply = TextAreaField(
         "Reply (optional)",
         filters=[_stripped],

@@ -16,7 +16,8 @@ MESSAGES = {
     404: ("Not found", "We couldn't find that page. It may have moved, or it isn't yours."),
     405: ("Not allowed", "That page can't be used this way."),
     410: ("Gone", "This link no longer works."),
-    413: ("Too large", "That was more than we can take at once."),
+    413: ("Too large", "That was more than we can take at once. Shorten it and try again."),
+    415: ("Not a form we know", "Please use the form on its page: it sends text fields only."),
     429: (
         "Slow down a little",
         "Too many attempts in a short time. Wait a few minutes and try again.",

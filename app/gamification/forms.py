@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
+from ..forms import Form
 from ..models import Membership
 from ..models.awards import REPAIR_REASON_LIMIT
 from ..models.kudos import Kudos
@@ -29,7 +29,7 @@ class _PickOne(SelectField):
             raise ValidationError(self.message)
 
 
-class KudosForm(FlaskForm):
+class KudosForm(Form):
     mentee = _PickOne("For", "Pick who the kudos are for.")
     note = TextAreaField(
         "Your note",
@@ -48,7 +48,7 @@ class KudosForm(FlaskForm):
             self.mentee.data = str(mentees[0].user_id)
 
 
-class StreakRepairForm(FlaskForm):
+class StreakRepairForm(Form):
     week = _PickOne("Which missed week", "Pick one of the weeks offered.")
     reason = TextAreaField(
         "Why (the mentee will see it)",
@@ -68,6 +68,6 @@ class StreakRepairForm(FlaskForm):
         self.week.choices = options
 
 
-class LeaderboardChoiceForm(FlaskForm):
+class LeaderboardChoiceForm(Form):
     membership_id = IntegerField(validators=[InputRequired()])
     show = BooleanField("Show my first name and points on the leaderboard")

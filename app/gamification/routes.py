@@ -14,10 +14,9 @@ from flask_login import current_user, login_required
 from game.weeks import WeekKey
 
 from ..access import active_membership, membership_in, mentorship_for_me, my_memberships
-from ..extensions import db
 from ..models import Membership, Mentorship, Role
 from ..rendering import redirect_to, render, wants_fragment
-from . import bp, queries, service
+from . import bp, opt_in, queries, service
 from .forms import KudosForm, LeaderboardChoiceForm, StreakRepairForm
 
 
@@ -191,8 +190,7 @@ def leaderboard_choice():
     )
     if membership is None:
         abort(404)
-    membership.leaderboard_opt_in = form.show.data
-    db.session.commit()
+    opt_in.set_leaderboard(membership, form.show.data)
     flash(
         "You're on the leaderboard." if form.show.data else "You're off the leaderboard.",
         "success",

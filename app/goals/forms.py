@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
@@ -16,6 +15,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from ..forms import Form
 from ..models import Membership, Program
 
 
@@ -33,7 +33,7 @@ def outside_program(program: Program, day: date) -> str | None:
     )
 
 
-class GoalForm(FlaskForm):
+class GoalForm(Form):
     """A SMART goal; the target date lies inside the program and, once changed, not before today."""
 
     title = StringField(
@@ -90,7 +90,7 @@ class MentorGoalForm(GoalForm):
         self.mentee.choices = [SelectChoice(m.id, m.user.name) for m in mentees]
 
 
-class MilestoneForm(FlaskForm):
+class MilestoneForm(Form):
     title = StringField(
         "Milestone",
         filters=[_strip],
@@ -113,7 +113,7 @@ class MilestoneForm(FlaskForm):
             raise ValidationError(problem)
 
 
-class RowForm(FlaskForm):
+class RowForm(Form):
     """A form repeated on every milestone row: the prefix keeps ids and names apart.
 
     The CSRF token is checked for every POST by CSRFProtect and rendered once per form by the
@@ -156,7 +156,7 @@ class SendBackForm(ReviewForm):
     )
 
 
-class MoveForm(FlaskForm):
+class MoveForm(Form):
     class Meta:
         csrf = False
 

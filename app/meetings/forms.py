@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import ListWidget, RadioInput
 
+from ..forms import Form
 from ..models import MeetingMode
 from ..programs.forms import EnumSelectField
 from .service import MAX_MINUTES, MIN_MINUTES, MeetingPlan
@@ -26,7 +26,7 @@ def _text(label: str, max_length: int, required: str | None = None) -> StringFie
     return StringField(label, validators=[*checks, Length(max=max_length, message=too_long)])
 
 
-class MeetingForm(FlaskForm):
+class MeetingForm(Form):
     day = DateField("Date", validators=[InputRequired("Pick a date.")])
     start = TimeField("Start time", validators=[InputRequired("Pick a start time.")])
     minutes = IntegerField(
@@ -54,15 +54,15 @@ class RescheduleForm(MeetingForm):
     reason = _text("Why it moves", 300, "Say why, so everyone knows.")
 
 
-class CancelForm(FlaskForm):
+class CancelForm(Form):
     reason = _text("Why it is cancelled", 300, "Say why, so everyone knows.")
 
 
-class AgendaForm(FlaskForm):
+class AgendaForm(Form):
     text = _text("Add to the agenda", 300, "Write what you want to talk about.")
 
 
-class NotesForm(FlaskForm):
+class NotesForm(Form):
     notes = TextAreaField(
         "Shared notes",
         validators=[Length(max=10000, message="Notes can be up to 10,000 characters.")],
@@ -70,7 +70,7 @@ class NotesForm(FlaskForm):
     )
 
 
-class ActionItemForm(FlaskForm):
+class ActionItemForm(Form):
     text = _text("Action", 300, "Write what needs doing.")
     owner = SelectField("Who does it", coerce=int, validate_choice=True)
     due_on = DateField("Due by (optional)", validators=[Optional()])

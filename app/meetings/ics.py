@@ -12,6 +12,8 @@ from datetime import datetime
 from icalendar import Calendar, Event
 
 from ..models import Meeting, MeetingMode, MeetingStatus, Mentorship, User
+from ..text import CONTROL_IN_LINES
+from .links import is_video_link
 from .queries import participants
 
 PRODID = "-//Waypoint//Meetings//EN"
@@ -26,6 +28,13 @@ def title(mentorship: Mentorship, viewer: User) -> str:
     return "Mentoring with " + ", ".join(others)
 
 
+def _text(value: str) -> str:
+    """Stored text as iCalendar TEXT, which allows no control character but tab and line breaks
+    (the library escapes the breaks): rows saved before the forms refused control characters
+    must not break a feed."""
+    return CONTROL_IN_LINES.sub("", value)
+
+
 def _event(meeting: Meeting, mentorship: Mentorship, viewer: User, now: datetime) -> Event:
     event = Event()
     event.add("uid", uid(meeting))
@@ -33,12 +42,12 @@ def _event(meeting: Meeting, mentorship: Mentorship, viewer: User, now: datetime
     event.add("sequence", meeting.sequence)
     event.add("dtstart", meeting.starts_at)
     event.add("dtend", meeting.ends_at)
-    event.add("summary", title(mentorship, viewer))
+    event.add("summary", _text(title(mentorship, viewer)))
     event.add("description", f"{meeting.mode.label} · {meeting.minutes} minutes")
     event.add("status", "CANCELLED" if meeting.status is MeetingStatus.CANCELLED else "CONFIRMED")
     if meeting.location:
-        event.add("location", meeting.location)
-    if meeting.mode is MeetingMode.VIDEO:
+        event.add("location", _text(meeting.location))
+    if meeting.mode is MeetingMode.VIDEO and is_video_link(meeting.location):
         event.add("url", meeting.location)
     return event
 

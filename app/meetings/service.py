@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -33,6 +32,7 @@ from ..models import (
     Role,
     User,
 )
+from .links import is_video_link
 
 MIN_MINUTES, MAX_MINUTES = 10, 240
 ONE_DAY = timedelta(days=1)
@@ -107,8 +107,7 @@ def _starts_at(plan: MeetingPlan, program: Program) -> datetime:
 
 def _check_location(mode: MeetingMode, location: str) -> None:
     if mode is MeetingMode.VIDEO:
-        parts = urlsplit(location)
-        if parts.scheme != "https" or not parts.hostname or " " in location:
+        if not is_video_link(location):
             raise MeetingRejected(
                 "location", "Paste the video link, starting with https:// (from Meet, Zoom…)."
             )

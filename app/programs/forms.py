@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -23,7 +22,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from ..forms import TimeZoneField
+from ..forms import Form, TimeZoneField
 from ..models import Cadence, MeetingMode, MentorshipModel, Role
 
 
@@ -68,7 +67,7 @@ def _plausible(day: date | None) -> None:
         raise ValidationError(f"Pick a date between {EARLIEST.year} and {LATEST.year}.")
 
 
-class ProgramForm(FlaskForm):
+class ProgramForm(Form):
     name = StringField(
         "Name", validators=[DataRequired("Give the program a name."), Length(max=120)]
     )
@@ -96,6 +95,10 @@ class ProgramForm(FlaskForm):
     )
     leaderboard_enabled = BooleanField("Offer a leaderboard")
 
+    def settings(self) -> dict[str, object]:
+        """The program's columns as entered (every field but the CSRF token is one)."""
+        return {name: value for name, value in self.data.items() if name != "csrf_token"}
+
     def validate_starts_on(self, field) -> None:
         _plausible(field.data)
 
@@ -111,12 +114,12 @@ class ProgramForm(FlaskForm):
             raise ValidationError("A program can last at most three years.")
 
 
-class BreakWeekForm(FlaskForm):
+class BreakWeekForm(Form):
     day = DateField("A day in the break week", validators=[InputRequired("Pick a day.")])
     label = StringField("What it is", validators=[Optional(), Length(max=80)])
 
 
-class InviteForm(FlaskForm):
+class InviteForm(Form):
     role = EnumSelectField("Joins as", Role)
     days = IntegerField(
         "Valid for (days)",

@@ -15,7 +15,7 @@ from ..extensions import db
 from ..mentorships_query import mentorships_in_program
 from ..models import BreakWeek, Invite, Membership, Program, Role
 from ..rendering import redirect_to, render
-from . import bp
+from . import bp, service
 from .forms import BreakWeekForm, InviteForm, ProgramForm
 
 
@@ -48,8 +48,7 @@ def settings(program_id: int):
     program = membership_in(program_id, Role.COORDINATOR).program
     form = ProgramForm(obj=program)
     if form.validate_on_submit():
-        form.populate_obj(program)
-        db.session.commit()
+        service.update_program(program, form.settings())
         flash("Program saved.", "success")
         return redirect_to(url_for("programs.overview", program_id=program.id))
     breaks = db.session.scalars(
@@ -76,16 +75,7 @@ def add_break(program_id: int):
         if not program.starts_on - timedelta(days=6) <= monday <= program.ends_on:
             form.day.errors.append("Pick a week inside the program.")
         else:
-            exists = db.session.scalar(
-                sa.select(BreakWeek.id).where(
-                    BreakWeek.program_id == program.id, BreakWeek.monday == monday
-                )
-            )
-            if not exists:
-                db.session.add(
-                    BreakWeek(program_id=program.id, monday=monday, label=form.label.data or "")
-                )
-                db.session.commit()
+            service.add_break_week(program, monday, form.label.data or "")
             flash(f"The week of {monday:%d %b} is a break week.", "success")
             return redirect_to(url_for("programs.settings", program_id=program.id))
     breaks = db.session.scalars(
@@ -106,8 +96,7 @@ def add_break(program_id: int):
 def delete_break(program_id: int, break_id: int):
     program = membership_in(program_id, Role.COORDINATOR).program
     week = in_program_or_404(BreakWeek, break_id, program.id)
-    db.session.delete(week)
-    db.session.commit()
+    service.delete_break_week(week)
     flash("Break week removed.", "success")
     return redirect_to(url_for("programs.settings", program_id=program.id))
 
@@ -152,15 +141,9 @@ def invites(program_id: int):
     program = membership.program
     form = InviteForm()
     if form.validate_on_submit():
-        invite = Invite(
-            program_id=program.id,
-            role=form.role.data,
-            expires_at=utcnow() + timedelta(days=form.days.data),
-            uses_left=form.uses.data,
-            created_by_id=membership.user_id,
+        invite = service.create_invite(
+            program, form.role.data, form.days.data, form.uses.data, membership.user_id
         )
-        db.session.add(invite)
-        db.session.commit()
         flash(f"Invite {invite.code} is ready to share.", "success")
         return redirect_to(url_for("programs.invites", program_id=program.id))
     status = 422 if form.errors else 200
@@ -178,7 +161,6 @@ def invites(program_id: int):
 def revoke_invite(program_id: int, invite_id: int):
     program = membership_in(program_id, Role.COORDINATOR).program
     invite = in_program_or_404(Invite, invite_id, program.id)
-    invite.uses_left = 0
-    db.session.commit()
+    service.revoke_invite(invite)
     flash(f"Invite {invite.code} no longer works.", "success")
     return redirect_to(url_for("programs.invites", program_id=program.id))

@@ -60,6 +60,7 @@
     if (status === 401) return;
     toast(status === 429 ? "Too many attempts. Please wait a few minutes."
       : status === 404 ? "That is no longer there. Reload the page."
+      : status === 413 ? "That was more than we can take at once. Shorten it and try again."
       : "Something went wrong. Please try again.");
   });
 
