@@ -274,14 +274,16 @@ def _twin_registration(app) -> None:
 
 def test_email_registered_between_the_check_and_the_insert(app, world, client, monkeypatch):
     """The unique constraint catches what the check missed: the form's answer, not a 500."""
-    from app.accounts import service
+    from app.accounts import routes, service
 
     def check_then_lose_the_race(email):
         found = db.session.scalar(sa.select(User).where(User.email == email.strip().lower()))
-        _twin_registration(app)
+        if found is None and not _users(app, NEW_EMAIL):
+            _twin_registration(app)
         return found
 
-    monkeypatch.setattr(service, "find_user_by_email", check_then_lose_the_race)
+    for module in (routes, service):  # wherever registration looks the e-mail up
+        monkeypatch.setattr(module, "find_user_by_email", check_then_lose_the_race)
     uses_before = _invite(app, world.invite_id).uses_left
     response = client.submit(f"/join/{world.invite_code}", REGISTRATION)
     assert response.status_code == 422
