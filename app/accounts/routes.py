@@ -223,7 +223,9 @@ def change_password():
 @bp.route("/password/forgot", methods=["GET", "POST"])
 def forgot_password():
     """One answer whether or not the e-mail has an account, so the page reveals no one."""
-    if not mail.configured():
+    if not mail.configured():  # no form to post: the page points to the coordinator
+        if request.method == "POST":
+            abort(404)
         return render("accounts/forgot.html", form=None)
     form = ForgotPasswordForm()
     if form.validate_on_submit():

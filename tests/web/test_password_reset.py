@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from smtp_support import SMTPServer
-from web_support import error_page_message, is_logged_in, log_in
+from web_support import error_page_message, field_error, is_logged_in, log_in
 
 from app import clock
 from app.extensions import db
@@ -205,3 +205,17 @@ def test_forgot_password_is_throttled(make_app, world) -> None:
         for _ in range(2):
             assert client.submit("/password/forgot", {"email": "x@test.example"}).status_code == 200
         assert client.submit("/password/forgot", {"email": "x@test.example"}).status_code == 429
+
+
+def test_a_weak_new_password_is_refused_next_to_its_field(app, world, new_client) -> None:
+    path = _link_path(_issue(app, world, new_client("coordinator")))
+    client = app.test_client()
+    for password, confirm, field in [
+        ("short", "short", "password"),
+        ("mina mentee", "mina mentee", "password"),  # the person's own name
+        ("a lighthouse in fog", "a lighthouse in mist", "confirm"),
+    ]:
+        response = client.submit(path, {"password": password, "confirm": confirm})
+        assert response.status_code == 422
+        assert field_error(response.get_data(as_text=True), field), (password, field)
+    assert _reset(client, path).status_code == 303, "the link still works after a refusal"
