@@ -19,8 +19,9 @@ SETTINGS: dict[str, str] = {
     "PostgreSQL: `postgresql+psycopg://user:pass@host/dbname`.",
     "RATELIMIT_STORAGE_URI": "Where login attempts are counted: `memory://` (default, one "
     "process) or `redis://host:6379` when several server processes run.",
-    "LOGIN_LIMIT_PER_ADDRESS": "Failed password checks allowed per client address, over all "
-    "accounts (default `50 per 10 minutes`: a school's devices often share one address).",
+    "LOGIN_LIMIT_PER_ADDRESS": "Failed password checks, reset-link requests and wrong reset "
+    "links allowed per client address, over all accounts (default `50 per 10 minutes`: a "
+    "school's devices often share one address).",
     "LOGIN_LIMIT_PER_ADDRESS_AND_ACCOUNT": "Failed password checks allowed per client address "
     "for one account (default `5 per 10 minutes`).",
     "LOGIN_LIMIT_PER_ACCOUNT": "Failed password checks allowed for one account from all "
