@@ -1,18 +1,20 @@
-"""Who is logged in: Flask-Login wired to the rotating session token."""
+"""Who is logged in: Flask-Login wired to one server-side record per login."""
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import Flask, request, url_for
 
-from .extensions import db, htmx, login_manager
+from .accounts import sessions
+from .extensions import htmx, login_manager
 from .models import User
 from .rendering import redirect_to
 
 
 @login_manager.user_loader
-def load_user(session_token: str) -> User | None:
-    return db.session.scalar(sa.select(User).where(User.session_token == session_token))
+def load_user(login_token: str) -> User | None:
+    """The session cookie and the remember cookie carry the login's token: once its record
+    has ended (logout, logout everywhere, a new password) both cookies are refused."""
+    return sessions.load(login_token)
 
 
 @login_manager.unauthorized_handler

@@ -19,10 +19,21 @@ SETTINGS: dict[str, str] = {
     "PostgreSQL: `postgresql+psycopg://user:pass@host/dbname`.",
     "RATELIMIT_STORAGE_URI": "Where login attempts are counted: `memory://` (default, one "
     "process) or `redis://host:6379` when several server processes run.",
-    "LOGIN_LIMIT_PER_ADDRESS": "Login attempts allowed per client address (default `20 per "
-    "10 minutes`).",
-    "LOGIN_LIMIT_PER_ACCOUNT": "Login attempts allowed per account e-mail (default `5 per "
-    "10 minutes`).",
+    "LOGIN_LIMIT_PER_ADDRESS": "Failed password checks, reset-link requests and wrong reset "
+    "links allowed per client address, over all accounts (default `50 per 10 minutes`: a "
+    "school's devices often share one address).",
+    "LOGIN_LIMIT_PER_ADDRESS_AND_ACCOUNT": "Failed password checks allowed per client address "
+    "for one account (default `5 per 10 minutes`).",
+    "LOGIN_LIMIT_PER_ACCOUNT": "Failed password checks allowed for one account from all "
+    "addresses together (default `100 per hour`). Successful logins never count, and a new "
+    "password starts the account's counts afresh.",
+    "MAIL_SERVER": "SMTP server for password-reset e-mails. Empty (default): no e-mail is sent "
+    "and people ask their coordinator for a reset link.",
+    "MAIL_PORT": "SMTP port (default `587`).",
+    "MAIL_TLS": "`starttls` (default), `ssl` (implicit TLS, usually port 465) or `none`.",
+    "MAIL_USERNAME": "SMTP login, when the server wants one (default: none).",
+    "MAIL_PASSWORD": "SMTP password for `MAIL_USERNAME`.",
+    "MAIL_FROM": "Sender address of the e-mails (default `waypoint@localhost`).",
     "REMEMBER_DAYS": "How long “remember me” keeps a phone logged in (default `60`).",
     "TRUST_PROXY_HOPS": "Number of reverse proxies in front of the app whose "
     "`X-Forwarded-For`/`-Proto` headers are trusted (default `0`).",
@@ -67,8 +78,17 @@ def load(instance_path: Path) -> dict[str, object]:
         "WTF_CSRF_SSL_STRICT": production,
         "RATELIMIT_STORAGE_URI": _env("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": False,
-        "LOGIN_LIMIT_PER_ADDRESS": _env("LOGIN_LIMIT_PER_ADDRESS", "20 per 10 minutes"),
-        "LOGIN_LIMIT_PER_ACCOUNT": _env("LOGIN_LIMIT_PER_ACCOUNT", "5 per 10 minutes"),
+        "LOGIN_LIMIT_PER_ADDRESS": _env("LOGIN_LIMIT_PER_ADDRESS", "50 per 10 minutes"),
+        "LOGIN_LIMIT_PER_ADDRESS_AND_ACCOUNT": _env(
+            "LOGIN_LIMIT_PER_ADDRESS_AND_ACCOUNT", "5 per 10 minutes"
+        ),
+        "LOGIN_LIMIT_PER_ACCOUNT": _env("LOGIN_LIMIT_PER_ACCOUNT", "100 per hour"),
+        "MAIL_SERVER": _env("MAIL_SERVER", ""),
+        "MAIL_PORT": int(_env("MAIL_PORT", "587")),
+        "MAIL_TLS": _env("MAIL_TLS", "starttls"),
+        "MAIL_USERNAME": _env("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": _env("MAIL_PASSWORD", ""),
+        "MAIL_FROM": _env("MAIL_FROM", "waypoint@localhost"),
         "REMEMBER_COOKIE_DURATION": int(_env("REMEMBER_DAYS", "60")) * 86400,
         "TRUST_PROXY_HOPS": int(_env("TRUST_PROXY_HOPS", "0")),
         "MAX_CONTENT_LENGTH": max_request,

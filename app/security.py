@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, abort, request
+from flask import Flask, Response, abort, g, request
 
 from .rendering import htmx_redirect_fixer
 
@@ -37,6 +37,18 @@ def _headers(response: Response, production: bool) -> Response:
     return response
 
 
+def _no_store(response: Response) -> Response:
+    """Pages are personal and carry the session's CSRF token: no browser or proxy keeps a
+    copy, so Back after logout on a shared computer asks the server again (and gets the login
+    page). Static files and responses with a policy of their own (the calendar feed, the
+    service worker) keep theirs, unless someone is logged in."""
+    user = g.get("_login_user")
+    logged_in = user is not None and user.is_authenticated
+    if request.endpoint != "static" and (logged_in or "Cache-Control" not in response.headers):
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def _contains_nul() -> bool:
     if "\x00" in request.path:
         return True
@@ -59,4 +71,4 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def secure(response: Response) -> Response:
-        return _headers(htmx_redirect_fixer(response), production)
+        return _no_store(_headers(htmx_redirect_fixer(response), production))

@@ -22,6 +22,10 @@ HTMX_CONFIG = json.dumps(
         "allowScriptTags": False,
         "historyRestoreAsHxRequest": False,
         "includeIndicatorStyles": False,
+        # Pages are personal: htmx keeps no copy of them in sessionStorage, and going Back
+        # reloads the page from the server (which answers "no-store" and checks the login).
+        "historyCacheSize": 0,
+        "refreshOnHistoryMiss": True,
         "defaultSwapStyle": "outerHTML",
         "responseHandling": [
             {"code": "204", "swap": False},

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_login import current_user
 from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import (
     DataRequired,
@@ -14,6 +13,7 @@ from wtforms.validators import (
 )
 
 from ..forms import Form, TimeZoneField, strong_password
+from ..models import User
 from ..passwords import MAX_LENGTH, policy_problem
 
 
@@ -68,12 +68,9 @@ class ProfileForm(Form):
     time_zone = TimeZoneField()
 
 
-class PasswordChangeForm(Form):
-    current_password = PasswordField(
-        "Current password",
-        validators=[InputRequired("Enter your current password."), Length(max=MAX_LENGTH)],
-        render_kw={"autocomplete": "current-password"},
-    )
+class NewPasswordForm(Form):
+    """A new password typed twice, checked against the person's own name and e-mail."""
+
     password = PasswordField(
         "New password",
         validators=[InputRequired("Choose a new password."), strong_password],
@@ -85,11 +82,30 @@ class PasswordChangeForm(Form):
         render_kw={"autocomplete": "new-password"},
     )
 
+    def __init__(self, *args, person: User | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.person = person
+
     def validate_password(self, field) -> None:
         """This form has no name or e-mail field: check against the person's own."""
-        if field.errors or not current_user.is_authenticated:
+        if field.errors or self.person is None:
             return
-        personal = (current_user.name, current_user.email)
-        problem = policy_problem(field.data or "", personal=personal)
+        problem = policy_problem(field.data or "", personal=(self.person.name, self.person.email))
         if problem:
             raise ValidationError(problem)
+
+
+class PasswordChangeForm(NewPasswordForm):
+    current_password = PasswordField(
+        "Current password",
+        validators=[InputRequired("Enter your current password."), Length(max=MAX_LENGTH)],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
+class ForgotPasswordForm(Form):
+    email = EmailField(
+        "E-mail",
+        validators=[DataRequired("Enter your e-mail."), Length(max=254)],
+        render_kw={"autocomplete": "email"},
+    )

@@ -1,33 +1,41 @@
-"""Views for joining, logging in and out, and looking after one's own account."""
+"""Views for joining, logging in and out, and looking after one's own account.
+
+Views never write: every change goes through ``service``, which owns its transaction. Passwords
+are hashed here, before the service opens its write, so SQLite's write lock is held briefly.
+"""
 
 from __future__ import annotations
 
-from flask import current_app, flash, request, session, url_for
+from flask import Response, abort, flash, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..access import SESSION_KEY
-from ..extensions import db, limiter
+from ..extensions import db
 from ..models import Program, User, normalise_invite_code
 from ..passwords import burn_verification_time, hash_password, needs_rehash, verify_password
 from ..rendering import redirect_to, render
-from . import bp
+from . import bp, mail, service, sessions
 from .forms import (
+    ForgotPasswordForm,
     JoinCodeForm,
     LoginForm,
+    NewPasswordForm,
     PasswordChangeForm,
     ProfileForm,
     RegisterForm,
 )
-from .service import (
-    claim_invite,
-    find_usable_invite,
-    find_user_by_email,
-    join_program,
-    membership_from,
-)
+from .service import EmailTaken, InviteGone, find_usable_invite, find_user_by_email
+from .throttle import PasswordCheck
 
 LOGIN_FAILED = "That e-mail and password don't match an account."
 INVITE_GONE = "This invite has expired or has been used up. Ask your coordinator for a new one."
+EMAIL_TAKEN = "An account with this e-mail already exists. Log in to join with it."
+RESET_GONE = "This link has expired or has already been used. Ask for a new one."
+# What a browser may keep of the site after logout: nothing in its caches or storage (the
+# htmx history, the service worker's cache). Not "cookies": the response itself sets the fresh
+# session that carries the goodbye message and the login form's CSRF token, and the old cookies
+# are worthless anyway once their login record has ended.
+CLEAR_SITE_DATA = '"cache", "storage"'
 
 
 def _safe_next(default: str) -> str:
@@ -42,12 +50,13 @@ def _safe_next(default: str) -> str:
     return default
 
 
-def _account_key() -> str:
-    return "login-account:" + request.form.get("email", "").strip().lower()
+def _user_agent() -> str:
+    return request.headers.get("User-Agent", "")
 
 
-def _start_session(user: User, remember: bool) -> None:
-    """A fresh session on every login, so a session id planted before login is worthless."""
+def _sign_in(user: User, remember: bool) -> None:
+    """A fresh cookie session for the login just recorded, so a session id planted before
+    login is worthless after it; the chosen program survives."""
     chosen = session.get(SESSION_KEY)
     session.clear()
     login_user(user, remember=remember)
@@ -55,27 +64,34 @@ def _start_session(user: User, remember: bool) -> None:
         session[SESSION_KEY] = chosen
 
 
+def _sign_out(message: str) -> Response:
+    session.clear()
+    logout_user()  # after clear(): it leaves the note that removes the remember cookie
+    flash(message, "info")
+    response = redirect_to(url_for("accounts.login"))
+    response.headers["Clear-Site-Data"] = CLEAR_SITE_DATA
+    return response
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"])
-@limiter.limit(
-    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
-    methods=["POST"],
-    key_func=_account_key,
-)
 def login():
     if current_user.is_authenticated:
         return redirect_to(_safe_next(url_for("home.index")))
     form = LoginForm()
     if form.validate_on_submit():
         user = find_user_by_email(form.email.data)
+        check = PasswordCheck(form.email.data, user)
+        check.refuse_when_limited()
         if user is None:
             burn_verification_time(form.password.data)
         elif verify_password(user.password_hash, form.password.data):
+            new_hash = None
             if needs_rehash(user.password_hash):
-                user.password_hash = hash_password(form.password.data)
-                db.session.commit()
-            _start_session(user, form.remember.data)
+                new_hash = hash_password(form.password.data)
+            service.log_in(user, _user_agent(), new_hash)
+            _sign_in(user, form.remember.data)
             return redirect_to(_safe_next(url_for("home.index")))
+        check.failed()
         form.password.errors.append(LOGIN_FAILED)
     status = 422 if form.errors else 200
     return render("accounts/login.html", form=form, status=status)
@@ -84,22 +100,27 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
-    session.clear()
-    logout_user()  # after clear(): it leaves the note that removes the remember cookie
-    flash("You have logged out. See you soon!", "info")
-    return redirect_to(url_for("accounts.login"))
+    service.log_out(current_user)
+    return _sign_out("You have logged out. See you soon!")
 
 
 @bp.post("/account/logout-everywhere")
 @login_required
 def logout_everywhere():
-    """Rotating the token invalidates every session and remember cookie at once."""
-    current_user.rotate_session_token()
-    db.session.commit()
-    session.clear()
-    logout_user()
-    flash("You have been logged out on every device.", "info")
-    return redirect_to(url_for("accounts.login"))
+    service.log_out_everywhere(current_user)
+    return _sign_out("You have been logged out on every device.")
+
+
+@bp.post("/account/devices/<int:session_id>/end")
+@login_required
+def end_device(session_id: int):
+    """End one device's login; ending this very device is logging out."""
+    if session_id == current_user.login_session_id:
+        return logout()
+    if not service.end_device(current_user, session_id):
+        abort(404)
+    flash("That device has been logged out.", "success")
+    return redirect_to(url_for("accounts.account"))
 
 
 @bp.route("/join", methods=["GET", "POST"])
@@ -126,28 +147,24 @@ def join_invite(code: str):
     if request.method == "GET":
         form.time_zone.data = program.time_zone
     if form.validate_on_submit():
-        if find_user_by_email(form.email.data):
-            form.email.errors.append(
-                "An account with this e-mail already exists. Log in to join with it."
-            )
-        elif claim_invite(invite):
-            user = User(
+        try:
+            user, membership = service.register(
+                invite,
                 name=form.name.data.strip(),
-                email=form.email.data.strip().lower(),
+                email=form.email.data,
                 password_hash=hash_password(form.password.data),
                 time_zone=form.time_zone.data,
+                user_agent=_user_agent(),
             )
-            db.session.add(user)
-            db.session.flush()
-            membership = join_program(user, invite)
-            db.session.commit()
-            _start_session(user, remember=False)
+        except EmailTaken:
+            form.email.errors.append(EMAIL_TAKEN)
+        except InviteGone:
+            return render("accounts/invite_gone.html", message=INVITE_GONE, status=410)
+        else:
+            _sign_in(user, remember=False)
             session[SESSION_KEY] = membership.id
             flash(f"Welcome to {program.name}!", "success")
             return redirect_to(url_for("home.index"))
-        else:
-            db.session.rollback()
-            return render("accounts/invite_gone.html", message=INVITE_GONE, status=410)
     status = 422 if form.errors else 200
     return render(
         "accounts/register.html", form=form, invite=invite, program=program, status=status
@@ -156,14 +173,10 @@ def join_invite(code: str):
 
 def _accept_invite(invite, program):
     if request.method == "POST":
-        # Someone who already holds this membership (a double tap, an old link) uses nothing.
-        membership = membership_from(current_user, invite)
-        if membership is None:
-            if not claim_invite(invite):
-                db.session.rollback()
-                return render("accounts/invite_gone.html", message=INVITE_GONE, status=410)
-            membership = join_program(current_user, invite)
-            db.session.commit()
+        try:
+            membership = service.accept_invite(current_user, invite)
+        except InviteGone:
+            return render("accounts/invite_gone.html", message=INVITE_GONE, status=410)
         session[SESSION_KEY] = membership.id
         flash(f"You joined {program.name} as {invite.role.value}.", "success")
         return redirect_to(url_for("home.index"))
@@ -175,28 +188,78 @@ def _accept_invite(invite, program):
 def account():
     form = ProfileForm(obj=current_user)
     if form.validate_on_submit():
-        current_user.name = form.name.data.strip()
-        current_user.time_zone = form.time_zone.data
-        db.session.commit()
+        service.save_profile(current_user, name=form.name.data, time_zone=form.time_zone.data)
         flash("Saved.", "success")
         return redirect_to(url_for("accounts.account"))
     status = 422 if form.errors else 200
-    return render("accounts/account.html", form=form, status=status)
+    return render(
+        "accounts/account.html",
+        form=form,
+        devices=sessions.open_sessions(current_user.id),
+        status=status,
+    )
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
 def change_password():
-    form = PasswordChangeForm()
+    form = PasswordChangeForm(person=current_user)
     if form.validate_on_submit():
+        check = PasswordCheck(current_user.email, current_user)
+        check.refuse_when_limited()
         if not verify_password(current_user.password_hash, form.current_password.data):
+            check.failed()
             form.current_password.errors.append("That is not your current password.")
         else:
-            current_user.password_hash = hash_password(form.password.data)
-            current_user.rotate_session_token()
-            db.session.commit()
-            _start_session(current_user, remember=False)
+            user = current_user._get_current_object()  # login_user() needs the row, not the proxy
+            service.change_password(user, hash_password(form.password.data), _user_agent())
+            _sign_in(user, remember=False)
             flash("Password changed. Other devices have been logged out.", "success")
             return redirect_to(url_for("accounts.account"))
     status = 422 if form.errors else 200
     return render("accounts/password.html", form=form, status=status)
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+def forgot_password():
+    """One answer whether or not the e-mail has an account, so the page reveals no one."""
+    if not mail.configured():  # no form to post: the page points to the coordinator
+        if request.method == "POST":
+            abort(404)
+        return render("accounts/forgot.html", form=None)
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        check = PasswordCheck()
+        check.refuse_when_limited()
+        check.failed()  # every request may send an e-mail: each one counts
+        user = find_user_by_email(form.email.data)
+        if user is not None:
+            token, _ = service.issue_reset(user.id)
+            link = url_for("accounts.reset_password", token=token, _external=True)
+            mail.send_reset_link(user.email, user.first_name, link)
+        return render("accounts/forgot_sent.html")
+    status = 422 if form.errors else 200
+    return render("accounts/forgot.html", form=form, status=status)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    """Choose a new password with a one-time link; every login of the person ends."""
+    check = PasswordCheck()  # the token is the secret here: guessing it is throttled
+    check.refuse_when_limited()
+    found = service.find_reset(token)
+    if found is None:
+        check.failed()
+        return render("accounts/reset_gone.html", message=RESET_GONE, status=404)
+    reset, user = found
+    form = NewPasswordForm(person=user)
+    if form.validate_on_submit():
+        if not service.reset_password(reset, user, hash_password(form.password.data)):
+            return render("accounts/reset_gone.html", message=RESET_GONE, status=404)
+        if current_user.is_authenticated:
+            session.clear()
+            logout_user()
+        flash("Your password is changed. Log in with it now.", "success")
+        return redirect_to(url_for("accounts.login"))
+    status = 422 if form.errors else 200
+    return render("accounts/reset.html", form=form, person=user, status=status)

@@ -4,6 +4,7 @@ from .awards import BadgeEarned, PlayerTotal, PointsAward, StreakRepair
 from .checkins import CheckIn
 from .goals import Goal, GoalStatus, Milestone, MilestoneAction, MilestoneEvent, MilestoneStatus
 from .kudos import Kudos
+from .logins import LoginSession, PasswordReset
 from .meetings import ActionItem, AgendaItem, Meeting, MeetingConfirmation, MeetingStatus
 from .mentorships import Mentorship, MentorshipMember, MentorshipStatus
 from .programs import (
@@ -28,6 +29,8 @@ __all__ = [
     "Goal",
     "GoalStatus",
     "Kudos",
+    "LoginSession",
+    "PasswordReset",
     "Meeting",
     "MeetingConfirmation",
     "MeetingStatus",

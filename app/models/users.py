@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
+from typing import ClassVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -27,9 +28,6 @@ class User(db.Model):
     email: Mapped[str] = mapped_column(sa.String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     time_zone: Mapped[str] = mapped_column(sa.String(64), default="UTC")
-    session_token: Mapped[str] = mapped_column(
-        sa.String(64), unique=True, default=new_session_token
-    )
     calendar_token: Mapped[str] = mapped_column(
         sa.String(64), unique=True, default=new_session_token
     )
@@ -39,21 +37,21 @@ class User(db.Model):
         back_populates="user", lazy="raise", cascade="all, delete-orphan"
     )
 
-    # Flask-Login protocol. The id handed to the session and the remember cookie is the
-    # rotating token, so logging out everywhere invalidates every copy at once.
+    # Flask-Login protocol. The id handed to the session and the remember cookie is the token of
+    # this login (a LoginSession), set by app.auth; ending that record refuses both cookies.
     is_authenticated = True
     is_active = True
     is_anonymous = False
+    # Set per request by app.accounts.sessions, never stored on the row.
+    login_token: ClassVar[str | None] = None
+    login_session_id: ClassVar[int | None] = None
 
-    def get_id(self) -> str:
-        return self.session_token
+    def get_id(self) -> str | None:
+        return self.login_token
 
     def rotate_calendar_token(self) -> None:
         """A new secret for the calendar feed URL, for when the old one was shared by mistake."""
         self.calendar_token = new_session_token()
-
-    def rotate_session_token(self) -> None:
-        self.session_token = new_session_token()
 
     @property
     def first_name(self) -> str:

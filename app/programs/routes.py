@@ -10,10 +10,11 @@ from flask_login import login_required
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..access import choose_membership, in_program_or_404, membership_in
+from ..accounts import service as accounts
 from ..clock import utcnow
 from ..extensions import db
 from ..mentorships_query import mentorships_in_program
-from ..models import BreakWeek, Invite, Membership, Program, Role
+from ..models import BreakWeek, Invite, Membership, Program, Role, User
 from ..rendering import redirect_to, render
 from . import bp, service
 from .forms import BreakWeekForm, InviteForm, ProgramForm
@@ -104,7 +105,8 @@ def delete_break(program_id: int, break_id: int):
 @bp.get("/<int:program_id>/people")
 @login_required
 def people(program_id: int):
-    program = membership_in(program_id, Role.COORDINATOR).program
+    coordinator = membership_in(program_id, Role.COORDINATOR)
+    program = coordinator.program
     members = db.session.scalars(
         sa.select(Membership)
         .where(Membership.program_id == program.id)
@@ -117,6 +119,27 @@ def people(program_id: int):
         program=program,
         by_role=by_role,
         mentorships=mentorships_in_program(program.id),
+        resettable=accounts.resettable(coordinator.user_id, [m.user_id for m in members]),
+    )
+
+
+@bp.post("/<int:program_id>/people/<int:membership_id>/reset-link")
+@login_required
+def reset_link(program_id: int, membership_id: int):
+    """A one-time link for a member who forgot their password, shown to the coordinator once
+    (only its digest is stored) to hand over in person."""
+    coordinator = membership_in(program_id, Role.COORDINATOR)
+    program, member = coordinator.program, in_program_or_404(Membership, membership_id, program_id)
+    person = db.session.get(User, member.user_id)
+    if not accounts.resettable(coordinator.user_id, [person.id]):
+        abort(404)
+    token, expires = accounts.issue_reset(person.id, issued_by_id=coordinator.user_id)
+    return render(
+        "programs/reset_link.html",
+        program=program,
+        person=person,
+        link=url_for("accounts.reset_password", token=token, _external=True),
+        expires=expires,
     )
 
 

@@ -95,6 +95,17 @@ MATRIX: list[Row] = [
     Row("accounts.change_password", "GET", "/account/password", (LOGIN, 200, 200, 200, 200, 200)),
     Row("accounts.change_password", "POST", "/account/password",
         (LOGIN, 422, 422, 422, 422, 422)),
+    # someone else's real device: tests/web/test_sessions.py
+    Row("accounts.end_device", "POST", "/account/devices/2147483647/end",
+        (LOGIN, 404, 404, 404, 404, 404)),
+
+    # --- password recovery: public; without SMTP the page points to the coordinator ---------
+    Row("accounts.forgot_password", "GET", "/password/forgot", EVERYONE_200),
+    Row("accounts.forgot_password", "POST", "/password/forgot", (404, 404, 404, 404, 404, 404)),
+    Row("accounts.reset_password", "GET", "/password/reset/not-a-real-token",
+        (404, 404, 404, 404, 404, 404)),
+    Row("accounts.reset_password", "POST", "/password/reset/not-a-real-token",
+        (404, 404, 404, 404, 404, 404)),
 
     # --- the program switcher: only one's own memberships ----------------------------------
     Row("programs.switch", "POST", "/programs/switch", (LOGIN, 400, 400, 400, 400, 400)),
@@ -113,6 +124,19 @@ MATRIX: list[Row] = [
         (LOGIN, 404, 404, 404, 200, 404)),
     Row("programs.people", "GET", "/programs/{other_program_id}/people",
         (LOGIN, 404, 404, 404, 404, 200)),
+    # a coordinator hands a reset link to a member of their program who is no coordinator
+    Row("programs.reset_link", "POST",
+        "/programs/{program_id}/people/{mentee_membership_id}/reset-link",
+        (LOGIN, 404, 404, 404, 200, 404)),
+    Row("programs.reset_link", "POST",
+        "/programs/{program_id}/people/{coordinator_membership_id}/reset-link",
+        (LOGIN, 404, 404, 404, 404, 404)),
+    Row("programs.reset_link", "POST",
+        "/programs/{program_id}/people/{other_coordinator_membership_id}/reset-link",
+        (LOGIN, 404, 404, 404, 404, 404)),
+    Row("programs.reset_link", "POST",
+        "/programs/{other_program_id}/people/{mentee_membership_id}/reset-link",
+        (LOGIN, 404, 404, 404, 404, 404)),
     Row("programs.settings", "GET", "/programs/{program_id}/settings",
         (LOGIN, 404, 404, 404, 200, 404)),
     Row("programs.settings", "GET", "/programs/{other_program_id}/settings",

@@ -89,6 +89,8 @@ def goal(**changes) -> dict:
 FORMLESS = {
     "accounts.logout",
     "accounts.logout_everywhere",
+    "accounts.end_device",
+    "programs.reset_link",
     "meetings.rotate_calendar_token",
     "goals.archive",
     "goals.unarchive",
@@ -154,6 +156,15 @@ CASES = [
         "POST",
         "/join/{invite_code}",
         registration(name="Nia\x00"),
+    ),
+    # password recovery (with SMTP: tests/web/test_password_reset.py)
+    ("forgot: huge e-mail", "anonymous", "POST", "/password/forgot", {"email": HUGE}),
+    (
+        "reset: huge password",
+        "anonymous",
+        "POST",
+        "/password/reset/no-such-link",
+        {"password": HUGE, "confirm": HUGE},
     ),
     # one's own account
     ("account: huge name", "mentee", "POST", "/account", {"name": HUGE, "time_zone": "UTC"}),

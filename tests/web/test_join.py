@@ -3,12 +3,15 @@ gone, a second program for someone who already has an account, and the program s
 
 from __future__ import annotations
 
+import contextlib
 import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
-from web_support import field_error, log_in, snapshot
+from web_support import field_error, log_in, shown, snapshot
 
 from app.clock import utcnow
 from app.extensions import db
@@ -29,6 +32,7 @@ REGISTRATION = {
     "time_zone": "Europe/Paris",
     "agree": "y",
 }
+EMAIL_TAKEN = "An account with this e-mail already exists. Log in to join with it."
 GONE = "This invite has expired or has been used up. Ask your coordinator for a new one."
 
 
@@ -131,9 +135,9 @@ def test_gone_invite_answers_404_and_writes_nothing(app, world, client, change, 
 
 def test_invite_taken_by_someone_else_meanwhile_answers_410(app, world, client, monkeypatch):
     """The last use went to a parallel request between the check and the claim."""
-    from app.accounts import routes
+    from app.accounts import service
 
-    monkeypatch.setattr(routes, "claim_invite", lambda invite: False)
+    monkeypatch.setattr(service, "claim_invite", lambda invite: False)
     before = snapshot(app)
     response = client.submit(f"/join/{world.invite_code}", REGISTRATION)
     assert response.status_code == 410
@@ -246,3 +250,70 @@ def test_registering_an_existing_email_from_another_browser(app, world, client, 
     )
     assert response.status_code == 422
     assert "already exists" in field_error(response.get_data(as_text=True), "email")
+
+
+def _users(app, email: str) -> list[User]:
+    with app.app_context():
+        return list(db.session.scalars(sa.select(User).where(User.email == email)))
+
+
+def _twin_registration(app) -> None:
+    """Someone registers NEW_EMAIL from another browser, committed on its own connection."""
+    with app.app_context(), db.engine.begin() as connection:
+        connection.execute(
+            sa.insert(User).values(
+                name="Twin",
+                email=NEW_EMAIL,
+                password_hash="x",
+                time_zone="UTC",
+                calendar_token="twin-calendar-token",
+                created_at=utcnow(),
+            )
+        )
+
+
+def test_email_registered_between_the_check_and_the_insert(app, world, client, monkeypatch):
+    """The unique constraint catches what the check missed: the form's answer, not a 500."""
+    from app.accounts import routes, service
+
+    def check_then_lose_the_race(email):
+        found = db.session.scalar(sa.select(User).where(User.email == email.strip().lower()))
+        if found is None and not _users(app, NEW_EMAIL):
+            _twin_registration(app)
+        return found
+
+    for module in (routes, service):  # wherever registration looks the e-mail up
+        monkeypatch.setattr(module, "find_user_by_email", check_then_lose_the_race)
+    uses_before = _invite(app, world.invite_id).uses_left
+    response = client.submit(f"/join/{world.invite_code}", REGISTRATION)
+    assert response.status_code == 422
+    assert field_error(response.get_data(as_text=True), "email") == shown(EMAIL_TAKEN)
+    assert [user.name for user in _users(app, NEW_EMAIL)] == ["Twin"]
+    assert _invite(app, world.invite_id).uses_left == uses_before, "the invite's use given back"
+
+
+def test_two_browsers_register_the_same_email_at_once(app, world, monkeypatch):
+    """Both pass the form's checks, then both write: one account, and the other browser gets
+    the form's answer (the password hashing is where both wait for each other)."""
+    from argon2 import PasswordHasher
+
+    both_checked = threading.Barrier(2, timeout=5)
+    real_hash = PasswordHasher.hash
+
+    def hash_together(self, *args, **kwargs):
+        with contextlib.suppress(threading.BrokenBarrierError):
+            both_checked.wait()
+        return real_hash(self, *args, **kwargs)
+
+    monkeypatch.setattr(PasswordHasher, "hash", hash_together)
+    clients = [app.test_client() for _ in range(2)]
+    forms = [{"csrf_token": c.csrf_token(), **REGISTRATION} for c in clients]
+    with ThreadPoolExecutor(2) as pool:
+        statuses = sorted(
+            pool.map(
+                lambda pair: pair[0].post(f"/join/{world.invite_code}", data=pair[1]).status_code,
+                zip(clients, forms, strict=True),
+            )
+        )
+    assert statuses == [303, 422]
+    assert len(_users(app, NEW_EMAIL)) == 1

@@ -94,6 +94,57 @@ def test_per_address_limit_stops_before_hashing(make_app, world, argon2_calls) -
     assert response.status_code == 303, "another address is not limited"
 
 
+def test_successful_logins_are_not_counted(make_app, world) -> None:
+    """A student logging in on six devices in a few minutes is not refused."""
+    app = make_app(
+        LOGIN_LIMIT_PER_ADDRESS="2 per minute",
+        LOGIN_LIMIT_PER_ADDRESS_AND_ACCOUNT="2 per minute",
+        LOGIN_LIMIT_PER_ACCOUNT="2 per minute",
+    )
+    for _ in range(6):
+        assert log_in(app.test_client(), world.email("mentee")).status_code == 303
+
+
+def _from(app, address: str, email: str, password: str = PASSWORD):
+    form = {"email": email, "password": password}
+    return app.test_client().submit("/login", form, environ_base={"REMOTE_ADDR": address})
+
+
+def test_a_stranger_elsewhere_cannot_lock_the_account(make_app, world) -> None:
+    """Guessing from one address stops that address, not the person's own logins."""
+    app = make_app()  # the defaults: 5 failures per address and account in 10 minutes
+    email = world.email("mentee")
+    for _ in range(5):
+        assert _from(app, "203.0.113.66", email, "guess").status_code == 422
+    _assert_limited(_from(app, "203.0.113.66", email))
+    assert _from(app, "198.51.100.7", email).status_code == 303
+
+
+def test_the_account_ceiling_stops_guessing_from_many_addresses(
+    make_app, world, argon2_calls
+) -> None:
+    app = make_app(LOGIN_LIMIT_PER_ACCOUNT="4 per minute")
+    email = world.email("mentee")
+    for number in range(4):
+        assert _from(app, f"203.0.113.{number}", email, "guess").status_code == 422
+    calls_before = len(argon2_calls)
+    _assert_limited(_from(app, "203.0.113.99", email))
+    assert len(argon2_calls) == calls_before
+
+
+def test_the_current_password_check_is_throttled(make_app, world, argon2_calls) -> None:
+    app = make_app(LOGIN_LIMIT_PER_ADDRESS_AND_ACCOUNT="2 per minute")
+    client = app.test_client()
+    assert log_in(client, world.email("mentee")).status_code == 303
+    form = {"current_password": "a guess", "password": "new and long", "confirm": "new and long"}
+    for _ in range(2):
+        assert client.submit("/account/password", form).status_code == 422
+    calls_before = len(argon2_calls)
+    _assert_limited(client.submit("/account/password", {**form, "current_password": PASSWORD}))
+    assert len(argon2_calls) == calls_before, "a limited check must not reach argon2"
+    _assert_limited(log_in(app.test_client(), world.email("mentee"), "another guess"))
+
+
 def test_login_page_itself_is_not_limited(make_app, world) -> None:
     app = make_app(LOGIN_LIMIT_PER_ADDRESS="1 per minute", LOGIN_LIMIT_PER_ACCOUNT="1 per minute")
     client = app.test_client()

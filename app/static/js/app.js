@@ -87,6 +87,30 @@
   document.addEventListener("DOMContentLoaded", function () { detectZone(document); });
   document.addEventListener("htmx:load", function (event) { detectZone(event.detail.elt); });
 
+  // A link to hand over (a password reset link): a Copy button, shown only when it can work;
+  // without JavaScript the read-only field can still be selected and copied by hand.
+  function showCopyButtons(root) {
+    if (!navigator.clipboard) return;
+    root.querySelectorAll("button[data-copy]").forEach(function (button) { button.hidden = false; });
+  }
+  document.addEventListener("DOMContentLoaded", function () { showCopyButtons(document); });
+  document.addEventListener("htmx:load", function (event) { showCopyButtons(event.detail.elt); });
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("button[data-copy]");
+    if (!button) return;
+    var field = document.getElementById(button.dataset.copy);
+    if (!field) return;
+    navigator.clipboard.writeText(field.value).then(
+      function () { toast("Link copied."); },
+      function () { field.select(); toast("Select the link and copy it."); }
+    );
+  });
+
+  document.addEventListener("focusin", function (event) {
+    if (event.target.matches && event.target.matches("input[data-select-on-focus]")) event.target.select();
+  });
+
   if ("serviceWorker" in navigator) {
     window.addEventListener("load", function () {
       navigator.serviceWorker.register("/sw.js").catch(function () { /* offline support is optional */ });

@@ -1,0 +1,116 @@
+"""Login sessions: one server-side record per login, so that logging out really ends it.
+
+The cookie (Flask's session and the "remember me" cookie) carries only the login's random
+token; the record keeps its digest, the device it was made on and when it was last seen.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from ..clock import utcnow
+from ..extensions import db
+from ..models import LoginSession, User
+from ..models.logins import digest, new_secret
+
+# "Last seen" is rewritten at most this often, not on every request (one write per request
+# would serialise every page view behind SQLite's write lock).
+SEEN_EVERY = timedelta(minutes=5)
+
+_BROWSERS = (
+    ("Edg/", "Edge"),
+    ("SamsungBrowser", "Samsung Internet"),
+    ("Firefox", "Firefox"),
+    ("CriOS", "Chrome"),
+    ("Chrome", "Chrome"),
+    ("Safari", "Safari"),
+)
+_SYSTEMS = (
+    ("iPhone", "iPhone"),
+    ("iPad", "iPad"),
+    ("Android", "Android"),
+    ("CrOS", "Chromebook"),
+    ("Windows", "Windows"),
+    ("Mac OS X", "Mac"),
+    ("Linux", "Linux"),
+)
+
+
+def device_label(user_agent: str) -> str:
+    """A name the person recognises ("Chrome on Android"), not the raw User-Agent."""
+    browser = next((name for mark, name in _BROWSERS if mark in user_agent), "A browser")
+    system = next((name for mark, name in _SYSTEMS if mark in user_agent), "an unknown device")
+    return f"{browser} on {system}"
+
+
+def add(user: User, user_agent: str) -> None:
+    """Record a new login for ``user`` (the caller commits) and hand its token to Flask-Login."""
+    token, token_hash = new_secret()
+    now = utcnow()
+    record = LoginSession(
+        user_id=user.id,
+        token_hash=token_hash,
+        device=device_label(user_agent),
+        created_at=now,
+        last_seen_at=now,
+    )
+    db.session.add(record)
+    db.session.flush()
+    user.login_token, user.login_session_id = token, record.id
+
+
+def load(token: str) -> User | None:
+    """The person whose open login holds ``token``; an ended or unknown token is nobody."""
+    row = db.session.execute(
+        sa.select(User, LoginSession.id, LoginSession.last_seen_at)
+        .join(LoginSession, LoginSession.user_id == User.id)
+        .where(LoginSession.token_hash == digest(token), LoginSession.ended_at.is_(None))
+    ).first()
+    if row is None:
+        return None
+    user, session_id, last_seen = row
+    if utcnow() - last_seen >= SEEN_EVERY:  # its own short transaction, before the view runs
+        db.session.execute(
+            sa.update(LoginSession)
+            .where(LoginSession.id == session_id)
+            .values(last_seen_at=utcnow())
+        )
+        db.session.commit()
+    user.login_token, user.login_session_id = token, session_id
+    return user
+
+
+def open_sessions(user_id: int) -> list[LoginSession]:
+    """The person's devices that are still logged in, the most recently used first."""
+    return list(
+        db.session.scalars(
+            sa.select(LoginSession)
+            .where(LoginSession.user_id == user_id, LoginSession.ended_at.is_(None))
+            .order_by(LoginSession.last_seen_at.desc(), LoginSession.id.desc())
+        )
+    )
+
+
+def end_one(user_id: int, session_id: int) -> bool:
+    """End one of the person's own logins for good; False when it is not theirs or not open."""
+    ended = db.session.execute(
+        sa.update(LoginSession)
+        .where(
+            LoginSession.id == session_id,
+            LoginSession.user_id == user_id,
+            LoginSession.ended_at.is_(None),
+        )
+        .values(ended_at=utcnow())
+    )
+    return ended.rowcount == 1
+
+
+def end_all(user_id: int) -> None:
+    """End every login of the person (logging out everywhere, a new password)."""
+    db.session.execute(
+        sa.update(LoginSession)
+        .where(LoginSession.user_id == user_id, LoginSession.ended_at.is_(None))
+        .values(ended_at=utcnow())
+    )
