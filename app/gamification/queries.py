@@ -26,6 +26,7 @@ from ..models import (
     PlayerTotal,
     PointsAward,
     Role,
+    StreakRepair,
     User,
 )
 from . import sources, words
@@ -90,6 +91,15 @@ class MenteeGame:
 
 
 @dataclass(frozen=True)
+class RepairNote:
+    """A mentor's repair of the mentee's streak, with the reason the mentor gave them."""
+
+    week: game.WeekKey
+    reason: str
+    mentor_name: str | None
+
+
+@dataclass(frozen=True)
 class Progress:
     """The profile page. Mentors have no points: ``level`` and ``streak`` are None for them."""
 
@@ -99,6 +109,7 @@ class Progress:
     history: tuple[HistoryLine, ...]
     badges: tuple[HeldBadge, ...]
     within_reach: tuple[NextBadge, ...]
+    repair: RepairNote | None = None
 
 
 @dataclass(frozen=True)
@@ -220,6 +231,20 @@ def _pair_meetings_best(mentor_membership_id: int) -> int:
     return max(counts, default=0)
 
 
+def _repair_note(membership_id: int) -> tuple[dict[int, StreakRepair], RepairNote | None]:
+    """The mentee's streak repair (for the streak) and what they are told of it: one query."""
+    row = db.session.execute(
+        sa.select(StreakRepair, User.name)
+        .outerjoin(User, User.id == StreakRepair.mentor_id)
+        .where(StreakRepair.membership_id == membership_id)
+    ).first()
+    if row is None:
+        return {}, None
+    repair, mentor_name = row
+    note = RepairNote(game.WeekKey.parse(repair.week_key), repair.reason, mentor_name)
+    return {membership_id: repair}, note
+
+
 def progress(membership: Membership, zone: str) -> Progress:
     """A mentee's level, history, streak and badges; a mentor's badges (fixed queries)."""
     user_id, program_id = membership.user_id, membership.program_id
@@ -234,9 +259,8 @@ def progress(membership: Membership, zone: str) -> Progress:
     points = points_of(user_id, program_id)
     calendar = sources.calendar_of(program_id)
     weeks = sources.checkin_weeks([membership.id])
-    streak = _streak_card(
-        membership.id, zone, calendar, weeks[membership.id], sources.repairs_of([membership.id])
-    )
+    repairs, repair_note = _repair_note(membership.id)
+    streak = _streak_card(membership.id, zone, calendar, weeks[membership.id], repairs)
     metrics = sources.mentee_metrics(user_id, program_id, weeks[membership.id], streak.state)
     return Progress(
         level=game.progress(points),
@@ -245,6 +269,7 @@ def progress(membership: Membership, zone: str) -> Progress:
         history=_history(user_id, program_id),
         badges=_held(held),
         within_reach=_within_reach((game.Scope.USER, game.Scope.PAIR), metrics, held),
+        repair=repair_note,
     )
 
 
