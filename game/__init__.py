@@ -90,7 +90,15 @@ from game.streaks import (
     is_comeback,
     streak_milestones_reached,
 )
-from game.weeks import WeekKey, checkin_week, local_date, local_datetime, week_of, weeks_between
+from game.weeks import (
+    WeekKey,
+    WeekZones,
+    checkin_week,
+    local_date,
+    local_datetime,
+    week_of,
+    weeks_between,
+)
 
 __all__ = [
     "BADGES",
@@ -132,6 +140,7 @@ __all__ = [
     "SurveyAnswered",
     "Tier",
     "WeekKey",
+    "WeekZones",
     "answered_in_time",
     "can_repair",
     "checkin_key",
