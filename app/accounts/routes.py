@@ -176,7 +176,7 @@ def account():
     form = ProfileForm(obj=current_user)
     if form.validate_on_submit():
         current_user.name = form.name.data.strip()
-        current_user.time_zone = form.time_zone.data
+        current_user.move_to_zone(form.time_zone.data)
         db.session.commit()
         flash("Saved.", "success")
         return redirect_to(url_for("accounts.account"))

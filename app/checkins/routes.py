@@ -45,7 +45,7 @@ def week_label(week_key: str) -> str:
 
 def card_context(membership: Membership, form: CheckInForm | None = None, **flags) -> dict:
     """What ``checkins/_card.html`` needs; the mentee's home passes it on."""
-    week = this_week(membership.id, current_user.time_zone)
+    week = this_week(membership.id, current_user.week_zones)
     return {
         "this_week": week,
         "checkin_form": form or CheckInForm(formdata=None, obj=week.checkin),
@@ -109,7 +109,7 @@ def this_week_form():
     membership = _mentee_membership()
     form = CheckInForm()
     if form.validate_on_submit():
-        submit_checkin(membership.id, current_user.time_zone, **form.answers())
+        submit_checkin(membership.id, current_user.week_zones, **form.answers())
         return _card_or_home(membership, "Checked in for this week. Thank you!")
     posted = form if form.is_submitted() else None  # else the form shows what is saved
     return render(
@@ -124,7 +124,7 @@ def this_week_form():
 @login_required
 def ask_for_help():
     membership = _mentee_membership()
-    request_help(membership.id, current_user.time_zone)
+    request_help(membership.id, current_user.week_zones)
     return _card_or_home(membership, "Your mentor can see that you'd like help.")
 
 

@@ -29,6 +29,7 @@ from ..models import (
     StreakRepair,
     User,
 )
+from ..weeks import week_now
 from . import sources, words
 from .service import RULES, kudos_month, repairable_weeks
 
@@ -144,9 +145,8 @@ def _held(held: set[tuple[str, int]]) -> tuple[HeldBadge, ...]:
 
 
 def _streak_card(
-    membership_id: int, zone: str, calendar: game.ProgramCalendar, weeks, repairs
+    membership_id: int, now: game.WeekKey, calendar: game.ProgramCalendar, weeks, repairs
 ) -> StreakCard:
-    now = sources.week_now(zone)
     state = sources.streak(weeks, calendar, now, repairs.get(membership_id))
     return StreakCard(state, now in weeks)
 
@@ -163,9 +163,9 @@ def _kudos_for(user_id: int, program_id: int, limit: int) -> tuple[ReceivedKudos
     return tuple(ReceivedKudos(note, name, at) for note, name, at in rows)
 
 
-def mentee_game(membership: Membership, zone: str) -> MenteeGame:
+def mentee_game(membership: Membership, now: game.WeekKey) -> MenteeGame:
     """Five queries: points, break weeks, check-in weeks, repair, kudos (the program itself is
-    already loaded with the membership)."""
+    already loaded with the membership); ``now`` is the mentee's week."""
     user_id, program_id = membership.user_id, membership.program_id
     points = points_of(user_id, program_id)
     calendar = sources.calendar_of(program_id)
@@ -174,7 +174,7 @@ def mentee_game(membership: Membership, zone: str) -> MenteeGame:
     return MenteeGame(
         level=game.progress(points),
         points=points,
-        streak=_streak_card(membership.id, zone, calendar, weeks[membership.id], repairs),
+        streak=_streak_card(membership.id, now, calendar, weeks[membership.id], repairs),
         kudos=_kudos_for(user_id, program_id, RECENT_KUDOS),
     )
 
@@ -245,8 +245,9 @@ def _repair_note(membership_id: int) -> tuple[dict[int, StreakRepair], RepairNot
     return {membership_id: repair}, note
 
 
-def progress(membership: Membership, zone: str) -> Progress:
-    """A mentee's level, history, streak and badges; a mentor's badges (fixed queries)."""
+def progress(membership: Membership, now: game.WeekKey) -> Progress:
+    """A mentee's level, history, streak and badges; a mentor's badges (fixed queries).
+    ``now`` is the person's week."""
     user_id, program_id = membership.user_id, membership.program_id
     held = sources.badges_held([user_id], program_id)[user_id]
     if membership.role is Role.MENTOR:
@@ -260,7 +261,7 @@ def progress(membership: Membership, zone: str) -> Progress:
     calendar = sources.calendar_of(program_id)
     weeks = sources.checkin_weeks([membership.id])
     repairs, repair_note = _repair_note(membership.id)
-    streak = _streak_card(membership.id, zone, calendar, weeks[membership.id], repairs)
+    streak = _streak_card(membership.id, now, calendar, weeks[membership.id], repairs)
     metrics = sources.mentee_metrics(user_id, program_id, weeks[membership.id], streak.state)
     return Progress(
         level=game.progress(points),
@@ -297,11 +298,10 @@ def mentee_cards(mentorships: list[Mentorship], mentor_id: int, zone: str) -> di
     )
     cards = {}
     for mentee in mentees:
-        card_zone = mentee.user.time_zone
-        now = sources.week_now(card_zone)
+        now = week_now(mentee.user)
         cards[mentee.id] = MenteeCard(
             membership=mentee,
-            streak=_streak_card(mentee.id, card_zone, calendar, weeks[mentee.id], repairs),
+            streak=_streak_card(mentee.id, now, calendar, weeks[mentee.id], repairs),
             badges=_held(held[mentee.user_id]),
             kudos_sent=mentee.user_id in kudos_sent,
             repairable=tuple(

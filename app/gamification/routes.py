@@ -17,6 +17,7 @@ from ..access import active_membership, membership_in, mentorship_for_me, my_mem
 from ..extensions import db
 from ..models import Membership, Mentorship, Role
 from ..rendering import redirect_to, render, wants_fragment
+from ..weeks import week_now
 from . import bp, queries, service
 from .forms import KudosForm, LeaderboardChoiceForm, StreakRepairForm
 
@@ -63,7 +64,7 @@ def mentor_context(mentorships: list[Mentorship], **forms) -> dict:
 
 
 def mentee_context(membership: Membership) -> dict:
-    return {"mentee_game": queries.mentee_game(membership, current_user.time_zone)}
+    return {"mentee_game": queries.mentee_game(membership, week_now(current_user))}
 
 
 @bp.get("/me/progress")
@@ -75,7 +76,7 @@ def progress():
     return render(
         "gamification/progress.html",
         membership=membership,
-        progress=queries.progress(membership, current_user.time_zone),
+        progress=queries.progress(membership, week_now(current_user)),
     )
 
 
@@ -145,7 +146,7 @@ def streak_repair(mentorship_id: int):
             service.repair_streak(
                 mentee.id,
                 mentee.program_id,
-                mentee.user.time_zone,
+                week_now(mentee.user),
                 current_user.id,
                 WeekKey.parse(week),
                 form.reason.data,
