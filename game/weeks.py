@@ -24,6 +24,7 @@ GRACE_UNTIL = time(6, 0)
 
 _KEY = re.compile(r"(\d{4})-W(\d{2})")
 _WEEK = timedelta(days=7)
+_GRACE_SPAN = timedelta(hours=GRACE_UNTIL.hour, minutes=GRACE_UNTIL.minute)
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -117,8 +118,15 @@ class WeekZones:
         return self._in_force(instant_utc)[0]
 
     def checkin_week(self, instant_utc: datetime, previous_week_counted: bool) -> WeekKey:
-        """The week a check-in made at ``instant_utc`` counts for, grace included."""
-        return _with_grace(*self._in_force(instant_utc), previous_week_counted)
+        """The week a check-in made at ``instant_utc`` counts for, grace included.
+
+        Grace needs the week in force to have begun less than six hours ago as well: a move
+        west must not reopen the previous week on the new zone's Monday morning.
+        """
+        week, local = self._in_force(instant_utc)
+        if self.week_at(instant_utc - _GRACE_SPAN) == week:
+            return week
+        return _with_grace(week, local, previous_week_counted)
 
     def moved_to(self, zone: str, instant_utc: datetime) -> WeekZones:
         """The person changes zone at ``instant_utc``: it decides from their next week on."""

@@ -15,6 +15,7 @@ from game.weeks import WeekKey, local_date, week_of
 
 from .. import clock
 from ..access import active_membership, mentorship_for_me
+from ..gamification.routes import mentee_update
 from ..models import CheckIn, Membership, Mentorship, Role
 from ..rendering import redirect_to, render, wants_fragment
 from . import bp
@@ -96,9 +97,11 @@ def _toast(response, message: str):
 
 
 def _card_or_home(membership: Membership, message: str):
-    """After a change: the swapped card for htmx, else back home with the message."""
+    """After a change: the swapped card for htmx (with the game card when something was
+    earned), else back home with the message."""
     if wants_fragment():
-        return _toast(render("checkins/_card.html", **card_context(membership)), message)
+        context = {**card_context(membership), **mentee_update(membership)}
+        return _toast(render("checkins/_card_changed.html", **context), message)
     flash(message, "success")
     return redirect_to(url_for("home.index"))
 

@@ -18,7 +18,7 @@ from ..extensions import db
 from ..models import Membership, Mentorship, Role
 from ..rendering import redirect_to, render, wants_fragment
 from ..weeks import week_now
-from . import bp, queries, service
+from . import bp, celebrations, queries, service
 from .forms import KudosForm, LeaderboardChoiceForm, StreakRepairForm
 
 
@@ -65,6 +65,14 @@ def mentor_context(mentorships: list[Mentorship], **forms) -> dict:
 
 def mentee_context(membership: Membership) -> dict:
     return {"mentee_game": queries.mentee_game(membership, week_now(current_user))}
+
+
+def mentee_update(membership: Membership) -> dict:
+    """The mentee's game card for an action's answer, when the action earned them something:
+    sent out of band (``oob``), it replaces the card on the page without a second request."""
+    if not celebrations.earned_now(membership.user_id):
+        return {}
+    return {**mentee_context(membership), "oob": True}
 
 
 @bp.get("/me/progress")

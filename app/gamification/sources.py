@@ -17,7 +17,6 @@ import game
 from game.metrics import Metric
 from game.weeks import WeekKey, local_date, week_of
 
-from .. import clock
 from ..extensions import db
 from ..models import (
     BadgeEarned,
@@ -38,6 +37,7 @@ from ..models import (
     Role,
     StreakRepair,
 )
+from ..weeks import request_now
 
 Held = dict[int, set[tuple[str, int]]]
 
@@ -59,7 +59,8 @@ def calendar_of(program_id: int) -> game.ProgramCalendar:
 
 
 def week_now(zone: str) -> WeekKey:
-    return week_of(local_date(clock.utcnow(), zone))
+    """The week in ``zone`` at the request's instant, the same for every card of the page."""
+    return week_of(local_date(request_now(), zone))
 
 
 def checkin_weeks(membership_ids: Iterable[int]) -> dict[int, set[WeekKey]]:
