@@ -10,7 +10,7 @@ from game_strategies import ZONES, instants
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from game import WeekKey, WeekZones, local_date, week_of
+from game import WeekKey, WeekZones, checkin_week, local_date, week_of
 
 DATE_LINE = ("Pacific/Pago_Pago", "Pacific/Kiritimati", "Etc/GMT+12", "Etc/GMT-14")
 hops = st.one_of(st.sampled_from(DATE_LINE), st.sampled_from(ZONES))
@@ -90,3 +90,13 @@ def test_kiritimati_and_back_on_the_same_day() -> None:
     # Week 13 begins with Monday in Kiritimati, the zone the person had during week 12.
     assert back.week_at(datetime(2026, 3, 22, 10, 0, tzinfo=UTC)) == WeekKey(2026, 13)
     assert back.moved_to("UTC", datetime(2026, 3, 22, 11, tzinfo=UTC)).since == WeekKey(2026, 14)
+
+
+@settings(max_examples=300, deadline=None)
+@given(instants, hops, st.booleans())
+def test_without_a_move_the_week_is_the_zone_s_own(instant, zone, counted) -> None:
+    """(None of these zones turns its clocks back early on a Monday, where grace would be
+    an hour shorter: it needs the week to have begun less than six real hours ago.)"""
+    zones = WeekZones(zone)
+    assert zones.week_at(instant) == _week(instant, zone)
+    assert zones.checkin_week(instant, counted) == checkin_week(instant, zone, counted)
