@@ -61,7 +61,7 @@ from game.keys import (
 )
 from game.ledger import Ledger, LedgerError
 from game.levels import LevelProgress, level_for, progress, threshold
-from game.metrics import Metric, Metrics, answered_in_time, from_streak
+from game.metrics import Metric, Metrics, answered_in_time, from_streak, timely_answers
 from game.nudges import checkin_nudge_text, in_quiet_hours, next_nudge_time, should_nudge_checkin
 from game.points import (
     CHECKIN_POINTS,
@@ -90,7 +90,15 @@ from game.streaks import (
     is_comeback,
     streak_milestones_reached,
 )
-from game.weeks import WeekKey, checkin_week, local_date, local_datetime, week_of, weeks_between
+from game.weeks import (
+    WeekKey,
+    WeekZones,
+    checkin_week,
+    local_date,
+    local_datetime,
+    week_of,
+    weeks_between,
+)
 
 __all__ = [
     "BADGES",
@@ -132,6 +140,7 @@ __all__ = [
     "SurveyAnswered",
     "Tier",
     "WeekKey",
+    "WeekZones",
     "answered_in_time",
     "can_repair",
     "checkin_key",
@@ -164,6 +173,7 @@ __all__ = [
     "streak_milestones_reached",
     "survey_key",
     "threshold",
+    "timely_answers",
     "week_of",
     "weeks_between",
 ]

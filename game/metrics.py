@@ -7,7 +7,7 @@ incrementally with the same result as from scratch.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -65,3 +65,21 @@ def from_streak(state: StreakState) -> dict[str, int]:
 def answered_in_time(asked_at: datetime, answered_at: datetime) -> bool:
     """Whether a mentor answered a check-in or milestone review within 72 hours."""
     return timedelta(0) <= answered_at - asked_at <= RESPONSE_WINDOW
+
+
+Answer = tuple[Hashable, datetime | None, datetime | None]
+"""What was asked (a check-in, a milestone submission), when it was asked, when answered."""
+
+
+def timely_answers(answers: Iterable[Answer]) -> int:
+    """How many asks a mentor answered within 72 hours: an ask answered again and again (a
+    milestone confirmed, sent back and confirmed again after one submission) counts once."""
+    return len(
+        {
+            asked
+            for asked, asked_at, answered_at in answers
+            if asked_at is not None
+            and answered_at is not None
+            and answered_in_time(asked_at, answered_at)
+        }
+    )

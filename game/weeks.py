@@ -6,12 +6,16 @@ with it: a later change of time zone must not rewrite history.
 
 Grace: a check-in before Monday 06:00 local counts for the previous week when that week has
 none, so a late Sunday night that ran past midnight still keeps the week.
+
+A change of time zone takes effect from the next week on (``WeekZones``): otherwise a hop
+across the date line (Pago Pago, UTC-11, to Kiritimati, UTC+14) would let a person check in
+for two weeks on the same day, or go back and fill a week already over.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -20,6 +24,7 @@ GRACE_UNTIL = time(6, 0)
 
 _KEY = re.compile(r"(\d{4})-W(\d{2})")
 _WEEK = timedelta(days=7)
+_GRACE_SPAN = timedelta(hours=GRACE_UNTIL.hour, minutes=GRACE_UNTIL.minute)
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -71,12 +76,66 @@ def week_of(day: date) -> WeekKey:
     return WeekKey(iso.year, iso.week)
 
 
+def _with_grace(week: WeekKey, local: datetime, previous_week_counted: bool) -> WeekKey:
+    """``week`` began at ``local``'s Monday: before 06:00 an empty previous week is still open."""
+    monday = week_of(local.date()) == week and local.weekday() == 0
+    in_grace = monday and local.time() < GRACE_UNTIL
+    return week.previous() if in_grace and not previous_week_counted else week
+
+
 def checkin_week(instant_utc: datetime, zone_name: str, previous_week_counted: bool) -> WeekKey:
     """The week a check-in made at ``instant_utc`` counts for, grace included."""
     local = local_datetime(instant_utc, zone_name)
-    week = week_of(local.date())
-    in_grace = local.weekday() == 0 and local.time() < GRACE_UNTIL
-    return week.previous() if in_grace and not previous_week_counted else week
+    return _with_grace(week_of(local.date()), local, previous_week_counted)
+
+
+@dataclass(frozen=True, slots=True)
+class WeekZones:
+    """Which time zone decides a person's check-in week, across changes of zone.
+
+    ``zone`` is the person's zone now. After a change, ``previous`` (the zone that decided the
+    week when it was changed) keeps deciding until its week ``since`` begins; from then on the
+    week is ``zone``'s, but never earlier than ``since``. So the week in force only moves
+    forward, and only when a week really began in one of the person's zones.
+    """
+
+    zone: str
+    previous: str | None = None
+    since: WeekKey | None = None
+
+    def _in_force(self, instant_utc: datetime) -> tuple[WeekKey, datetime]:
+        """The week in force and the local time that decided it."""
+        if self.previous is not None and self.since is not None:
+            local = local_datetime(instant_utc, self.previous)
+            if week_of(local.date()) < self.since:
+                return self.since.previous(), local
+        local = local_datetime(instant_utc, self.zone)
+        week = week_of(local.date())
+        return (week if self.since is None else max(week, self.since)), local
+
+    def week_at(self, instant_utc: datetime) -> WeekKey:
+        """The person's week at that instant, without grace."""
+        return self._in_force(instant_utc)[0]
+
+    def checkin_week(self, instant_utc: datetime, previous_week_counted: bool) -> WeekKey:
+        """The week a check-in made at ``instant_utc`` counts for, grace included.
+
+        Grace needs the week in force to have begun less than six hours ago as well: a move
+        west must not reopen the previous week on the new zone's Monday morning.
+        """
+        week, local = self._in_force(instant_utc)
+        if self.week_at(instant_utc - _GRACE_SPAN) == week:
+            return week
+        return _with_grace(week, local, previous_week_counted)
+
+    def moved_to(self, zone: str, instant_utc: datetime) -> WeekZones:
+        """The person changes zone at ``instant_utc``: it decides from their next week on."""
+        if zone == self.zone:
+            return self
+        week, _ = self._in_force(instant_utc)
+        if self.since is not None and week < self.since:  # the last change is still pending
+            return replace(self, zone=zone)
+        return WeekZones(zone=zone, previous=self.zone, since=week.next())
 
 
 def weeks_between(a: WeekKey, b: WeekKey) -> int:

@@ -132,8 +132,9 @@ def accept_invite(user: User, invite: Invite) -> Membership:
 
 
 def save_profile(user: User, *, name: str, time_zone: str) -> None:
+    """A new zone counts for check-ins from the person's next week on (``User.move_to_zone``)."""
     user.name = name.strip()
-    user.time_zone = time_zone
+    user.move_to_zone(time_zone)
     db.session.commit()
 
 

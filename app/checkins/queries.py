@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from flask import abort
 from sqlalchemy.orm import aliased, joinedload
 
-from game.weeks import WeekKey, checkin_week, local_date, week_of
+from game.weeks import WeekKey, WeekZones, local_date, week_of
 
 from .. import clock
 from ..access import my_memberships
@@ -23,6 +23,7 @@ from ..models import (
     Program,
     Role,
 )
+from ..weeks import request_now
 
 TREND_WEEKS = 4
 PROGRAM_WEEKS = 6
@@ -54,10 +55,13 @@ class ThisWeek:
         return self.checkin is not None and self.checkin.counted
 
 
-def this_week(membership_id: int, zone: str) -> ThisWeek:
-    """One query: this local week's and the previous week's rows decide Monday's grace."""
-    now = clock.utcnow()
-    current = week_of(local_date(now, zone))
+def this_week(membership_id: int, zones: WeekZones) -> ThisWeek:
+    """One query: this week's and the previous week's rows decide Monday's grace.
+
+    The week is the one in force for the person (``WeekZones``), read at the request's instant.
+    """
+    now = request_now()
+    current = zones.week_at(now)
     rows = {
         row.week_key: row
         for row in db.session.scalars(
@@ -70,7 +74,7 @@ def this_week(membership_id: int, zone: str) -> ThisWeek:
         )
     }
     previous = rows.get(str(current.previous()))
-    week = checkin_week(now, zone, previous_week_counted=previous is not None and previous.counted)
+    week = zones.checkin_week(now, previous_week_counted=previous is not None and previous.counted)
     return ThisWeek(week, rows.get(str(week)))
 
 

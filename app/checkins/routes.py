@@ -15,6 +15,7 @@ from game.weeks import WeekKey, local_date, week_of
 
 from .. import clock
 from ..access import active_membership, mentorship_for_me
+from ..gamification.routes import mentee_update
 from ..models import CheckIn, Membership, Mentorship, Role
 from ..rendering import redirect_to, render, wants_fragment
 from . import bp
@@ -45,7 +46,7 @@ def week_label(week_key: str) -> str:
 
 def card_context(membership: Membership, form: CheckInForm | None = None, **flags) -> dict:
     """What ``checkins/_card.html`` needs; the mentee's home passes it on."""
-    week = this_week(membership.id, current_user.time_zone)
+    week = this_week(membership.id, current_user.week_zones)
     return {
         "this_week": week,
         "checkin_form": form or CheckInForm(formdata=None, obj=week.checkin),
@@ -96,9 +97,11 @@ def _toast(response, message: str):
 
 
 def _card_or_home(membership: Membership, message: str):
-    """After a change: the swapped card for htmx, else back home with the message."""
+    """After a change: the swapped card for htmx (with the game card when something was
+    earned), else back home with the message."""
     if wants_fragment():
-        return _toast(render("checkins/_card.html", **card_context(membership)), message)
+        context = {**card_context(membership), **mentee_update(membership)}
+        return _toast(render("checkins/_card_changed.html", **context), message)
     flash(message, "success")
     return redirect_to(url_for("home.index"))
 
@@ -109,7 +112,7 @@ def this_week_form():
     membership = _mentee_membership()
     form = CheckInForm()
     if form.validate_on_submit():
-        submit_checkin(membership.id, current_user.time_zone, **form.answers())
+        submit_checkin(membership.id, current_user.week_zones, **form.answers())
         return _card_or_home(membership, "Checked in for this week. Thank you!")
     posted = form if form.is_submitted() else None  # else the form shows what is saved
     return render(
@@ -124,7 +127,7 @@ def this_week_form():
 @login_required
 def ask_for_help():
     membership = _mentee_membership()
-    request_help(membership.id, current_user.time_zone)
+    request_help(membership.id, current_user.week_zones)
     return _card_or_home(membership, "Your mentor can see that you'd like help.")
 
 

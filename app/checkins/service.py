@@ -7,6 +7,8 @@ from collections.abc import Callable
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from game.weeks import WeekZones
+
 from .. import clock
 from ..extensions import db
 from ..gamification import hooks as game_hooks
@@ -16,7 +18,7 @@ from .queries import this_week
 
 def submit_checkin(
     membership_id: int,
-    zone: str,
+    zones: WeekZones,
     *,
     mood: int,
     progress_note: str,
@@ -37,10 +39,10 @@ def submit_checkin(
                 setattr(checkin, name, value)
             _mark_new(checkin)
 
-    _change_this_week(membership_id, zone, fill)
+    _change_this_week(membership_id, zones, fill)
 
 
-def request_help(membership_id: int, zone: str) -> None:
+def request_help(membership_id: int, zones: WeekZones) -> None:
     """Flag this week for the mentor, with or without a mood; asking twice changes nothing."""
 
     def ask(checkin: CheckIn) -> None:
@@ -48,7 +50,7 @@ def request_help(membership_id: int, zone: str) -> None:
             checkin.wants_help = True
             _mark_new(checkin)
 
-    _change_this_week(membership_id, zone, ask)
+    _change_this_week(membership_id, zones, ask)
 
 
 def acknowledge(checkin: CheckIn, mentor_id: int, reply: str) -> None:
@@ -69,19 +71,21 @@ def _mark_new(checkin: CheckIn) -> None:
     checkin.acknowledged_by_id = None
 
 
-def _change_this_week(membership_id: int, zone: str, change: Callable[[CheckIn], None]) -> None:
+def _change_this_week(
+    membership_id: int, zones: WeekZones, change: Callable[[CheckIn], None]
+) -> None:
     """Apply ``change`` to the row of the week a check-in made now counts for, creating it.
 
     The unique (membership, week) constraint decides a race between two first submits: the
     loser's insert fails inside a savepoint and it changes the winner's row instead.
     """
-    week = this_week(membership_id, zone)
+    week = this_week(membership_id, zones)
     checkin = week.checkin
     if checkin is None:
         checkin = CheckIn(
             membership_id=membership_id,
             week_key=str(week.week),
-            zone=zone,
+            zone=zones.zone,
             progress_note="",
             blocker="",
             wants_help=False,

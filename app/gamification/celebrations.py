@@ -81,6 +81,15 @@ def celebration(user_id: int, outcomes: list[Outcome]) -> dict | None:
     return payload
 
 
+def earned_now(user_id: int) -> bool:
+    """Whether this request has earned the person something so far (their cards changed)."""
+    outcomes = g.get("game_outcomes", ())
+    earned = [e.user_id for o in outcomes for e in o.entries] + [
+        b.user_id for o in outcomes for b in o.badges
+    ]
+    return user_id in earned
+
+
 def _merge_trigger(response: Response, payload: dict) -> None:
     header = response.headers.get("HX-Trigger")
     events: dict = {}

@@ -26,8 +26,10 @@ from ..models import (
     PlayerTotal,
     PointsAward,
     Role,
+    StreakRepair,
     User,
 )
+from ..weeks import week_now
 from . import sources, words
 from .service import RULES, kudos_month, repairable_weeks
 
@@ -90,6 +92,15 @@ class MenteeGame:
 
 
 @dataclass(frozen=True)
+class RepairNote:
+    """A mentor's repair of the mentee's streak, with the reason the mentor gave them."""
+
+    week: game.WeekKey
+    reason: str
+    mentor_name: str | None
+
+
+@dataclass(frozen=True)
 class Progress:
     """The profile page. Mentors have no points: ``level`` and ``streak`` are None for them."""
 
@@ -99,6 +110,7 @@ class Progress:
     history: tuple[HistoryLine, ...]
     badges: tuple[HeldBadge, ...]
     within_reach: tuple[NextBadge, ...]
+    repair: RepairNote | None = None
 
 
 @dataclass(frozen=True)
@@ -133,9 +145,8 @@ def _held(held: set[tuple[str, int]]) -> tuple[HeldBadge, ...]:
 
 
 def _streak_card(
-    membership_id: int, zone: str, calendar: game.ProgramCalendar, weeks, repairs
+    membership_id: int, now: game.WeekKey, calendar: game.ProgramCalendar, weeks, repairs
 ) -> StreakCard:
-    now = sources.week_now(zone)
     state = sources.streak(weeks, calendar, now, repairs.get(membership_id))
     return StreakCard(state, now in weeks)
 
@@ -152,9 +163,9 @@ def _kudos_for(user_id: int, program_id: int, limit: int) -> tuple[ReceivedKudos
     return tuple(ReceivedKudos(note, name, at) for note, name, at in rows)
 
 
-def mentee_game(membership: Membership, zone: str) -> MenteeGame:
+def mentee_game(membership: Membership, now: game.WeekKey) -> MenteeGame:
     """Five queries: points, break weeks, check-in weeks, repair, kudos (the program itself is
-    already loaded with the membership)."""
+    already loaded with the membership); ``now`` is the mentee's week."""
     user_id, program_id = membership.user_id, membership.program_id
     points = points_of(user_id, program_id)
     calendar = sources.calendar_of(program_id)
@@ -163,7 +174,7 @@ def mentee_game(membership: Membership, zone: str) -> MenteeGame:
     return MenteeGame(
         level=game.progress(points),
         points=points,
-        streak=_streak_card(membership.id, zone, calendar, weeks[membership.id], repairs),
+        streak=_streak_card(membership.id, now, calendar, weeks[membership.id], repairs),
         kudos=_kudos_for(user_id, program_id, RECENT_KUDOS),
     )
 
@@ -220,8 +231,23 @@ def _pair_meetings_best(mentor_membership_id: int) -> int:
     return max(counts, default=0)
 
 
-def progress(membership: Membership, zone: str) -> Progress:
-    """A mentee's level, history, streak and badges; a mentor's badges (fixed queries)."""
+def _repair_note(membership_id: int) -> tuple[dict[int, StreakRepair], RepairNote | None]:
+    """The mentee's streak repair (for the streak) and what they are told of it: one query."""
+    row = db.session.execute(
+        sa.select(StreakRepair, User.name)
+        .outerjoin(User, User.id == StreakRepair.mentor_id)
+        .where(StreakRepair.membership_id == membership_id)
+    ).first()
+    if row is None:
+        return {}, None
+    repair, mentor_name = row
+    note = RepairNote(game.WeekKey.parse(repair.week_key), repair.reason, mentor_name)
+    return {membership_id: repair}, note
+
+
+def progress(membership: Membership, now: game.WeekKey) -> Progress:
+    """A mentee's level, history, streak and badges; a mentor's badges (fixed queries).
+    ``now`` is the person's week."""
     user_id, program_id = membership.user_id, membership.program_id
     held = sources.badges_held([user_id], program_id)[user_id]
     if membership.role is Role.MENTOR:
@@ -234,9 +260,8 @@ def progress(membership: Membership, zone: str) -> Progress:
     points = points_of(user_id, program_id)
     calendar = sources.calendar_of(program_id)
     weeks = sources.checkin_weeks([membership.id])
-    streak = _streak_card(
-        membership.id, zone, calendar, weeks[membership.id], sources.repairs_of([membership.id])
-    )
+    repairs, repair_note = _repair_note(membership.id)
+    streak = _streak_card(membership.id, now, calendar, weeks[membership.id], repairs)
     metrics = sources.mentee_metrics(user_id, program_id, weeks[membership.id], streak.state)
     return Progress(
         level=game.progress(points),
@@ -245,6 +270,7 @@ def progress(membership: Membership, zone: str) -> Progress:
         history=_history(user_id, program_id),
         badges=_held(held),
         within_reach=_within_reach((game.Scope.USER, game.Scope.PAIR), metrics, held),
+        repair=repair_note,
     )
 
 
@@ -272,11 +298,10 @@ def mentee_cards(mentorships: list[Mentorship], mentor_id: int, zone: str) -> di
     )
     cards = {}
     for mentee in mentees:
-        card_zone = mentee.user.time_zone
-        now = sources.week_now(card_zone)
+        now = week_now(mentee.user)
         cards[mentee.id] = MenteeCard(
             membership=mentee,
-            streak=_streak_card(mentee.id, card_zone, calendar, weeks[mentee.id], repairs),
+            streak=_streak_card(mentee.id, now, calendar, weeks[mentee.id], repairs),
             badges=_held(held[mentee.user_id]),
             kudos_sent=mentee.user_id in kudos_sent,
             repairable=tuple(

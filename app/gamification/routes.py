@@ -16,7 +16,8 @@ from game.weeks import WeekKey
 from ..access import active_membership, membership_in, mentorship_for_me, my_memberships
 from ..models import Membership, Mentorship, Role
 from ..rendering import redirect_to, render, wants_fragment
-from . import bp, opt_in, queries, service
+from ..weeks import week_now
+from . import bp, celebrations, opt_in, queries, service
 from .forms import KudosForm, LeaderboardChoiceForm, StreakRepairForm
 
 
@@ -62,7 +63,15 @@ def mentor_context(mentorships: list[Mentorship], **forms) -> dict:
 
 
 def mentee_context(membership: Membership) -> dict:
-    return {"mentee_game": queries.mentee_game(membership, current_user.time_zone)}
+    return {"mentee_game": queries.mentee_game(membership, week_now(current_user))}
+
+
+def mentee_update(membership: Membership) -> dict:
+    """The mentee's game card for an action's answer, when the action earned them something:
+    sent out of band (``oob``), it replaces the card on the page without a second request."""
+    if not celebrations.earned_now(membership.user_id):
+        return {}
+    return {**mentee_context(membership), "oob": True}
 
 
 @bp.get("/me/progress")
@@ -74,7 +83,7 @@ def progress():
     return render(
         "gamification/progress.html",
         membership=membership,
-        progress=queries.progress(membership, current_user.time_zone),
+        progress=queries.progress(membership, week_now(current_user)),
     )
 
 
@@ -144,7 +153,7 @@ def streak_repair(mentorship_id: int):
             service.repair_streak(
                 mentee.id,
                 mentee.program_id,
-                mentee.user.time_zone,
+                week_now(mentee.user),
                 current_user.id,
                 WeekKey.parse(week),
                 form.reason.data,

@@ -332,7 +332,7 @@ def repairable_weeks(
 def repair_streak(
     mentee_membership_id: int,
     program_id: int,
-    zone: str,
+    now_week: game.WeekKey,
     mentor_id: int,
     week: game.WeekKey,
     reason: str,
@@ -341,7 +341,7 @@ def repair_streak(
     program; the UNIQUE membership constraint settles two mentors repairing at once."""
     weeks = sources.checkin_weeks([mentee_membership_id])[mentee_membership_id]
     calendar = sources.calendar_of(program_id)
-    if week not in repairable_weeks(weeks, calendar, sources.week_now(zone), None):
+    if week not in repairable_weeks(weeks, calendar, now_week, None):
         raise RepairRefused(str(week))
     values = {
         "membership_id": mentee_membership_id,

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
@@ -18,7 +17,6 @@ import game
 from game.metrics import Metric
 from game.weeks import WeekKey, local_date, week_of
 
-from .. import clock
 from ..extensions import db
 from ..models import (
     BadgeEarned,
@@ -39,6 +37,7 @@ from ..models import (
     Role,
     StreakRepair,
 )
+from ..weeks import request_now
 
 Held = dict[int, set[tuple[str, int]]]
 
@@ -60,7 +59,8 @@ def calendar_of(program_id: int) -> game.ProgramCalendar:
 
 
 def week_now(zone: str) -> WeekKey:
-    return week_of(local_date(clock.utcnow(), zone))
+    """The week in ``zone`` at the request's instant, the same for every card of the page."""
+    return week_of(local_date(request_now(), zone))
 
 
 def checkin_weeks(membership_ids: Iterable[int]) -> dict[int, set[WeekKey]]:
@@ -170,37 +170,37 @@ def mentee_metrics(
     }
 
 
-def _answered(pairs: Iterable[tuple[datetime | None, datetime | None]]) -> int:
-    return sum(
-        1
-        for asked, answered in pairs
-        if asked is not None and answered is not None and game.answered_in_time(asked, answered)
-    )
-
-
 def timely_responses(mentor_id: int, program_id: int) -> int:
-    """Check-ins acknowledged and milestone reviews given within 72 hours (two queries).
+    """Check-ins and milestone submissions the mentor answered within 72 hours, each counted
+    once however often it was answered (two queries).
 
-    The time difference is taken in Python: date arithmetic is not portable SQL.
+    A review answers the milestone's latest submission before it; a review without one (a
+    direct confirmation) answers nothing. The time difference is taken in Python: date
+    arithmetic is not portable SQL.
     """
     mentee = aliased(Membership)
     checkins = db.session.execute(
-        sa.select(CheckIn.updated_at, CheckIn.acknowledged_at)
+        sa.select(CheckIn.id, CheckIn.updated_at, CheckIn.acknowledged_at)
         .join(mentee, mentee.id == CheckIn.membership_id)
         .where(CheckIn.acknowledged_by_id == mentor_id, mentee.program_id == program_id)
     ).all()
     submitted = aliased(MilestoneEvent)
-    asked = (
-        sa.select(sa.func.max(submitted.at))
+    latest = (
+        sa.select(submitted)
         .where(
             submitted.milestone_id == MilestoneEvent.milestone_id,
             submitted.action == MilestoneAction.SUBMITTED,
             submitted.at <= MilestoneEvent.at,
         )
-        .scalar_subquery()
+        .order_by(submitted.at.desc(), submitted.id.desc())
+        .limit(1)
     )
     reviews = db.session.execute(
-        sa.select(asked, MilestoneEvent.at)
+        sa.select(
+            latest.with_only_columns(submitted.id).scalar_subquery(),
+            latest.with_only_columns(submitted.at).scalar_subquery(),
+            MilestoneEvent.at,
+        )
         .join(Milestone, Milestone.id == MilestoneEvent.milestone_id)
         .join(Goal, Goal.id == Milestone.goal_id)
         .join(Mentorship, Mentorship.id == Goal.mentorship_id)
@@ -210,7 +210,10 @@ def timely_responses(mentor_id: int, program_id: int) -> int:
             Mentorship.program_id == program_id,
         )
     ).all()
-    return _answered(checkins) + _answered(reviews)
+    return game.timely_answers(
+        [(("checkin", id_), asked, answered) for id_, asked, answered in checkins]
+        + [(("milestone", id_), asked, answered) for id_, asked, answered in reviews]
+    )
 
 
 def mentor_meetings(mentor_id: int, program_id: int) -> int:

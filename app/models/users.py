@@ -9,6 +9,8 @@ from typing import ClassVar
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from game.weeks import WeekKey, WeekZones
+
 from ..clock import utcnow
 from ..extensions import db
 from .types import UTCDateTime
@@ -28,6 +30,9 @@ class User(db.Model):
     email: Mapped[str] = mapped_column(sa.String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     time_zone: Mapped[str] = mapped_column(sa.String(64), default="UTC")
+    # After a change of zone, the old one decides check-in weeks until the week stored here.
+    previous_zone: Mapped[str | None] = mapped_column(sa.String(64))
+    zone_from_week: Mapped[str | None] = mapped_column(sa.String(8))
     calendar_token: Mapped[str] = mapped_column(
         sa.String(64), unique=True, default=new_session_token
     )
@@ -48,6 +53,18 @@ class User(db.Model):
 
     def get_id(self) -> str | None:
         return self.login_token
+
+    @property
+    def week_zones(self) -> WeekZones:
+        """The zones that decide the person's check-in weeks (see ``game.WeekZones``)."""
+        since = None if self.zone_from_week is None else WeekKey.parse(self.zone_from_week)
+        return WeekZones(self.time_zone, self.previous_zone, since)
+
+    def move_to_zone(self, zone: str) -> None:
+        """Change the person's zone; for check-ins it takes effect from their next week on."""
+        zones = self.week_zones.moved_to(zone, utcnow())
+        self.time_zone, self.previous_zone = zones.zone, zones.previous
+        self.zone_from_week = None if zones.since is None else str(zones.since)
 
     def rotate_calendar_token(self) -> None:
         """A new secret for the calendar feed URL, for when the old one was shared by mistake."""

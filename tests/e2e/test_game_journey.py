@@ -4,6 +4,8 @@ sends kudos, which the mentee then reads on their home."""
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -33,6 +35,8 @@ def test_check_in_celebration_profile_and_kudos(e2e, world):
     card.get_by_role("group", name="How are you this week?").get_by_role(
         "radio", name="4 – Good"
     ).click()
+    requests: list[tuple[str, str]] = []
+    mentee.on("request", lambda request: requests.append((request.method, request.url)))
     card.get_by_role("button", name="Check in").click()
     toast = mentee.locator(".celebration")
     expect(toast).to_contain_text("+10 points")
@@ -40,6 +44,11 @@ def test_check_in_celebration_profile_and_kudos(e2e, world):
     expect(toast).to_contain_text("Your first check-in.")
     expect(progress).to_contain_text("10 points")
     expect(progress).to_contain_text("1-week streak. This week is in — nice rhythm!")
+    # The progress card came with the check-in's answer, out of band: one request, no refetch.
+    pages = [(method, urlsplit(url).path) for method, url in requests]
+    assert [page for page in pages if not page[1].startswith("/static/")] == [
+        ("POST", "/checkins/this-week")
+    ]
     e2e.check(mentee, "game-mentee-celebration")
 
     mentee.get_by_role("link", name="Your badges and points").click()

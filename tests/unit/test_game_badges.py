@@ -21,6 +21,7 @@ from game import (
     evaluate,
     next_within_reach,
     rules_for,
+    timely_answers,
 )
 
 counts = st.integers(min_value=0, max_value=40)
@@ -154,3 +155,11 @@ def test_responsive_means_within_72_hours() -> None:
     assert answered_in_time(asked, asked + timedelta(hours=72))
     assert not answered_in_time(asked, asked + timedelta(hours=72, seconds=1))
     assert not answered_in_time(asked, asked - timedelta(minutes=1))
+
+
+def test_an_ask_answered_many_times_counts_once() -> None:
+    asked = datetime(2025, 3, 3, 18, 0, tzinfo=UTC)
+    soon, late = asked + timedelta(hours=1), asked + timedelta(hours=80)
+    answers = [("m1", asked, soon)] * 10 + [("m2", asked, late), ("m3", None, soon)]
+    assert timely_answers(answers) == 1
+    assert timely_answers([(n, asked, soon) for n in range(10)]) == 10

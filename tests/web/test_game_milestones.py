@@ -145,3 +145,38 @@ def test_at_most_six_milestones_of_a_goal_are_paid(app, world, new_client):
         assert rows[f"goal:{goal_of(milestones[0])}:completed"] == 75
         assert total(MENTEE) == 6 * 30 + 75
         assert totals_match_ledger()
+
+
+def _mentor_badges(app) -> set[tuple[str, int]]:
+    with app.app_context():
+        return set(
+            db.session.execute(
+                sa.select(BadgeEarned.badge_id, BadgeEarned.tier).where(
+                    BadgeEarned.user_id == user_id(MENTOR)
+                )
+            )
+        )
+
+
+def test_answering_one_submission_again_and_again_counts_once_for_responsive_mentor(
+    app, world, new_client
+):
+    (milestone,) = goal_with(app, world, W)
+    mentor = new_client("own_mentor")
+    for _ in range(5):
+        assert mentor.submit(f"/milestones/{milestone}/confirm").status_code == 303
+        back = mentor.submit(f"/milestones/{milestone}/send-back", note(milestone, "Again"))
+        assert back.status_code == 303
+    with app.app_context():
+        assert service.sources.timely_responses(user_id(MENTOR), world.program_id) == 1
+    assert ("responsive_mentor", 1) not in _mentor_badges(app)
+
+
+def test_ten_submissions_answered_in_time_earn_responsive_mentor(app, world, new_client):
+    milestones = goal_with(app, world, *[W] * 10)
+    mentor = new_client("own_mentor")
+    for milestone in milestones[:9]:
+        assert mentor.submit(f"/milestones/{milestone}/confirm").status_code == 303
+    assert ("responsive_mentor", 1) not in _mentor_badges(app)
+    assert mentor.submit(f"/milestones/{milestones[9]}/confirm").status_code == 303
+    assert ("responsive_mentor", 1) in _mentor_badges(app)

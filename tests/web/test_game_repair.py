@@ -66,6 +66,17 @@ def test_the_mentor_sees_the_missed_week_and_repairs_it(app, world, new_client, 
     assert re.search(r"<dt>This streak</dt><dd>2 weeks</dd>", progress)
 
 
+def test_the_mentee_reads_the_reason_the_mentor_gave(app, world, new_client, missed_week_10):
+    mentor = new_client("own_mentor")
+    before = new_client("mentee").get("/me/progress").get_data(as_text=True)
+    assert "repaired the week" not in before
+    url = f"/mentorships/{world.mentorship_id}/streak-repair"
+    assert mentor.submit(url, repair(world, missed_week_10)).status_code == 303
+    progress = new_client("mentee").get("/me/progress").get_data(as_text=True)
+    assert f"<blockquote>{REASON}</blockquote>" in progress
+    assert re.search(r"<figcaption>\w+ \w+ repaired the week of Mon 02 Mar", progress)
+
+
 def test_only_once_per_program(app, world, new_client, missed_week_10, pinned):
     mentor = new_client("own_mentor")
     url = f"/mentorships/{world.mentorship_id}/streak-repair"
@@ -92,8 +103,9 @@ def test_a_week_older_than_14_days_is_not_offered(app, world, new_client, missed
 
 
 def test_a_reason_is_needed(app, world, new_client, missed_week_10):
+    mentor = new_client("own_mentor")
     before = snapshot(app)
-    response = new_client("own_mentor").htmx(
+    response = mentor.htmx(
         "POST",
         f"/mentorships/{world.mentorship_id}/streak-repair",
         repair(world, missed_week_10, " "),
