@@ -9,7 +9,7 @@ from flask import abort, flash, request, url_for
 from flask_login import login_required
 from sqlalchemy.orm import joinedload, selectinload
 
-from ..access import choose_membership, in_program_or_404, membership_in
+from ..access import choose_membership, coordinated_row, membership_in
 from ..clock import utcnow
 from ..extensions import db
 from ..mentorships_query import mentorships_in_program
@@ -105,7 +105,7 @@ def add_break(program_id: int):
 @login_required
 def delete_break(program_id: int, break_id: int):
     program = membership_in(program_id, Role.COORDINATOR).program
-    week = in_program_or_404(BreakWeek, break_id, program.id)
+    week = coordinated_row(BreakWeek, break_id, program.id)
     db.session.delete(week)
     db.session.commit()
     flash("Break week removed.", "success")
@@ -177,7 +177,7 @@ def invites(program_id: int):
 @login_required
 def revoke_invite(program_id: int, invite_id: int):
     program = membership_in(program_id, Role.COORDINATOR).program
-    invite = in_program_or_404(Invite, invite_id, program.id)
+    invite = coordinated_row(Invite, invite_id, program.id)
     invite.uses_left = 0
     db.session.commit()
     flash(f"Invite {invite.code} no longer works.", "success")
