@@ -1,21 +1,46 @@
-"""Which programs and roles the current person has, and the 404-on-foreign-id guards.
+"""Object access in one place: the current person's memberships, and scoped queries for rows.
 
-Every view that touches program data goes through here, so "a foreign id answers 404" is
-enforced in one place instead of being remembered in each view.
+Every view that takes an id resolves it here. Each query joins the row to the person's own
+memberships in its WHERE clause, so a foreign id and a missing id are the same 404 and the
+foreign row is never loaded. A pair's state is part of the scope (``Mentorship.seen_by``): a
+mentor sees nothing of a mentee before the pair is active, and nobody sees a closed pair.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import sqlalchemy as sa
 from flask import abort, g, session
 from flask_login import current_user
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import aliased, joinedload
 
 from .extensions import db
 from .mentorships_query import WITH_PEOPLE
-from .models import Membership, Mentorship, MentorshipMember, MentorshipStatus, Program, Role
+from .models import (
+    ActionItem,
+    CheckIn,
+    Goal,
+    GoalStatus,
+    Meeting,
+    Membership,
+    Mentorship,
+    MentorshipMember,
+    Milestone,
+    Program,
+    Role,
+)
 
 SESSION_KEY = "membership_id"
+PAIR_ROLES = frozenset({Role.MENTOR, Role.MENTEE})
+
+# A goal's owner and its program, loaded with it: pages rendered after a commit never touch an
+# expired relationship.
+GOAL_OWNER = joinedload(Goal.membership).joinedload(Membership.user)
+GOAL_PAIR = joinedload(Goal.mentorship).options(joinedload(Mentorship.program), WITH_PEOPLE)
+
+
+# --- the person's memberships -------------------------------------------------------------
 
 
 def my_memberships() -> list[Membership]:
@@ -44,12 +69,19 @@ def active_membership() -> Membership | None:
     return memberships[0] if memberships else None
 
 
-def choose_membership(membership_id: int) -> Membership:
+def my_membership(membership_id: int, *roles: Role) -> Membership:
+    """One of the person's own memberships (in one of ``roles``), else 404."""
+    wanted = set(roles) or set(Role)
     for membership in my_memberships():
-        if membership.id == membership_id:
-            session[SESSION_KEY] = membership.id
+        if membership.id == membership_id and membership.role in wanted:
             return membership
     abort(404)
+
+
+def choose_membership(membership_id: int) -> Membership:
+    membership = my_membership(membership_id)
+    session[SESSION_KEY] = membership.id
+    return membership
 
 
 def membership_in(program_id: int, *roles: Role) -> Membership:
@@ -62,41 +94,179 @@ def membership_in(program_id: int, *roles: Role) -> Membership:
     return active if active in matches else matches[0]
 
 
-def program_for_member(program_id: int, *roles: Role) -> Program:
-    return membership_in(program_id, *roles).program
+def coordinated_row(model, object_id: int, program_id: int):
+    """Row ``object_id`` of ``model`` (a break week, an invite) in ``program_id``, which the
+    person coordinates; anything else is 404 without loading it."""
+    mine = [m.program_id for m in my_memberships() if m.role is Role.COORDINATOR]
+    row = db.session.scalar(
+        sa.select(model).where(
+            model.id == object_id, model.program_id == program_id, model.program_id.in_(mine)
+        )
+    )
+    if row is None:
+        abort(404)
+    return row
+
+
+# --- mentorships and what hangs off them ---------------------------------------------------
+
+
+def _places(roles: tuple[Role, ...] = ()) -> sa.Subquery:
+    """(mentorship_id, membership_id, role) of each pair the person sees as one of ``roles``
+    (mentor or mentee by default). Coordinators are not members of mentorships, so the private
+    pages of a pair answer them 404 like any other outsider: they see aggregates elsewhere."""
+    wanted = set(roles) or PAIR_ROLES
+    mine = [m.id for m in my_memberships() if m.role in wanted]
+    return (
+        sa.select(MentorshipMember.mentorship_id, MentorshipMember.membership_id, Membership.role)
+        .join(Membership, Membership.id == MentorshipMember.membership_id)
+        .join(Mentorship, Mentorship.id == MentorshipMember.mentorship_id)
+        .where(MentorshipMember.membership_id.in_(mine), Mentorship.seen_by(Membership.role))
+        .subquery()
+    )
+
+
+def _mine(membership_id: int) -> Membership:
+    return next(m for m in my_memberships() if m.id == membership_id)
 
 
 def mentorship_for_me(mentorship_id: int, *roles: Role) -> tuple[Mentorship, Membership]:
-    """A mentorship the person takes part in (as one of ``roles``) and their membership in it.
-
-    Coordinators are not members of mentorships, so the private pages of a pair answer them
-    404 like any other outsider: they see aggregates elsewhere, never the text.
-    """
-    wanted = set(roles) or {Role.MENTOR, Role.MENTEE}
-    mine = {m.id: m for m in my_memberships() if m.role in wanted}
-    if not mine:
-        abort(404)
+    """A mentorship the person sees (as one of ``roles``), people loaded, and their membership
+    in it."""
+    place = _places(roles)
     row = db.session.execute(
-        sa.select(Mentorship, MentorshipMember.membership_id)
-        .join(MentorshipMember)
-        .where(
-            Mentorship.id == mentorship_id,
-            MentorshipMember.membership_id.in_(mine),
-            Mentorship.status != MentorshipStatus.CLOSED,
-        )
+        sa.select(Mentorship, place.c.membership_id)
+        .join(place, place.c.mentorship_id == Mentorship.id)
+        .where(Mentorship.id == mentorship_id)
         .options(WITH_PEOPLE)
+        .limit(1)
     ).first()
     if row is None:
         abort(404)
-    return row[0], mine[row[1]]
+    return row[0], _mine(row[1])
 
 
-def in_program_or_404(model, object_id: int, program_id: int):
-    """Row ``object_id`` of ``model`` (which has a ``program_id``) when it is in the program.
+@dataclass(frozen=True)
+class GoalAccess:
+    goal: Goal
+    mentorship: Mentorship
+    me: Membership
 
-    A foreign or missing id answers 404 (ids in URLs are bounded by ``app.routing``).
-    """
-    row = db.session.get(model, object_id)
-    if row is None or row.program_id != program_id:
+    @property
+    def is_mentor(self) -> bool:
+        """Mentors confirm and send back; only they can complete a milestone."""
+        return self.me.role is Role.MENTOR
+
+    @property
+    def is_owner(self) -> bool:
+        """The goal's mentee marks milestones done."""
+        return self.goal.membership_id == self.me.id
+
+    @property
+    def program(self) -> Program:
+        return self.goal.mentorship.program
+
+    @property
+    def read_only(self) -> bool:
+        return self.goal.status is GoalStatus.ARCHIVED
+
+
+def _seen_goals(query: sa.Select, place: sa.Subquery) -> sa.Select:
+    """``query`` limited to goals the person sees: a pair's mentors see its goals; in a group,
+    goals are confidential, so a mentee sees only their own (another mentee's is a 404)."""
+    return query.join(place, place.c.mentorship_id == Goal.mentorship_id).where(
+        sa.or_(place.c.role == Role.MENTOR, Goal.membership_id == place.c.membership_id)
+    )
+
+
+def goal_for_me(goal_id: int, *options) -> GoalAccess:
+    """The goal (with its owner, pair and ``options`` loaded) if it is mine to see, else 404."""
+    place = _places()
+    row = db.session.execute(
+        _seen_goals(sa.select(Goal, place.c.membership_id), place)
+        .where(Goal.id == goal_id)
+        .options(GOAL_OWNER, GOAL_PAIR, *options)
+        .limit(1)
+    ).first()
+    if row is None:
         abort(404)
-    return row
+    goal = row[0]
+    return GoalAccess(goal, goal.mentorship, _mine(row[1]))
+
+
+def milestone_for_me(milestone_id: int) -> tuple[Milestone, GoalAccess]:
+    """A milestone of a goal I see, and my access to that goal, else 404."""
+    place = _places()
+    milestone = db.session.scalar(
+        _seen_goals(sa.select(Milestone).join(Goal, Goal.id == Milestone.goal_id), place)
+        .where(Milestone.id == milestone_id)
+        .limit(1)
+    )
+    if milestone is None:
+        abort(404)
+    return milestone, goal_for_me(milestone.goal_id)
+
+
+def meeting_for_me(meeting_id: int, *options) -> tuple[Meeting, Mentorship]:
+    """A meeting of a pair I see (``options`` loaded afresh) and the pair with its people,
+    else 404. The pair is a query of its own: refreshing it would unload the program of the
+    person's own memberships."""
+    place = _places()
+    meeting = db.session.scalar(
+        sa.select(Meeting)
+        .join(place, place.c.mentorship_id == Meeting.mentorship_id)
+        .where(Meeting.id == meeting_id)
+        .options(*options)
+        .execution_options(populate_existing=True)
+        .limit(1)
+    )
+    if meeting is None:
+        abort(404)
+    mentorship = db.session.scalars(
+        sa.select(Mentorship).where(Mentorship.id == meeting.mentorship_id).options(WITH_PEOPLE)
+    ).one()
+    return meeting, mentorship
+
+
+def action_item_for_me(item_id: int) -> ActionItem:
+    """An action item of a meeting of a pair I see, with its meeting and owner, else 404."""
+    place = _places()
+    item = db.session.scalar(
+        sa.select(ActionItem)
+        .join(Meeting, Meeting.id == ActionItem.meeting_id)
+        .join(place, place.c.mentorship_id == Meeting.mentorship_id)
+        .where(ActionItem.id == item_id)
+        .options(joinedload(ActionItem.meeting), joinedload(ActionItem.owner))
+        .execution_options(populate_existing=True)
+        .limit(1)
+    )
+    if item is None:
+        abort(404)
+    return item
+
+
+def checkin_for_mentor(checkin_id: int, *options) -> tuple[CheckIn, int]:
+    """A check-in (``options`` loaded) of a mentee the person mentors, with the pair's id.
+
+    The mentee who wrote it gets 403: it is theirs, but only a mentor acknowledges it. Everyone
+    else (other mentors, other mentees, coordinators) gets 404, like any foreign id.
+    """
+    place = _places((Role.MENTOR,))
+    writer = aliased(MentorshipMember)
+    row = db.session.execute(
+        sa.select(CheckIn, place.c.mentorship_id)
+        .join(writer, writer.membership_id == CheckIn.membership_id)
+        .join(place, place.c.mentorship_id == writer.mentorship_id)
+        .where(CheckIn.id == checkin_id)
+        .options(*options)
+        .limit(1)
+    ).first()
+    if row is not None:
+        return row[0], row[1]
+    own = db.session.scalar(
+        sa.select(CheckIn.id).where(
+            CheckIn.id == checkin_id,
+            CheckIn.membership_id.in_([m.id for m in my_memberships()]),
+        )
+    )
+    abort(403 if own else 404)

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from .extensions import db
-from .models import Membership, Mentorship, MentorshipMember, MentorshipStatus
+from .models import Membership, Mentorship, MentorshipMember
 
 WITH_PEOPLE = selectinload(Mentorship.members).options(
     selectinload(MentorshipMember.membership).selectinload(Membership.user)
@@ -14,14 +14,15 @@ WITH_PEOPLE = selectinload(Mentorship.members).options(
 
 
 def mentorships_of(membership: Membership) -> list[Mentorship]:
-    """Open mentorships the membership takes part in, people loaded."""
+    """The mentorships the membership sees (``Mentorship.seen_by``), people loaded."""
     return list(
         db.session.scalars(
             sa.select(Mentorship)
             .join(MentorshipMember)
+            .join(Membership, Membership.id == MentorshipMember.membership_id)
             .where(
                 MentorshipMember.membership_id == membership.id,
-                Mentorship.status != MentorshipStatus.CLOSED,
+                Mentorship.seen_by(Membership.role),
             )
             .options(WITH_PEOPLE)
             .order_by(Mentorship.id)

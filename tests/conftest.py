@@ -24,17 +24,26 @@ from app import create_app
 from app.clock import utcnow
 from app.extensions import db, limiter
 from app.models import (
+    ActionItem,
     BreakWeek,
+    CheckIn,
+    Goal,
     Invite,
+    LoginSession,
+    Meeting,
+    MeetingMode,
     Membership,
     Mentorship,
     MentorshipMember,
     MentorshipStatus,
+    Milestone,
+    MilestoneStatus,
     Program,
     Role,
     User,
 )
 from app.passwords import hash_password
+from game.weeks import local_date, week_of
 
 PASSWORD = "correct horse battery"
 FAST_ARGON2 = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
@@ -223,6 +232,70 @@ def build_world() -> World:
         other_break_id=other_break.id,
         emails={role: user.email for role, user in people.items()},
     )
+
+
+def _pair_rows(mentorship_id: int, mentee_email: str, mentor_email: str) -> dict[str, int]:
+    """One real row of each kind a URL names, all of one pair: a goal with a milestone waiting
+    for review, a meeting held yesterday with an action item, this week's check-in, and the
+    mentee's login on another device."""
+    mentee = db.session.scalar(sa.select(User).where(User.email == mentee_email))
+    mentor = db.session.scalar(sa.select(User).where(User.email == mentor_email))
+    membership = db.session.scalar(
+        sa.select(Membership).where(Membership.user_id == mentee.id, Membership.role == Role.MENTEE)
+    )
+    now = utcnow()
+    goal = Goal(
+        mentorship_id=mentorship_id,
+        membership=membership,
+        title=f"{mentee.first_name}'s reading goal",
+        measure="Ten books",
+        target_date=now.date() + timedelta(weeks=8),
+    )
+    milestone = Milestone(
+        goal=goal, title="First book", status=MilestoneStatus.WAITING, submitted_at=now
+    )
+    meeting = Meeting(
+        mentorship_id=mentorship_id,
+        starts_at=now - timedelta(days=1),
+        zone=mentor.time_zone,
+        mode=MeetingMode.VIDEO,
+        created_by_id=mentor.id,
+    )
+    action = ActionItem(meeting=meeting, owner=mentee, text="Bring the book list")
+    week = week_of(local_date(now, mentee.time_zone))
+    checkin = CheckIn(membership=membership, week_key=str(week), mood=4, zone=mentee.time_zone)
+    device = LoginSession(
+        user_id=mentee.id,
+        token_hash=f"{mentee.id:064x}",
+        device="Chrome on Android",
+        created_at=now,
+        last_seen_at=now,
+    )
+    db.session.add_all([goal, milestone, meeting, action, checkin, device])
+    db.session.commit()
+    return {
+        "goal_id": goal.id,
+        "milestone_id": milestone.id,
+        "meeting_id": meeting.id,
+        "action_id": action.id,
+        "checkin_id": checkin.id,
+        "device_id": device.id,
+    }
+
+
+def build_probe_rows(world: World) -> dict[str, int]:
+    """What the access matrix probes beyond the ``world``: real rows of both pairs
+    (``goal_id``, ``milestone_id``, ``meeting_id``, ``action_id``, ``checkin_id`` of the
+    mentee's pair, the same names with ``other_`` for the other mentor's pair), and the
+    leaderboard on in both programs. Only tests that ask for them get them (through ``ids``):
+    most tests count these rows from zero."""
+    for program_id in (world.program_id, world.other_program_id):
+        db.session.get(Program, program_id).leaderboard_enabled = True
+    ours = _pair_rows(world.mentorship_id, world.email("mentee"), world.email("own_mentor"))
+    theirs = _pair_rows(
+        world.other_mentorship_id, world.email("other_mentee"), world.email("other_mentor")
+    )
+    return {**ours, **{f"other_{name}": value for name, value in theirs.items()}}
 
 
 @pytest.fixture

@@ -6,20 +6,16 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask import abort
-from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy.orm import joinedload
 
 from game.weeks import WeekKey, WeekZones, local_date, week_of
 
 from .. import clock
-from ..access import my_memberships
 from ..extensions import db
 from ..models import (
     CheckIn,
     Membership,
-    Mentorship,
     MentorshipMember,
-    MentorshipStatus,
     Program,
     Role,
 )
@@ -29,7 +25,7 @@ TREND_WEEKS = 4
 PROGRAM_WEEKS = 6
 INBOX_SIZE = 20
 
-_WITH_PEOPLE = (
+WITH_PEOPLE = (
     joinedload(CheckIn.membership).joinedload(Membership.user),
     joinedload(CheckIn.acknowledged_by),
 )
@@ -84,7 +80,7 @@ def history(membership_ids: list[int]) -> list[CheckIn]:
         db.session.scalars(
             sa.select(CheckIn)
             .where(CheckIn.membership_id.in_(membership_ids))
-            .options(*_WITH_PEOPLE)
+            .options(*WITH_PEOPLE)
             .order_by(CheckIn.week_key.desc(), CheckIn.id)
         )
     )
@@ -93,7 +89,7 @@ def history(membership_ids: list[int]) -> list[CheckIn]:
 def with_people(checkin_id: int) -> CheckIn:
     """A check-in already authorised, reloaded with its people (after a commit expired it)."""
     return db.session.scalars(
-        sa.select(CheckIn).where(CheckIn.id == checkin_id).options(*_WITH_PEOPLE)
+        sa.select(CheckIn).where(CheckIn.id == checkin_id).options(*WITH_PEOPLE)
     ).one()
 
 
@@ -103,43 +99,11 @@ def unacknowledged(membership_ids: list[int], limit: int = INBOX_SIZE) -> list[C
         db.session.scalars(
             sa.select(CheckIn)
             .where(CheckIn.membership_id.in_(membership_ids), CheckIn.acknowledged_at.is_(None))
-            .options(*_WITH_PEOPLE)
+            .options(*WITH_PEOPLE)
             .order_by(CheckIn.wants_help.desc(), CheckIn.updated_at.desc(), CheckIn.id.desc())
             .limit(limit)
         )
     )
-
-
-def checkin_for_mentor(checkin_id: int) -> tuple[CheckIn, int]:
-    """A check-in of a mentee the person mentors, with that mentorship's id.
-
-    The mentee who wrote it gets 403: it is theirs, but only a mentor acknowledges it. Everyone
-    else (other mentors, other mentees, coordinators) gets 404, like any foreign id.
-    """
-    mine = [m.id for m in my_memberships() if m.role is Role.MENTOR]
-    mentee_side, mentor_side = aliased(MentorshipMember), aliased(MentorshipMember)
-    row = db.session.execute(
-        sa.select(CheckIn, Mentorship.id)
-        .join(mentee_side, mentee_side.membership_id == CheckIn.membership_id)
-        .join(Mentorship, Mentorship.id == mentee_side.mentorship_id)
-        .join(mentor_side, mentor_side.mentorship_id == Mentorship.id)
-        .where(
-            CheckIn.id == checkin_id,
-            mentor_side.membership_id.in_(mine),
-            Mentorship.status != MentorshipStatus.CLOSED,
-        )
-        .options(*_WITH_PEOPLE)
-        .limit(1)
-    ).first()
-    if row is not None:
-        return row[0], row[1]
-    own = db.session.scalar(
-        sa.select(CheckIn.id).where(
-            CheckIn.id == checkin_id,
-            CheckIn.membership_id.in_([m.id for m in my_memberships()]),
-        )
-    )
-    abort(403 if own else 404)
 
 
 @dataclass(frozen=True)

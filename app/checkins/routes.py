@@ -14,14 +14,14 @@ from flask_login import current_user, login_required
 from game.weeks import WeekKey, local_date, week_of
 
 from .. import clock
-from ..access import active_membership, mentorship_for_me
+from ..access import active_membership, checkin_for_mentor, mentorship_for_me
 from ..gamification.routes import mentee_update
 from ..models import CheckIn, Membership, Mentorship, Role
 from ..rendering import redirect_to, render, wants_fragment
 from . import bp
 from .forms import MOODS, AcknowledgeForm, CheckInForm, acknowledge_form, mood_label
 from .queries import (
-    checkin_for_mentor,
+    WITH_PEOPLE,
     checkin_health,
     history,
     this_week,
@@ -150,7 +150,7 @@ def mentorship_checkins(mentorship_id: int):
 @bp.post("/checkins/<int:checkin_id>/acknowledge")
 @login_required
 def acknowledge_checkin(checkin_id: int):
-    checkin, mentorship_id = checkin_for_mentor(checkin_id)
+    checkin, mentorship_id = checkin_for_mentor(checkin_id, *WITH_PEOPLE)
     form = acknowledge_form(checkin_id)
     item = {"show_names": True, "back": request.form.get("back", "history")}
     if not form.validate_on_submit():

@@ -13,7 +13,13 @@ from flask_login import current_user, login_required
 
 from game.weeks import WeekKey
 
-from ..access import active_membership, membership_in, mentorship_for_me, my_memberships
+from ..access import (
+    active_membership,
+    membership_in,
+    mentorship_for_me,
+    my_membership,
+    my_memberships,
+)
 from ..models import Membership, Mentorship, Role
 from ..rendering import redirect_to, render, wants_fragment
 from ..weeks import week_now
@@ -193,12 +199,7 @@ def leaderboard_choice():
     form = LeaderboardChoiceForm()
     if not form.validate_on_submit():
         abort(400)
-    membership = next(
-        (m for m in my_memberships() if m.id == form.membership_id.data and m.role is Role.MENTEE),
-        None,
-    )
-    if membership is None:
-        abort(404)
+    membership = my_membership(form.membership_id.data, Role.MENTEE)
     opt_in.set_leaderboard(membership, form.show.data)
     flash(
         "You're on the leaderboard." if form.show.data else "You're off the leaderboard.",

@@ -125,8 +125,12 @@ def review_queue(mentor: Membership) -> list[ReviewItem]:
         .correlate(Milestone)
         .scalar_subquery()
     )
-    mine = sa.select(MentorshipMember.mentorship_id).where(
-        MentorshipMember.membership_id == mentor.id
+    mine = (
+        sa.select(MentorshipMember.mentorship_id)
+        .join(Membership, Membership.id == MentorshipMember.membership_id)
+        .join(Mentorship, Mentorship.id == MentorshipMember.mentorship_id)
+        .where(MentorshipMember.membership_id == mentor.id, Mentorship.seen_by(Membership.role))
+        .correlate(None)  # its own memberships and mentorships, not the outer query's
     )
     rows = db.session.execute(
         sa.select(
@@ -140,13 +144,11 @@ def review_queue(mentor: Membership) -> list[ReviewItem]:
             sa.func.coalesce(latest_note, ""),
         )
         .join(Goal, Milestone.goal_id == Goal.id)
-        .join(Mentorship, Goal.mentorship_id == Mentorship.id)
         .join(Membership, Goal.membership_id == Membership.id)
         .join(User, Membership.user_id == User.id)
         .where(
             Milestone.status == MilestoneStatus.WAITING,
             Goal.status != GoalStatus.ARCHIVED,
-            Mentorship.status != MentorshipStatus.CLOSED,
             Goal.mentorship_id.in_(mine),
         )
         .order_by(Milestone.submitted_at, Milestone.id)

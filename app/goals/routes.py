@@ -15,11 +15,10 @@ from flask import Response, abort, flash, request, url_for
 from flask_login import current_user, login_required
 
 from .. import clock
-from ..access import mentorship_for_me
+from ..access import GoalAccess, goal_for_me, mentorship_for_me, milestone_for_me
 from ..models import GoalStatus, Membership, Mentorship, Milestone, MilestoneStatus, Role
 from ..rendering import redirect_to, render, wants_fragment
 from . import bp, service
-from .access import GoalAccess, goal_for_me, milestone_for_me
 from .forms import (
     DoneForm,
     GoalForm,

@@ -46,24 +46,6 @@ PERIOD_WORDS = {
 }
 
 
-def meeting_by_id(meeting_id: int, *options) -> Meeting | None:
-    return db.session.scalar(
-        sa.select(Meeting)
-        .where(Meeting.id == meeting_id)
-        .options(*options)
-        .execution_options(populate_existing=True)
-    )
-
-
-def action_item_by_id(item_id: int) -> ActionItem | None:
-    return db.session.scalar(
-        sa.select(ActionItem)
-        .where(ActionItem.id == item_id)
-        .options(joinedload(ActionItem.meeting), joinedload(ActionItem.owner))
-        .execution_options(populate_existing=True)
-    )
-
-
 def meetings_of(mentorship_id: int, now: datetime) -> tuple[list[Meeting], list[Meeting]]:
     """(upcoming soonest first, past latest first); a meeting under way is still upcoming."""
     meetings = db.session.scalars(
@@ -113,7 +95,7 @@ def calendar_meetings(user_id: int, now: datetime) -> list[Meeting]:
         sa.select(MentorshipMember.mentorship_id)
         .join(Membership)
         .join(Mentorship)
-        .where(Membership.user_id == user_id, Mentorship.status != MentorshipStatus.CLOSED)
+        .where(Membership.user_id == user_id, Mentorship.seen_by(Membership.role))
     )
     return list(
         db.session.scalars(

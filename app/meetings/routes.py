@@ -1,7 +1,8 @@
 """Views for meetings: resolve through the person's mentorships, call the service, render.
 
-Every meeting, agenda item and action item is reached through ``mentorship_for_me``, so only
-the people of that mentorship get an answer; everyone else, coordinators included, gets 404.
+Every meeting, agenda item and action item is reached through the scoped queries of
+``app.access``, so only the people of that mentorship get an answer; everyone else,
+coordinators included, gets 404.
 The calendar feed is the one exception: its secret URL stands in for the login.
 """
 
@@ -16,7 +17,7 @@ from flask import Response, abort, flash, request, url_for
 from flask_login import current_user, login_required
 
 from .. import clock
-from ..access import mentorship_for_me
+from ..access import action_item_for_me, meeting_for_me, mentorship_for_me
 from ..extensions import db, htmx
 from ..models import Meeting, MentorshipStatus, User
 from ..rendering import redirect_to, render
@@ -27,18 +28,9 @@ from .service import MeetingClosed, MeetingRejected
 HELD_MESSAGE = "You met! This meeting now counts as held."
 
 
-def _meeting_for_me(meeting_id: int, *options):
-    """The meeting and its mentorship (people loaded) when the person takes part, else 404."""
-    meeting = queries.meeting_by_id(meeting_id, *options)
-    if meeting is None:
-        abort(404)
-    mentorship, _ = mentorship_for_me(meeting.mentorship_id)
-    return meeting, mentorship
-
-
 def _page(meeting_id: int, fragment: str | None = None, status: int = 200, **forms) -> Response:
     """The meeting page, or one of its sections for an htmx swap, with fresh or given forms."""
-    meeting, mentorship = _meeting_for_me(meeting_id, *queries.MEETING_PAGE)
+    meeting, mentorship = meeting_for_me(meeting_id, *queries.MEETING_PAGE)
     people = queries.participants(mentorship)
     forms = {
         "agenda_form": AgendaForm(formdata=None),
@@ -123,7 +115,7 @@ def show(meeting_id: int):
 @bp.post("/meetings/<int:meeting_id>/agenda")
 @login_required
 def add_agenda(meeting_id: int):
-    meeting, _ = _meeting_for_me(meeting_id)
+    meeting, _ = meeting_for_me(meeting_id)
     form = AgendaForm()
     if not form.validate_on_submit():
         return _page(meeting_id, "meetings/_agenda.html", 422, agenda_form=form)
@@ -134,7 +126,7 @@ def add_agenda(meeting_id: int):
 @bp.post("/meetings/<int:meeting_id>/notes")
 @login_required
 def save_notes(meeting_id: int):
-    meeting, _ = _meeting_for_me(meeting_id)
+    meeting, _ = meeting_for_me(meeting_id)
     form = NotesForm()
     if not form.validate_on_submit():
         return _page(meeting_id, "meetings/_notes.html", 422, notes_form=form)
@@ -145,7 +137,7 @@ def save_notes(meeting_id: int):
 @bp.post("/meetings/<int:meeting_id>/actions")
 @login_required
 def add_action(meeting_id: int):
-    meeting, mentorship = _meeting_for_me(meeting_id)
+    meeting, mentorship = meeting_for_me(meeting_id)
     people = {person.id: person for person in queries.participants(mentorship)}
     form = ActionItemForm(people.values())
     if form.validate_on_submit():
@@ -164,25 +156,20 @@ def add_action(meeting_id: int):
 @login_required
 def toggle_action(item_id: int):
     """Set an action item done or not; ``done`` carries the wanted state, so repeats agree."""
-    item = queries.action_item_by_id(item_id)
-    if item is None:
-        abort(404)
-    mentorship_for_me(item.meeting.mentorship_id)
+    item = action_item_for_me(item_id)
     service.set_action_done(item, request.form.get("done") == "1")
     on_home = request.form.get("back") == "home"
     if not htmx:
         if on_home:
             return redirect_to(url_for("home.index"))
         return redirect_to(url_for("meetings.show", meeting_id=item.meeting_id, _anchor="actions"))
-    return render(
-        "meetings/_action_item.html", item=queries.action_item_by_id(item_id), on_home=on_home
-    )
+    return render("meetings/_action_item.html", item=action_item_for_me(item_id), on_home=on_home)
 
 
 @bp.post("/meetings/<int:meeting_id>/confirm")
 @login_required
 def confirm(meeting_id: int):
-    meeting, _ = _meeting_for_me(meeting_id)
+    meeting, _ = meeting_for_me(meeting_id)
     try:
         became_held = service.confirm_met(meeting, current_user)
     except MeetingRejected as problem:
@@ -198,7 +185,7 @@ def confirm(meeting_id: int):
 @bp.post("/meetings/<int:meeting_id>/cancel")
 @login_required
 def cancel(meeting_id: int):
-    meeting, _ = _meeting_for_me(meeting_id)
+    meeting, _ = meeting_for_me(meeting_id)
     form = CancelForm()
     if form.validate_on_submit():
         try:
@@ -214,7 +201,7 @@ def cancel(meeting_id: int):
 @bp.route("/meetings/<int:meeting_id>/reschedule", methods=["GET", "POST"])
 @login_required
 def reschedule(meeting_id: int):
-    meeting, mentorship = _meeting_for_me(meeting_id)
+    meeting, mentorship = meeting_for_me(meeting_id)
     form = RescheduleForm(data=_as_typed_by(current_user, meeting))
     if form.validate_on_submit():
         try:
@@ -262,7 +249,7 @@ def _calendar_response(body: bytes, filename: str | None = None) -> Response:
 @bp.get("/meetings/<int:meeting_id>.ics")
 @login_required
 def download(meeting_id: int):
-    meeting, mentorship = _meeting_for_me(meeting_id)
+    meeting, mentorship = meeting_for_me(meeting_id)
     body = ics.single_event(meeting, mentorship, current_user, clock.utcnow())
     return _calendar_response(body, f"waypoint-meeting-{meeting.id}.ics")
 

@@ -41,6 +41,18 @@ class Mentorship(db.Model):
 
     __table_args__ = (sa.Index("ix_mentorships_program_status", "program_id", "status"),)
 
+    @classmethod
+    def seen_by(cls, role) -> sa.ColumnElement[bool]:
+        """SQL: whether a member in ``role`` (a ``Membership.role`` column) sees the pair.
+
+        A mentee takes part from the proposal on; a mentor sees nothing of a mentee until the
+        coordinator makes the pair active; a closed pair is hidden from both.
+        """
+        return sa.or_(
+            cls.status == MentorshipStatus.ACTIVE,
+            sa.and_(cls.status == MentorshipStatus.PROPOSED, role == Role.MENTEE),
+        )
+
     def people(self, role: Role) -> list:
         """Users in ``role``; needs ``members → membership → user`` loaded."""
         return [m.membership.user for m in self.members if m.membership.role is role]

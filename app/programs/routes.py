@@ -9,7 +9,7 @@ from flask import abort, flash, request, url_for
 from flask_login import login_required
 from sqlalchemy.orm import joinedload, selectinload
 
-from ..access import choose_membership, in_program_or_404, membership_in
+from ..access import choose_membership, coordinated_row, membership_in
 from ..accounts import service as accounts
 from ..clock import utcnow
 from ..extensions import db
@@ -96,7 +96,7 @@ def add_break(program_id: int):
 @login_required
 def delete_break(program_id: int, break_id: int):
     program = membership_in(program_id, Role.COORDINATOR).program
-    week = in_program_or_404(BreakWeek, break_id, program.id)
+    week = coordinated_row(BreakWeek, break_id, program.id)
     service.delete_break_week(week)
     flash("Break week removed.", "success")
     return redirect_to(url_for("programs.settings", program_id=program.id))
@@ -129,7 +129,7 @@ def reset_link(program_id: int, membership_id: int):
     """A one-time link for a member who forgot their password, shown to the coordinator once
     (only its digest is stored) to hand over in person."""
     coordinator = membership_in(program_id, Role.COORDINATOR)
-    program, member = coordinator.program, in_program_or_404(Membership, membership_id, program_id)
+    program, member = coordinator.program, coordinated_row(Membership, membership_id, program_id)
     person = db.session.get(User, member.user_id)
     if not accounts.resettable(coordinator.user_id, [person.id]):
         abort(404)
@@ -183,7 +183,7 @@ def invites(program_id: int):
 @login_required
 def revoke_invite(program_id: int, invite_id: int):
     program = membership_in(program_id, Role.COORDINATOR).program
-    invite = in_program_or_404(Invite, invite_id, program.id)
+    invite = coordinated_row(Invite, invite_id, program.id)
     service.revoke_invite(invite)
     flash(f"Invite {invite.code} no longer works.", "success")
     return redirect_to(url_for("programs.invites", program_id=program.id))

@@ -25,15 +25,17 @@ _SHARED_SETTINGS = (
 
 
 @pytest.fixture
-def ids(app: Flask, world) -> dict[str, object]:
-    """Everything a URL of the access matrix may name: the world's fields, plus
-    ``other_invite_code`` and ``<role>_membership_id`` for every person of the world."""
+def ids(app: Flask, world, pytestconfig: pytest.Config) -> dict[str, object]:
+    """Everything a URL of the access matrix may name: the world's fields, real rows of both
+    pairs (``build_probe_rows``: ``{goal_id}``, ``{other_goal_id}``...), ``other_invite_code``
+    and ``<role>_membership_id`` for every person of the world."""
     values: dict[str, object] = {
         field.name: getattr(world, field.name)
         for field in dataclasses.fields(world)
         if field.name != "emails"
     }
     with app.app_context():
+        values.update(_root_conftest(pytestconfig).build_probe_rows(world))
         values["other_invite_code"] = db.session.get(Invite, world.other_invite_id).code
         for role, email in world.emails.items():
             values[f"{role}_membership_id"] = db.session.scalar(

@@ -9,14 +9,20 @@ aside), or ``test_every_route_is_in_the_matrix`` fails. A row is::
 - ``url`` is a template filled from the ``ids`` fixture (tests/web/conftest.py): every field
   of the ``World`` (``{program_id}``, ``{other_program_id}``, ``{invite_id}``,
   ``{other_invite_id}``, ``{break_id}``, ``{other_break_id}``, ``{mentorship_id}``,
-  ``{other_mentorship_id}``, ``{invite_code}``), plus ``{other_invite_code}`` and
-  ``{<role>_membership_id}`` for each person (``{mentee_membership_id}``, ...).
+  ``{other_mentorship_id}``, ``{invite_code}``), real rows of both pairs (``{goal_id}``,
+  ``{milestone_id}``, ``{meeting_id}``, ``{action_id}``, ``{checkin_id}`` and their
+  ``{other_...}`` twins, from ``build_probe_rows`` in tests/conftest.py), plus
+  ``{other_invite_code}`` and ``{<role>_membership_id}`` for each person.
 - The six outcomes are, for each role, a status code (``200``, ``404``, ``422``...) or a
   redirect ``(303, "/where")`` (a template too: the Location must match exactly, query string
   compared decoded). ``LOGIN`` is the redirect of a ``login_required`` page: 303 to
   ``/login?next=<this url>``.
 - ``data`` is the form posted (with a valid CSRF token added). Keep it minimal: the point is
   the permission check, so an allowed role gets 200/303/422 where a foreign one gets 404.
+- Every id in a URL is a real row: never a made-up number, which a route with no check at
+  all would also answer 404. A route that takes an id needs a row on someone else's real row
+  where a role allowed on its own row gets 404 (``test_id_routes_are_probed_with_foreign_rows``
+  checks it; ``pair_rows`` writes both rows of a route under a pair).
 - A route that takes a program id needs a second row with the other program's ids
   (``{other_program_id}``...), where our coordinator must get 404; a route that takes the id
   of a thing inside a program (break week, invite, mentorship...) also needs a row with the
@@ -24,6 +30,8 @@ aside), or ``test_every_route_is_in_the_matrix`` fails. A row is::
   checks both).
 
 Each (row, role) pair is its own test, so a failure names the route, the URL and the role.
+``test_the_matrix_catches_a_route_without_a_check`` proves the matrix fails on a route that
+loads any row it is given, and on a route it has no row for.
 Methods a rule does not accept answer 405 (``test_other_methods_answer_405``).
 """
 
@@ -33,13 +41,21 @@ import re
 from dataclasses import dataclass, field
 
 import pytest
+from flask import abort
+from flask_login import login_required
 from web_support import (
     CSRF_MESSAGE,
     assert_no_trace,
     error_page_message,
     explanation,
     location_parts,
+    log_in,
 )
+from werkzeug.routing import IntegerConverter
+
+from app.access import goal_for_me
+from app.extensions import db
+from app.models import Goal
 
 ROLES = ("anonymous", "mentee", "own_mentor", "other_mentor", "coordinator", "other_coordinator")
 
@@ -56,6 +72,30 @@ class Row:
     url: str
     expect: tuple  # one outcome per role, in the order of ROLES
     data: dict = field(default_factory=dict)
+
+
+PAIR_IDS = ("mentorship_id", "goal_id", "milestone_id", "meeting_id", "action_id", "checkin_id")
+
+
+def _theirs(template):
+    """A URL or an outcome of our pair, rewritten to name the other pair's rows."""
+    if isinstance(template, tuple):
+        return (template[0], _theirs(template[1]))
+    if isinstance(template, str):
+        for name in PAIR_IDS:
+            template = template.replace(f"{{{name}}}", f"{{other_{name}}}")
+    return template
+
+
+def pair_rows(endpoint: str, method: str, url: str, mentee, mentor, data=None) -> list[Row]:
+    """Two rows for a route under a pair: on our pair's real row (its mentee and mentor get
+    ``mentee`` and ``mentor``), and on the other pair's (its mentor gets ``mentor``, ours get
+    404). Everyone else gets 404 on both."""
+    data = data or {}
+    return [
+        Row(endpoint, method, url, (LOGIN, mentee, mentor, 404, 404, 404), data),
+        Row(endpoint, method, _theirs(url), (LOGIN, 404, 404, _theirs(mentor), 404, 404), data),
+    ]
 
 
 # fmt: off
@@ -95,8 +135,10 @@ MATRIX: list[Row] = [
     Row("accounts.change_password", "GET", "/account/password", (LOGIN, 200, 200, 200, 200, 200)),
     Row("accounts.change_password", "POST", "/account/password",
         (LOGIN, 422, 422, 422, 422, 422)),
-    # someone else's real device: tests/web/test_sessions.py
-    Row("accounts.end_device", "POST", "/account/devices/2147483647/end",
+    # the mentee's login on another device, then the other pair's mentee's
+    Row("accounts.end_device", "POST", "/account/devices/{device_id}/end",
+        (LOGIN, (303, "/account"), 404, 404, 404, 404)),
+    Row("accounts.end_device", "POST", "/account/devices/{other_device_id}/end",
         (LOGIN, 404, 404, 404, 404, 404)),
 
     # --- password recovery: public; without SMTP the page points to the coordinator ---------
@@ -187,9 +229,8 @@ MATRIX: list[Row] = [
         (LOGIN, 200, 200, 404, 404, 404)),
     Row("checkins.mentorship_checkins", "GET", "/mentorships/{other_mentorship_id}/checkins",
         (LOGIN, 404, 404, 200, 404, 404)),
-    # The world has no check-in: tests/web/test_checkins_mentor.py tries each role on a real one.
-    Row("checkins.acknowledge_checkin", "POST", "/checkins/2147483647/acknowledge",
-        (LOGIN, 404, 404, 404, 404, 404)),
+    *pair_rows("checkins.acknowledge_checkin", "POST", "/checkins/{checkin_id}/acknowledge",
+               403, (303, "/mentorships/{mentorship_id}/checkins")),
 
     # --- meetings: a mentorship's meetings for its people only; the feed by its secret URL ---
     Row("meetings.schedule", "GET", "/mentorships/{mentorship_id}/meetings/new",
@@ -204,24 +245,19 @@ MATRIX: list[Row] = [
         (LOGIN, 200, 200, 404, 404, 404)),
     Row("meetings.index", "GET", "/mentorships/{other_mentorship_id}/meetings",
         (LOGIN, 404, 404, 200, 404, 404)),
-    # The world has no meeting: tests/web/test_meetings_page.py tries each role on a real one.
-    Row("meetings.show", "GET", "/meetings/2147483647", (LOGIN, 404, 404, 404, 404, 404)),
-    Row("meetings.download", "GET", "/meetings/2147483647.ics", (LOGIN, 404, 404, 404, 404, 404)),
-    Row("meetings.reschedule", "GET", "/meetings/2147483647/reschedule",
-        (LOGIN, 404, 404, 404, 404, 404)),
-    Row("meetings.reschedule", "POST", "/meetings/2147483647/reschedule",
-        (LOGIN, 404, 404, 404, 404, 404)),
-    Row("meetings.add_agenda", "POST", "/meetings/2147483647/agenda",
-        (LOGIN, 404, 404, 404, 404, 404)),
-    Row("meetings.save_notes", "POST", "/meetings/2147483647/notes",
-        (LOGIN, 404, 404, 404, 404, 404)),
-    Row("meetings.add_action", "POST", "/meetings/2147483647/actions",
-        (LOGIN, 404, 404, 404, 404, 404)),
-    Row("meetings.confirm", "POST", "/meetings/2147483647/confirm",
-        (LOGIN, 404, 404, 404, 404, 404)),
-    Row("meetings.cancel", "POST", "/meetings/2147483647/cancel", (LOGIN, 404, 404, 404, 404, 404)),
-    Row("meetings.toggle_action", "POST", "/actions/2147483647/toggle",
-        (LOGIN, 404, 404, 404, 404, 404)),
+    *pair_rows("meetings.show", "GET", "/meetings/{meeting_id}", 200, 200),
+    *pair_rows("meetings.download", "GET", "/meetings/{meeting_id}.ics", 200, 200),
+    *pair_rows("meetings.reschedule", "GET", "/meetings/{meeting_id}/reschedule", 200, 200),
+    *pair_rows("meetings.reschedule", "POST", "/meetings/{meeting_id}/reschedule", 422, 422),
+    *pair_rows("meetings.add_agenda", "POST", "/meetings/{meeting_id}/agenda", 422, 422),
+    *pair_rows("meetings.save_notes", "POST", "/meetings/{meeting_id}/notes",
+               (303, "/meetings/{meeting_id}"), (303, "/meetings/{meeting_id}")),
+    *pair_rows("meetings.add_action", "POST", "/meetings/{meeting_id}/actions", 422, 422),
+    *pair_rows("meetings.confirm", "POST", "/meetings/{meeting_id}/confirm",
+               (303, "/meetings/{meeting_id}"), (303, "/meetings/{meeting_id}")),
+    *pair_rows("meetings.cancel", "POST", "/meetings/{meeting_id}/cancel", 422, 422),
+    *pair_rows("meetings.toggle_action", "POST", "/actions/{action_id}/toggle",
+               (303, "/meetings/{meeting_id}"), (303, "/meetings/{meeting_id}")),
     # The feed needs no login, only its token (tests/web/test_meetings_calendar.py).
     Row("meetings.calendar_feed", "GET", "/calendar/not-a-token.ics",
         (404, 404, 404, 404, 404, 404)),
@@ -241,30 +277,29 @@ MATRIX: list[Row] = [
         (LOGIN, 422, 422, 404, 404, 404)),
     Row("goals.new", "POST", "/mentorships/{other_mentorship_id}/goals/new",
         (LOGIN, 404, 404, 422, 404, 404)),
-    # The world has no goal: tests/web/test_goals_pages.py and test_goals_milestones.py try
-    # each role on real goals and milestones (the mentee may see but not confirm: 403).
-    Row("goals.detail", "GET", "/goals/2147483647", (LOGIN, 404, 404, 404, 404, 404)),
-    Row("goals.edit", "GET", "/goals/2147483647/edit", (LOGIN, 404, 404, 404, 404, 404)),
-    Row("goals.edit", "POST", "/goals/2147483647/edit", (LOGIN, 404, 404, 404, 404, 404)),
-    Row("goals.archive", "POST", "/goals/2147483647/archive", (LOGIN, 404, 404, 404, 404, 404)),
-    Row("goals.unarchive", "POST", "/goals/2147483647/unarchive",
-        (LOGIN, 404, 404, 404, 404, 404)),
-    Row("goals.add_milestone", "POST", "/goals/2147483647/milestones",
-        (LOGIN, 404, 404, 404, 404, 404)),
-    Row("goals.edit_milestone", "GET", "/milestones/2147483647/edit",
-        (LOGIN, 404, 404, 404, 404, 404)),
-    Row("goals.edit_milestone", "POST", "/milestones/2147483647/edit",
-        (LOGIN, 404, 404, 404, 404, 404)),
-    Row("goals.move_milestone", "POST", "/milestones/2147483647/move",
-        (LOGIN, 404, 404, 404, 404, 404)),
-    Row("goals.delete_milestone", "POST", "/milestones/2147483647/delete",
-        (LOGIN, 404, 404, 404, 404, 404)),
-    Row("goals.submit_milestone", "POST", "/milestones/2147483647/submit",
-        (LOGIN, 404, 404, 404, 404, 404)),
-    Row("goals.confirm_milestone", "POST", "/milestones/2147483647/confirm",
-        (LOGIN, 404, 404, 404, 404, 404)),
-    Row("goals.send_back_milestone", "POST", "/milestones/2147483647/send-back",
-        (LOGIN, 404, 404, 404, 404, 404)),
+    *pair_rows("goals.detail", "GET", "/goals/{goal_id}", 200, 200),
+    *pair_rows("goals.edit", "GET", "/goals/{goal_id}/edit", 200, 200),
+    *pair_rows("goals.edit", "POST", "/goals/{goal_id}/edit", 422, 422),
+    *pair_rows("goals.archive", "POST", "/goals/{goal_id}/archive",
+               (303, "/mentorships/{mentorship_id}/goals"),
+               (303, "/mentorships/{mentorship_id}/goals")),
+    *pair_rows("goals.unarchive", "POST", "/goals/{goal_id}/unarchive",
+               (303, "/goals/{goal_id}"), (303, "/goals/{goal_id}")),
+    *pair_rows("goals.add_milestone", "POST", "/goals/{goal_id}/milestones", 422, 422),
+    *pair_rows("goals.edit_milestone", "GET", "/milestones/{milestone_id}/edit", 200, 200),
+    # a form without the fields keeps the stored values: nothing to change
+    *pair_rows("goals.edit_milestone", "POST", "/milestones/{milestone_id}/edit",
+               (303, "/goals/{goal_id}"), (303, "/goals/{goal_id}")),
+    *pair_rows("goals.move_milestone", "POST", "/milestones/{milestone_id}/move", 400, 400),
+    *pair_rows("goals.delete_milestone", "POST", "/milestones/{milestone_id}/delete",
+               (303, "/goals/{goal_id}"), (303, "/goals/{goal_id}")),
+    # the mentee may see the milestone but not confirm it (403); the mentor may not mark it done
+    *pair_rows("goals.submit_milestone", "POST", "/milestones/{milestone_id}/submit",
+               (303, "/goals/{goal_id}"), 403),
+    *pair_rows("goals.confirm_milestone", "POST", "/milestones/{milestone_id}/confirm",
+               403, (303, "/goals/{goal_id}")),
+    *pair_rows("goals.send_back_milestone", "POST", "/milestones/{milestone_id}/send-back",
+               403, 422),
 
     # --- the game: own progress; a mentor's kudos and repairs; the opt-in leaderboard ------
     # Coordinators earn nothing, so they have no progress page.
@@ -277,11 +312,12 @@ MATRIX: list[Row] = [
         (LOGIN, 404, 422, 404, 404, 404)),
     Row("gamification.streak_repair", "POST", "/mentorships/{other_mentorship_id}/streak-repair",
         (LOGIN, 404, 404, 422, 404, 404)),
-    # Off unless the coordinator turns it on (tests/web/test_game_leaderboard.py turns it on).
+    # Off unless the coordinator turns it on: ``build_probe_rows`` turns it on in both programs
+    # (tests/web/test_game_leaderboard.py tries it off).
     Row("gamification.leaderboard", "GET", "/programs/{program_id}/leaderboard",
-        (LOGIN, 404, 404, 404, 404, 404)),
+        (LOGIN, 200, 200, 200, 200, 404)),
     Row("gamification.leaderboard", "GET", "/programs/{other_program_id}/leaderboard",
-        (LOGIN, 404, 404, 404, 404, 404)),
+        (LOGIN, 404, 404, 404, 404, 200)),
     Row("gamification.leaderboard_choice", "POST", "/account/leaderboard",
         (LOGIN, 400, 400, 400, 400, 400)),
     Row("gamification.leaderboard_choice", "POST", "/account/leaderboard",
@@ -324,6 +360,7 @@ def send(client, row: Row, ids: dict):
 
 
 def check_outcome(response, expected, url: str, ids: dict, where: str) -> None:
+    """Asserts the answer is ``expected`` (a status, or a redirect and its target)."""
     page = response.get_data(as_text=True)
     if isinstance(expected, tuple):
         status, target = expected
@@ -353,16 +390,27 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(("row", "role", "expected"), CASES)
-def test_access(app, ids, login, row: Row, role: str, expected) -> None:
+def probe(app, client, row: Row, role: str, ids: dict) -> str | None:
+    """Sends the row's request with ``client`` (logged in as ``role``); what is wrong with the
+    answer, or None when it is the one the row expects."""
     url = fill(row.url, ids)
     endpoint, _ = app.url_map.bind("localhost").match(url, method=row.method)
-    assert endpoint == row.endpoint, f"MATRIX row {row.url} reaches {endpoint}, not {row.endpoint}"
-    client = login(role)
+    if endpoint != row.endpoint:
+        return f"MATRIX row {row.url} reaches {endpoint}, not {row.endpoint}"
+    where = f"{row.method} {url} as {role}"
     with send(client, row, ids) as response:
-        where = f"{row.method} {url} as {role}"
-        assert CSRF_MESSAGE not in response.get_data(as_text=True), f"{where}: CSRF refused"
-        check_outcome(response, expected, url, ids, where)
+        try:
+            assert CSRF_MESSAGE not in response.get_data(as_text=True), f"{where}: CSRF refused"
+            check_outcome(response, row.expect[ROLES.index(role)], url, ids, where)
+        except AssertionError as problem:
+            return str(problem)
+    return None
+
+
+@pytest.mark.parametrize(("row", "role", "expected"), CASES)
+def test_access(app, ids, login, row: Row, role: str, expected) -> None:
+    problem = probe(app, login(role), row, role, ids)
+    assert problem is None, problem
 
 
 def test_matrix_rows_are_well_formed() -> None:
@@ -375,8 +423,13 @@ def test_matrix_rows_are_well_formed() -> None:
             ), f"{row}: an outcome is a status code or (3xx, location)"
 
 
+def missing_routes(app, matrix: list[Row]) -> set[tuple[str, str]]:
+    """(endpoint, method) of the app's routes that have no row in ``matrix``."""
+    return routes_of(app) - {(row.endpoint, row.method) for row in matrix}
+
+
 def test_every_route_is_in_the_matrix(app) -> None:
-    missing = routes_of(app) - {(row.endpoint, row.method) for row in MATRIX}
+    missing = missing_routes(app, MATRIX)
     assert not missing, (
         "These routes have no row in MATRIX (tests/web/test_access_matrix.py). Add one Row per "
         "endpoint and method, with the status each of the six roles must get (see the module "
@@ -419,6 +472,92 @@ def test_program_routes_have_foreign_rows(app) -> None:
                         f"<{name}> under {{program_id}} (our coordinator must get 404)"
                     )
     assert not problems, "Add these rows to MATRIX:\n" + "\n".join(problems)
+
+
+def id_arguments(rule) -> set[str]:
+    """The arguments of a rule that are integer ids (``<int:goal_id>``)."""
+    return {
+        name
+        for name, converter in rule._converters.items()
+        if isinstance(converter, IntegerConverter)
+    }
+
+
+def unprobed_id_routes(app, matrix: list[Row]) -> list[str]:
+    """Id routes the matrix does not try on real rows that belong to someone else.
+
+    Each row of such a route must name its ids from ``ids`` (a made-up number is answered 404
+    by a route with no check at all), and some logged-in role must be allowed on one real row
+    and get 404 on another row of the same route: only an ownership check tells them apart.
+    """
+    problems = []
+    for rule in app.url_map.iter_rules():
+        if not id_arguments(rule):
+            continue
+        for method in sorted(rule.methods - IGNORED_METHODS):
+            rows = [r for r in matrix if (r.endpoint, r.method) == (rule.endpoint, method)]
+            name = f"{rule.endpoint} {method}"
+            for row in rows:
+                if re.search(r"/\d+", row.url):
+                    problems.append(f"{name}: {row.url} names a made-up id, not a real row")
+            told_apart = any(
+                own.expect[i] != 404 and foreign.expect[i] == 404
+                for i in range(1, len(ROLES))
+                for own in rows
+                for foreign in rows
+            )
+            if not told_apart:
+                problems.append(f"{name}: no role is allowed on one real row and refused another")
+    return problems
+
+
+def test_id_routes_are_probed_with_foreign_rows(app) -> None:
+    problems = unprobed_id_routes(app, MATRIX)
+    assert not problems, "Add these rows to MATRIX (see pair_rows):\n" + "\n".join(problems)
+
+
+def test_the_matrix_catches_a_route_without_a_check(make_app, world, ids) -> None:
+    """A route that loads whatever row it is given fails the matrix; the same route through
+    the access module passes; and a route with no row at all is reported missing."""
+    app = make_app()
+
+    @login_required
+    def unchecked(goal_id: int):
+        goal = db.session.get(Goal, goal_id)
+        return goal.title if goal else abort(404)
+
+    @login_required
+    def checked(goal_id: int):
+        return goal_for_me(goal_id).goal.title
+
+    app.add_url_rule("/goals/<int:goal_id>/unchecked", "unchecked", unchecked)
+    app.add_url_rule("/goals/<int:goal_id>/checked", "checked", checked)
+    assert missing_routes(app, MATRIX) == {("unchecked", "GET"), ("checked", "GET")}
+
+    rows = {
+        endpoint: pair_rows(endpoint, "GET", f"/goals/{{goal_id}}/{endpoint}", 200, 200)
+        for endpoint in ("unchecked", "checked")
+    }
+    assert not unprobed_id_routes(app, [*MATRIX, *rows["unchecked"], *rows["checked"]])
+
+    def failures(endpoint: str) -> list[str]:
+        found = []
+        for role in ROLES:
+            client = app.test_client()
+            if role != "anonymous":
+                assert log_in(client, world.email(role)).status_code == 303
+            found += [p for row in rows[endpoint] if (p := probe(app, client, row, role, ids))]
+        return found
+
+    leaks = failures("unchecked")
+    assert any(f"/goals/{ids['other_goal_id']}/unchecked as mentee: 200" in p for p in leaks)
+    assert any(f"/goals/{ids['goal_id']}/unchecked as coordinator: 200" in p for p in leaks)
+    assert failures("checked") == []
+    made_up = Row("checked", "GET", "/goals/2147483647/checked", (LOGIN, *[404] * 5))
+    assert unprobed_id_routes(app, [*MATRIX, *rows["unchecked"], made_up]) == [
+        "checked GET: /goals/2147483647/checked names a made-up id, not a real row",
+        "checked GET: no role is allowed on one real row and refused another",
+    ]
 
 
 def _405_cases() -> list[tuple[str, str]]:

@@ -25,7 +25,7 @@ def app(reused_app):
 
 
 def _allowed(outcome) -> bool:
-    return outcome not in (400, 404) and outcome != LOGIN
+    return outcome not in (400, 403, 404) and outcome != LOGIN
 
 
 def _post_rows() -> dict[str, tuple]:

@@ -1,4 +1,6 @@
-"""A coordinator cannot reach another program's settings, invites or break weeks, by any URL.
+"""Nobody reaches what is not theirs, by any URL: a coordinator another program's settings,
+invites or break weeks; a mentor, a mentee or a coordinator another pair's goals, milestones,
+meetings, action items and check-ins (real rows, from ``build_probe_rows``).
 
 Every attempt answers 404 (never 403: that would confirm the id exists) and leaves every table
 exactly as it was.
@@ -6,6 +8,7 @@ exactly as it was.
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -107,3 +110,81 @@ def test_the_other_coordinator_cannot_reach_ours_either(app, ids, login) -> None
     ):
         assert client.submit(url).status_code == 404, url
     assert snapshot(app) == before
+
+
+GOAL_FORM = {
+    "title": "Taken over",
+    "measure": "Someone else's",
+    "target_date": (TODAY + timedelta(weeks=6)).isoformat(),
+}
+# (method, url template, form): one pair's rows, each with a form its own people could send
+PAIR_ATTEMPTS = [
+    ("GET", "/goals/{goal_id}", None),
+    ("GET", "/goals/{goal_id}/edit", None),
+    ("POST", "/goals/{goal_id}/edit", GOAL_FORM),
+    ("POST", "/goals/{goal_id}/archive", {}),
+    ("POST", "/goals/{goal_id}/milestones", {"new-milestone-title": "Planted"}),
+    ("GET", "/milestones/{milestone_id}/edit", None),
+    ("POST", "/milestones/{milestone_id}/edit", {"title": "Renamed"}),
+    ("POST", "/milestones/{milestone_id}/move", {"to": "0"}),
+    ("POST", "/milestones/{milestone_id}/delete", {}),
+    ("POST", "/milestones/{milestone_id}/submit", {}),
+    ("POST", "/milestones/{milestone_id}/confirm", {}),
+    ("POST", "/milestones/{milestone_id}/send-back", {"milestone-{milestone_id}-note": "No"}),
+    ("GET", "/meetings/{meeting_id}", None),
+    ("GET", "/meetings/{meeting_id}.ics", None),
+    ("POST", "/meetings/{meeting_id}/notes", {"notes": "Planted notes"}),
+    ("POST", "/meetings/{meeting_id}/agenda", {"text": "Planted item"}),
+    ("POST", "/meetings/{meeting_id}/confirm", {}),
+    ("POST", "/meetings/{meeting_id}/cancel", {"reason": "Not yours"}),
+    ("POST", "/actions/{action_id}/toggle", {"done": "1"}),
+    ("POST", "/checkins/{checkin_id}/acknowledge", {"checkin-{checkin_id}-reply": "Seen"}),
+]
+OUTSIDERS = [
+    # (who tries, whose rows: "" for our pair, "other_" for the other mentor's pair)
+    ("other_mentor", ""),
+    ("other_mentee", ""),
+    ("coordinator", ""),
+    ("other_coordinator", ""),
+    ("mentee", "other_"),
+    ("own_mentor", "other_"),
+]
+
+
+def _pair_url(template: str, ids: dict, whose: str) -> str:
+    return re.sub(r"\{(\w+_id)\}", lambda m: str(ids[whose + m.group(1)]), template)
+
+
+@pytest.mark.parametrize(
+    ("role", "whose"), OUTSIDERS, ids=[f"{r} on {w}pair" for r, w in OUTSIDERS]
+)
+def test_another_pairs_rows_answer_404_and_change_nothing(app, ids, new_client, role, whose):
+    client = new_client(role)
+    before = snapshot(app)
+    for method, url, form in PAIR_ATTEMPTS:
+        target = _pair_url(url, ids, whose)
+        if method == "GET":
+            response = client.get(target)
+        else:
+            data = {_pair_url(k, ids, whose): v for k, v in form.items()}
+            response = client.submit(target, data)
+        page = response.get_data(as_text=True)
+        assert response.status_code == 404, f"{method} {target} as {role}: {response.status_code}"
+        assert error_page_message(page).startswith("404 Not found"), page[:1000]
+        assert "reading goal" not in page and "Bring the book list" not in page, "a row leaked"
+        assert_no_trace(page)
+    assert snapshot(app) == before, f"{role} changed another pair's rows"
+
+
+def test_the_pairs_own_people_reach_the_same_rows(app, ids, new_client) -> None:
+    """The attempts above are real: the same requests reach the pair's own people."""
+    for role, whose in (("mentee", ""), ("own_mentor", ""), ("other_mentor", "other_")):
+        client = new_client(role)
+        for method, url, form in PAIR_ATTEMPTS:
+            target = _pair_url(url, ids, whose)
+            if method == "GET":
+                response = client.get(target)
+            else:
+                data = {_pair_url(k, ids, whose): v for k, v in form.items()}
+                response = client.submit(target, data)
+            assert response.status_code != 404, f"{method} {target} as {role}"
