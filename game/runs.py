@@ -17,7 +17,8 @@ current run, the best run or the tokens held; the property tests check all three
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import deque
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import Enum
 from typing import Generic, TypeVar
@@ -57,6 +58,13 @@ class Tally(Generic[K]):
 
 def tally(marks: Iterable[tuple[K, Mark]], freezes: Freezes) -> Tally[K]:
     """Walk the steps once; ``resets`` counts runs that ended, ``comebacks`` runs begun after."""
+    last = deque((run for _, _, run in walk(marks, freezes)), maxlen=1)
+    return last[0] if last else Tally(0, 0, 0, freezes.start, (), None, 0, 0)
+
+
+def walk(marks: Iterable[tuple[K, Mark]], freezes: Freezes) -> Iterator[tuple[K, Mark, Tally[K]]]:
+    """The tally after each step, in order: a replay reads the state as of any step from one
+    walk instead of walking again for every step."""
     current = best = total = resets = comebacks = 0
     tokens = freezes.start
     frozen: list[K] = []
@@ -78,4 +86,8 @@ def tally(marks: Iterable[tuple[K, Mark]], freezes: Freezes) -> Tally[K]:
             elif current:
                 current = 0
                 resets += 1
-    return Tally(current, best, total, tokens, tuple(frozen), last_counted, resets, comebacks)
+        yield (
+            step,
+            mark,
+            Tally(current, best, total, tokens, tuple(frozen), last_counted, resets, comebacks),
+        )

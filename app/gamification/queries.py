@@ -14,6 +14,7 @@ import sqlalchemy as sa
 import game
 from game.metrics import Metric
 
+from ..calendars import calendar_of, joined_week
 from ..extensions import db
 from ..models import (
     Goal,
@@ -133,10 +134,11 @@ def _held(held: set[tuple[str, int]]) -> tuple[HeldBadge, ...]:
 
 
 def _streak_card(
-    membership_id: int, zone: str, calendar: game.ProgramCalendar, weeks, repairs
+    membership: Membership, zone: str, calendar: game.ProgramCalendar, weeks, repairs
 ) -> StreakCard:
     now = sources.week_now(zone)
-    state = sources.streak(weeks, calendar, now, repairs.get(membership_id))
+    since = joined_week(membership, zone)
+    state = sources.streak(weeks, calendar, now, repairs.get(membership.id), since)
     return StreakCard(state, now in weeks)
 
 
@@ -157,13 +159,13 @@ def mentee_game(membership: Membership, zone: str) -> MenteeGame:
     already loaded with the membership)."""
     user_id, program_id = membership.user_id, membership.program_id
     points = points_of(user_id, program_id)
-    calendar = sources.calendar_of(program_id)
+    calendar = calendar_of(program_id)
     weeks = sources.checkin_weeks([membership.id])
     repairs = sources.repairs_of([membership.id])
     return MenteeGame(
         level=game.progress(points),
         points=points,
-        streak=_streak_card(membership.id, zone, calendar, weeks[membership.id], repairs),
+        streak=_streak_card(membership, zone, calendar, weeks[membership.id], repairs),
         kudos=_kudos_for(user_id, program_id, RECENT_KUDOS),
     )
 
@@ -232,10 +234,10 @@ def progress(membership: Membership, zone: str) -> Progress:
         scopes = (game.Scope.MENTOR, game.Scope.PAIR)
         return Progress(None, 0, None, (), _held(held), _within_reach(scopes, metrics, held))
     points = points_of(user_id, program_id)
-    calendar = sources.calendar_of(program_id)
+    calendar = calendar_of(program_id)
     weeks = sources.checkin_weeks([membership.id])
     streak = _streak_card(
-        membership.id, zone, calendar, weeks[membership.id], sources.repairs_of([membership.id])
+        membership, zone, calendar, weeks[membership.id], sources.repairs_of([membership.id])
     )
     metrics = sources.mentee_metrics(user_id, program_id, weeks[membership.id], streak.state)
     return Progress(
@@ -260,7 +262,7 @@ def mentee_cards(mentorships: list[Mentorship], mentor_id: int, zone: str) -> di
         return {}
     program_id = mentees[0].program_id
     ids = [m.id for m in mentees]
-    calendar = sources.calendar_of(program_id)
+    calendar = calendar_of(program_id)
     weeks = sources.checkin_weeks(ids)
     repairs = sources.repairs_of(ids)
     held = sources.badges_held([m.user_id for m in mentees], program_id)
@@ -276,7 +278,7 @@ def mentee_cards(mentorships: list[Mentorship], mentor_id: int, zone: str) -> di
         now = sources.week_now(card_zone)
         cards[mentee.id] = MenteeCard(
             membership=mentee,
-            streak=_streak_card(mentee.id, card_zone, calendar, weeks[mentee.id], repairs),
+            streak=_streak_card(mentee, card_zone, calendar, weeks[mentee.id], repairs),
             badges=_held(held[mentee.user_id]),
             kudos_sent=mentee.user_id in kudos_sent,
             repairable=tuple(

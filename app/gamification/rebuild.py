@@ -21,6 +21,7 @@ from sqlalchemy.orm import aliased, joinedload
 
 import game
 
+from ..calendars import calendar_of, joined_week, matched_week
 from ..extensions import db
 from ..models import Membership, Mentorship, PlayerTotal, PointsAward, Program, Role
 from . import service, sources, store
@@ -107,7 +108,7 @@ def _streaks(program_id: int, fix: bool) -> list[Difference]:
     ).all()
     if not mentees:
         return []
-    calendar = sources.calendar_of(program_id)
+    calendar = calendar_of(program_id)
     weeks = sources.checkin_weeks([m.id for m in mentees])
     repairs = sources.repairs_of([m.id for m in mentees])
     keys = set(
@@ -126,6 +127,7 @@ def _streaks(program_id: int, fix: bool) -> list[Difference]:
             calendar,
             sources.week_now(mentee.user.time_zone),
             repairs.get(mentee.id),
+            joined_week(mentee, mentee.user.time_zone),
         )
         expected = [
             game.Award(
@@ -192,7 +194,7 @@ def _badges(program_id: int, fix: bool) -> list[Difference]:
 
 def _badge_groups(program_id: int) -> list[service.BadgeGroup]:
     """Every subject of the program with every metric, from the source rows."""
-    calendar = sources.calendar_of(program_id)
+    calendar = calendar_of(program_id)
     members = db.session.scalars(
         sa.select(Membership)
         .where(Membership.program_id == program_id, Membership.role != Role.COORDINATOR)
@@ -208,6 +210,7 @@ def _badge_groups(program_id: int) -> list[service.BadgeGroup]:
             calendar,
             sources.week_now(mentee.user.time_zone),
             repairs.get(mentee.id),
+            joined_week(mentee, mentee.user.time_zone),
         )
         metrics = sources.mentee_metrics(mentee.user_id, program_id, weeks[mentee.id], state)
         groups.append((frozenset({mentee.user_id}), "user", metrics))
@@ -225,11 +228,12 @@ def _badge_groups(program_id: int) -> list[service.BadgeGroup]:
     meeting_weeks = sources.held_meeting_weeks(mentorship_ids, calendar.zone)
     for mentorship_id in mentorship_ids:
         people = sources.mentorship_people(mentorship_id)
+        matched = matched_week(db.session.get(Mentorship, mentorship_id), calendar)
         groups.append(
             (
                 frozenset(people[Role.MENTOR] | people[Role.MENTEE]),
                 f"pair:{mentorship_id}",
-                sources.pair_metrics(meeting_weeks[mentorship_id], calendar),
+                sources.pair_metrics(meeting_weeks[mentorship_id], calendar, matched),
             )
         )
     return groups

@@ -21,6 +21,7 @@ import game
 from game.metrics import Metric
 
 from .. import clock
+from ..calendars import calendar_of, matched_week
 from ..extensions import db
 from ..models import BadgeEarned, Goal, Kudos, Mentorship, PointsAward, Role, StreakRepair
 from . import sources, store
@@ -181,12 +182,13 @@ def _checkin_reading(event: game.CheckIn, program_id: int) -> _Reading:
             )
         )
     )
-    membership_id = sources.mentee_membership_id(event.user_id, program_id)
-    if membership_id is None:
+    membership = sources.mentee_membership(event.user_id, program_id)
+    if membership is None:
         return _Reading(game.LedgerView(comeback_paid_in_program=comeback_paid))
+    membership_id, joined = membership
     weeks = sources.checkin_weeks([membership_id])[membership_id] | {event.week}
     repair = sources.repairs_of([membership_id]).get(membership_id)
-    state = sources.streak(weeks, sources.calendar_of(program_id), event.week, repair)
+    state = sources.streak(weeks, calendar_of(program_id), event.week, repair, joined)
     return _Reading(
         game.LedgerView(comeback_paid_in_program=comeback_paid, streak=state),
         streak=state,
@@ -257,14 +259,15 @@ def _mentor_group(mentor_id: int, program_id: int) -> BadgeGroup:
 def _meeting_groups(event: game.MeetingHeld, program_id: int) -> list[BadgeGroup]:
     """Dream Team and Full Term for everyone in the pair; Steady Guide for its mentors."""
     people = sources.mentorship_people(event.mentorship_id)
-    calendar = sources.calendar_of(program_id)
+    calendar = calendar_of(program_id)
     weeks = sources.held_meeting_weeks([event.mentorship_id], calendar.zone)
+    matched = matched_week(db.session.get(Mentorship, event.mentorship_id), calendar)
     members = frozenset(people[Role.MENTOR] | people[Role.MENTEE])
     groups: list[BadgeGroup] = [
         (
             members,
             f"pair:{event.mentorship_id}",
-            sources.pair_metrics(weeks[event.mentorship_id], calendar),
+            sources.pair_metrics(weeks[event.mentorship_id], calendar, matched),
         )
     ]
     for mentor in sorted(people[Role.MENTOR]):
@@ -340,7 +343,7 @@ def repair_streak(
     """Make one missed week of the mentee's neutral (their streak carries on), once per
     program; the UNIQUE membership constraint settles two mentors repairing at once."""
     weeks = sources.checkin_weeks([mentee_membership_id])[mentee_membership_id]
-    calendar = sources.calendar_of(program_id)
+    calendar = calendar_of(program_id)
     if week not in repairable_weeks(weeks, calendar, sources.week_now(zone), None):
         raise RepairRefused(str(week))
     values = {
