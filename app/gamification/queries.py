@@ -250,7 +250,7 @@ def progress(membership: Membership, zone: str) -> Progress:
     )
 
 
-def mentee_cards(mentorships: list[Mentorship], mentor_id: int, zone: str) -> dict[int, MenteeCard]:
+def mentee_cards(mentorships: list[Mentorship], zone: str) -> dict[int, MenteeCard]:
     """Per mentee membership of these mentorships (people loaded): five queries in all."""
     mentees = [
         member.membership
@@ -269,7 +269,9 @@ def mentee_cards(mentorships: list[Mentorship], mentor_id: int, zone: str) -> di
     month = kudos_month(zone)
     kudos_sent = set(
         db.session.scalars(
-            sa.select(Kudos.mentee_id).where(Kudos.mentor_id == mentor_id, Kudos.month == month)
+            sa.select(Kudos.mentee_id).where(
+                Kudos.key.in_([game.kudos_key(program_id, m.user_id, month) for m in mentees])
+            )
         )
     )
     cards = {}

@@ -44,7 +44,7 @@ def _repair_options(mentorship: Mentorship, cards: dict[int, queries.MenteeCard]
 def mentor_context(mentorships: list[Mentorship], **forms) -> dict:
     """Each mentee's card and each mentorship's kudos and repair forms, for the mentor's home
     (``forms`` holds a posted form to show again with its messages)."""
-    cards = queries.mentee_cards(mentorships, current_user.id, current_user.time_zone)
+    cards = queries.mentee_cards(mentorships, current_user.time_zone)
     kudos_forms, repair_forms = {}, {}
     for mentorship in mentorships:
         kudos_forms[mentorship.id] = KudosForm(
@@ -134,7 +134,7 @@ def kudos(mentorship_id: int):
 @login_required
 def streak_repair(mentorship_id: int):
     mentorship, _ = mentorship_for_me(mentorship_id, Role.MENTOR)
-    cards = queries.mentee_cards([mentorship], current_user.id, current_user.time_zone)
+    cards = queries.mentee_cards([mentorship], current_user.time_zone)
     form = StreakRepairForm(_repair_options(mentorship, cards), prefix=f"repair-{mentorship.id}")
     fragment = "gamification/_repair.html"
     if form.validate_on_submit():

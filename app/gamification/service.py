@@ -282,25 +282,26 @@ def kudos_month(zone: str) -> str:
 
 
 class KudosAlreadyGiven(Exception):
-    """This mentor already sent this mentee kudos this month."""
+    """This mentee already has kudos this month in this program."""
 
 
 def give_kudos(
     mentorship: Mentorship, mentor_id: int, mentee_id: int, month: str, note: str
 ) -> Outcome:
-    """Save the note (once a month per mentor and mentee) and award the mentee's Kudos badge.
+    """Save the note (once a month per mentee in the program) and award the Kudos badge.
 
-    The UNIQUE (mentor, mentee, month) constraint decides a double submit: the second insert
-    is ignored and reported, nothing else is written.
+    The note is stored under ``game.kudos_key``, UNIQUE: a double submit, or a second mentor
+    of the same mentee that month, is ignored and reported, nothing else is written.
     """
     values = {
+        "key": game.kudos_key(mentorship.program_id, mentee_id, month),
         "mentorship_id": mentorship.id,
         "mentor_id": mentor_id,
         "mentee_id": mentee_id,
         "month": month,
         "note": note,
     }
-    if not store.insert_once(Kudos, values, ["mentor_id", "mentee_id", "month"]):
+    if not store.insert_once(Kudos, values, ["key"]):
         raise KudosAlreadyGiven(month)
     outcome = record(game.KudosGiven(mentor_id, mentee_id, mentorship.program_id, month, note))
     db.session.commit()

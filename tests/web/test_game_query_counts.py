@@ -187,6 +187,7 @@ def test_the_mentee_home_costs_the_same_with_1_and_50_kudos(app, world, login, q
         mentee, mentor = user_id(MENTEE), user_id(MENTOR)
         db.session.add(
             Kudos(
+                key=game.kudos_key(world.program_id, mentee, "2026-03"),
                 mentorship_id=world.mentorship_id,
                 mentor_id=mentor,
                 mentee_id=mentee,
@@ -201,6 +202,7 @@ def test_the_mentee_home_costs_the_same_with_1_and_50_kudos(app, world, login, q
     with app.app_context():
         db.session.add_all(
             Kudos(
+                key=game.kudos_key(world.program_id, mentee, f"20{n // 12 + 10}-{n % 12 + 1:02d}"),
                 mentorship_id=world.mentorship_id,
                 mentor_id=mentor,
                 mentee_id=mentee,
