@@ -45,7 +45,7 @@ def rebuild(runner, *args: str):
 def test_a_consistent_database_reports_nothing(app, runner, four_weeks):
     result = rebuild(runner)
     assert result.exit_code == 0, result.output
-    assert result.output.strip() == "Everything matches: totals, streaks and badges."
+    assert result.output.strip() == "Everything matches: awards, badges and totals."
 
 
 def test_a_tampered_total_is_reported_and_fixed(app, world, runner, four_weeks):
@@ -87,7 +87,7 @@ def test_missing_badges_and_awards_are_reported_and_appended(app, world, runner,
         f"badge: user {mentee} in program {world.program_id} earned consistent tier 1 (user)"
         in result.output
     )
-    assert f"streak: missing ledger row checkin:{mentee}:2026-W12" in result.output
+    assert f"award: missing ledger row checkin:{mentee}:2026-W12" in result.output
     rebuild(runner, "--fix")
     with app.app_context():
         after = ledger(MENTEE)
