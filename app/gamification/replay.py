@@ -100,7 +100,7 @@ class Facts:
 
 
 def read() -> Facts:
-    """Eleven queries, however many programs, people and rows."""
+    """Ten queries, however many programs, people and rows."""
     calendars = all_calendars()
     members = {
         row.id: Member(
@@ -238,7 +238,9 @@ class Replay:
     groups: dict[int, list[BadgeGroup]] = field(default_factory=lambda: defaultdict(list))
     refused: list[str] = field(default_factory=list)
 
-    def record(self, event: game.Event, program_id: int, streak=None) -> None:
+    def record(
+        self, event: game.Event, program_id: int, streak: game.StreakState | None = None
+    ) -> None:
         for entry in self.ledger.apply(game.decide(event, self.ledger.view_for(event, streak))):
             self.programs[entry.key] = program_id
 
@@ -260,7 +262,7 @@ def replay(facts: Facts) -> Replay:
         )
         result.record(event, program)
     _reviews_and_goals(facts, result, mentors)
-    _badge_groups(facts, result, streaks, mentors)
+    _badge_groups(facts, result, streaks)
     return result
 
 
@@ -330,12 +332,7 @@ def _reviews_and_goals(facts: Facts, result: Replay, mentors: dict[int, frozense
         result.record(event, mentee.program_id)
 
 
-def _badge_groups(
-    facts: Facts,
-    result: Replay,
-    streaks: dict[int, game.StreakState],
-    mentors: dict[int, frozenset[int]],
-) -> None:
+def _badge_groups(facts: Facts, result: Replay, streaks: dict[int, game.StreakState]) -> None:
     """Each subject's metrics as the live recording reads them, per program."""
     confirmed: dict[int, set[int]] = defaultdict(set)
     for review in facts.reviews:
