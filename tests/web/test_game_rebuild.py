@@ -318,3 +318,21 @@ def test_a_pair_matched_late_can_still_earn_full_term(app, world, new_client, pi
             )
         )
         assert holders == {user_id(MENTEE), user_id(MENTOR)}
+
+
+def test_while_fix_runs_nobody_else_can_take_a_players_lock(app, world, everything):
+    """Even with nothing to repair, --fix holds every player's lock until it commits, so a
+    recording made meanwhile waits for it instead of being overwritten by stale sums."""
+    with app.app_context():
+        assert rebuild.check(fix=True) == []
+        with db.engine.connect() as other:
+            if other.dialect.name == "postgresql":
+                other.exec_driver_sql("SET lock_timeout = '200ms'")
+                attempt = sa.select(PlayerTotal.user_id).with_for_update()
+            else:
+                other.exec_driver_sql("PRAGMA busy_timeout = 0")
+                attempt = sa.update(PlayerTotal).values(points=PlayerTotal.points)
+            with pytest.raises(sa.exc.OperationalError):
+                other.execute(attempt)
+            other.rollback()
+        db.session.rollback()
