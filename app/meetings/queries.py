@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
@@ -12,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
 import game
-from game.weeks import WeekKey, local_date
+from game.weeks import local_date
 
 from ..calendars import calendar_of, matched_week, week_at
 from ..extensions import db
@@ -228,16 +227,19 @@ def program_meeting_aggregate(program_id: int, now: datetime) -> MeetingAggregat
         .options(WITH_PEOPLE)
         .order_by(Mentorship.id)
     ).all()
-    met: dict[int, set[WeekKey]] = defaultdict(set)
-    for mentorship_id, starts_at in db.session.execute(
-        sa.select(Meeting.mentorship_id, Meeting.starts_at).where(held)
-    ):
-        met[mentorship_id].add(week_at(starts_at, calendar.zone))
+    last_met = {  # only the latest meeting decides how many periods passed without one
+        mentorship_id: week_at(starts_at, calendar.zone)
+        for mentorship_id, starts_at in db.session.execute(
+            sa.select(Meeting.mentorship_id, sa.func.max(Meeting.starts_at))
+            .where(held)
+            .group_by(Meeting.mentorship_id)
+        )
+    }
     today = calendar.current_week(now)
 
     def quiet(mentorship: Mentorship) -> bool:
-        since = matched_week(mentorship, calendar)
-        return game.is_quiet(met[mentorship.id], calendar, today, since)
+        met = [last_met[mentorship.id]] if mentorship.id in last_met else []
+        return game.is_quiet(met, calendar, today, matched_week(mentorship, calendar))
 
     return MeetingAggregate(
         this_period=PERIOD_WORDS[program.cadence][0],
