@@ -284,7 +284,13 @@ def mentee_cards(mentorships: list[Mentorship], zone: str) -> dict[int, MenteeCa
             badges=_held(held[mentee.user_id]),
             kudos_sent=mentee.user_id in kudos_sent,
             repairable=tuple(
-                repairable_weeks(weeks[mentee.id], calendar, now, repairs.get(mentee.id))
+                repairable_weeks(
+                    weeks[mentee.id],
+                    calendar,
+                    now,
+                    repairs.get(mentee.id),
+                    joined_week(mentee, card_zone),
+                )
             ),
         )
     return cards

@@ -21,9 +21,18 @@ import game
 from game.metrics import Metric
 
 from .. import clock
-from ..calendars import calendar_of, matched_week
+from ..calendars import calendar_of, joined_week, matched_week
 from ..extensions import db
-from ..models import BadgeEarned, Goal, Kudos, Mentorship, PointsAward, Role, StreakRepair
+from ..models import (
+    BadgeEarned,
+    Goal,
+    Kudos,
+    Membership,
+    Mentorship,
+    PointsAward,
+    Role,
+    StreakRepair,
+)
 from . import sources, store
 
 RULES = {rule.id: rule for rule in game.BADGES}
@@ -317,9 +326,11 @@ def repairable_weeks(
     calendar: game.ProgramCalendar,
     now_week: game.WeekKey,
     repair: StreakRepair | None,
+    since: game.WeekKey,
 ) -> list[game.WeekKey]:
     """Missed program weeks a mentor may still repair: none once one was repaired in this
-    program; else the weeks without a check-in that ended within the last 14 days."""
+    program; else the weeks since the mentee joined (``since``) without a check-in that ended
+    within the last 14 days."""
     if repair is not None:
         return []
     last, before = now_week.previous(), now_week.previous().previous()
@@ -327,6 +338,7 @@ def repairable_weeks(
         week
         for week in (last, before)
         if week in calendar
+        and week >= since
         and not calendar.is_break(week)
         and week not in weeks
         and game.can_repair(now_week, week, repairs_used_in_program=0)
@@ -345,7 +357,8 @@ def repair_streak(
     program; the UNIQUE membership constraint settles two mentors repairing at once."""
     weeks = sources.checkin_weeks([mentee_membership_id])[mentee_membership_id]
     calendar = calendar_of(program_id)
-    if week not in repairable_weeks(weeks, calendar, sources.week_now(zone), None):
+    since = joined_week(db.session.get(Membership, mentee_membership_id), zone)
+    if week not in repairable_weeks(weeks, calendar, sources.week_now(zone), None, since):
         raise RepairRefused(str(week))
     values = {
         "membership_id": mentee_membership_id,
