@@ -6,7 +6,8 @@ Seeding is idempotent: running it again finds what exists and adds only what is 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
@@ -94,10 +95,19 @@ def _membership(user: User, program: Program, role: Role) -> Membership:
         )
     )
     if membership is None:
-        membership = Membership(user=user, program=program, role=role, agreed_at=program.created_at)
+        opened = _opening(program)
+        membership = Membership(
+            user=user, program=program, role=role, joined_at=opened, agreed_at=opened
+        )
         db.session.add(membership)
         db.session.flush()
     return membership
+
+
+def _opening(program: Program) -> datetime:
+    """The program's first morning: everyone joined and was matched then, so their streaks
+    and meeting rhythm cover the whole demo history."""
+    return datetime.combine(program.starts_on, time(8), tzinfo=ZoneInfo(program.time_zone))
 
 
 def _program(today: date) -> Program:
@@ -150,6 +160,7 @@ def seed_demo(today: date) -> list[DemoLogin]:
                     program=program,
                     name=name,
                     status=status,
+                    created_at=_opening(program),
                     members=[MentorshipMember(membership=m) for m in people],
                 )
             )

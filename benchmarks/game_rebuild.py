@@ -25,7 +25,9 @@ How to read the table:
   ``SUM ... GROUP BY``; the UNIQUE key already guarantees each row once). The script checks that
   both give identical balances, and says so.
 - 2 streaks: for every user, parse the stored week keys (``2025-W07``, as the app stores them)
-  and ``game.compute_streak`` over the 52 weeks, as of the last week, with any repair.
+  and ``game.compute_streak`` over the 52 weeks, as of the last week, with any repair; then
+  (2c) replay every check-in as the rebuild does: the streak as of each week from one
+  ``game.streak_history`` walk, ``game.decide`` against a reference ``game.Ledger``.
 - 3 the total of the phases a rebuild runs (with 1a and, as 3', with 1b).
 - wall s is ``time.perf_counter``; cpu s is ``time.process_time`` (this process only), the
   fairer figure when the machine is busy with other work. wall/20s and cpu/20s divide by the
@@ -71,6 +73,7 @@ from game import (  # noqa: E402 (the repository root goes on the path first)
     SURVEY_POINTS,
     Award,
     Cadence,
+    CheckIn,
     Entry,
     Ledger,
     ProgramCalendar,
@@ -81,10 +84,12 @@ from game import (  # noqa: E402 (the repository root goes on the path first)
     checkin_key,
     comeback_key,
     compute_streak,
+    decide,
     goal_key,
     meeting_key,
     milestone_key,
     milestone_reversal_key,
+    streak_history,
     streak_key,
     streak_milestones_reached,
     survey_key,
@@ -266,6 +271,20 @@ def streaks(world: World, parsed: list[set[WeekKey]]) -> list[StreakState]:
     ]
 
 
+def replay_checkins(world: World, parsed: list[set[WeekKey]]) -> int:
+    """Every check-in decided again, each with the streak as of its week, into one ledger."""
+    ledger = Ledger()
+    for mentee, weeks in zip(world.mentees, parsed, strict=True):
+        calendar = world.calendars[mentee.program]
+        repairs = [WeekKey.parse(repair) for repair in mentee.repairs]
+        history = streak_history(weeks, calendar, calendar.weeks()[-1], repairs)
+        for week in sorted(weeks):
+            state = history.get(week) or compute_streak(weeks, calendar, week, repairs)
+            event = CheckIn(mentee.user_id, mentee.program, week)
+            ledger.apply(decide(event, ledger.view_for(event, state)))
+    return len(ledger)
+
+
 @dataclass
 class Measure:
     wall: float = 0.0
@@ -297,7 +316,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--quick", action="store_true", help="10x fewer users and events")
     parser.add_argument("--no-memory", action="store_true", help="skip the tracemalloc pass")
     parser.add_argument("--no-gc-freeze", action="store_true", help="leave the data to the GC")
-    parser.add_argument("--profile", choices=("ledger", "sum", "streaks"))
+    parser.add_argument("--profile", choices=("ledger", "sum", "streaks", "replay"))
     args = parser.parse_args(argv)
     if args.quick:
         args.users, args.events = args.users // 10, args.events // 10
@@ -316,6 +335,7 @@ def main(argv: list[str] | None = None) -> None:
             "ledger": lambda: ledger_balances(world),
             "sum": lambda: plain_sums(world),
             "streaks": lambda: streaks(world, parse_weeks(world)),
+            "replay": lambda: replay_checkins(world, parse_weeks(world)),
         }[args.profile]
         profile = cProfile.Profile()
         profile.runcall(run)
@@ -326,26 +346,31 @@ def main(argv: list[str] | None = None) -> None:
     sums, sum_m = timed(lambda: plain_sums(world))
     parsed, parse_m = timed(lambda: parse_weeks(world))
     _, streak_m = timed(lambda: streaks(world, parsed))
+    _, replay_m = timed(lambda: replay_checkins(world, parsed))
     if not args.no_memory:
         ledger_m.peak = traced_peak(lambda: ledger_balances(world))
         sum_m.peak = traced_peak(lambda: plain_sums(world))
         parse_m.peak = traced_peak(lambda: parse_weeks(world))
         streak_m.peak = traced_peak(lambda: streaks(world, parse_weeks(world)))
+        replay_m.peak = traced_peak(lambda: replay_checkins(world, parse_weeks(world)))
 
     def both(a: Measure, b: Measure) -> Measure:
         peak = None if a.peak is None or b.peak is None else max(a.peak, b.peak)
         return Measure(a.wall + b.wall, a.cpu + b.cpu, peak)
 
-    phase2 = both(parse_m, streak_m)
+    phase2 = both(both(parse_m, streak_m), replay_m)
     if not args.no_memory:  # parse and compute together, the parsed weeks held throughout
-        phase2.peak = traced_peak(lambda: streaks(world, parse_weeks(world)))
+        phase2.peak = max(
+            traced_peak(lambda: streaks(world, parse_weeks(world))), replay_m.peak or 0
+        )
     rows_n, users_n = len(world.rows), len(world.mentees)
     table = [
         ("1a game.Ledger(rows).balances()", f"{rows_n:,} rows", ledger_m, rows_n),
         ("1b plain sum per user", f"{rows_n:,} rows", sum_m, rows_n),
         ("2a parse stored week keys", f"{weeks_stored:,} keys", parse_m, weeks_stored),
         ("2b compute_streak", f"{users_n:,} users", streak_m, users_n),
-        ("2  streaks (2a + 2b)", f"{users_n:,} users", phase2, users_n),
+        ("2c check-ins replayed", f"{weeks_stored:,} check-ins", replay_m, weeks_stored),
+        ("2  streaks (2a + 2b + 2c)", f"{users_n:,} users", phase2, users_n),
         ("3  total (1a + 2)", f"{rows_n:,} rows", both(ledger_m, phase2), rows_n),
         ("3' total (1b + 2)", f"{rows_n:,} rows", both(sum_m, phase2), rows_n),
     ]
@@ -374,8 +399,9 @@ def main(argv: list[str] | None = None) -> None:
         )
     print()
     print(
-        "per second: rows (1, 3), week keys (2a), users (2b, 2). peak MiB: tracemalloc, the "
-        "phase's own allocations in an untimed pass; for 3 and 3' the larger of its phases."
+        "per second: rows (1, 3), week keys (2a), check-ins (2c), users (2b, 2). peak MiB: "
+        "tracemalloc, the phase's own allocations in an untimed pass; for 3 and 3' the larger "
+        "of its phases."
     )
     same = balances == sums
     print(f"1a and 1b balances identical: {same} ({len(sums):,} users)")

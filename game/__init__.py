@@ -20,7 +20,9 @@ The rules, in short (numbers from GAME.md unless marked tuned):
   missed week per program within 14 days; the repaired week is neutral.
 - The pair's meeting rhythm walks the program's cadence periods the same way, without tokens
   (tuned: it is the signal that meetings still happen). Full Term reads "5 of every 6 periods"
-  as a share of the whole term (tuned).
+  as a share of the pair's term, from the period it was matched in (tuned). A pair is quiet
+  after two periods in a row without a meeting, break-only periods skipped.
+- A streak counts from the week the person joined; weeks before it are not theirs to miss.
 - Badges are data (``BADGES``); each tier is awarded once and implies the lower ones.
 - The check-in nudge goes out at most once a week, from Friday 16:00 local (tuned), outside
   quiet hours (21:00–08:00), only with opt-in, never in a break week or once the week counts.
@@ -81,13 +83,21 @@ from game.points import (
     Reversal,
     decide,
 )
-from game.rhythm import RhythmState, compute_rhythm, full_term_sixths
+from game.rhythm import (
+    QUIET_PERIODS,
+    RhythmState,
+    compute_rhythm,
+    full_term_sixths,
+    is_quiet,
+    periods_without_meeting,
+)
 from game.streaks import (
     StreakState,
     can_repair,
     compute_streak,
     describe,
     is_comeback,
+    streak_history,
     streak_milestones_reached,
 )
 from game.weeks import (
@@ -130,6 +140,7 @@ __all__ = [
     "MilestoneConfirmed",
     "MilestoneSentBack",
     "NotTheMentor",
+    "QUIET_PERIODS",
     "ProgramCalendar",
     "Reach",
     "Reason",
@@ -157,6 +168,7 @@ __all__ = [
     "goal_key",
     "in_quiet_hours",
     "is_comeback",
+    "is_quiet",
     "kudos_key",
     "level_for",
     "local_date",
@@ -166,9 +178,11 @@ __all__ = [
     "milestone_reversal_key",
     "next_nudge_time",
     "next_within_reach",
+    "periods_without_meeting",
     "progress",
     "rules_for",
     "should_nudge_checkin",
+    "streak_history",
     "streak_key",
     "streak_milestones_reached",
     "survey_key",

@@ -5,8 +5,16 @@ period made only of break weeks is neutral; the period in progress is not a miss
 no freeze tokens: it is the signal the pair and the coordinator read to see whether meetings
 still happen, so it should show a missed period as it is.
 
+A pair's periods start with the one it was matched in (``since``, the week of the match): the
+periods before it were not the pair's to miss.
+
 Full Term asks that the pair be active in at least 5 of every 6 periods: read here as a share of
-the whole term (break-only periods left out), measured once the program's last week has come.
+the pair's term (break-only periods left out, periods before the match too), measured once the
+program's last week has come, so a pair matched late can still earn it.
+
+A pair has gone quiet when ``QUIET_PERIODS`` periods in a row, the one in progress included,
+passed without a meeting: break-only periods are skipped, so a declared break never makes a
+pair look quiet.
 """
 
 from __future__ import annotations
@@ -18,39 +26,87 @@ from game.calendar import ProgramCalendar
 from game.runs import NO_FREEZES, Mark, tally
 from game.weeks import WeekKey
 
+QUIET_PERIODS = 2
+"""Periods in a row without a meeting after which the coordinator sees the pair as quiet."""
+
+Period = tuple[WeekKey, ...]
+
 
 @dataclass(frozen=True, slots=True)
 class RhythmState:
     current: int
     best: int
     total_periods: int
-    last_counted: tuple[WeekKey, ...] | None
+    last_counted: Period | None
 
 
 def compute_rhythm(
-    meeting_weeks: Iterable[WeekKey], calendar: ProgramCalendar, up_to: WeekKey
+    meeting_weeks: Iterable[WeekKey],
+    calendar: ProgramCalendar,
+    up_to: WeekKey,
+    since: WeekKey | None = None,
 ) -> RhythmState:
     """The rhythm as of week ``up_to``, from the weeks in which the pair held a meeting."""
-    run = tally(_marks({w for w in meeting_weeks if w <= up_to}, calendar, up_to), NO_FREEZES)
+    met = {w for w in meeting_weeks if w <= up_to}
+    run = tally(_marks(met, calendar, up_to, since), NO_FREEZES)
     return RhythmState(run.current, run.best, run.total, run.last_counted)
 
 
-def full_term_sixths(state: RhythmState, calendar: ProgramCalendar, up_to: WeekKey) -> int:
-    """Sixths of the term's periods with a meeting (0 until the last week); Full Term needs 5."""
+def full_term_sixths(
+    state: RhythmState, calendar: ProgramCalendar, up_to: WeekKey, since: WeekKey | None = None
+) -> int:
+    """Sixths of the pair's periods with a meeting (0 until the last week); Full Term needs 5."""
     if up_to < calendar.weeks()[-1]:
         return 0
-    eligible = sum(1 for period in calendar.periods() if not _all_break(period, calendar))
+    eligible = sum(1 for period in _periods(calendar, since) if not _all_break(period, calendar))
     return 6 * state.total_periods // eligible if eligible else 0
 
 
-def _all_break(period: tuple[WeekKey, ...], calendar: ProgramCalendar) -> bool:
+def periods_without_meeting(
+    meeting_weeks: Iterable[WeekKey],
+    calendar: ProgramCalendar,
+    up_to: WeekKey,
+    since: WeekKey | None = None,
+) -> int:
+    """Periods in a row, up to the one holding ``up_to`` and including it, without a meeting;
+    break-only periods are skipped and periods before ``since`` are not counted."""
+    met = {w for w in meeting_weeks if w <= up_to}
+    without = 0
+    for period in _periods(calendar, since):
+        if period[0] > up_to:
+            break
+        if not met.isdisjoint(period):
+            without = 0
+        elif not _all_break(period, calendar):
+            without += 1
+    return without
+
+
+def is_quiet(
+    meeting_weeks: Iterable[WeekKey],
+    calendar: ProgramCalendar,
+    up_to: WeekKey,
+    since: WeekKey | None = None,
+) -> bool:
+    """Whether the coordinator should see the pair as gone quiet (``QUIET_PERIODS``)."""
+    return periods_without_meeting(meeting_weeks, calendar, up_to, since) >= QUIET_PERIODS
+
+
+def _periods(calendar: ProgramCalendar, since: WeekKey | None) -> Iterator[Period]:
+    """The pair's periods: from the one holding ``since`` on."""
+    for period in calendar.periods():
+        if since is None or period[-1] >= since:
+            yield period
+
+
+def _all_break(period: Period, calendar: ProgramCalendar) -> bool:
     return all(calendar.is_break(week) for week in period)
 
 
 def _marks(
-    met: set[WeekKey], calendar: ProgramCalendar, up_to: WeekKey
-) -> Iterator[tuple[tuple[WeekKey, ...], Mark]]:
-    for period in calendar.periods():
+    met: set[WeekKey], calendar: ProgramCalendar, up_to: WeekKey, since: WeekKey | None
+) -> Iterator[tuple[Period, Mark]]:
+    for period in _periods(calendar, since):
         held = not met.isdisjoint(period)
         if period[0] > up_to or (up_to in period and not held):
             return

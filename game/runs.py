@@ -17,7 +17,7 @@ current run, the best run or the tokens held; the property tests check all three
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import Enum
 from typing import Generic, TypeVar
@@ -55,27 +55,69 @@ class Tally(Generic[K]):
     comebacks: int
 
 
+class _Run(Generic[K]):
+    """The running state of one walk, changed in place step by step."""
+
+    __slots__ = (
+        "best",
+        "comebacks",
+        "current",
+        "frozen",
+        "last_counted",
+        "resets",
+        "tokens",
+        "total",
+    )
+
+    def __init__(self, freezes: Freezes) -> None:
+        self.current = self.best = self.total = self.resets = self.comebacks = 0
+        self.tokens = freezes.start
+        self.frozen: list[K] = []
+        self.last_counted: K | None = None
+
+    def step(self, step: K, mark: Mark, freezes: Freezes) -> None:
+        if mark is Mark.COUNTED:
+            if self.current == 0 and self.resets:
+                self.comebacks += 1
+            self.current += 1
+            self.total += 1
+            self.best = max(self.best, self.current)
+            self.last_counted = step
+            if freezes.earn_every and self.current % freezes.earn_every == 0:
+                self.tokens = min(freezes.hold_max, self.tokens + 1)
+        elif mark is Mark.MISSED:
+            if self.tokens:
+                self.tokens -= 1
+                self.frozen.append(step)
+            elif self.current:
+                self.current = 0
+                self.resets += 1
+
+    def tally(self) -> Tally[K]:
+        return Tally(
+            self.current,
+            self.best,
+            self.total,
+            self.tokens,
+            tuple(self.frozen),
+            self.last_counted,
+            self.resets,
+            self.comebacks,
+        )
+
+
 def tally(marks: Iterable[tuple[K, Mark]], freezes: Freezes) -> Tally[K]:
     """Walk the steps once; ``resets`` counts runs that ended, ``comebacks`` runs begun after."""
-    current = best = total = resets = comebacks = 0
-    tokens = freezes.start
-    frozen: list[K] = []
-    last_counted: K | None = None
+    run: _Run[K] = _Run(freezes)
     for step, mark in marks:
-        if mark is Mark.COUNTED:
-            if current == 0 and resets:
-                comebacks += 1
-            current += 1
-            total += 1
-            best = max(best, current)
-            last_counted = step
-            if freezes.earn_every and current % freezes.earn_every == 0:
-                tokens = min(freezes.hold_max, tokens + 1)
-        elif mark is Mark.MISSED:
-            if tokens:
-                tokens -= 1
-                frozen.append(step)
-            elif current:
-                current = 0
-                resets += 1
-    return Tally(current, best, total, tokens, tuple(frozen), last_counted, resets, comebacks)
+        run.step(step, mark, freezes)
+    return run.tally()
+
+
+def walk(marks: Iterable[tuple[K, Mark]], freezes: Freezes) -> Iterator[tuple[K, Mark, Tally[K]]]:
+    """The tally after each step, in order: a replay reads the state as of any step from one
+    walk instead of walking again for every step."""
+    run: _Run[K] = _Run(freezes)
+    for step, mark in marks:
+        run.step(step, mark, freezes)
+        yield step, mark, run.tally()

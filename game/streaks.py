@@ -5,7 +5,8 @@ break. A missed week spends a freeze token automatically (the streak is kept and
 not grow); with no token the streak starts again from zero. Tokens: 1 at the start, one more
 each time the streak reaches a multiple of 4 weeks, at most 2 held. The starting token covers
 the first missed week even before the first check-in (``game.runs`` says why). The week in
-progress is never a miss.
+progress is never a miss. A late joiner's streak starts with the week they joined: the program
+weeks before it are not theirs to miss.
 
 A mentor may repair one missed week per program, within 14 days of its end; a repaired week
 keeps the streak going as if it had been neutral: it does not grow the streak or the total, and
@@ -20,7 +21,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from game.calendar import ProgramCalendar
-from game.runs import Freezes, Mark, tally
+from game.runs import Freezes, Mark, Tally, tally, walk
 from game.weeks import WeekKey, weeks_between
 
 STREAK_FREEZES = Freezes(start=1, earn_every=4, hold_max=2)
@@ -50,9 +51,33 @@ def compute_streak(
     calendar: ProgramCalendar,
     up_to: WeekKey,
     repairs: Iterable[WeekKey] = (),
+    since: WeekKey | None = None,
 ) -> StreakState:
-    """The streak as of week ``up_to``, from the weeks with a check-in (in any order)."""
-    run = tally(_marks(set(counted_weeks), calendar, up_to, set(repairs)), STREAK_FREEZES)
+    """The streak as of week ``up_to``, from the weeks with a check-in (in any order).
+
+    ``since``: the week the person joined; earlier program weeks are not theirs to miss.
+    """
+    run = tally(_marks(set(counted_weeks), calendar, up_to, set(repairs), since), STREAK_FREEZES)
+    return _state(run)
+
+
+def streak_history(
+    counted_weeks: Iterable[WeekKey],
+    calendar: ProgramCalendar,
+    up_to: WeekKey,
+    repairs: Iterable[WeekKey] = (),
+    since: WeekKey | None = None,
+) -> dict[WeekKey, StreakState]:
+    """The streak as of each counted program week up to ``up_to``, in one walk: for each such
+    week ``w`` the same state as ``compute_streak(counted_weeks, calendar, w, ...)``, which is
+    what the check-in of week ``w`` was decided with."""
+    marks = _marks(set(counted_weeks), calendar, up_to, set(repairs), since)
+    return {
+        week: _state(run) for week, mark, run in walk(marks, STREAK_FREEZES) if mark is Mark.COUNTED
+    }
+
+
+def _state(run: Tally[WeekKey]) -> StreakState:
     return StreakState(
         current=run.current,
         best=run.best,
@@ -66,11 +91,17 @@ def compute_streak(
 
 
 def _marks(
-    counted: set[WeekKey], calendar: ProgramCalendar, up_to: WeekKey, repairs: set[WeekKey]
+    counted: set[WeekKey],
+    calendar: ProgramCalendar,
+    up_to: WeekKey,
+    repairs: set[WeekKey],
+    since: WeekKey | None,
 ) -> Iterator[tuple[WeekKey, Mark]]:
     for week in calendar.weeks():
         if week > up_to or (week == up_to and week not in counted):
             return
+        if since is not None and week < since:
+            continue
         if calendar.is_break(week):
             yield week, Mark.NEUTRAL
         elif week in counted:

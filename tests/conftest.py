@@ -12,7 +12,7 @@ import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -196,9 +196,13 @@ def build_world() -> World:
         ),
         "other_mentee": Membership(user=people["other_mentee"], program=program, role=Role.MENTEE),
     }
+    opened = datetime.combine(start, time(), UTC)  # everyone joined and was matched on day one
+    for member in membership.values():
+        member.joined_at = opened
     mentorship = Mentorship(
         program=program,
         status=MentorshipStatus.ACTIVE,
+        created_at=opened,
         members=[
             MentorshipMember(membership=membership["own_mentor"]),
             MentorshipMember(membership=membership["mentee"]),
@@ -207,6 +211,7 @@ def build_world() -> World:
     other_mentorship = Mentorship(
         program=program,
         status=MentorshipStatus.ACTIVE,
+        created_at=opened,
         members=[
             MentorshipMember(membership=membership["other_mentor"]),
             MentorshipMember(membership=membership["other_mentee"]),

@@ -1,4 +1,5 @@
-"""``flask game rebuild``: recompute totals, streak awards and badges from their sources."""
+"""``flask game rebuild``: replay the recorded facts through the rules and compare the ledger,
+the badges and the totals with what they call for."""
 
 from __future__ import annotations
 
@@ -27,4 +28,4 @@ def rebuild_command(fix: bool) -> None:
     if differences:
         click.echo(f"{len(differences)} difference(s) found. Run with --fix to repair them.")
         raise SystemExit(1)
-    click.echo("Everything matches: totals, streaks and badges.")
+    click.echo("Everything matches: awards, badges and totals.")

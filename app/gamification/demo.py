@@ -156,6 +156,7 @@ def _add_kudos(program: Program, today: date) -> None:
         at = datetime.combine(day, time(19, 0), tzinfo=ZoneInfo(mentor.time_zone))
         db.session.add(
             Kudos(
+                key=game.kudos_key(program.id, mentee.id, f"{day:%Y-%m}"),
                 mentorship_id=mentorship_id,
                 mentor_id=mentor.id,
                 mentee_id=mentee.id,

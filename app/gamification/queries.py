@@ -14,6 +14,7 @@ import sqlalchemy as sa
 import game
 from game.metrics import Metric
 
+from ..calendars import calendar_of, joined_week
 from ..extensions import db
 from ..models import (
     Goal,
@@ -145,9 +146,15 @@ def _held(held: set[tuple[str, int]]) -> tuple[HeldBadge, ...]:
 
 
 def _streak_card(
-    membership_id: int, now: game.WeekKey, calendar: game.ProgramCalendar, weeks, repairs
+    membership: Membership,
+    now: game.WeekKey,
+    since: game.WeekKey,
+    calendar: game.ProgramCalendar,
+    weeks,
+    repairs,
 ) -> StreakCard:
-    state = sources.streak(weeks, calendar, now, repairs.get(membership_id))
+    """``now`` is the person's week; their streak starts at ``since``, the week they joined."""
+    state = sources.streak(weeks, calendar, now, repairs.get(membership.id), since)
     return StreakCard(state, now in weeks)
 
 
@@ -163,18 +170,20 @@ def _kudos_for(user_id: int, program_id: int, limit: int) -> tuple[ReceivedKudos
     return tuple(ReceivedKudos(note, name, at) for note, name, at in rows)
 
 
-def mentee_game(membership: Membership, now: game.WeekKey) -> MenteeGame:
+def mentee_game(membership: Membership, now: game.WeekKey, zone: str) -> MenteeGame:
     """Five queries: points, break weeks, check-in weeks, repair, kudos (the program itself is
-    already loaded with the membership); ``now`` is the mentee's week."""
+    already loaded with the membership); ``now`` is the mentee's week, ``zone`` their zone."""
     user_id, program_id = membership.user_id, membership.program_id
     points = points_of(user_id, program_id)
-    calendar = sources.calendar_of(program_id)
+    calendar = calendar_of(program_id)
     weeks = sources.checkin_weeks([membership.id])
     repairs = sources.repairs_of([membership.id])
     return MenteeGame(
         level=game.progress(points),
         points=points,
-        streak=_streak_card(membership.id, now, calendar, weeks[membership.id], repairs),
+        streak=_streak_card(
+            membership, now, joined_week(membership, zone), calendar, weeks[membership.id], repairs
+        ),
         kudos=_kudos_for(user_id, program_id, RECENT_KUDOS),
     )
 
@@ -245,9 +254,9 @@ def _repair_note(membership_id: int) -> tuple[dict[int, StreakRepair], RepairNot
     return {membership_id: repair}, note
 
 
-def progress(membership: Membership, now: game.WeekKey) -> Progress:
+def progress(membership: Membership, now: game.WeekKey, zone: str) -> Progress:
     """A mentee's level, history, streak and badges; a mentor's badges (fixed queries).
-    ``now`` is the person's week."""
+    ``now`` is the person's week, ``zone`` their zone."""
     user_id, program_id = membership.user_id, membership.program_id
     held = sources.badges_held([user_id], program_id)[user_id]
     if membership.role is Role.MENTOR:
@@ -258,10 +267,11 @@ def progress(membership: Membership, now: game.WeekKey) -> Progress:
         scopes = (game.Scope.MENTOR, game.Scope.PAIR)
         return Progress(None, 0, None, (), _held(held), _within_reach(scopes, metrics, held))
     points = points_of(user_id, program_id)
-    calendar = sources.calendar_of(program_id)
+    calendar = calendar_of(program_id)
     weeks = sources.checkin_weeks([membership.id])
     repairs, repair_note = _repair_note(membership.id)
-    streak = _streak_card(membership.id, now, calendar, weeks[membership.id], repairs)
+    since = joined_week(membership, zone)
+    streak = _streak_card(membership, now, since, calendar, weeks[membership.id], repairs)
     metrics = sources.mentee_metrics(user_id, program_id, weeks[membership.id], streak.state)
     return Progress(
         level=game.progress(points),
@@ -274,7 +284,7 @@ def progress(membership: Membership, now: game.WeekKey) -> Progress:
     )
 
 
-def mentee_cards(mentorships: list[Mentorship], mentor_id: int, zone: str) -> dict[int, MenteeCard]:
+def mentee_cards(mentorships: list[Mentorship], zone: str) -> dict[int, MenteeCard]:
     """Per mentee membership of these mentorships (people loaded): five queries in all."""
     mentees = [
         member.membership
@@ -286,26 +296,35 @@ def mentee_cards(mentorships: list[Mentorship], mentor_id: int, zone: str) -> di
         return {}
     program_id = mentees[0].program_id
     ids = [m.id for m in mentees]
-    calendar = sources.calendar_of(program_id)
+    calendar = calendar_of(program_id)
     weeks = sources.checkin_weeks(ids)
     repairs = sources.repairs_of(ids)
     held = sources.badges_held([m.user_id for m in mentees], program_id)
     month = kudos_month(zone)
     kudos_sent = set(
         db.session.scalars(
-            sa.select(Kudos.mentee_id).where(Kudos.mentor_id == mentor_id, Kudos.month == month)
+            sa.select(Kudos.mentee_id).where(
+                Kudos.key.in_([game.kudos_key(program_id, m.user_id, month) for m in mentees])
+            )
         )
     )
     cards = {}
     for mentee in mentees:
-        now = week_now(mentee.user)
+        now, card_zone = week_now(mentee.user), mentee.user.time_zone
+        since = joined_week(mentee, card_zone)
         cards[mentee.id] = MenteeCard(
             membership=mentee,
-            streak=_streak_card(mentee.id, now, calendar, weeks[mentee.id], repairs),
+            streak=_streak_card(mentee, now, since, calendar, weeks[mentee.id], repairs),
             badges=_held(held[mentee.user_id]),
             kudos_sent=mentee.user_id in kudos_sent,
             repairable=tuple(
-                repairable_weeks(weeks[mentee.id], calendar, now, repairs.get(mentee.id))
+                repairable_weeks(
+                    weeks[mentee.id],
+                    calendar,
+                    now,
+                    repairs.get(mentee.id),
+                    since,
+                )
             ),
         )
     return cards

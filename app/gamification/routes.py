@@ -20,6 +20,7 @@ from ..access import (
     my_membership,
     my_memberships,
 )
+from ..calendars import joined_week
 from ..models import Membership, Mentorship, Role
 from ..rendering import redirect_to, render, wants_fragment
 from ..weeks import week_now
@@ -50,7 +51,7 @@ def _repair_options(mentorship: Mentorship, cards: dict[int, queries.MenteeCard]
 def mentor_context(mentorships: list[Mentorship], **forms) -> dict:
     """Each mentee's card and each mentorship's kudos and repair forms, for the mentor's home
     (``forms`` holds a posted form to show again with its messages)."""
-    cards = queries.mentee_cards(mentorships, current_user.id, current_user.time_zone)
+    cards = queries.mentee_cards(mentorships, current_user.time_zone)
     kudos_forms, repair_forms = {}, {}
     for mentorship in mentorships:
         kudos_forms[mentorship.id] = KudosForm(
@@ -69,7 +70,11 @@ def mentor_context(mentorships: list[Mentorship], **forms) -> dict:
 
 
 def mentee_context(membership: Membership) -> dict:
-    return {"mentee_game": queries.mentee_game(membership, week_now(current_user))}
+    return {
+        "mentee_game": queries.mentee_game(
+            membership, week_now(current_user), current_user.time_zone
+        )
+    }
 
 
 def mentee_update(membership: Membership) -> dict:
@@ -89,7 +94,7 @@ def progress():
     return render(
         "gamification/progress.html",
         membership=membership,
-        progress=queries.progress(membership, week_now(current_user)),
+        progress=queries.progress(membership, week_now(current_user), current_user.time_zone),
     )
 
 
@@ -148,7 +153,7 @@ def kudos(mentorship_id: int):
 @login_required
 def streak_repair(mentorship_id: int):
     mentorship, _ = mentorship_for_me(mentorship_id, Role.MENTOR)
-    cards = queries.mentee_cards([mentorship], current_user.id, current_user.time_zone)
+    cards = queries.mentee_cards([mentorship], current_user.time_zone)
     form = StreakRepairForm(_repair_options(mentorship, cards), prefix=f"repair-{mentorship.id}")
     fragment = "gamification/_repair.html"
     if form.validate_on_submit():
@@ -160,6 +165,7 @@ def streak_repair(mentorship_id: int):
                 mentee.id,
                 mentee.program_id,
                 week_now(mentee.user),
+                joined_week(mentee, mentee.user.time_zone),
                 current_user.id,
                 WeekKey.parse(week),
                 form.reason.data,

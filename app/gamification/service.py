@@ -21,8 +21,17 @@ import game
 from game.metrics import Metric
 
 from .. import clock
+from ..calendars import calendar_of, matched_week
 from ..extensions import db
-from ..models import BadgeEarned, Goal, Kudos, Mentorship, PointsAward, Role, StreakRepair
+from ..models import (
+    BadgeEarned,
+    Goal,
+    Kudos,
+    Mentorship,
+    PointsAward,
+    Role,
+    StreakRepair,
+)
 from . import sources, store
 
 RULES = {rule.id: rule for rule in game.BADGES}
@@ -181,12 +190,13 @@ def _checkin_reading(event: game.CheckIn, program_id: int) -> _Reading:
             )
         )
     )
-    membership_id = sources.mentee_membership_id(event.user_id, program_id)
-    if membership_id is None:
+    membership = sources.mentee_membership(event.user_id, program_id)
+    if membership is None:
         return _Reading(game.LedgerView(comeback_paid_in_program=comeback_paid))
+    membership_id, joined = membership
     weeks = sources.checkin_weeks([membership_id])[membership_id] | {event.week}
     repair = sources.repairs_of([membership_id]).get(membership_id)
-    state = sources.streak(weeks, sources.calendar_of(program_id), event.week, repair)
+    state = sources.streak(weeks, calendar_of(program_id), event.week, repair, joined)
     return _Reading(
         game.LedgerView(comeback_paid_in_program=comeback_paid, streak=state),
         streak=state,
@@ -257,14 +267,15 @@ def _mentor_group(mentor_id: int, program_id: int) -> BadgeGroup:
 def _meeting_groups(event: game.MeetingHeld, program_id: int) -> list[BadgeGroup]:
     """Dream Team and Full Term for everyone in the pair; Steady Guide for its mentors."""
     people = sources.mentorship_people(event.mentorship_id)
-    calendar = sources.calendar_of(program_id)
+    calendar = calendar_of(program_id)
     weeks = sources.held_meeting_weeks([event.mentorship_id], calendar.zone)
+    matched = matched_week(db.session.get(Mentorship, event.mentorship_id), calendar)
     members = frozenset(people[Role.MENTOR] | people[Role.MENTEE])
     groups: list[BadgeGroup] = [
         (
             members,
             f"pair:{event.mentorship_id}",
-            sources.pair_metrics(weeks[event.mentorship_id], calendar),
+            sources.pair_metrics(weeks[event.mentorship_id], calendar, matched),
         )
     ]
     for mentor in sorted(people[Role.MENTOR]):
@@ -279,25 +290,26 @@ def kudos_month(zone: str) -> str:
 
 
 class KudosAlreadyGiven(Exception):
-    """This mentor already sent this mentee kudos this month."""
+    """This mentee already has kudos this month in this program."""
 
 
 def give_kudos(
     mentorship: Mentorship, mentor_id: int, mentee_id: int, month: str, note: str
 ) -> Outcome:
-    """Save the note (once a month per mentor and mentee) and award the mentee's Kudos badge.
+    """Save the note (once a month per mentee in the program) and award the Kudos badge.
 
-    The UNIQUE (mentor, mentee, month) constraint decides a double submit: the second insert
-    is ignored and reported, nothing else is written.
+    The note is stored under ``game.kudos_key``, UNIQUE: a double submit, or a second mentor
+    of the same mentee that month, is ignored and reported, nothing else is written.
     """
     values = {
+        "key": game.kudos_key(mentorship.program_id, mentee_id, month),
         "mentorship_id": mentorship.id,
         "mentor_id": mentor_id,
         "mentee_id": mentee_id,
         "month": month,
         "note": note,
     }
-    if not store.insert_once(Kudos, values, ["mentor_id", "mentee_id", "month"]):
+    if not store.insert_once(Kudos, values, ["key"]):
         raise KudosAlreadyGiven(month)
     outcome = record(game.KudosGiven(mentor_id, mentee_id, mentorship.program_id, month, note))
     db.session.commit()
@@ -313,9 +325,11 @@ def repairable_weeks(
     calendar: game.ProgramCalendar,
     now_week: game.WeekKey,
     repair: StreakRepair | None,
+    since: game.WeekKey,
 ) -> list[game.WeekKey]:
     """Missed program weeks a mentor may still repair: none once one was repaired in this
-    program; else the weeks without a check-in that ended within the last 14 days."""
+    program; else the weeks since the mentee joined (``since``) without a check-in that ended
+    within the last 14 days."""
     if repair is not None:
         return []
     last, before = now_week.previous(), now_week.previous().previous()
@@ -323,6 +337,7 @@ def repairable_weeks(
         week
         for week in (last, before)
         if week in calendar
+        and week >= since
         and not calendar.is_break(week)
         and week not in weeks
         and game.can_repair(now_week, week, repairs_used_in_program=0)
@@ -333,15 +348,17 @@ def repair_streak(
     mentee_membership_id: int,
     program_id: int,
     now_week: game.WeekKey,
+    since: game.WeekKey,
     mentor_id: int,
     week: game.WeekKey,
     reason: str,
 ) -> None:
     """Make one missed week of the mentee's neutral (their streak carries on), once per
-    program; the UNIQUE membership constraint settles two mentors repairing at once."""
+    program; the UNIQUE membership constraint settles two mentors repairing at once.
+    ``now_week`` is the mentee's week now, ``since`` the week they joined."""
     weeks = sources.checkin_weeks([mentee_membership_id])[mentee_membership_id]
-    calendar = sources.calendar_of(program_id)
-    if week not in repairable_weeks(weeks, calendar, now_week, None):
+    calendar = calendar_of(program_id)
+    if week not in repairable_weeks(weeks, calendar, now_week, None, since):
         raise RepairRefused(str(week))
     values = {
         "membership_id": mentee_membership_id,

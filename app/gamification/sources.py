@@ -17,10 +17,10 @@ import game
 from game.metrics import Metric
 from game.weeks import WeekKey, local_date, week_of
 
+from ..calendars import week_at
 from ..extensions import db
 from ..models import (
     BadgeEarned,
-    BreakWeek,
     CheckIn,
     Goal,
     Kudos,
@@ -33,29 +33,13 @@ from ..models import (
     MilestoneAction,
     MilestoneEvent,
     PointsAward,
-    Program,
     Role,
     StreakRepair,
+    User,
 )
 from ..weeks import request_now
 
 Held = dict[int, set[tuple[str, int]]]
-
-
-def calendar_of(program_id: int) -> game.ProgramCalendar:
-    """The program's weeks, breaks and cadence (the program usually comes from the identity
-    map; one query for its break weeks)."""
-    program = db.session.get(Program, program_id)
-    mondays = db.session.scalars(
-        sa.select(BreakWeek.monday).where(BreakWeek.program_id == program_id)
-    )
-    return game.ProgramCalendar(
-        start=program.starts_on,
-        end=program.ends_on,
-        cadence=game.Cadence[program.cadence.name],
-        break_weeks=frozenset(week_of(monday) for monday in mondays),
-        zone=program.time_zone,
-    )
 
 
 def week_now(zone: str) -> WeekKey:
@@ -90,19 +74,28 @@ def streak(
     calendar: game.ProgramCalendar,
     up_to: WeekKey,
     repair: StreakRepair | None,
+    since: WeekKey | None,
 ) -> game.StreakState:
-    repaired = () if repair is None else (WeekKey.parse(repair.week_key),)
-    return game.compute_streak(weeks, calendar, up_to, repaired)
+    """``since``: the week the mentee joined (``calendars.joined_week``)."""
+    return game.compute_streak(weeks, calendar, up_to, repaired_weeks(repair), since)
 
 
-def mentee_membership_id(user_id: int, program_id: int) -> int | None:
-    return db.session.scalar(
-        sa.select(Membership.id).where(
+def repaired_weeks(repair: StreakRepair | None) -> tuple[WeekKey, ...]:
+    return () if repair is None else (WeekKey.parse(repair.week_key),)
+
+
+def mentee_membership(user_id: int, program_id: int) -> tuple[int, WeekKey] | None:
+    """The person's mentee membership in the program and the week they joined (one query)."""
+    row = db.session.execute(
+        sa.select(Membership.id, Membership.joined_at, User.time_zone)
+        .join(User, User.id == Membership.user_id)
+        .where(
             Membership.user_id == user_id,
             Membership.program_id == program_id,
             Membership.role == Role.MENTEE,
         )
-    )
+    ).one_or_none()
+    return None if row is None else (row.id, week_at(row.joined_at, row.time_zone))
 
 
 def badges_held(user_ids: Iterable[int], program_id: int) -> Held:
@@ -252,13 +245,16 @@ def held_meeting_weeks(mentorship_ids: Iterable[int], zone: str) -> dict[int, li
     return weeks
 
 
-def pair_metrics(meeting_weeks: list[WeekKey], calendar: game.ProgramCalendar) -> dict[str, int]:
-    """Dream Team counts held meetings; Full Term reads the rhythm once the term has ended."""
+def pair_metrics(
+    meeting_weeks: list[WeekKey], calendar: game.ProgramCalendar, matched: WeekKey
+) -> dict[str, int]:
+    """Dream Team counts held meetings; Full Term reads the rhythm, from the week the pair was
+    matched, once the term has ended."""
     now = week_now(calendar.zone)
-    rhythm = game.compute_rhythm(meeting_weeks, calendar, now)
+    rhythm = game.compute_rhythm(meeting_weeks, calendar, now, matched)
     return {
         Metric.PAIR_MEETINGS: len(meeting_weeks),
-        Metric.PAIR_ACTIVE_SIXTHS: game.full_term_sixths(rhythm, calendar, now),
+        Metric.PAIR_ACTIVE_SIXTHS: game.full_term_sixths(rhythm, calendar, now, matched),
     }
 
 

@@ -70,6 +70,21 @@ def lock_players(user_ids: Iterable[int], program_id: int) -> dict[int, int]:
     return {user: points for user, program, points in rows if program == program_id}
 
 
+def lock_all_totals() -> None:
+    """Take every player's lock at once, before a rebuild reads anything: on PostgreSQL every
+    total row ``FOR UPDATE`` (in the order ``lock_players`` uses, so neither deadlocks the
+    other); on SQLite a write, which takes the database's write lock until COMMIT. A recording
+    that starts meanwhile waits, so the rebuild's sums cannot overwrite fresher totals."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(
+            sa.select(PlayerTotal.user_id)
+            .order_by(PlayerTotal.user_id, PlayerTotal.program_id)
+            .with_for_update()
+        ).all()
+    else:
+        db.session.execute(sa.update(PlayerTotal).values(points=PlayerTotal.points))
+
+
 def write_entry(entry: game.Entry, program_id: int) -> bool:
     """Append one ledger row unless its key is already there; True when it is new."""
     values = {

@@ -10,10 +10,10 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
-from game.calendar import Cadence as GameCadence
-from game.calendar import ProgramCalendar
-from game.weeks import WeekKey, local_date
+import game
+from game.weeks import local_date
 
+from ..calendars import calendar_of, matched_week, week_at
 from ..extensions import db
 from ..mentorships_query import WITH_PEOPLE
 from ..models import (
@@ -171,33 +171,21 @@ class MeetingAggregate:
     quiet_pairs: list[Mentorship]
 
 
-def _cadence_window(program: Program, now: datetime) -> tuple[datetime, datetime]:
-    """Starts (UTC) of the current cadence period and of the one before it.
-
-    Periods come from the game's program calendar, so they match the pair's meeting rhythm;
-    before the program starts or after it ends, its first or last period stands in.
-    """
-    calendar = ProgramCalendar(
-        start=program.starts_on,
-        end=program.ends_on,
-        cadence=GameCadence[program.cadence.name],
-        break_weeks=frozenset(),
-        zone=program.time_zone,
-    )
+def _period_start(calendar: game.ProgramCalendar, now: datetime) -> datetime:
+    """Start (UTC) of the current cadence period of the program's calendar; before the program
+    starts or after it ends, its first or last period stands in."""
     periods = calendar.periods()
     week = min(max(calendar.current_week(now), periods[0][0]), periods[-1][-1])
-    index = next(i for i, period in enumerate(periods) if week in period)
-
-    def start_of(weeks: tuple[WeekKey, ...]) -> datetime:
-        monday = datetime.combine(weeks[0].monday(), time(), tzinfo=ZoneInfo(program.time_zone))
-        return monday.astimezone(UTC)
-
-    return start_of(periods[index]), start_of(periods[max(index - 1, 0)])
+    monday = calendar.period_of(week)[0].monday()
+    return datetime.combine(monday, time(), tzinfo=ZoneInfo(calendar.zone)).astimezone(UTC)
 
 
 def program_meeting_aggregate(program_id: int, now: datetime) -> MeetingAggregate:
+    """Counts of held meetings, and the active pairs that have gone quiet by the game's meeting
+    rhythm: ``game.QUIET_PERIODS`` periods without a meeting, counted from when the pair was
+    matched, break weeks skipped."""
     program = db.session.get(Program, program_id)
-    this_period, two_periods = _cadence_window(program, now)
+    calendar = calendar_of(program_id)
     in_program = (
         sa.select(Mentorship.id).where(Mentorship.program_id == program_id).scalar_subquery()
     )
@@ -211,29 +199,36 @@ def program_meeting_aggregate(program_id: int, now: datetime) -> MeetingAggregat
         return sa.func.coalesce(sa.func.sum(sa.case((Meeting.starts_at >= since, 1), else_=0)), 0)
 
     this_count, four_weeks = db.session.execute(
-        sa.select(count_since(this_period), count_since(now - timedelta(weeks=4))).where(held)
+        sa.select(
+            count_since(_period_start(calendar, now)), count_since(now - timedelta(weeks=4))
+        ).where(held)
     ).one()
-    met_lately = sa.exists().where(
-        Meeting.mentorship_id == Mentorship.id,
-        Meeting.status == MeetingStatus.HELD,
-        Meeting.starts_at >= two_periods,
-    )
-    quiet = db.session.scalars(
+    active = db.session.scalars(
         sa.select(Mentorship)
-        .where(
-            Mentorship.program_id == program_id,
-            Mentorship.status == MentorshipStatus.ACTIVE,
-            ~met_lately,
-        )
+        .where(Mentorship.program_id == program_id, Mentorship.status == MentorshipStatus.ACTIVE)
         .options(WITH_PEOPLE)
         .order_by(Mentorship.id)
     ).all()
+    last_met = {  # only the latest meeting decides how many periods passed without one
+        mentorship_id: week_at(starts_at, calendar.zone)
+        for mentorship_id, starts_at in db.session.execute(
+            sa.select(Meeting.mentorship_id, sa.func.max(Meeting.starts_at))
+            .where(held)
+            .group_by(Meeting.mentorship_id)
+        )
+    }
+    today = calendar.current_week(now)
+
+    def quiet(mentorship: Mentorship) -> bool:
+        met = [last_met[mentorship.id]] if mentorship.id in last_met else []
+        return game.is_quiet(met, calendar, today, matched_week(mentorship, calendar))
+
     return MeetingAggregate(
         this_period=PERIOD_WORDS[program.cadence][0],
         two_periods=PERIOD_WORDS[program.cadence][1],
         held_this_period=this_count,
         held_last_four_weeks=four_weeks,
-        quiet_pairs=list(quiet),
+        quiet_pairs=[mentorship for mentorship in active if quiet(mentorship)],
     )
 
 

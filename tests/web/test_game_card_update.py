@@ -19,6 +19,7 @@ from game_support import (
     user_id,
 )
 
+import game
 from app.extensions import db
 from app.models import Kudos
 
@@ -85,7 +86,8 @@ def test_the_check_in_costs_a_fixed_number_of_queries_below_a_second_request(
                 mentorship_id=world.mentorship_id,
                 mentor_id=mentor,
                 mentee_id=mentee,
-                month=f"20{10 + n // 12}-{n % 12 + 1:02d}",
+                month=(month := f"20{10 + n // 12}-{n % 12 + 1:02d}"),
+                key=game.kudos_key(world.program_id, mentee, month),
                 note=f"Note {n}",
             )
             for n in range(30)

@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from app import clock
+from app.calendars import calendar_of, joined_week
 from app.demo import seed_demo
 from app.extensions import db
 from app.gamification import rebuild, sources
@@ -27,8 +28,9 @@ def _clock():
 def _streak(email: str):
     membership = db.session.scalar(sa.select(Membership).join(User).where(User.email == email))
     weeks = sources.checkin_weeks([membership.id])[membership.id]
-    calendar = sources.calendar_of(membership.program_id)
-    return sources.streak(weeks, calendar, sources.week_now("America/Chicago"), None)
+    calendar = calendar_of(membership.program_id)
+    since = joined_week(membership, "America/Chicago")
+    return sources.streak(weeks, calendar, sources.week_now("America/Chicago"), None, since)
 
 
 def _points(email: str) -> int:

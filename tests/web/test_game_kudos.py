@@ -16,8 +16,18 @@ from game_support import (
 )
 from web_support import field_error, snapshot
 
+import game
 from app.extensions import db
-from app.models import BadgeEarned, Kudos
+from app.models import (
+    BadgeEarned,
+    Kudos,
+    Membership,
+    Mentorship,
+    MentorshipMember,
+    MentorshipStatus,
+    Role,
+    User,
+)
 
 PREFIX = "kudos-{}-"
 
@@ -110,8 +120,9 @@ def test_without_javascript_kudos_redirect_home_and_refusals_show_a_page(app, wo
     ],
 )
 def test_the_note_is_required_and_short(app, world, new_client, note, message):
+    mentor = new_client("own_mentor")
     before = snapshot(app)
-    response = new_client("own_mentor").htmx(
+    response = mentor.htmx(
         "POST", f"/mentorships/{world.mentorship_id}/kudos", kudos(world, note, mentee_id(app))
     )
     assert response.status_code == 422
@@ -156,3 +167,71 @@ def test_next_month_kudos_can_be_sent_again(app, world, new_client, pinned):
     mentor.submit(url, kudos(world, "March", mentee_id(app)))
     pinned(W11, days=28)  # 8 April
     assert mentor.htmx("POST", url, kudos(world, "April", mentee_id(app))).status_code == 200
+
+
+def _pair_in_the_other_program(world) -> int:
+    """The same mentor and mentee, matched again in the world's other program."""
+    people = {
+        role: db.session.scalar(sa.select(User).where(User.email == world.email(role)))
+        for role in ("mentee", "own_mentor")
+    }
+    mentorship = Mentorship(
+        program_id=world.other_program_id,
+        status=MentorshipStatus.ACTIVE,
+        members=[
+            MentorshipMember(
+                membership=Membership(
+                    user=people[role], program_id=world.other_program_id, role=member_role
+                )
+            )
+            for role, member_role in (("own_mentor", Role.MENTOR), ("mentee", Role.MENTEE))
+        ],
+    )
+    db.session.add(mentorship)
+    db.session.commit()
+    return mentorship.id
+
+
+def test_kudos_are_once_a_month_per_program(app, world, new_client):
+    """The schema's rule is game.kudos_key's: the same mentee can be recognised in each of
+    their programs in the same month, and earns the badge in each."""
+    with app.app_context():
+        other = _pair_in_the_other_program(world)
+    mentor = new_client("own_mentor")
+    mentee = mentee_id(app)
+    for mentorship in (world.mentorship_id, other):
+        url = f"/mentorships/{mentorship}/kudos"
+        response = mentor.htmx("POST", url, kudos(world, "Well done", mentee, mentorship))
+        assert response.status_code == 200, response.get_data(as_text=True)
+    with app.app_context():
+        keys = set(db.session.scalars(sa.select(Kudos.key)))
+        assert keys == {
+            game.kudos_key(world.program_id, mentee, "2026-03"),
+            game.kudos_key(world.other_program_id, mentee, "2026-03"),
+        }
+        programs = set(
+            db.session.scalars(
+                sa.select(BadgeEarned.program_id).where(BadgeEarned.badge_id == "kudos")
+            )
+        )
+        assert programs == {world.program_id, world.other_program_id}
+
+
+def test_a_second_mentor_cannot_add_kudos_the_same_month(app, world, new_client):
+    """Once a month per mentee in the program, whoever the mentor."""
+    with app.app_context():
+        membership = db.session.scalar(
+            sa.select(Membership.id)
+            .join(User)
+            .where(User.email == world.email("other_mentor"), Membership.role == Role.MENTOR)
+        )
+        member = MentorshipMember(mentorship_id=world.mentorship_id, membership_id=membership)
+        db.session.add(member)
+        db.session.commit()
+    url = f"/mentorships/{world.mentorship_id}/kudos"
+    first = new_client("own_mentor").htmx("POST", url, kudos(world, "Great", mentee_id(app)))
+    assert first.status_code == 200
+    second = new_client("other_mentor").htmx("POST", url, kudos(world, "Also", mentee_id(app)))
+    assert second.status_code == 422
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Kudos.id))) == 1

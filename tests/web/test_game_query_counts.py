@@ -61,7 +61,7 @@ def fill_ledger(app, world, rows: int) -> None:
 
 def queries_to_record(app, world, query_counter, event_for) -> int:
     with app.app_context():
-        event = event_for(user_id(MENTEE), world.program_id)
+        event = event_for(user_id(MENTEE), world.program_id, world.mentorship_id)
         with query_counter as counter:
             service.record(event)
         db.session.commit()
@@ -69,9 +69,9 @@ def queries_to_record(app, world, query_counter, event_for) -> int:
 
 
 EVENTS = {
-    "check-in": lambda mentee, program: game.CheckIn(mentee, program, W11),
-    "meeting": lambda mentee, program: game.MeetingHeld(
-        9, program, 1, W11, frozenset({mentee}), frozenset()
+    "check-in": lambda mentee, program, _: game.CheckIn(mentee, program, W11),
+    "meeting": lambda mentee, program, mentorship: game.MeetingHeld(
+        9, program, mentorship, W11, frozenset({mentee}), frozenset()
     ),
 }
 
@@ -93,7 +93,7 @@ def test_recording_costs_the_same_with_10_and_100_000_rows_in_the_ledger(
 
 
 def test_a_milestone_confirmation_costs_the_same_with_a_big_ledger(app, world, query_counter):
-    def confirm(mentee: int, program: int) -> game.Event:
+    def confirm(mentee: int, program: int, _: int) -> game.Event:
         mentor = user_id(MENTOR)
         return game.MilestoneConfirmed(5, 7, program, mentee, mentor, frozenset({mentor}))
 
@@ -187,6 +187,7 @@ def test_the_mentee_home_costs_the_same_with_1_and_50_kudos(app, world, login, q
         mentee, mentor = user_id(MENTEE), user_id(MENTOR)
         db.session.add(
             Kudos(
+                key=game.kudos_key(world.program_id, mentee, "2026-03"),
                 mentorship_id=world.mentorship_id,
                 mentor_id=mentor,
                 mentee_id=mentee,
@@ -201,6 +202,7 @@ def test_the_mentee_home_costs_the_same_with_1_and_50_kudos(app, world, login, q
     with app.app_context():
         db.session.add_all(
             Kudos(
+                key=game.kudos_key(world.program_id, mentee, f"20{n // 12 + 10}-{n % 12 + 1:02d}"),
                 mentorship_id=world.mentorship_id,
                 mentor_id=mentor,
                 mentee_id=mentee,

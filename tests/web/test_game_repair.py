@@ -4,6 +4,7 @@ with a reason; the week then neither counts nor breaks the streak."""
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, time
 
 import pytest
 import sqlalchemy as sa
@@ -19,7 +20,7 @@ from game_support import (
 from web_support import field_error, snapshot
 
 from app.extensions import db
-from app.models import StreakRepair
+from app.models import Membership, StreakRepair
 
 REASON = "Off sick with flu all week."
 
@@ -131,3 +132,19 @@ def test_junk_weeks_are_refused_not_crashed(app, world, new_client, missed_week_
         "POST", f"/mentorships/{world.mentorship_id}/streak-repair", repair(world, week)
     )
     assert response.status_code == 422
+
+
+def test_a_week_before_the_mentee_joined_is_not_theirs_to_repair(app, world, new_client, pinned):
+    """Joined in week 11: week 10 was never a miss, so it is neither offered nor accepted."""
+    with app.app_context():
+        member = db.session.get(Membership, membership_id("mentee@test.example"))
+        member.joined_at = datetime.combine(W11.monday(), time(9), UTC)
+        db.session.commit()
+        week_10 = f"{member.id}:2026-W10"
+    pinned(W11)
+    mentor = new_client("own_mentor")
+    assert "<summary>Repair a streak</summary>" not in mentor.get("/").get_data(as_text=True)
+    url = f"/mentorships/{world.mentorship_id}/streak-repair"
+    assert mentor.htmx("POST", url, repair(world, week_10)).status_code == 422
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(StreakRepair.id))) == 0

@@ -1,0 +1,66 @@
+"""The one program calendar: a program row and its break weeks as the game's calendar value.
+
+The game's rules (streaks, the meeting rhythm, Full Term) and the app's own signals (the
+coordinator's quiet pairs) all read a program's weeks, break weeks and cadence periods through
+``program_calendar``, so they never disagree about which weeks count.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date, datetime
+
+import sqlalchemy as sa
+
+import game
+from game.weeks import WeekKey, local_date, week_of
+
+from .extensions import db
+from .models import BreakWeek, Membership, Mentorship, Program
+
+
+def program_calendar(program: Program, break_mondays: Iterable[date]) -> game.ProgramCalendar:
+    """The program's weeks, breaks and cadence as the game sees them."""
+    return game.ProgramCalendar(
+        start=program.starts_on,
+        end=program.ends_on,
+        cadence=game.Cadence[program.cadence.name],
+        break_weeks=frozenset(week_of(monday) for monday in break_mondays),
+        zone=program.time_zone,
+    )
+
+
+def calendar_of(program_id: int) -> game.ProgramCalendar:
+    """One program's calendar (the program usually comes from the identity map; one query for
+    its break weeks)."""
+    program = db.session.get(Program, program_id)
+    mondays = db.session.scalars(
+        sa.select(BreakWeek.monday).where(BreakWeek.program_id == program_id)
+    )
+    return program_calendar(program, mondays)
+
+
+def all_calendars() -> dict[int, game.ProgramCalendar]:
+    """Every program's calendar, in two queries (the rebuild reads them all at once)."""
+    mondays: dict[int, list[date]] = defaultdict(list)
+    for program_id, monday in db.session.execute(sa.select(BreakWeek.program_id, BreakWeek.monday)):
+        mondays[program_id].append(monday)
+    return {
+        program.id: program_calendar(program, mondays[program.id])
+        for program in db.session.scalars(sa.select(Program).order_by(Program.id))
+    }
+
+
+def week_at(instant: datetime, zone: str) -> WeekKey:
+    return week_of(local_date(instant, zone))
+
+
+def joined_week(membership: Membership, zone: str) -> WeekKey:
+    """The week a person joined the program, in their own zone: their streak starts there."""
+    return week_at(membership.joined_at, zone)
+
+
+def matched_week(mentorship: Mentorship, calendar: game.ProgramCalendar) -> WeekKey:
+    """The program week a pair was matched (created) in: its meeting rhythm starts there."""
+    return week_at(mentorship.created_at, calendar.zone)

@@ -1,0 +1,376 @@
+"""The game's recorded facts, read in a fixed number of queries, replayed through the rules.
+
+``flask game rebuild`` must know which ledger rows and badges the facts call for without
+restating a rule. Each counted check-in, held meeting with its confirmations, milestone review
+and completed goal becomes the event its feature hook records; ``game.decide`` chooses the rows
+from the view the reference ``game.Ledger`` gives of the rows replayed so far, and the ledger
+takes them. Badges are evaluated from the same metrics the live recording reads.
+
+Events of one kind depend only on earlier events of that kind (a comeback on earlier check-ins,
+the weekly cap on earlier meetings, a milestone's cycle on its earlier reviews), so each kind is
+replayed in its own time order. A mentor's repair counts for every check-in of the membership,
+also those made before the repair: a comeback paid before it is then not expected, and since the
+rebuild reports only missing rows, that is no difference.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import sqlalchemy as sa
+
+import game
+from game.metrics import Metric
+from game.weeks import WeekKey
+
+from ..calendars import all_calendars, week_at
+from ..extensions import db
+from ..models import (
+    Goal,
+    Kudos,
+    Meeting,
+    MeetingConfirmation,
+    MeetingStatus,
+    Membership,
+    Mentorship,
+    MentorshipMember,
+    Milestone,
+    MilestoneAction,
+    MilestoneEvent,
+    Role,
+    StreakRepair,
+    User,
+)
+from . import sources
+from .service import BadgeGroup
+
+
+@dataclass(frozen=True)
+class Member:
+    user_id: int
+    program_id: int
+    role: Role
+    zone: str
+    joined: WeekKey  # in the person's own zone
+
+
+@dataclass(frozen=True)
+class Pair:
+    program_id: int
+    matched: WeekKey  # in the program's zone
+    members: tuple[int, ...]  # membership ids
+
+
+@dataclass(frozen=True)
+class Review:
+    milestone_id: int
+    goal_id: int
+    actor_id: int | None
+    confirmed: bool
+    mentee_membership: int
+    mentorship_id: int
+
+
+@dataclass(frozen=True, order=True)
+class Payment:
+    at: datetime  # when the meeting was held, or when this person confirmed, if later
+    meeting_id: int
+    mentorship_id: int
+    user_id: int
+    week: WeekKey  # the meeting's program week
+
+
+@dataclass
+class Facts:
+    """Everything the game is derived from, across all programs."""
+
+    calendars: dict[int, game.ProgramCalendar]
+    members: dict[int, Member]
+    pairs: dict[int, Pair]
+    checkins: dict[int, set[WeekKey]]  # mentee membership -> counted weeks
+    repairs: dict[int, WeekKey]
+    payments: list[Payment]  # who each held meeting pays, in time order
+    meeting_weeks: dict[int, list[WeekKey]]  # mentorship -> the week of each held meeting
+    reviews: list[Review]  # in time order
+    goals: list[tuple[int, int]]  # (goal, mentee membership), in completion order
+    kudos: Counter[tuple[int, int]]  # (mentee user, program) -> received
+
+
+def read() -> Facts:
+    """Ten queries, however many programs, people and rows."""
+    calendars = all_calendars()
+    members = {
+        row.id: Member(
+            row.user_id,
+            row.program_id,
+            row.role,
+            row.time_zone,
+            week_at(row.joined_at, row.time_zone),
+        )
+        for row in db.session.execute(
+            sa.select(
+                Membership.id,
+                Membership.user_id,
+                Membership.program_id,
+                Membership.role,
+                Membership.joined_at,
+                User.time_zone,
+            )
+            .join(User, User.id == Membership.user_id)
+            .where(Membership.role != Role.COORDINATOR)
+        )
+    }
+    return Facts(
+        calendars=calendars,
+        members=members,
+        pairs=_pairs(calendars),
+        checkins=sources.checkin_weeks(
+            id for id, member in members.items() if member.role is Role.MENTEE
+        ),
+        repairs={
+            membership: WeekKey.parse(week)
+            for membership, week in db.session.execute(
+                sa.select(StreakRepair.membership_id, StreakRepair.week_key)
+            )
+        },
+        **_meetings(calendars),
+        reviews=_reviews(),
+        goals=[
+            (goal, membership)
+            for goal, membership in db.session.execute(
+                sa.select(Goal.id, Goal.membership_id)
+                .where(Goal.completed_at.is_not(None))
+                .order_by(Goal.completed_at, Goal.id)
+            )
+        ],
+        kudos=Counter(
+            {
+                (mentee, program): count
+                for mentee, program, count in db.session.execute(
+                    sa.select(Kudos.mentee_id, Mentorship.program_id, sa.func.count(Kudos.id))
+                    .join(Mentorship, Mentorship.id == Kudos.mentorship_id)
+                    .group_by(Kudos.mentee_id, Mentorship.program_id)
+                )
+            }
+        ),
+    )
+
+
+def _pairs(calendars: dict[int, game.ProgramCalendar]) -> dict[int, Pair]:
+    members: dict[int, list[int]] = defaultdict(list)
+    matched: dict[int, tuple[int, WeekKey]] = {}
+    for mentorship_id, program_id, created_at, membership_id in db.session.execute(
+        sa.select(
+            Mentorship.id,
+            Mentorship.program_id,
+            Mentorship.created_at,
+            MentorshipMember.membership_id,
+        ).outerjoin(MentorshipMember, MentorshipMember.mentorship_id == Mentorship.id)
+    ):
+        matched[mentorship_id] = program_id, week_at(created_at, calendars[program_id].zone)
+        if membership_id is not None:
+            members[mentorship_id].append(membership_id)
+    return {
+        mentorship_id: Pair(program_id, week, tuple(members[mentorship_id]))
+        for mentorship_id, (program_id, week) in matched.items()
+    }
+
+
+def _meetings(calendars: dict[int, game.ProgramCalendar]) -> dict:
+    """Held meetings with their confirmations: who each pays and when (at the "held", or at a
+    group's late confirmation), and each pair's meeting weeks."""
+    payments, weeks, seen = [], defaultdict(list), set()
+    for meeting, mentorship, program, starts_at, held_at, user, at in db.session.execute(
+        sa.select(
+            Meeting.id,
+            Meeting.mentorship_id,
+            Mentorship.program_id,
+            Meeting.starts_at,
+            Meeting.held_at,
+            MeetingConfirmation.user_id,
+            MeetingConfirmation.at,
+        )
+        .join(Mentorship, Mentorship.id == Meeting.mentorship_id)
+        .outerjoin(MeetingConfirmation, MeetingConfirmation.meeting_id == Meeting.id)
+        .where(Meeting.status == MeetingStatus.HELD)
+    ):
+        week = week_at(starts_at, calendars[program].zone)
+        if meeting not in seen:
+            seen.add(meeting)
+            weeks[mentorship].append(week)
+        if user is not None:
+            paid = max(held_at or at, at)
+            payments.append(Payment(paid, meeting, mentorship, user, week))
+    return {"payments": sorted(payments), "meeting_weeks": weeks}
+
+
+def _reviews() -> list[Review]:
+    rows = db.session.execute(
+        sa.select(
+            MilestoneEvent.milestone_id,
+            Milestone.goal_id,
+            MilestoneEvent.actor_id,
+            MilestoneEvent.action,
+            Goal.membership_id,
+            Goal.mentorship_id,
+        )
+        .join(Milestone, Milestone.id == MilestoneEvent.milestone_id)
+        .join(Goal, Goal.id == Milestone.goal_id)
+        .where(MilestoneEvent.action.in_([MilestoneAction.CONFIRMED, MilestoneAction.SENT_BACK]))
+        .order_by(MilestoneEvent.at, MilestoneEvent.id)
+    )
+    return [
+        Review(milestone, goal, actor, action is MilestoneAction.CONFIRMED, membership, pair)
+        for milestone, goal, actor, action, membership, pair in rows
+    ]
+
+
+@dataclass
+class Replay:
+    """What the facts call for: the ledger rows (with each row's program), the badge groups of
+    each program, and the facts the rules refused."""
+
+    ledger: game.Ledger = field(default_factory=game.Ledger)
+    programs: dict[str, int] = field(default_factory=dict)
+    groups: dict[int, list[BadgeGroup]] = field(default_factory=lambda: defaultdict(list))
+    refused: list[str] = field(default_factory=list)
+
+    def record(
+        self, event: game.Event, program_id: int, streak: game.StreakState | None = None
+    ) -> None:
+        for entry in self.ledger.apply(game.decide(event, self.ledger.view_for(event, streak))):
+            self.programs[entry.key] = program_id
+
+
+def replay(facts: Facts) -> Replay:
+    """Every event through ``game.decide`` into a reference ledger, then every badge group."""
+    result = Replay()
+    mentors = _mentors_of_pairs(facts)
+    streaks = _checkins(facts, result)
+    for paid in facts.payments:
+        program = facts.pairs[paid.mentorship_id].program_id
+        event = game.MeetingHeld(
+            paid.meeting_id,
+            program,
+            paid.mentorship_id,
+            paid.week,
+            frozenset({paid.user_id}),
+            mentors[paid.mentorship_id],
+        )
+        result.record(event, program)
+    _reviews_and_goals(facts, result, mentors)
+    _badge_groups(facts, result, streaks)
+    return result
+
+
+def _mentors_of_pairs(facts: Facts) -> dict[int, frozenset[int]]:
+    return {
+        mentorship: frozenset(
+            facts.members[m].user_id
+            for m in pair.members
+            if m in facts.members and facts.members[m].role is Role.MENTOR
+        )
+        for mentorship, pair in facts.pairs.items()
+    }
+
+
+def _checkins(facts: Facts, result: Replay) -> dict[int, game.StreakState]:
+    """Each mentee's check-ins in week order, each decided with the streak as of its week (one
+    walk per mentee); returns each mentee membership's streak as of now."""
+    now: dict[int, game.StreakState] = {}
+    for membership, member in _mentees(facts):
+        weeks = facts.checkins.get(membership, set())
+        calendar = facts.calendars[member.program_id]
+        repairs = (facts.repairs[membership],) if membership in facts.repairs else ()
+        today = sources.week_now(member.zone)
+        history = game.streak_history(weeks, calendar, today, repairs, member.joined)
+        for week in sorted(weeks):
+            state = history.get(week) or game.compute_streak(
+                weeks, calendar, week, repairs, member.joined
+            )
+            result.record(
+                game.CheckIn(member.user_id, member.program_id, week), member.program_id, state
+            )
+        now[membership] = game.compute_streak(weeks, calendar, today, repairs, member.joined)
+    return now
+
+
+def _mentees(facts: Facts) -> Iterator[tuple[int, Member]]:
+    return ((m, member) for m, member in facts.members.items() if member.role is Role.MENTEE)
+
+
+def _reviews_and_goals(facts: Facts, result: Replay, mentors: dict[int, frozenset[int]]) -> None:
+    for review in facts.reviews:
+        mentee = facts.members[review.mentee_membership]
+        pair_mentors = mentors.get(review.mentorship_id, frozenset())
+        if review.confirmed:
+            event: game.Event = game.MilestoneConfirmed(
+                review.milestone_id,
+                review.goal_id,
+                mentee.program_id,
+                mentee.user_id,
+                review.actor_id,
+                pair_mentors,
+            )
+        else:
+            event = game.MilestoneSentBack(
+                review.milestone_id, review.goal_id, mentee.user_id, review.actor_id, pair_mentors
+            )
+        try:
+            result.record(event, mentee.program_id)
+        except game.NotTheMentor:
+            result.refused.append(
+                f"milestone {review.milestone_id} was reviewed by user {review.actor_id}, "
+                "who is not a mentor of its mentorship"
+            )
+    for goal, membership in facts.goals:
+        mentee = facts.members[membership]
+        event = game.GoalCompleted(goal, mentee.program_id, mentee.user_id)
+        result.record(event, mentee.program_id)
+
+
+def _badge_groups(facts: Facts, result: Replay, streaks: dict[int, game.StreakState]) -> None:
+    """Each subject's metrics as the live recording reads them, per program."""
+    confirmed: dict[int, set[int]] = defaultdict(set)
+    for review in facts.reviews:
+        if review.confirmed:
+            confirmed[review.mentee_membership].add(review.milestone_id)
+    goals: Counter[tuple[int, int]] = Counter(
+        (row.user_id, result.programs[row.key])
+        for row in result.ledger.rows()
+        if row.reason is game.Reason.GOAL
+    )
+    for membership, member in _mentees(facts):
+        user, program = member.user_id, member.program_id
+        metrics = {
+            Metric.CHECKINS: len(facts.checkins.get(membership, ())),
+            **game.from_streak(streaks[membership]),
+            Metric.MILESTONES_CONFIRMED: len(confirmed[membership]),
+            Metric.GOALS_COMPLETED: goals[user, program],
+            Metric.KUDOS_RECEIVED: facts.kudos[user, program],
+        }
+        result.groups[program].append((frozenset({user}), "user", metrics))
+    meetings_of: Counter[int] = Counter()
+    for mentorship, pair in facts.pairs.items():
+        for membership in pair.members:
+            meetings_of[membership] += len(facts.meeting_weeks.get(mentorship, ()))
+    for membership, member in facts.members.items():
+        if member.role is Role.MENTOR:
+            metrics = {
+                Metric.TIMELY_RESPONSES: sources.timely_responses(
+                    member.user_id, member.program_id
+                ),
+                Metric.MENTOR_MEETINGS: meetings_of[membership],
+            }
+            result.groups[member.program_id].append(
+                (frozenset({member.user_id}), "mentor", metrics)
+            )
+    for mentorship, pair in facts.pairs.items():
+        people = frozenset(facts.members[m].user_id for m in pair.members if m in facts.members)
+        metrics = sources.pair_metrics(
+            facts.meeting_weeks.get(mentorship, []), facts.calendars[pair.program_id], pair.matched
+        )
+        result.groups[pair.program_id].append((people, f"pair:{mentorship}", metrics))
