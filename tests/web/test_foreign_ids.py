@@ -155,6 +155,14 @@ def _pair_url(template: str, ids: dict, whose: str) -> str:
     return re.sub(r"\{(\w+_id)\}", lambda m: str(ids[whose + m.group(1)]), template)
 
 
+def _attempt(client, method: str, url: str, form: dict, ids: dict, whose: str):
+    """One of PAIR_ATTEMPTS on ``whose`` pair's rows: the URL it reached and the answer."""
+    target = _pair_url(url, ids, whose)
+    if method == "GET":
+        return target, client.get(target)
+    return target, client.submit(target, {_pair_url(k, ids, whose): v for k, v in form.items()})
+
+
 @pytest.mark.parametrize(
     ("role", "whose"), OUTSIDERS, ids=[f"{r} on {w}pair" for r, w in OUTSIDERS]
 )
@@ -162,12 +170,7 @@ def test_another_pairs_rows_answer_404_and_change_nothing(app, ids, new_client, 
     client = new_client(role)
     before = snapshot(app)
     for method, url, form in PAIR_ATTEMPTS:
-        target = _pair_url(url, ids, whose)
-        if method == "GET":
-            response = client.get(target)
-        else:
-            data = {_pair_url(k, ids, whose): v for k, v in form.items()}
-            response = client.submit(target, data)
+        target, response = _attempt(client, method, url, form, ids, whose)
         page = response.get_data(as_text=True)
         assert response.status_code == 404, f"{method} {target} as {role}: {response.status_code}"
         assert error_page_message(page).startswith("404 Not found"), page[:1000]
@@ -181,10 +184,5 @@ def test_the_pairs_own_people_reach_the_same_rows(app, ids, new_client) -> None:
     for role, whose in (("mentee", ""), ("own_mentor", ""), ("other_mentor", "other_")):
         client = new_client(role)
         for method, url, form in PAIR_ATTEMPTS:
-            target = _pair_url(url, ids, whose)
-            if method == "GET":
-                response = client.get(target)
-            else:
-                data = {_pair_url(k, ids, whose): v for k, v in form.items()}
-                response = client.submit(target, data)
+            target, response = _attempt(client, method, url, form, ids, whose)
             assert response.status_code != 404, f"{method} {target} as {role}"
