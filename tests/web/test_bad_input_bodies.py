@@ -203,13 +203,13 @@ def test_multi_line_fields_refuse_control_characters(app, ids, login, text) -> N
     assert field_error(page, "progress_note") == "Remove the hidden control codes from this text."
 
 
-def test_multi_line_fields_keep_tabs_and_line_breaks(app, ids, login) -> None:
+def test_multi_line_fields_keep_tabs_and_line_breaks(app, world, login) -> None:
     client = login("mentee")
     note = "Read two chapters\r\n\tand made notes"
     response = client.submit("/checkins/this-week", {"mood": "4", "progress_note": note})
     assert response.status_code == 303, response.get_data(as_text=True)[:1000]
     with app.app_context():
-        saved = db.session.scalar(sa.select(CheckIn.progress_note))
+        saved = db.session.scalar(sa.select(CheckIn.progress_note))  # the only check-in
     assert saved.replace("\r\n", "\n") == note.replace("\r\n", "\n")
 
 
