@@ -18,13 +18,18 @@ validation) and held briefly (rendering happens after the commit, in a read tran
 
 from __future__ import annotations
 
+import sqlite3
+import threading
+
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
 from .extensions import db
 
+BUSY_SECONDS = 5
 _WRITE_LOCKED = "waypoint_sqlite_write_locked"
+_HOLDS_WRITER = "waypoint_sqlite_holds_writer"
 _WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "SAVEPOINT", "CREATE", "DROP", "ALTER")
 
 
@@ -34,12 +39,13 @@ def _sqlite_connect(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_SECONDS * 1000}")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
 
 def _sqlite_begin(connection: Connection) -> None:
+    _release_writer(connection.info)
     connection.exec_driver_sql("BEGIN")
     connection.info[_WRITE_LOCKED] = False
 
@@ -51,20 +57,53 @@ def _is_write(statement: str, context) -> bool:
     return getattr(getattr(compiled, "statement", None), "_for_update_arg", None) is not None
 
 
-def _sqlite_take_write_lock(connection, cursor, statement, _parameters, context, _many) -> None:
-    """Before the transaction's first write: end the read snapshot, BEGIN IMMEDIATE."""
+def _take_write_lock(writer: threading.Lock, connection: Connection, cursor, statement, context):
+    """Before the transaction's first write: end the read snapshot, BEGIN IMMEDIATE.
+
+    Threads of one process queue for the write lock on a Python lock first: a waiting thread
+    is woken as soon as the writer before it is done, where SQLite's own busy handler would
+    poll with growing sleeps and can starve one writer behind a stream of others. Processes
+    still wait for each other through busy_timeout.
+    """
     if connection.info.get(_WRITE_LOCKED, True) or not connection.in_transaction():
         return
-    if _is_write(statement, context):
-        cursor.execute("COMMIT")  # nothing written yet: this only ends the read snapshot
-        cursor.execute("BEGIN IMMEDIATE")
-        connection.info[_WRITE_LOCKED] = True
+    if not _is_write(statement, context):
+        return
+    if not writer.acquire(timeout=BUSY_SECONDS):
+        raise sqlite3.OperationalError("database is locked")
+    connection.info[_HOLDS_WRITER] = writer
+    cursor.execute("COMMIT")  # nothing written yet: this only ends the read snapshot
+    cursor.execute("BEGIN IMMEDIATE")
+    connection.info[_WRITE_LOCKED] = True
+
+
+def _release_writer(info: dict) -> None:
+    writer = info.pop(_HOLDS_WRITER, None)
+    if writer is not None:
+        writer.release()
+
+
+def _sqlite_end(connection: Connection) -> None:
+    _release_writer(connection.info)
+
+
+def _sqlite_reset(_dbapi_connection, record, _reset_state) -> None:
+    """A connection given back to the pool mid-transaction gives the writer's turn back too."""
+    _release_writer(record.info)
 
 
 def configure_engine_events(app: Flask) -> None:
     with app.app_context():
         engine: Engine = db.engine
         if engine.dialect.name == "sqlite":
+            writer = threading.Lock()
+
+            def take_write_lock(connection, cursor, statement, _parameters, context, _many):
+                _take_write_lock(writer, connection, cursor, statement, context)
+
             event.listen(engine, "connect", _sqlite_connect)
             event.listen(engine, "begin", _sqlite_begin)
-            event.listen(engine, "before_cursor_execute", _sqlite_take_write_lock)
+            event.listen(engine, "before_cursor_execute", take_write_lock)
+            event.listen(engine, "commit", _sqlite_end)
+            event.listen(engine, "rollback", _sqlite_end)
+            event.listen(engine, "reset", _sqlite_reset)

@@ -1,11 +1,15 @@
 """The SQLite transaction recipe of ``app.database``, on a SQLite file of its own (so it runs in
 the PostgreSQL pass of CI too): savepoints nest inside one transaction, the first write takes
-the write lock, and a transaction that read before another writer committed can still write.
+the write lock, a transaction that read before another writer committed can still write, and
+threads of one process queue for the lock instead of timing out.
+
+"Another process" is played by a second engine on the same file, with a short busy timeout.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 import sqlalchemy as sa
@@ -34,6 +38,15 @@ def sqlite_app(tmp_path):
         db.engine.dispose()
 
 
+@pytest.fixture
+def other_process(sqlite_app):
+    engine = sa.create_engine(sqlite_app.config["SQLALCHEMY_DATABASE_URI"])
+    with engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA busy_timeout=50")
+        yield connection
+    engine.dispose()
+
+
 def texts(connection) -> list[str]:
     return list(connection.execute(sa.select(NOTES.c.text).order_by(NOTES.c.id)).scalars())
 
@@ -56,28 +69,25 @@ def test_a_failed_savepoint_keeps_the_rest_of_the_transaction(sqlite_app):
         assert texts(other) == ["first"]
 
 
-def test_reads_do_not_block_a_writer_but_the_first_write_takes_the_lock(sqlite_app):
+def test_reads_do_not_block_a_writer_but_the_first_write_takes_the_lock(sqlite_app, other_process):
+    other = other_process
     db.session.execute(sa.select(NOTES))  # a deferred read transaction is open
-    with db.engine.connect() as other:
-        other.exec_driver_sql("PRAGMA busy_timeout=50")
-        other.execute(NOTES.insert().values(text="written beside a reader"))
-        other.commit()
-        db.session.execute(NOTES.insert().values(text="mine"))  # now holds the write lock
-        with pytest.raises(OperationalError, match="locked"):
-            other.execute(NOTES.insert().values(text="must wait"))
-        other.rollback()
+    other.execute(NOTES.insert().values(text="written beside a reader"))
+    other.commit()
+    db.session.execute(NOTES.insert().values(text="mine"))  # now holds the write lock
+    with pytest.raises(OperationalError, match="locked"):
+        other.execute(NOTES.insert().values(text="must wait"))
+    other.rollback()
     db.session.commit()
     with db.engine.connect() as other:
         assert texts(other) == ["written beside a reader", "mine"]
 
 
-def test_select_for_update_takes_the_write_lock_as_on_postgresql(sqlite_app):
+def test_select_for_update_takes_the_write_lock_as_on_postgresql(sqlite_app, other_process):
     db.session.execute(sa.select(NOTES.c.id).with_for_update())
-    with db.engine.connect() as other:
-        other.exec_driver_sql("PRAGMA busy_timeout=50")
-        with pytest.raises(OperationalError, match="locked"):
-            other.execute(NOTES.insert().values(text="must wait"))
-        other.rollback()
+    with pytest.raises(OperationalError, match="locked"):
+        other_process.execute(NOTES.insert().values(text="must wait"))
+    other_process.rollback()
     db.session.rollback()
 
 
@@ -103,3 +113,52 @@ def test_a_writer_waits_for_another_instead_of_failing(sqlite_app):
     thread.join()
     with db.engine.connect() as other:
         assert texts(other) == ["theirs", "mine"]
+
+
+def test_threads_of_one_process_queue_for_the_write_lock(sqlite_app):
+    """Eight threads each hold the lock for 50 ms while SQLite itself would wait only 1 ms: all
+    of them write, one after another, because they queue in the process first."""
+    failures, threads = [], []
+
+    def write(n: int) -> None:
+        with sqlite_app.app_context():
+            db.session.execute(sa.text("PRAGMA busy_timeout=1"))
+            try:
+                db.session.execute(NOTES.insert().values(text=f"thread {n}"))
+                time.sleep(0.05)
+                db.session.commit()
+            except OperationalError as error:
+                failures.append(error)
+            finally:
+                db.session.remove()
+
+    for n in range(8):
+        threads.append(threading.Thread(target=write, args=(n,)))
+        threads[-1].start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    with db.engine.connect() as connection:
+        assert sorted(texts(connection)) == [f"thread {n}" for n in range(8)]
+
+
+def test_a_failed_write_gives_the_turn_back(sqlite_app):
+    """A transaction that fails after taking the lock releases it when it is rolled back."""
+    db.session.execute(NOTES.insert().values(id=1, text="first"))
+    db.session.commit()
+    with pytest.raises(IntegrityError):
+        db.session.execute(NOTES.insert().values(id=1, text="duplicate"))
+    db.session.rollback()
+    done = threading.Event()
+
+    def write() -> None:
+        with sqlite_app.app_context():
+            db.session.execute(NOTES.insert().values(text="next"))
+            db.session.commit()
+            db.session.remove()
+            done.set()
+
+    thread = threading.Thread(target=write)
+    thread.start()
+    assert done.wait(2), "the next writer is still waiting for the lock"
+    thread.join()
