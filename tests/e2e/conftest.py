@@ -18,6 +18,7 @@ import shutil
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import ModuleType
 
@@ -26,6 +27,8 @@ from axe_playwright_python.sync_playwright import Axe
 from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 from werkzeug.serving import make_server
+
+from app import clock
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
@@ -95,6 +98,18 @@ def shared(pytestconfig: pytest.Config) -> ModuleType:
         if Path(getattr(plugin, "__file__", None) or "/").resolve() == wanted:
             return plugin
     raise LookupError(f"{wanted} is not loaded as a conftest plugin")
+
+
+@pytest.fixture
+def midweek() -> Iterator[datetime]:
+    """Pin the clock (the live server runs in this process) to Wednesday noon, UTC, of this
+    week, before the world is built: a journey that checks in must not depend on the hour it
+    runs, since before 06:00 on a Monday a first check-in counts for the week before."""
+    now = datetime.now(UTC)
+    wednesday = now - timedelta(days=now.weekday() - 2)
+    clock.set_now(wednesday.replace(hour=12, minute=0, second=0, microsecond=0))
+    yield clock.utcnow()
+    clock.set_now(None)
 
 
 @pytest.fixture

@@ -106,8 +106,9 @@ def test_editing_in_the_same_week_changes_the_one_row(app, login, at):
         assert checkin.updated_at > checkin.created_at
 
 
-def test_a_double_submit_writes_one_row(app, login):
+def test_a_double_submit_writes_one_row(app, login, at):
     client = login("mentee")
+    at(2026, 3, 11, 18, 0)  # mid-week: before 06:00 on a Monday the first would fill last week
     for _ in range(2):
         assert client.submit("/checkins/this-week", {"mood": "5"}).status_code == 303
     assert len(rows(app)) == 1
