@@ -24,7 +24,7 @@ import sqlalchemy as sa
 
 import game
 from game.metrics import Metric
-from game.weeks import WeekKey
+from game.weeks import WeekKey, WeekZones
 
 from ..calendars import all_calendars, week_at
 from ..extensions import db
@@ -44,6 +44,7 @@ from ..models import (
     StreakRepair,
     User,
 )
+from ..weeks import request_now
 from . import sources
 from .service import BadgeGroup
 
@@ -53,7 +54,7 @@ class Member:
     user_id: int
     program_id: int
     role: Role
-    zone: str
+    zones: WeekZones  # which zone decides the person's weeks (a new zone waits a week)
     joined: WeekKey  # in the person's own zone
 
 
@@ -107,7 +108,11 @@ def read() -> Facts:
             row.user_id,
             row.program_id,
             row.role,
-            row.time_zone,
+            WeekZones(
+                row.time_zone,
+                row.previous_zone,
+                None if row.zone_from_week is None else WeekKey.parse(row.zone_from_week),
+            ),
             week_at(row.joined_at, row.time_zone),
         )
         for row in db.session.execute(
@@ -118,6 +123,8 @@ def read() -> Facts:
                 Membership.role,
                 Membership.joined_at,
                 User.time_zone,
+                User.previous_zone,
+                User.zone_from_week,
             )
             .join(User, User.id == Membership.user_id)
             .where(Membership.role != Role.COORDINATOR)
@@ -285,7 +292,7 @@ def _checkins(facts: Facts, result: Replay) -> dict[int, game.StreakState]:
         weeks = facts.checkins.get(membership, set())
         calendar = facts.calendars[member.program_id]
         repairs = (facts.repairs[membership],) if membership in facts.repairs else ()
-        today = sources.week_now(member.zone)
+        today = member.zones.week_at(request_now())
         history = game.streak_history(weeks, calendar, today, repairs, member.joined)
         for week in sorted(weeks):
             state = history.get(week) or game.compute_streak(

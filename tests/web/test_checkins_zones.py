@@ -64,3 +64,20 @@ def test_moving_back_across_the_date_line_never_reopens_a_week(app, login):
     assert weeks_checked_in(app) == ["2026-W12"]
     home = client.get("/").get_data(as_text=True)
     assert "Checked in ✓ this week" in home
+
+
+def test_the_account_page_says_when_a_new_zone_counts(login):
+    page = login("mentee").get("/account").get_data(as_text=True)
+    assert "A new zone counts for your check-ins from your next week on." in page
+
+
+def test_the_rebuild_reads_the_week_through_the_same_zone_rule(app, login, runner):
+    """After a hop across the date line the replayed streak agrees with the recorded awards."""
+    client = login("mentee")
+    clock.set_now(datetime(2026, 3, 2, 12, 0, tzinfo=UTC))
+    check_in(client)
+    move_to(client, "Pacific/Kiritimati")
+    clock.set_now(datetime(2026, 3, 8, 11, 0, tzinfo=UTC))  # Sun 8 Mar, Mon 9 Mar 01:00 there
+    assert check_in(client).status_code == 200
+    result = runner.invoke(args=["game", "rebuild"])
+    assert result.exit_code == 0, result.output
