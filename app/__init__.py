@@ -45,6 +45,9 @@ def create_app(config: dict | None = None) -> Flask:
     from .goals import bp as goals_bp
     from .home import bp as home_bp
     from .meetings import bp as meetings_bp
+    from .notices import bp as notices_bp
+    from .onboarding import bp as onboarding_bp
+    from .pairing import bp as pairing_bp
     from .programs import bp as programs_bp
     from .pwa import bp as pwa_bp
 
@@ -53,6 +56,9 @@ def create_app(config: dict | None = None) -> Flask:
         accounts_bp,
         home_bp,
         programs_bp,
+        onboarding_bp,
+        pairing_bp,
+        notices_bp,
         checkins_bp,
         goals_bp,
         meetings_bp,

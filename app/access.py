@@ -44,13 +44,16 @@ GOAL_PAIR = joinedload(Goal.mentorship).options(joinedload(Mentorship.program), 
 
 
 def my_memberships() -> list[Membership]:
-    """The current person's memberships with their programs, loaded once per request."""
+    """The current person's memberships with their programs, loaded once per request.
+
+    A membership the coordinator deactivated is left out: every scoped query below starts
+    from this list, so leaving a program ends access to all of it at once."""
     if "memberships" not in g:
         g.memberships = (
             db.session.scalars(
                 sa.select(Membership)
                 .options(joinedload(Membership.program))
-                .where(Membership.user_id == current_user.id)
+                .where(Membership.user_id == current_user.id, Membership.left_at.is_(None))
                 .order_by(Membership.joined_at, Membership.id)
             ).all()
             if current_user.is_authenticated

@@ -5,8 +5,16 @@ from .checkins import CheckIn
 from .goals import Goal, GoalStatus, Milestone, MilestoneAction, MilestoneEvent, MilestoneStatus
 from .kudos import Kudos
 from .logins import LoginSession, PasswordReset
+from .matching import MatchDraft, Notice, RosterUpload
 from .meetings import ActionItem, AgendaItem, Meeting, MeetingConfirmation, MeetingStatus
 from .mentorships import Mentorship, MentorshipMember, MentorshipStatus
+from .onboarding import (
+    AgreementSignature,
+    AgreementVersion,
+    ParticipantProfile,
+    TrainingCompletion,
+    TrainingModule,
+)
 from .programs import (
     BreakWeek,
     Cadence,
@@ -22,6 +30,14 @@ from .programs import (
 from .users import User
 
 __all__ = [
+    "AgreementSignature",
+    "AgreementVersion",
+    "MatchDraft",
+    "Notice",
+    "ParticipantProfile",
+    "RosterUpload",
+    "TrainingCompletion",
+    "TrainingModule",
     "ActionItem",
     "AgendaItem",
     "BadgeEarned",

@@ -33,6 +33,9 @@ class Mentorship(db.Model):
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Why the coordinator ended it (re-matched, left the program …), kept with its history.
+    closed_reason: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    closed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
 
     program: Mapped[Program] = relationship(lazy="raise")
     members: Mapped[list[MentorshipMember]] = relationship(

@@ -84,6 +84,10 @@ class Program(db.Model):
     )
     time_zone: Mapped[str] = mapped_column(sa.String(64), default="UTC")
     agreement: Mapped[str] = mapped_column(sa.Text, default="")
+    # Raised each time the agreement's text changes; a signature holds the version signed.
+    agreement_version: Mapped[int] = mapped_column(default=1, server_default="1")
+    # Mentees per group in a group program (one group per mentor); unused by other models.
+    group_size: Mapped[int] = mapped_column(default=4, server_default="4")
     leaderboard_enabled: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -127,6 +131,9 @@ class Membership(db.Model):
     role: Mapped[Role] = mapped_column(enum_column(Role))
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     agreed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    agreed_version: Mapped[int | None] = mapped_column()  # the agreement version last signed
+    # A participant the coordinator deactivated: their rows stay, their access ends.
+    left_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     leaderboard_opt_in: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     user: Mapped[User] = relationship(back_populates="memberships", lazy="raise")  # noqa: F821
@@ -169,10 +176,17 @@ class Invite(db.Model):
         sa.ForeignKey("users.id", ondelete="SET NULL")
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # A personal invite from a roster import: for one person, with what the roster knew of them.
+    email: Mapped[str | None] = mapped_column(sa.String(254))
+    name: Mapped[str | None] = mapped_column(sa.String(80))
+    profile: Mapped[dict | None] = mapped_column(sa.JSON)
 
     program: Mapped[Program] = relationship(lazy="raise")
 
-    __table_args__ = (sa.CheckConstraint("uses_left >= 0", name="uses_not_negative"),)
+    __table_args__ = (
+        sa.CheckConstraint("uses_left >= 0", name="uses_not_negative"),
+        sa.Index("ix_invites_program_email", "program_id", "email"),
+    )
 
     def usable(self, now: datetime) -> bool:
         return self.uses_left > 0 and now < self.expires_at

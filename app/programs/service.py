@@ -6,12 +6,11 @@ functions write and commit, so a transaction has one owner.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
-from .. import clock
 from ..extensions import db
 from ..gamification.store import insert_once
-from ..models import BreakWeek, Invite, Program, Role
+from ..models import BreakWeek, Program
 
 
 def update_program(program: Program, settings: dict[str, object]) -> None:
@@ -31,23 +30,4 @@ def add_break_week(program: Program, monday: date, label: str) -> None:
 
 def delete_break_week(week: BreakWeek) -> None:
     db.session.delete(week)
-    db.session.commit()
-
-
-def create_invite(program: Program, role: Role, days: int, uses: int, created_by_id: int) -> Invite:
-    invite = Invite(
-        program_id=program.id,
-        role=role,
-        expires_at=clock.utcnow() + timedelta(days=days),
-        uses_left=uses,
-        created_by_id=created_by_id,
-    )
-    db.session.add(invite)
-    db.session.commit()
-    return invite
-
-
-def revoke_invite(invite: Invite) -> None:
-    """Use up what is left of the invite: its code stops working at once."""
-    invite.uses_left = 0
     db.session.commit()

@@ -1,0 +1,3 @@
+"""Notices views."""
+
+from . import bp  # noqa: F401

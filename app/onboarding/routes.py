@@ -1,0 +1,3 @@
+"""Onboarding views."""
+
+from . import bp  # noqa: F401

@@ -1,0 +1,3 @@
+"""Pairing views."""
+
+from . import bp  # noqa: F401
