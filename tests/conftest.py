@@ -56,7 +56,25 @@ def _test_database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
         return f"sqlite:///{tmp_path_factory.mktemp('db') / 'waypoint-test.sqlite3'}"
     if "test" not in (sa.engine.make_url(url).database or ""):
         pytest.exit("DATABASE_URL for tests must name a database containing 'test'", 2)
-    return url
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    return _worker_database(url, worker) if worker else url
+
+
+def _worker_database(url: str, worker: str) -> str:
+    """Under pytest-xdist each worker gets its own PostgreSQL database beside the named one
+    (``waypoint_test_gw0`` …), created on first use, so workers never empty each other's
+    tables."""
+    base = sa.engine.make_url(url)
+    name = f"{base.database}_{worker}"
+    engine = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        exists = connection.scalar(
+            sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+        )
+        if not exists:
+            connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
 
 
 def make_config(database_url: str, **overrides) -> dict:

@@ -135,7 +135,7 @@ def upgrade():
         sa.Column("mentor_membership_id", sa.Integer(), nullable=False),
         sa.Column("score", sa.Integer(), nullable=False),
         sa.Column("reasons", sa.JSON(), nullable=False),
-        sa.Column("accepted", sa.Boolean(), server_default=sa.text("0"), nullable=False),
+        sa.Column("accepted", sa.Boolean(), server_default=sa.false(), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.ForeignKeyConstraint(
             ["mentee_membership_id"],
