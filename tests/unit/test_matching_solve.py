@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import itertools
 import random
 from collections import Counter
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from matching_strategies import PROPERTY, pools, profiles, scores
+from matching_strategies import PROPERTY, pools, profiles, scores, seats
 
 from matching import Pair, Profile, Score, Suggestion, rank, score, suggest
 
@@ -18,16 +17,22 @@ def brute_force(
     mentees: list[Profile], mentors: list[Profile], table: dict[tuple[int, int], Score]
 ) -> tuple[int, int]:
     """(matched, total) of the best assignment, found by trying every one of them."""
-    best = (0, 0)
-    options = [None, *mentors]
-    for choice in itertools.product(options, repeat=len(mentees)):
-        load = Counter(mentor.id for mentor in choice if mentor is not None)
-        if any(load[mentor.id] > max(mentor.capacity, 0) for mentor in mentors):
-            continue
-        chosen = [table[m.id, t.id] for m, t in zip(mentees, choice, strict=True) if t is not None]
-        if all(s.allowed for s in chosen):
-            best = max(best, (len(chosen), sum(s.total for s in chosen)))
-    return best
+    seats = {mentor.id: max(mentor.capacity, 0) for mentor in mentors}
+
+    def best(i: int) -> tuple[int, int]:
+        if i == len(mentees):
+            return (0, 0)
+        found = best(i + 1)  # this mentee left unmatched
+        for mentor in mentors:
+            pair = table[mentees[i].id, mentor.id]
+            if pair.allowed and seats[mentor.id]:
+                seats[mentor.id] -= 1
+                matched, total = best(i + 1)
+                seats[mentor.id] += 1
+                found = max(found, (matched + 1, total + pair.total))
+        return found
+
+    return best(0)
 
 
 def check_valid(result: Suggestion, mentees: list[Profile], mentors: list[Profile]) -> None:
@@ -55,7 +60,7 @@ def test_profiles_get_the_brute_force_optimum(pool: tuple[list, list]) -> None:
 
 
 @PROPERTY
-@given(pools(max_mentees=5, max_mentors=4), st.data())
+@given(pools(max_mentees=5, max_mentors=4, people=seats), st.data())
 def test_any_score_table_gets_the_brute_force_optimum(
     pool: tuple[list, list], data: st.DataObject
 ) -> None:
