@@ -5,12 +5,13 @@ from __future__ import annotations
 import random
 from collections import Counter
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from matching_strategies import PROPERTY, pools, profiles, scores, seats
 
-from matching import Pair, Profile, Score, Suggestion, rank, score, suggest
+from matching import Pair, Profile, Score, Suggestion, assign, explain, rank, score, suggest
 
 
 def brute_force(
@@ -165,3 +166,21 @@ def test_rank_puts_allowed_mentors_first_then_the_best(
     keys = [(not p.score.allowed, -p.score.total, p.mentor_id) for p in ranked]
     assert keys == sorted(keys)
     assert all(p.score == score(mentee, m) for p in ranked for m in mentors if m.id == p.mentor_id)
+
+
+def test_assign_works_on_a_bare_matrix() -> None:
+    totals = np.array([[10, 90], [80, 85], [0, 0]])
+    allowed = np.array([[True, True], [True, True], [True, False]])
+    assert assign(totals, allowed, [1, 1]) == [(0, 1), (1, 0)]
+    assert assign(totals, allowed, [2, 0]) == [(0, 0), (1, 0)]
+    assert assign(totals, allowed, [3, 0]) == [(0, 0), (1, 0), (2, 0)]
+    assert assign(totals[:0], allowed[:0], [1, 1]) == []
+    assert assign(totals[:, :0], allowed[:, :0], []) == []
+
+
+def test_explain_is_the_scorer() -> None:
+    mentee, mentor = (
+        Profile(1, interests=frozenset({"art"})),
+        Profile(2, interests=frozenset({"art"})),
+    )
+    assert explain(mentee, mentor) == score(mentee, mentor)
