@@ -101,7 +101,7 @@ class ProgramForm(Form):
         render_kw={"rows": 4},
     )
     target_audience = StringField("Who it is for", validators=[Length(max=200)])
-    model = EnumSelectField("Mentorship model", MentorshipModel)
+    model = EnumSelectField("Mentorship model", MentorshipModel, default=MentorshipModel.ONE_ON_ONE)
     group_size = IntegerField(
         "Mentees per group",
         default=4,
@@ -110,15 +110,16 @@ class ProgramForm(Form):
     )
     starts_on = DateField("Starts on", validators=[InputRequired("Pick a start date.")])
     ends_on = DateField("Ends on", validators=[InputRequired("Pick an end date.")])
-    cadence = EnumSelectField("Meeting rhythm", Cadence)
+    cadence = EnumSelectField("Meeting rhythm", Cadence, default=Cadence.WEEKLY)
     meeting_minutes = IntegerField(
         "Expected meeting length (minutes)",
+        default=45,
         validators=[
             InputRequired("How long is a meeting?"),
             NumberRange(10, 240, "Between 10 and 240 minutes."),
         ],
     )
-    meeting_mode = EnumSelectField("Usual meeting mode", MeetingMode)
+    meeting_mode = EnumSelectField("Usual meeting mode", MeetingMode, default=MeetingMode.IN_PERSON)
     time_zone = TimeZoneField("Program time zone")
     agreement = TextAreaField(
         "Agreement every participant accepts",

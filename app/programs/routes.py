@@ -50,7 +50,6 @@ def _with_breaks(program_id: int) -> Program:
         sa.select(Program)
         .where(Program.id == program_id)
         .options(selectinload(Program.break_weeks))
-        .execution_options(populate_existing=True)
     )
 
 

@@ -4,6 +4,7 @@ shows what participants read and sign."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -84,7 +85,10 @@ def _versions(app, program_id: int) -> list[tuple[int, str]]:
 
 def test_a_coordinator_creates_a_program_and_runs_it(app, world, login) -> None:
     client = login("coordinator")
-    assert client.get("/programs/new").status_code == 200
+    assert 'href="/programs/new"' in client.get("/").get_data(as_text=True)
+    form = client.get("/programs/new").get_data(as_text=True)
+    assert re.search(r'<input [^>]*id="meeting_minutes"[^>]* value="45"', form)
+    assert re.search(r'<option selected value="Europe/London">', form)  # the creator's zone
     response = client.submit("/programs/new", _program_form())
     assert response.status_code == 303
     with app.app_context():
@@ -112,6 +116,7 @@ def test_a_coordinator_creates_a_program_and_runs_it(app, world, login) -> None:
 @pytest.mark.parametrize("role", ["mentee", "own_mentor"])
 def test_only_coordinators_may_create_a_program(app, login, role) -> None:
     client = login(role)
+    assert 'href="/programs/new"' not in client.get("/").get_data(as_text=True)
     assert client.get("/programs/new").status_code == 404
     assert client.submit("/programs/new", _program_form()).status_code == 404
     with app.app_context():
