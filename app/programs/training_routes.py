@@ -89,7 +89,9 @@ def training_move(program_id: int, module_id: int):
     if step is None:
         abort(400)
     training_service.move_module(module, step)
-    return redirect_to(_list_url(program) + f"#module-{module.id}")
+    # no #fragment: htmx follows HX-Redirect with location.href, and a URL that differs from
+    # the page's only in its fragment would scroll instead of loading the new order
+    return redirect_to(_list_url(program))
 
 
 @bp.post("/<int:program_id>/training/<int:module_id>/delete")
