@@ -47,17 +47,21 @@ def update_program(program: Program, settings: dict[str, object]) -> int | None:
 
     New agreement words make a new version, kept beside the old ones, in the same transaction:
     whoever signed an older one is asked to sign again. Returns that new version, or None when
-    the agreement is unchanged. A double submit inserts the version once (the UNIQUE key)."""
+    the agreement is unchanged. The version is raised by one UPDATE that compares the stored
+    words, so a double submit or two coordinators saving at once never share a number."""
+    values = dict(settings)
     version = None
-    if "agreement" in settings and settings["agreement"] != program.agreement:
-        version = program.agreement_version + 1
-        insert_once(
-            AgreementVersion,
-            {"program_id": program.id, "version": version, "text": settings["agreement"]},
-            ["program_id", "version"],
+    if "agreement" in values:
+        text = values.pop("agreement")
+        version = db.session.scalar(
+            sa.update(Program)
+            .where(Program.id == program.id, Program.agreement != text)
+            .values(agreement=text, agreement_version=Program.agreement_version + 1)
+            .returning(Program.agreement_version)
         )
-        program.agreement_version = version
-    for name, value in settings.items():
+        if version is not None:
+            db.session.add(AgreementVersion(program_id=program.id, version=version, text=text))
+    for name, value in values.items():
         setattr(program, name, value)
     db.session.commit()
     return version

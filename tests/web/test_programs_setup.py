@@ -369,3 +369,22 @@ def test_the_preview_shows_what_participants_see_and_sign(app, world, login, new
     overview = mentee.get(f"/programs/{world.program_id}").get_data(as_text=True)
     assert "<li>A plan for next year</li>" in overview
     assert "&lt;b&gt;Private&lt;/b&gt; stays private." in overview
+
+
+def test_versions_follow_the_stored_words_not_a_stale_page(app, world) -> None:
+    """Another coordinator saved new words after this page was loaded: saving the same words
+    makes no second version, and different words take the next number."""
+    from app.programs import service
+
+    with app.app_context():
+        program = db.session.get(Program, world.program_id)  # loaded with version 1
+        with db.engine.begin() as other:
+            other.execute(
+                sa.update(Program)
+                .where(Program.id == world.program_id)
+                .values(agreement="Meet weekly.", agreement_version=2)
+            )
+        assert service.update_program(program, {"agreement": "Meet weekly."}) is None
+        program = db.session.get(Program, world.program_id)
+        assert service.update_program(program, {"agreement": "Meet every week."}) == 3
+    assert _versions(app, world.program_id) == [(3, "Meet every week.")]
