@@ -36,9 +36,19 @@ def init_app(app: Flask) -> None:
     @click.option("--starts", type=click.DateTime(["%Y-%m-%d"]), required=True)
     @click.option("--ends", type=click.DateTime(["%Y-%m-%d"]), required=True)
     @click.option("--time-zone", default="UTC", show_default=True)
-    def create_program_command(name: str, starts, ends, time_zone: str) -> None:
-        """Create a program and print a one-use coordinator invite for it."""
-        from .models import Program
+    @click.option(
+        "--coordinator",
+        "coordinator_email",
+        help="E-mail of an existing account that coordinates it at once (else: an invite).",
+    )
+    def create_program_command(
+        name: str, starts, ends, time_zone: str, coordinator_email: str | None
+    ) -> None:
+        """Create a program (its agreement is version 1) and give it its first coordinator:
+        an existing account named by --coordinator, or else whoever opens the one-use
+        coordinator invite printed here, who makes their own account with it."""
+        from .accounts.service import find_user_by_email
+        from .programs import service
 
         if ends <= starts:
             raise click.BadParameter("--ends must be after --starts")
@@ -46,15 +56,33 @@ def init_app(app: Flask) -> None:
             ZoneInfo(time_zone)
         except (KeyError, ValueError) as error:
             raise click.BadParameter(f"unknown time zone {time_zone!r}") from error
-        program = Program(
-            name=name, starts_on=starts.date(), ends_on=ends.date(), time_zone=time_zone
-        )
+        settings = {
+            "name": name,
+            "starts_on": starts.date(),
+            "ends_on": ends.date(),
+            "time_zone": time_zone,
+        }
+        if coordinator_email:
+            user = find_user_by_email(coordinator_email)
+            if user is None:
+                raise click.UsageError(
+                    f"No account uses {coordinator_email}. Leave out --coordinator to get a "
+                    "one-use coordinator invite link: they create their own account with it, "
+                    "so their password never passes through anyone else."
+                )
+            membership = service.create_program(settings, user.id)
+            click.echo(f"Program {membership.program_id} created. {user.name} coordinates it.")
+            return
+        program = service.new_program(settings)
         invite = Invite(
             program=program,
             role=Role.COORDINATOR,
             uses_left=1,
             expires_at=utcnow() + timedelta(days=7),
         )
-        db.session.add_all([program, invite])
+        db.session.add(invite)
         db.session.commit()
-        click.echo(f"Program {program.id} created. Coordinator invite: /join/{invite.code}")
+        click.echo(
+            f"Program {program.id} created. Coordinator invite (one use, 7 days): "
+            f"/join/{invite.code}"
+        )

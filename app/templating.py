@@ -10,6 +10,7 @@ from flask import Flask
 from flask_login import current_user
 
 from .access import active_membership, my_memberships
+from .markdown import render_markdown
 from .meetings.links import is_video_link
 from .models import Role
 
@@ -53,6 +54,7 @@ def short_date(value: date | None) -> str:
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.filters["short_date"] = short_date
+    app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.tests["video_link"] = is_video_link
 
     @app.context_processor

@@ -19,6 +19,7 @@ from wtforms.validators import (
     Length,
     NumberRange,
     Optional,
+    StopValidation,
     ValidationError,
 )
 
@@ -67,37 +68,74 @@ def _plausible(day: date | None) -> None:
         raise ValidationError(f"Pick a date between {EARLIEST.year} and {LATEST.year}.")
 
 
+def _lines(text: str | None) -> str | None:
+    """Text as a browser posts it (CRLF, trailing blanks) the way it was stored, so saving an
+    unchanged form changes nothing (an agreement's version rises only when its words do)."""
+    if text is None:
+        return None
+    return "\n".join(line.rstrip() for line in text.replace("\r\n", "\n").split("\n")).strip()
+
+
+def _group_size(form, field) -> None:
+    """2 to 30 mentees per mentor in a group program; any other model ignores the field (a
+    blank or odd value there keeps what is stored)."""
+    field.errors[:] = []  # our own message rather than "Not a valid integer value"
+    if form.model.data is not MentorshipModel.GROUP:
+        if field.data is not None and not 2 <= field.data <= 30:
+            field.data = None
+        raise StopValidation()
+    if field.data is None:
+        raise StopValidation("How many mentees share a mentor? Give a number from 2 to 30.")
+    if not 2 <= field.data <= 30:
+        raise StopValidation("Between 2 and 30 mentees.")
+
+
 class ProgramForm(Form):
     name = StringField(
         "Name", validators=[DataRequired("Give the program a name."), Length(max=120)]
     )
     objectives = TextAreaField(
-        "Objectives (one per line)", validators=[Length(max=2000)], render_kw={"rows": 4}
+        "Objectives (one per line)",
+        validators=[Length(max=2000)],
+        filters=[_lines],
+        render_kw={"rows": 4},
     )
     target_audience = StringField("Who it is for", validators=[Length(max=200)])
-    model = EnumSelectField("Mentorship model", MentorshipModel)
+    model = EnumSelectField("Mentorship model", MentorshipModel, default=MentorshipModel.ONE_ON_ONE)
+    group_size = IntegerField(
+        "Mentees per group",
+        default=4,
+        validators=[_group_size],
+        render_kw={"min": 2, "max": 30},
+    )
     starts_on = DateField("Starts on", validators=[InputRequired("Pick a start date.")])
     ends_on = DateField("Ends on", validators=[InputRequired("Pick an end date.")])
-    cadence = EnumSelectField("Meeting rhythm", Cadence)
+    cadence = EnumSelectField("Meeting rhythm", Cadence, default=Cadence.WEEKLY)
     meeting_minutes = IntegerField(
         "Expected meeting length (minutes)",
+        default=45,
         validators=[
             InputRequired("How long is a meeting?"),
             NumberRange(10, 240, "Between 10 and 240 minutes."),
         ],
     )
-    meeting_mode = EnumSelectField("Usual meeting mode", MeetingMode)
+    meeting_mode = EnumSelectField("Usual meeting mode", MeetingMode, default=MeetingMode.IN_PERSON)
     time_zone = TimeZoneField("Program time zone")
     agreement = TextAreaField(
         "Agreement every participant accepts",
         validators=[Length(max=5000)],
+        filters=[_lines],
         render_kw={"rows": 6},
     )
     leaderboard_enabled = BooleanField("Offer a leaderboard")
 
     def settings(self) -> dict[str, object]:
-        """The program's columns as entered (every field but the CSRF token is one)."""
-        return {name: value for name, value in self.data.items() if name != "csrf_token"}
+        """The program's columns as entered (every field but the CSRF token is one). The group
+        size counts only in a group program: otherwise a blank one keeps the stored value."""
+        values = {name: value for name, value in self.data.items() if name != "csrf_token"}
+        if values["group_size"] is None:
+            del values["group_size"]
+        return values
 
     def validate_starts_on(self, field) -> None:
         _plausible(field.data)
@@ -131,3 +169,73 @@ class InviteForm(Form):
         default=30,
         validators=[InputRequired("How many uses?"), NumberRange(1, 1000, "1 to 1000 people.")],
     )
+
+
+def choice_lines(text: str | None) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+class TrainingModuleForm(Form):
+    """A training module as the coordinator writes it; the right answer is typed as its
+    line number (1 for the first choice), stored as an index."""
+
+    title = StringField(
+        "Title", validators=[DataRequired("Give the module a title."), Length(max=120)]
+    )
+    body = TextAreaField(
+        "Text (Markdown)",
+        validators=[Length(max=20000, message="Keep it under 20,000 characters.")],
+        filters=[_lines],
+        render_kw={"rows": 14},
+    )
+    question = StringField(
+        "Self-check question",
+        validators=[DataRequired("Ask one question about the text."), Length(max=300)],
+    )
+    choices = TextAreaField(
+        "Answers to choose from (one per line)",
+        validators=[DataRequired("Write 2 to 6 answers, one per line.")],
+        render_kw={"rows": 4},
+    )
+    answer = IntegerField(
+        "Number of the right answer",
+        default=1,
+        validators=[InputRequired("Which line is the right answer?")],
+        render_kw={"min": 1, "max": 6},
+    )
+
+    @classmethod
+    def of(cls, module) -> TrainingModuleForm:
+        """The form filled from a saved module (the answer shown from 1, not 0)."""
+        return cls(
+            data={
+                "title": module.title,
+                "body": module.body,
+                "question": module.question,
+                "choices": module.choices,
+                "answer": module.answer + 1,
+            }
+        )
+
+    def validate_choices(self, field) -> None:
+        lines = choice_lines(field.data)
+        if not 2 <= len(lines) <= 6:
+            raise ValidationError("Write 2 to 6 answers, one per line.")
+        if any(len(line) > 200 for line in lines):
+            raise ValidationError("Keep each answer under 200 characters.")
+        if len(set(lines)) < len(lines):
+            raise ValidationError("Each answer must be different.")
+
+    def validate_answer(self, field) -> None:
+        count = len(choice_lines(self.choices.data))
+        if count >= 2 and field.data is not None and not 1 <= field.data <= count:
+            raise ValidationError(f"Give the number of one of the answers (1 to {count}).")
+
+    def values(self) -> dict[str, object]:
+        return {
+            "title": self.title.data,
+            "body": self.body.data or "",
+            "question": self.question.data,
+            "choices": "\n".join(choice_lines(self.choices.data)),
+            "answer": self.answer.data - 1,
+        }

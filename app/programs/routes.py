@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import abort, flash, request, url_for
-from flask_login import login_required
+from flask import abort, flash, g, request, url_for
+from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
-from ..access import choose_membership, coordinated_row, membership_in
+from ..access import choose_membership, coordinated_row, membership_in, my_memberships
 from ..extensions import db
 from ..models import BreakWeek, Program, Role
 from ..rendering import redirect_to, render
@@ -28,16 +28,45 @@ def switch():
     return redirect_to(url_for("home.index"))
 
 
-@bp.get("/<int:program_id>")
+@bp.route("/new", methods=["GET", "POST"])
 @login_required
-def overview(program_id: int):
-    membership = membership_in(program_id)
-    program = db.session.scalar(
+def new():
+    """A coordinator starts another program and runs it; nobody else may create one (the
+    first program of a school comes from ``flask create-program``)."""
+    if not any(m.role is Role.COORDINATOR for m in my_memberships()):
+        abort(404)
+    form = ProgramForm(time_zone=current_user.time_zone)
+    if form.validate_on_submit():
+        membership = service.create_program(form.settings(), current_user.id)
+        g.pop("memberships", None)  # loaded before the new one existed
+        choose_membership(membership.id)
+        flash(f"{form.name.data} is ready: write its training, then invite people.", "success")
+        return redirect_to(url_for("programs.settings", program_id=membership.program_id))
+    return render("programs/new.html", form=form, status=422 if form.errors else 200)
+
+
+def _with_breaks(program_id: int) -> Program:
+    return db.session.scalar(
         sa.select(Program)
         .where(Program.id == program_id)
         .options(selectinload(Program.break_weeks))
     )
+
+
+@bp.get("/<int:program_id>")
+@login_required
+def overview(program_id: int):
+    membership = membership_in(program_id)
+    program = _with_breaks(program_id)
     return render("programs/overview.html", program=program, membership=membership)
+
+
+@bp.get("/<int:program_id>/agreement/preview")
+@login_required
+def agreement_preview(program_id: int):
+    """What participants read and sign, for the coordinator to check before inviting."""
+    membership_in(program_id, Role.COORDINATOR)
+    return render("programs/agreement_preview.html", program=_with_breaks(program_id))
 
 
 @bp.route("/<int:program_id>/settings", methods=["GET", "POST"])
@@ -46,20 +75,30 @@ def settings(program_id: int):
     program = membership_in(program_id, Role.COORDINATOR).program
     form = ProgramForm(obj=program)
     if form.validate_on_submit():
-        service.update_program(program, form.settings())
+        version = service.update_program(program, form.settings())
         flash("Program saved.", "success")
+        if version:
+            flash(
+                f"The agreement is now version {version}: everyone who signed an earlier one "
+                "is asked to sign it again.",
+                "info",
+            )
         return redirect_to(url_for("programs.overview", program_id=program.id))
+    return _settings_page(program, form, BreakWeekForm(formdata=None))
+
+
+def _settings_page(program: Program, form: ProgramForm, break_form: BreakWeekForm):
     breaks = db.session.scalars(
         sa.select(BreakWeek).where(BreakWeek.program_id == program.id).order_by(BreakWeek.monday)
     ).all()
-    status = 422 if form.errors else 200
     return render(
         "programs/settings.html",
         program=program,
         form=form,
         breaks=breaks,
-        break_form=BreakWeekForm(formdata=None),
-        status=status,
+        break_form=break_form,
+        standing=service.agreement_standing(program),
+        status=422 if form.errors or break_form.errors else 200,
     )
 
 
@@ -76,17 +115,7 @@ def add_break(program_id: int):
             service.add_break_week(program, monday, form.label.data or "")
             flash(f"The week of {monday:%d %b} is a break week.", "success")
             return redirect_to(url_for("programs.settings", program_id=program.id))
-    breaks = db.session.scalars(
-        sa.select(BreakWeek).where(BreakWeek.program_id == program.id).order_by(BreakWeek.monday)
-    ).all()
-    return render(
-        "programs/settings.html",
-        program=program,
-        form=ProgramForm(obj=program, formdata=None),
-        breaks=breaks,
-        break_form=form,
-        status=422,
-    )
+    return _settings_page(program, ProgramForm(obj=program, formdata=None), form)
 
 
 @bp.post("/<int:program_id>/breaks/<int:break_id>/delete")

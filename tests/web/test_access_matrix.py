@@ -98,6 +98,42 @@ def pair_rows(endpoint: str, method: str, url: str, mentee, mentor, data=None) -
     ]
 
 
+def module_rows(endpoint: str, method: str, suffix: str, allowed, data=None) -> list[Row]:
+    """Four rows for a route under a training module (``.../training/<id>{suffix}``): each
+    program's coordinator gets ``allowed`` on their own module (a redirect names
+    ``{program}``), and everyone gets 404 on the other program's module under either URL."""
+    data = data or {}
+
+    def url(program: str, module: str) -> str:
+        return f"/programs/{{{program}}}/training/{{{module}}}{suffix}"
+
+    def outcome(program: str):
+        if isinstance(allowed, tuple):
+            return (allowed[0], allowed[1].replace("{program}", f"{{{program}}}"))
+        return allowed
+
+    ours, theirs = "training_module_id", "other_training_module_id"
+    nobody = (LOGIN, 404, 404, 404, 404, 404)
+    return [
+        Row(
+            endpoint,
+            method,
+            url("program_id", ours),
+            (LOGIN, 404, 404, 404, outcome("program_id"), 404),
+            data,
+        ),
+        Row(endpoint, method, url("program_id", theirs), nobody, data),
+        Row(
+            endpoint,
+            method,
+            url("other_program_id", theirs),
+            (LOGIN, 404, 404, 404, 404, outcome("other_program_id")),
+            data,
+        ),
+        Row(endpoint, method, url("other_program_id", ours), nobody, data),
+    ]
+
+
 # fmt: off
 MATRIX: list[Row] = [
     # --- public pages ----------------------------------------------------------------------
@@ -219,6 +255,33 @@ MATRIX: list[Row] = [
     Row("programs.revoke_invite", "POST",
         "/programs/{other_program_id}/invites/{invite_id}/revoke",
         (LOGIN, 404, 404, 404, 404, 404)),
+
+    # --- setup: a coordinator starts programs, previews them and writes mentor training ----
+    Row("programs.new", "GET", "/programs/new", (LOGIN, 404, 404, 404, 200, 200)),
+    Row("programs.new", "POST", "/programs/new", (LOGIN, 404, 404, 404, 422, 422)),
+    Row("programs.agreement_preview", "GET", "/programs/{program_id}/agreement/preview",
+        (LOGIN, 404, 404, 404, 200, 404)),
+    Row("programs.agreement_preview", "GET", "/programs/{other_program_id}/agreement/preview",
+        (LOGIN, 404, 404, 404, 404, 200)),
+    Row("programs.training", "GET", "/programs/{program_id}/training",
+        (LOGIN, 404, 404, 404, 200, 404)),
+    Row("programs.training", "GET", "/programs/{other_program_id}/training",
+        (LOGIN, 404, 404, 404, 404, 200)),
+    Row("programs.training_new", "GET", "/programs/{program_id}/training/new",
+        (LOGIN, 404, 404, 404, 200, 404)),
+    Row("programs.training_new", "GET", "/programs/{other_program_id}/training/new",
+        (LOGIN, 404, 404, 404, 404, 200)),
+    Row("programs.training_new", "POST", "/programs/{program_id}/training/new",
+        (LOGIN, 404, 404, 404, 422, 404)),
+    Row("programs.training_new", "POST", "/programs/{other_program_id}/training/new",
+        (LOGIN, 404, 404, 404, 404, 422)),
+    *module_rows("programs.training_preview", "GET", "", 200),
+    *module_rows("programs.training_edit", "GET", "/edit", 200),
+    *module_rows("programs.training_edit", "POST", "/edit", 422),
+    *module_rows("programs.training_move", "POST", "/move", (303, "/programs/{program}/training"),
+                 {"direction": "up"}),
+    *module_rows("programs.training_delete", "POST", "/delete",
+                 (303, "/programs/{program}/training")),
 
     # --- check-ins: the mentee's own week; a mentorship's history for its people only -------
     Row("checkins.this_week_form", "GET", "/checkins/this-week", (LOGIN, 200, 404, 404, 404, 404)),

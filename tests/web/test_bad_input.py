@@ -42,6 +42,18 @@ def settings(**changes) -> dict:
     return {**form, **changes}
 
 
+def training_module(**changes) -> dict:
+    """A valid mentor training module form, with ``changes``."""
+    form = {
+        "title": "Listening first",
+        "body": "Ask, then **listen**.",
+        "question": "Who talks most?",
+        "choices": "The mentor\nThe mentee",
+        "answer": "2",
+    }
+    return {**form, **changes}
+
+
 def registration(**changes) -> dict:
     form = {
         "name": "Nia Newcomer",
@@ -95,6 +107,7 @@ FORMLESS = {
     "goals.archive",
     "goals.unarchive",
     "goals.delete_milestone",
+    "programs.training_delete",
 }
 P = "/programs/{program_id}"
 M = "/mentorships/{mentorship_id}/meetings/new"
@@ -307,6 +320,96 @@ CASES = [
     ("program: word id", "coordinator", "POST", "/programs/abc/breaks", {"day": "2026-01-01"}),
     ("program: big id", "coordinator", "GET", "/programs/" + BIG_ID + "/settings", None),
     ("program: big id, member", "mentee", "GET", "/programs/" + BIG_ID, None),
+    # a new program, group sizes
+    ("new program: nothing", "coordinator", "POST", "/programs/new", {}),
+    ("new program: huge name", "coordinator", "POST", "/programs/new", settings(name=HUGE)),
+    (
+        "new program: group of one",
+        "coordinator",
+        "POST",
+        "/programs/new",
+        settings(model="group", group_size="1"),
+    ),
+    (
+        "settings: huge group size",
+        "coordinator",
+        "POST",
+        P + "/settings",
+        settings(model="group", group_size=HUGE_NUMBER),
+    ),
+    (
+        "settings: group size word",
+        "coordinator",
+        "POST",
+        P + "/settings",
+        settings(model="group", group_size="six"),
+    ),
+    # mentor training
+    ("training: nothing", "coordinator", "POST", P + "/training/new", {}),
+    (
+        "training: huge title",
+        "coordinator",
+        "POST",
+        P + "/training/new",
+        training_module(title=HUGE),
+    ),
+    (
+        "training: huge body",
+        "coordinator",
+        "POST",
+        P + "/training/new",
+        training_module(body=HUGE * 3),
+    ),
+    (
+        "training: NUL body",
+        "coordinator",
+        "POST",
+        P + "/training/new",
+        training_module(body="a\x00b"),
+    ),
+    (
+        "training: huge answer",
+        "coordinator",
+        "POST",
+        P + "/training/new",
+        training_module(answer=HUGE_NUMBER),
+    ),
+    (
+        "training: negative answer",
+        "coordinator",
+        "POST",
+        P + "/training/new",
+        training_module(answer="-1"),
+    ),
+    (
+        "training edit: huge choices",
+        "coordinator",
+        "POST",
+        P + "/training/{training_module_id}/edit",
+        training_module(choices=HUGE),
+    ),
+    (
+        "training move: nothing",
+        "coordinator",
+        "POST",
+        P + "/training/{training_module_id}/move",
+        {},
+    ),
+    (
+        "training move: huge direction",
+        "coordinator",
+        "POST",
+        P + "/training/{training_module_id}/move",
+        {"direction": HUGE},
+    ),
+    (
+        "training move: word id",
+        "coordinator",
+        "POST",
+        P + "/training/abc/move",
+        {"direction": "up"},
+    ),
+    ("training delete: big id", "coordinator", "POST", P + "/training/" + BIG_ID + "/delete", {}),
     # invites
     ("invite: nothing", "coordinator", "POST", P + "/invites", {}),
     (
