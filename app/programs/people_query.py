@@ -116,11 +116,11 @@ def everyone(program: Program) -> sa.Subquery:
         .join(User, User.id == Membership.user_id)
         .where(Membership.program_id == program.id, Membership.role.in_(PARTICIPANTS))
     )
-    member_user = aliased(User)
-    joined = sa.exists().where(
-        Membership.program_id == program.id,
-        member_user.id == Membership.user_id,
-        sa.func.lower(member_user.email) == sa.func.lower(Invite.email),
+    # Not correlated: both databases build the set of the program's e-mails once.
+    joined = (
+        sa.select(sa.func.lower(User.email))
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.program_id == program.id)
     )
     invites = sa.select(
         _text("invite"),
@@ -136,7 +136,7 @@ def everyone(program: Program) -> sa.Subquery:
         Invite.role.in_(PARTICIPANTS),
         Invite.uses_left > 0,
         Invite.expires_at > utcnow(),
-        ~joined,
+        sa.func.lower(Invite.email).not_in(joined),
     )
     return sa.union_all(members, invites).subquery("everyone")
 
