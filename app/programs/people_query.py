@@ -244,6 +244,20 @@ def state_counts(program: Program) -> dict[tuple[Role, str], int]:
     }
 
 
+def coordinators(program_id: int) -> list[tuple[int, str, bool]]:
+    """(membership id, name, has left) of the program's coordinators: a handful, listed apart
+    from the participants since they have no onboarding or matching state."""
+    return [
+        (membership_id, name, left_at is not None)
+        for membership_id, name, left_at in db.session.execute(
+            sa.select(Membership.id, User.name, Membership.left_at)
+            .join(User, User.id == Membership.user_id)
+            .where(Membership.program_id == program_id, Membership.role == Role.COORDINATOR)
+            .order_by(User.name, Membership.id)
+        )
+    ]
+
+
 def state_of(program: Program, membership_id: int) -> State:
     return State(
         db.session.scalar(

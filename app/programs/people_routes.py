@@ -17,7 +17,7 @@ from ..qr import qr_svg
 from ..rendering import redirect_to, render
 from . import bp, people_service
 from .people_forms import PeopleFilterForm, RoleForm
-from .people_query import partners, people_page, state_of
+from .people_query import coordinators, partners, people_page, state_of
 
 
 def _coordinated(program_id: int, membership_id: int) -> tuple[Membership, Membership]:
@@ -49,6 +49,7 @@ def people(program_id: int):
             coordinator.user_id, [p.user_id for p in found.people if p.is_member]
         ),
         mentorships=mentorships_in_program(program.id),
+        coordinators=coordinators(program.id),
     )
 
 

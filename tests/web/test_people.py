@@ -219,3 +219,14 @@ def test_home_numbers_link_to_the_lists_behind_them(world, states, login) -> Non
         if "?" in href:
             listed = client.get(href).get_data(as_text=True)
             assert len(states_shown(listed)) == number, label
+
+
+def test_coordinators_are_listed_apart_with_links_to_their_pages(app, world, login) -> None:
+    with app.app_context():
+        second = add_member(world.program_id, "Carl Cocoordinator", Role.COORDINATOR, left=True)
+    page = _people(login("coordinator"), world).get_data(as_text=True)
+    coordinators = page.split('id="coordinators-heading"', 1)[1]
+    assert f'/people/{second}">Carl Cocoordinator</a> <span class="pill pill-state-left">' in (
+        coordinators
+    )
+    assert "Cora Coordinator</a>" in coordinators and "Otto Elsewhere" not in page
