@@ -1,19 +1,29 @@
-"""The coordinator's people pages: who is in the program, and help for a member locked out."""
+"""The coordinator's people pages: everyone in the program with their state, one person's
+page with what a coordinator may change about them, and help for a member locked out."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, url_for
-from flask_login import login_required
-from sqlalchemy.orm import joinedload
+from flask import abort, flash, request, url_for
+from flask_login import current_user, login_required
 
 from ..access import coordinated_row, membership_in
 from ..accounts import service as accounts
 from ..extensions import db
-from ..mentorships_query import mentorships_in_program
-from ..models import Membership, Role, User
-from ..rendering import render
-from . import bp
+from ..mentorships_query import WITH_PEOPLE, mentorships_in_program
+from ..models import Membership, Mentorship, MentorshipMember, Role, User
+from ..onboarding.status import checklists
+from ..qr import qr_svg
+from ..rendering import redirect_to, render
+from . import bp, people_service
+from .people_forms import PeopleFilterForm, RoleForm
+from .people_query import coordinators, partners, people_page, state_of
+
+
+def _coordinated(program_id: int, membership_id: int) -> tuple[Membership, Membership]:
+    """Our coordinator's membership and the program's member ``membership_id``, else 404."""
+    coordinator = membership_in(program_id, Role.COORDINATOR)
+    return coordinator, coordinated_row(Membership, membership_id, program_id)
 
 
 @bp.get("/<int:program_id>/people")
@@ -21,37 +31,135 @@ from . import bp
 def people(program_id: int):
     coordinator = membership_in(program_id, Role.COORDINATOR)
     program = coordinator.program
-    members = db.session.scalars(
-        sa.select(Membership)
-        .where(Membership.program_id == program.id)
-        .options(joinedload(Membership.user))
-        .order_by(Membership.role, Membership.joined_at)
-    ).all()
-    by_role = {role: [m for m in members if m.role is role] for role in Role}
+    form = PeopleFilterForm()
+    form.validate()
+    filters = form.filters()
+    found = people_page(program, filters)
+    member_ids = [p.id for p in found.people if p.is_member]
     return render(
         "programs/people.html",
+        "programs/_people_list.html",
+        status=422 if form.errors else 200,
         program=program,
-        by_role=by_role,
+        form=form,
+        filters=filters,
+        found=found,
+        partners=partners(member_ids),
+        resettable=accounts.resettable(
+            coordinator.user_id, [p.user_id for p in found.people if p.is_member]
+        ),
         mentorships=mentorships_in_program(program.id),
-        resettable=accounts.resettable(coordinator.user_id, [m.user_id for m in members]),
+        coordinators=coordinators(program.id),
     )
+
+
+def _person_page(coordinator: Membership, member: Membership, status: int = 200, **forms):
+    program = coordinator.program
+    person = db.session.get(User, member.user_id)
+    mentorships = db.session.scalars(
+        sa.select(Mentorship)
+        .join(MentorshipMember, MentorshipMember.mentorship_id == Mentorship.id)
+        .where(MentorshipMember.membership_id == member.id)
+        .options(WITH_PEOPLE)
+        .order_by(Mentorship.status, Mentorship.id.desc())
+    ).all()
+    return render(
+        "programs/person.html",
+        status=status,
+        program=program,
+        member=member,
+        person=person,
+        state=state_of(program, member.id),
+        checklist=checklists(program, [member])[member.id],
+        mentorships=mentorships,
+        resettable=bool(accounts.resettable(coordinator.user_id, [person.id])),
+        role_form=forms.get("role_form") or RoleForm(role=member.role),
+    )
+
+
+@bp.get("/<int:program_id>/people/<int:membership_id>")
+@login_required
+def person(program_id: int, membership_id: int):
+    coordinator, member = _coordinated(program_id, membership_id)
+    return _person_page(coordinator, member)
+
+
+@bp.route("/<int:program_id>/people/<int:membership_id>/deactivate", methods=["GET", "POST"])
+@login_required
+def deactivate(program_id: int, membership_id: int):
+    """A confirmation page first (a real step, without JavaScript), then the change."""
+    coordinator, member = _coordinated(program_id, membership_id)
+    program = coordinator.program  # loaded now: the change commits
+    back = url_for("programs.person", program_id=program_id, membership_id=member.id)
+    if member.left_at is not None:
+        return redirect_to(back)
+    person = db.session.get(User, member.user_id)
+    problem, status = None, 200
+    if request.method == "POST":
+        try:
+            people_service.deactivate(member, by_user_id=current_user.id)
+        except people_service.Refused as refusal:
+            problem, status = str(refusal), 422
+        else:
+            flash(f"{person.name} no longer has access to {program.name}.", "success")
+            if member.id == coordinator.id:
+                return redirect_to(url_for("home.index"))
+            return redirect_to(back)
+    return render(
+        "programs/person_deactivate.html",
+        status=status,
+        program=program,
+        member=member,
+        person=person,
+        problem=problem,
+    )
+
+
+@bp.post("/<int:program_id>/people/<int:membership_id>/reactivate")
+@login_required
+def reactivate(program_id: int, membership_id: int):
+    _, member = _coordinated(program_id, membership_id)
+    people_service.reactivate(member)
+    flash("They are back in the program.", "success")
+    return redirect_to(url_for("programs.person", program_id=program_id, membership_id=member.id))
+
+
+@bp.post("/<int:program_id>/people/<int:membership_id>/role")
+@login_required
+def change_role(program_id: int, membership_id: int):
+    coordinator, member = _coordinated(program_id, membership_id)
+    form = RoleForm()
+    if form.validate_on_submit():
+        try:
+            people_service.change_role(member, form.role.data)
+        except people_service.Refused as refusal:
+            form.role.errors.append(str(refusal))
+        else:
+            flash(f"Role changed to {member.role.value}.", "success")
+            return redirect_to(
+                url_for("programs.person", program_id=program_id, membership_id=member.id)
+            )
+    return _person_page(coordinator, member, status=422, role_form=form)
 
 
 @bp.post("/<int:program_id>/people/<int:membership_id>/reset-link")
 @login_required
 def reset_link(program_id: int, membership_id: int):
     """A one-time link for a member who forgot their password, shown to the coordinator once
-    (only its digest is stored) to hand over in person."""
-    coordinator = membership_in(program_id, Role.COORDINATOR)
-    program, member = coordinator.program, coordinated_row(Membership, membership_id, program_id)
+    (only its digest is stored) to hand over in person, or scanned from the screen."""
+    coordinator, member = _coordinated(program_id, membership_id)
+    program = coordinator.program  # loaded now: issuing the link commits
     person = db.session.get(User, member.user_id)
     if not accounts.resettable(coordinator.user_id, [person.id]):
         abort(404)
     token, expires = accounts.issue_reset(person.id, issued_by_id=coordinator.user_id)
+    link = url_for("accounts.reset_password", token=token, _external=True)
     return render(
         "programs/reset_link.html",
         program=program,
         person=person,
-        link=url_for("accounts.reset_password", token=token, _external=True),
+        member=member,
+        link=link,
+        qr=qr_svg(link, f"Password reset link for {person.name}"),
         expires=expires,
     )

@@ -23,7 +23,8 @@ def test_coordinator_hands_over_a_reset_link(e2e, world) -> None:
 
     coordinator.goto(f"/programs/{world.program_id}/people")
     e2e.check(coordinator)
-    row = coordinator.get_by_role("listitem").filter(has_text="Mina Mentee")
+    name = coordinator.get_by_role("link", name="Mina Mentee", exact=True)
+    row = coordinator.get_by_role("listitem").filter(has=name)
     row.get_by_role("button", name="Password reset link").click()
     expect(coordinator.get_by_role("heading", level=1, name="Password reset link")).to_be_visible()
     expect(coordinator.get_by_role("button", name="Copy the link")).to_be_visible()

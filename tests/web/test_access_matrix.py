@@ -134,6 +134,24 @@ def module_rows(endpoint: str, method: str, suffix: str, allowed, data=None) -> 
     ]
 
 
+def people_rows(endpoint: str, method: str, tail: str, ours, theirs) -> list[Row]:
+    """Four rows for a route under a program's member: our mentee under our program (our
+    coordinator gets ``ours``), the other program's coordinator under theirs (they get
+    ``theirs``), and each program's member under the other program's URL (404 for all)."""
+    url = "/programs/{%s}/people/{%s_membership_id}" + tail
+    return [
+        Row(endpoint, method, url % ("program_id", "mentee"), (LOGIN, 404, 404, 404, ours, 404)),
+        Row(
+            endpoint,
+            method,
+            url % ("other_program_id", "other_coordinator"),
+            (LOGIN, 404, 404, 404, 404, theirs),
+        ),
+        Row(endpoint, method, url % ("program_id", "other_coordinator"), (LOGIN, *[404] * 5)),
+        Row(endpoint, method, url % ("other_program_id", "mentee"), (LOGIN, *[404] * 5)),
+    ]
+
+
 # fmt: off
 MATRIX: list[Row] = [
     # --- public pages ----------------------------------------------------------------------
@@ -215,6 +233,17 @@ MATRIX: list[Row] = [
     Row("programs.reset_link", "POST",
         "/programs/{other_program_id}/people/{mentee_membership_id}/reset-link",
         (LOGIN, 404, 404, 404, 404, 404)),
+    # --- people: a coordinator's own program's members only (another program's under ours: 404)
+    *people_rows("programs.person", "GET", "", 200, 200),
+    *people_rows("programs.deactivate", "GET", "/deactivate", 200, 200),
+    # the other program's only coordinator cannot leave it
+    *people_rows("programs.deactivate", "POST", "/deactivate",
+                 (303, "/programs/{program_id}/people/{mentee_membership_id}"), 422),
+    *people_rows("programs.reactivate", "POST", "/reactivate",
+                 (303, "/programs/{program_id}/people/{mentee_membership_id}"),
+                 (303, "/programs/{other_program_id}/people/{other_coordinator_membership_id}")),
+    # without a role the form is refused; a coordinator's role is not changed here
+    *people_rows("programs.change_role", "POST", "/role", 422, 422),
     Row("programs.settings", "GET", "/programs/{program_id}/settings",
         (LOGIN, 404, 404, 404, 200, 404)),
     Row("programs.settings", "GET", "/programs/{other_program_id}/settings",

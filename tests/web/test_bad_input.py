@@ -103,6 +103,7 @@ FORMLESS = {
     "accounts.logout_everywhere",
     "accounts.end_device",
     "programs.reset_link",
+    "programs.reactivate",
     "meetings.rotate_calendar_token",
     "goals.archive",
     "goals.unarchive",

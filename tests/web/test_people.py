@@ -1,0 +1,232 @@
+"""The people list: each participant's state, filters, search, paging, and a fixed number of
+queries however big the program; the coordinator's home numbers as links to it."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+from people_support import add_invite, add_many, add_member, add_modules, row_of, states_shown
+from web_support import field_error
+
+from app import clock
+from app.extensions import db
+from app.models import Membership, Program, Role
+from app.onboarding.status import checklists
+from app.programs.people_query import State, state_of
+
+EXPECTED = {
+    "Ivy Invited": "invited",
+    "Jo Joined": "joined",
+    "Sam Signsagain": "joined",  # signed an older agreement
+    "Hal Halftrained": "joined",  # a mentor with one of two modules done
+    "Oona Onboarded": "onboarded",
+    "Tom Trained": "onboarded",  # a mentor with every module done
+    "Mina Mentee": "matched",
+    "Omar Mentor": "matched",
+    "Lee Left": "left",
+}
+
+
+@pytest.fixture
+def states(app, world) -> dict[str, int]:
+    """One person in each state in the world's program (its pairs are matched), and invites
+    that must not count: used up, expired, without an e-mail, for someone who joined."""
+    with app.app_context():
+        program = db.session.get(Program, world.program_id)
+        program.agreement_version = 2
+        db.session.commit()
+        add_modules(world.program_id, 2)
+        pid = world.program_id
+        ids = {
+            "Jo Joined": add_member(pid, "Jo Joined"),
+            "Sam Signsagain": add_member(pid, "Sam Signsagain", profile=True, signed=1),
+            "Hal Halftrained": add_member(
+                pid, "Hal Halftrained", Role.MENTOR, profile=True, signed=2, modules_done=1
+            ),
+            "Oona Onboarded": add_member(pid, "Oona Onboarded", profile=True, signed=2),
+            "Tom Trained": add_member(
+                pid, "Tom Trained", Role.MENTOR, profile=True, signed=2, modules_done=2
+            ),
+            "Lee Left": add_member(pid, "Lee Left", profile=True, signed=2, left=True),
+        }
+        add_invite(pid, "Ivy Invited", "ivy@test.example")
+        add_invite(pid, "Used Up", "used@test.example", uses_left=0)
+        add_invite(
+            pid, "Too Late", "late@test.example", expires_at=clock.utcnow() - timedelta(days=1)
+        )
+        add_invite(pid, "Jo Again", "JO.JOINED@test.example")  # Jo joined with this invite
+        add_invite(world.other_program_id, "Elsewhere Invitee", "else@test.example")
+    return ids
+
+
+def _people(client, world, query: str = "", program_id=None):
+    return client.get(f"/programs/{program_id or world.program_id}/people{query}")
+
+
+def test_each_person_shows_their_state(app, world, states, login) -> None:
+    page = _people(login("coordinator"), world).get_data(as_text=True)
+    for name, state in EXPECTED.items():
+        assert f"pill-state-{state}" in row_of(page, name), name
+    for hidden in ("Used Up", "Too Late", "Jo Again", "Elsewhere Invitee", "Cora Coordinator"):
+        assert hidden not in page.split('<ul class="list people">')[1].split("</ul>")[0]
+    assert "with Mina Mentee" in row_of(page, "Omar Mentor"), "the other side of the pair"
+
+
+def test_sql_states_agree_with_the_onboarding_checklists(app, world, states) -> None:
+    with app.app_context():
+        program = db.session.get(Program, world.program_id)
+        members = db.session.scalars(
+            sa.select(Membership).where(Membership.id.in_(states.values()))
+        ).all()
+        done = checklists(program, members)
+        for member in members:
+            state = state_of(program, member.id)
+            if state is State.LEFT:
+                continue
+            assert (state is State.ONBOARDED) == done[member.id].done, member.id
+
+
+def _chip_counts(page: str) -> dict[str, int]:
+    return {
+        label: int(count)
+        for label, count in re.findall(
+            r'<a class="chip"[^>]*>([^<]+?) <span class="chip-count">(\d+)</span>', page
+        )
+    }
+
+
+def test_chips_count_each_state_within_the_role_and_search(world, states, login) -> None:
+    client = login("coordinator")
+    counts = _chip_counts(_people(client, world).get_data(as_text=True))
+    assert counts == {
+        "Everyone": 11,
+        "In the program": 9,
+        "Invited": 1,
+        "Joined": 3,
+        "Onboarded": 2,
+        "Matched": 4,  # the world's two pairs
+        "Left": 1,
+    }
+    mentors = _chip_counts(_people(client, world, "?role=mentor").get_data(as_text=True))
+    assert mentors["Matched"] == 2 and mentors["Onboarded"] == 1 and mentors["Joined"] == 1
+    assert mentors["Invited"] == 0 and mentors["Left"] == 0
+
+
+def test_filters_and_search(world, states, login) -> None:
+    client = login("coordinator")
+    onboarded = _people(client, world, "?state=onboarded").get_data(as_text=True)
+    assert states_shown(onboarded) == ["onboarded", "onboarded"]
+    assert "Oona Onboarded" in onboarded and "Tom Trained" in onboarded
+    current = states_shown(_people(client, world, "?state=current").get_data(as_text=True))
+    assert set(current) == {"joined", "onboarded", "matched"}
+    mentors = _people(client, world, "?role=mentor&state=joined").get_data(as_text=True)
+    assert states_shown(mentors) == ["joined"] and "Hal Halftrained" in mentors
+    by_name = _people(client, world, "?q=ivy").get_data(as_text=True)
+    assert states_shown(by_name) == ["invited"]
+    by_email = _people(client, world, "?q=JO.JOINED%40").get_data(as_text=True)
+    assert states_shown(by_email) == ["joined"] and "Jo Joined" in by_email
+    assert states_shown(_people(client, world, "?q=%25").get_data(as_text=True)) == [], (
+        "a % is a letter to search for, not a wildcard"
+    )
+
+
+def test_bad_filters_get_a_message_next_to_the_field(world, login) -> None:
+    client = login("coordinator")
+    response = _people(client, world, "?state=bogus")
+    assert response.status_code == 422
+    assert field_error(response.get_data(as_text=True), "state")
+    long = _people(client, world, "?q=" + "x" * 101)
+    assert long.status_code == 422 and field_error(long.get_data(as_text=True), "q")
+    assert _people(client, world, "?page=abc").status_code == 200
+
+
+def test_pages_of_fifty(app, world, login) -> None:
+    with app.app_context():
+        add_many(world.program_id, 120)  # and 12 invites: with the world's 4, 136 people
+    client = login("coordinator")
+    first = _people(client, world, "?role=mentee").get_data(as_text=True)
+    everyone = _people(client, world).get_data(as_text=True)
+    assert len(states_shown(everyone)) == 50 and "page 1 of 3" in everyone
+    assert f"/programs/{world.program_id}/people?role=mentee&amp;page=2" in first, (
+        "the pager keeps the filters"
+    )
+    last = _people(client, world, "?page=3").get_data(as_text=True)
+    assert len(states_shown(last)) == 36 and "page 3 of 3" in last
+    beyond = _people(client, world, "?page=99").get_data(as_text=True)
+    assert "page 3 of 3" in beyond
+    names = re.findall(r"Bulk Person (\d+)", everyone + last)
+    assert names == sorted(names), "sorted by name across pages"
+
+
+def test_htmx_gets_the_list_alone(world, states, login) -> None:
+    client = login("coordinator")
+    response = client.htmx("GET", f"/programs/{world.program_id}/people?state=left")
+    page = response.get_data(as_text=True)
+    assert page.lstrip().startswith('<div id="people-list">') and "<html" not in page
+    assert states_shown(page) == ["left"]
+
+
+def test_the_list_costs_the_same_with_5_and_2000_participants(
+    app, world, login, query_counter
+) -> None:
+    client = login("coordinator")
+    with app.app_context():
+        add_member(world.program_id, "Fay Fifth")
+    url = f"/programs/{world.program_id}/people"
+    counts = []
+    for extra in (0, 1995):
+        if extra:
+            with app.app_context():
+                add_many(world.program_id, extra)
+        client.get(url)  # warm: the session's first page loads
+        per_page = []
+        for page in (url, url + "?state=joined&role=mentee&q=person", "/"):
+            with query_counter:
+                response = client.get(page)
+            assert response.status_code == 200
+            per_page.append(query_counter.count)
+        counts.append(per_page)
+    assert counts[0] == counts[1], counts
+    big = client.get(url).get_data(as_text=True)
+    assert len(states_shown(big)) == 50 and "page 1 of 44" in big  # 2,000 people, 199 invites
+
+
+def test_home_numbers_link_to_the_lists_behind_them(world, states, login) -> None:
+    client = login("coordinator")
+    home = client.get("/").get_data(as_text=True)
+    stats = dict(
+        (label, (href.replace("&amp;", "&"), int(number)))
+        for label, href, number in re.findall(
+            r'<dt>([^<]+)</dt><dd><a href="([^"]+)">(\d+)<span', home
+        )
+    )
+    people = f"/programs/{world.program_id}/people"
+    assert stats == {
+        "Mentees": (f"{people}?state=current&role=mentee", 5),
+        "Mentors": (f"{people}?state=current&role=mentor", 4),
+        "Invited, not joined": (f"{people}?state=invited", 1),
+        "Onboarding": (f"{people}?state=joined", 3),
+        "Waiting for a match": (f"{people}?state=onboarded", 2),
+        "Active mentorships": (f"{people}?state=matched&role=mentee", 2),
+        "Proposed matches": (f"{people}#mentorships", 0),
+        "Left": (f"{people}?state=left", 1),
+        "Open invites": (f"/programs/{world.program_id}/invites", 3),
+    }
+    for label, (href, number) in stats.items():
+        if "?" in href:
+            listed = client.get(href).get_data(as_text=True)
+            assert len(states_shown(listed)) == number, label
+
+
+def test_coordinators_are_listed_apart_with_links_to_their_pages(app, world, login) -> None:
+    with app.app_context():
+        second = add_member(world.program_id, "Carl Cocoordinator", Role.COORDINATOR, left=True)
+    page = _people(login("coordinator"), world).get_data(as_text=True)
+    coordinators = page.split('id="coordinators-heading"', 1)[1]
+    assert f'/people/{second}">Carl Cocoordinator</a> <span class="pill pill-state-left">' in (
+        coordinators
+    )
+    assert "Cora Coordinator</a>" in coordinators and "Otto Elsewhere" not in page
