@@ -40,6 +40,7 @@ from app.models import (
     MilestoneStatus,
     Program,
     Role,
+    TrainingModule,
     User,
 )
 from app.passwords import hash_password
@@ -309,7 +310,8 @@ def _pair_rows(mentorship_id: int, mentee_email: str, mentor_email: str) -> dict
 def build_probe_rows(world: World) -> dict[str, int]:
     """What the access matrix probes beyond the ``world``: real rows of both pairs
     (``goal_id``, ``milestone_id``, ``meeting_id``, ``action_id``, ``checkin_id`` of the
-    mentee's pair, the same names with ``other_`` for the other mentor's pair), and the
+    mentee's pair, the same names with ``other_`` for the other mentor's pair), a training
+    module in each program (``training_module_id``, ``other_training_module_id``), and the
     leaderboard on in both programs. Only tests that ask for them get them (through ``ids``):
     most tests count these rows from zero."""
     for program_id in (world.program_id, world.other_program_id):
@@ -318,7 +320,32 @@ def build_probe_rows(world: World) -> dict[str, int]:
     theirs = _pair_rows(
         world.other_mentorship_id, world.email("other_mentee"), world.email("other_mentor")
     )
-    return {**ours, **{f"other_{name}": value for name, value in theirs.items()}}
+    return {
+        **ours,
+        **{f"other_{name}": value for name, value in theirs.items()},
+        **_training_rows(world),
+    }
+
+
+def _training_rows(world: World) -> dict[str, int]:
+    """A mentor training module in each program (``training_module_id`` in ours)."""
+    modules = {
+        name: TrainingModule(
+            program_id=program_id,
+            title="Listening first",
+            body="Let them talk.",
+            question="Who talks most?",
+            choices="The mentee\nThe mentor",
+            answer=0,
+        )
+        for name, program_id in (
+            ("training_module_id", world.program_id),
+            ("other_training_module_id", world.other_program_id),
+        )
+    }
+    db.session.add_all(modules.values())
+    db.session.commit()
+    return {name: module.id for name, module in modules.items()}
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from ..goals.queries import goal_summaries, program_goal_aggregate, review_queue
 from ..meetings.queries import meeting_health, mentee_meetings, program_meeting_aggregate
 from ..mentorships_query import mentorships_of
 from ..models import Invite, Membership, Mentorship, MentorshipStatus, Role
+from ..onboarding.status import checklist_of
 from ..rendering import render
 from . import bp
 
@@ -77,6 +78,7 @@ def index():
         return render(
             "home/mentor.html",
             membership=membership,
+            checklist=checklist_of(membership),
             mentorships=mentorships,
             meeting_health=meeting_health(ids, utcnow(), current_user.time_zone),
             review_queue=review_queue(membership),
@@ -87,6 +89,7 @@ def index():
     return render(
         "home/mentee.html",
         membership=membership,
+        checklist=checklist_of(membership),
         mentorships=mentorships,
         **mentee_meetings(mentorships, current_user.id, utcnow()),
         goal_summaries=goal_summaries(membership),

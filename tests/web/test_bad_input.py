@@ -48,7 +48,6 @@ def registration(**changes) -> dict:
         "email": "nia@test.example",
         "password": "a fine long passphrase",
         "time_zone": "Europe/Paris",
-        "agree": "y",
     }
     return {key: value for key, value in {**form, **changes}.items() if value is not None}
 
@@ -142,11 +141,11 @@ CASES = [
         registration(time_zone="Mars/Olympus_Mons"),
     ),
     (
-        "register: no agreement",
+        "register: no password",
         "anonymous",
         "POST",
         "/join/{invite_code}",
-        registration(agree=None),
+        registration(password=None),
     ),
     ("join: NUL", "anonymous", "POST", "/join", {"code": "AB\x00CD-2345"}),
     ("join link: NUL", "anonymous", "GET", "/join/AB%00CD", None),
