@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from matching.profiles import SLOTS, STYLES, slot_label
 from wtforms import HiddenField, IntegerField, RadioField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, StopValidation
+
+from matching.profiles import SLOTS, STYLES, slot_label
 
 from ..forms import Form
 from ..models import MeetingMode, TrainingModule
@@ -115,7 +116,7 @@ class ProfileForm(Form):
             "modes": self.modes.joined,
             "languages": self.languages.data or "",
         }
-        if hasattr(self, "capacity"):
+        if self.capacity is not None:  # mentors only
             values["capacity"] = self.capacity.data
         return values
 
