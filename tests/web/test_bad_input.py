@@ -165,6 +165,38 @@ CASES = [
         "/password/reset/no-such-link",
         {"password": HUGE, "confirm": HUGE},
     ),
+    # onboarding: the profile, the signature, a training module's answer
+    ("profile: nothing", "mentee", "POST", "/programs/{program_id}/profile", {}),
+    (
+        "profile: huge interests",
+        "mentee",
+        "POST",
+        "/programs/{program_id}/profile",
+        {"interests": HUGE, "availability": "mon-lunch", "style": "direct"},
+    ),
+    (
+        "profile: unknown slot",
+        "mentee",
+        "POST",
+        "/programs/{program_id}/profile",
+        {"availability": ["mon-lunch", "moon-night"], "style": "direct"},
+    ),
+    (
+        "profile: huge capacity",
+        "own_mentor",
+        "POST",
+        "/programs/{program_id}/profile",
+        {"availability": "mon-lunch", "style": "direct", "capacity": "9" * 40},
+    ),
+    ("sign: huge name", "mentee", "POST", "/programs/{program_id}/agreement", {"name": HUGE}),
+    ("sign: NUL name", "mentee", "POST", "/programs/{program_id}/agreement", {"name": "Mi\x00"}),
+    (
+        "training: answer not a number",
+        "own_mentor",
+        "POST",
+        "/programs/{program_id}/training/{training_module_id}",
+        {"answer": "💥"},
+    ),
     # one's own account
     ("account: huge name", "mentee", "POST", "/account", {"name": HUGE, "time_zone": "UTC"}),
     ("account: blank name", "mentee", "POST", "/account", {"name": " ", "time_zone": "UTC"}),
