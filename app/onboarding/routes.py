@@ -8,13 +8,13 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import flash, url_for
 from flask_login import current_user, login_required
+
 from matching.profiles import DAYS, PARTS
 
 from ..access import membership_in
 from ..extensions import db
 from ..markdown import render_markdown
 from ..models import (
-    AgreementVersion,
     MentorshipModel,
     Role,
     TrainingCompletion,
@@ -22,6 +22,7 @@ from ..models import (
 )
 from ..rendering import redirect_to, render
 from . import bp, service
+from .agreement import change_since_signed
 from .forms import AnswerForm, ProfileForm, SignForm
 
 PARTICIPANTS = (Role.MENTOR, Role.MENTEE)
@@ -88,24 +89,13 @@ def agreement(program_id: int):
                 flash("Thank you: you signed the agreement.", "success")
             return redirect_to(url_for("home.index"))
         form.version.data = str(current)
-    must_sign_again = membership.agreed_version is not None and membership.agreed_version != current
-    updated_at = (
-        db.session.scalar(
-            sa.select(AgreementVersion.created_at).where(
-                AgreementVersion.program_id == program.id, AgreementVersion.version == current
-            )
-        )
-        if must_sign_again
-        else None
-    )
     return render(
         "onboarding/agreement.html",
         form=form,
         program=program,
         membership=membership,
         signed=membership.agreed_version == current,
-        must_sign_again=must_sign_again,
-        updated_at=updated_at,
+        change=change_since_signed(membership, program),
         status=422 if form.errors else 200,
     )
 

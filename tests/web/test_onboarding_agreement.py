@@ -109,24 +109,38 @@ def test_a_new_version_asks_to_sign_again_and_keeps_both(app, world, login, prog
     client = login("mentee")
     mentee = membership_of(app, world.email("mentee"))
     client.submit(_url(program), {"name": "Mina Mentee", "version": "1"})
-    bump_agreement(app, program, AGREEMENT + "\nPhones away during meetings.")
+    changed = "We meet every week by video.\nWhat we say stays between us.\nPhones away."
+    bump_agreement(app, program, changed)
     with app.app_context():
-        db.session.add(
-            AgreementVersion(
-                program_id=program,
-                version=2,
-                text=AGREEMENT,
-                created_at=utcnow().replace(year=2026, month=3, day=9),
-            )
+        march = utcnow().replace(year=2026, month=3, day=9, hour=12)
+        db.session.add_all(
+            [
+                AgreementVersion(program_id=program, version=1, text=AGREEMENT),
+                AgreementVersion(program_id=program, version=2, text=changed, created_at=march),
+            ]
         )
         db.session.commit()
     page = client.get(_url(program)).get_data(as_text=True)
     assert "<h1>The agreement changed</h1>" in page
     assert "The agreement was updated on 09 Mar 2026." in page
-    assert "Phones away during meetings." in page and 'name="name"' in page
+    change = page.split('aria-labelledby="change-heading"', 1)[1].split("</section>", 1)[0]
+    added, removed = change.split("No longer in it")
+    assert "<li>We meet every week by video.</li>" in added and "<li>Phones away.</li>" in added
+    assert "<li>We meet every two weeks by video.</li>" in removed
+    assert "stays between us" not in change and 'name="name"' in page
     assert client.submit(_url(program), {"name": "Mina Mentee", "version": "2"}).status_code == 303
     assert _signatures(app) == [(mentee.id, 1, "Mina Mentee"), (mentee.id, 2, "Mina Mentee")]
     assert _membership(app, mentee.id).agreed_version == 2
+    assert "The agreement changed" not in client.get(_url(program)).get_data(as_text=True)
+
+
+def test_without_the_old_text_the_change_is_still_told(app, world, login, program) -> None:
+    client = login("mentee")
+    client.submit(_url(program), {"name": "Mina Mentee", "version": "1"})
+    bump_agreement(app, program, "A new text.")
+    page = client.get(_url(program)).get_data(as_text=True)
+    assert "The agreement was updated. Please read it again" in page
+    assert "New or reworded" not in page and "A new text." in page
 
 
 def test_a_change_while_reading_is_not_signed_unseen(app, world, login, program) -> None:
