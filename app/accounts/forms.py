@@ -54,10 +54,6 @@ class RegisterForm(Form):
         render_kw={"autocomplete": "new-password"},
     )
     time_zone = TimeZoneField(detect=True)
-    agree = BooleanField(
-        "I agree to the program agreement",
-        validators=[DataRequired("Please read and accept the agreement to join.")],
-    )
 
 
 class ProfileForm(Form):

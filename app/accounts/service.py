@@ -11,6 +11,7 @@ from ..clock import utcnow
 from ..extensions import db
 from ..models import Invite, Membership, PasswordReset, Role, User
 from ..models.logins import digest, new_secret
+from ..onboarding.service import prefill_profile
 from . import sessions
 
 
@@ -45,15 +46,17 @@ def membership_from(user: User, invite: Invite) -> Membership | None:
 
 
 def join_program(user: User, invite: Invite) -> Membership:
-    """The membership the invite grants, created once however often the link is used."""
+    """The membership the invite grants, created once however often the link is used.
+
+    Joining signs nothing: the person signs the agreement on its own page (onboarding), and
+    a roster invite's profile fields start their profile."""
     existing = membership_from(user, invite)
     if existing:
         return existing
-    membership = Membership(
-        user_id=user.id, program_id=invite.program_id, role=invite.role, agreed_at=utcnow()
-    )
+    membership = Membership(user_id=user.id, program_id=invite.program_id, role=invite.role)
     db.session.add(membership)
     db.session.flush()
+    prefill_profile(membership, invite.profile)
     return membership
 
 

@@ -15,7 +15,8 @@ from ..gamification.routes import mentee_context, mentor_context
 from ..goals.queries import goal_summaries, program_goal_aggregate, review_queue, waiting_counts
 from ..meetings.queries import meeting_health, mentee_meetings, program_meeting_aggregate
 from ..mentorships_query import mentorships_of
-from ..models import Invite, Mentorship, MentorshipStatus, Program, Role
+from ..models import Invite, Membership, Mentorship, MentorshipStatus, Program, Role
+from ..onboarding.status import checklist_of
 from ..programs.people_query import CURRENT_STATES, PARTICIPANTS, State, state_counts
 from ..rendering import render
 from . import bp
@@ -80,6 +81,7 @@ def index():
         return render(
             "home/mentor.html",
             membership=membership,
+            checklist=checklist_of(membership),
             mentorships=mentorships,
             meeting_health=meeting_health(ids, utcnow(), current_user.time_zone),
             review_queue=review_queue(membership),
@@ -90,6 +92,7 @@ def index():
     return render(
         "home/mentee.html",
         membership=membership,
+        checklist=checklist_of(membership),
         mentorships=mentorships,
         **mentee_meetings(mentorships, current_user.id, utcnow()),
         goal_summaries=goal_summaries(membership),

@@ -18,13 +18,17 @@ from ..models import (
     TrainingModule,
 )
 
+PROFILE_COMPLETE = (ParticipantProfile.availability != "", ParticipantProfile.style.is_not(None))
+"""A profile counts once it says when the person is free and how they like to talk: one
+prefilled from a roster row has neither until its person completes it."""
+
 
 @dataclass(frozen=True)
 class Checklist:
     """One participant's onboarding: each step done or not."""
 
     role: Role
-    profile: bool
+    profile: bool  # complete (``PROFILE_COMPLETE``), not merely started
     signed_version: int | None  # the agreement version they last signed
     current_version: int
     training_done: int
@@ -55,7 +59,7 @@ def checklists(program: Program, memberships: Iterable[Membership]) -> dict[int,
     with_profile = set(
         db.session.scalars(
             sa.select(ParticipantProfile.membership_id).where(
-                ParticipantProfile.membership_id.in_(ids)
+                ParticipantProfile.membership_id.in_(ids), *PROFILE_COMPLETE
             )
         )
     )
@@ -86,3 +90,10 @@ def checklists(program: Program, memberships: Iterable[Membership]) -> dict[int,
         )
         for m in people
     }
+
+
+def checklist_of(membership: Membership) -> Checklist | None:
+    """The person's own checklist for their home page; None for a coordinator, who has none."""
+    if membership.role is Role.COORDINATOR:
+        return None
+    return checklists(membership.program, [membership])[membership.id]

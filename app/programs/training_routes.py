@@ -26,7 +26,7 @@ def _list_url(program: Program) -> str:
     return url_for("programs.training", program_id=program.id)
 
 
-@bp.get("/<int:program_id>/training")
+@bp.get("/<int:program_id>/modules")
 @login_required
 def training(program_id: int):
     program = _coordinated(program_id)
@@ -34,7 +34,7 @@ def training(program_id: int):
     return render("programs/training.html", program=program, modules=modules)
 
 
-@bp.route("/<int:program_id>/training/new", methods=["GET", "POST"])
+@bp.route("/<int:program_id>/modules/new", methods=["GET", "POST"])
 @login_required
 def training_new(program_id: int):
     program = _coordinated(program_id)
@@ -52,7 +52,7 @@ def training_new(program_id: int):
     )
 
 
-@bp.route("/<int:program_id>/training/<int:module_id>/edit", methods=["GET", "POST"])
+@bp.route("/<int:program_id>/modules/<int:module_id>/edit", methods=["GET", "POST"])
 @login_required
 def training_edit(program_id: int, module_id: int):
     program = _coordinated(program_id)
@@ -71,7 +71,7 @@ def training_edit(program_id: int, module_id: int):
     )
 
 
-@bp.get("/<int:program_id>/training/<int:module_id>")
+@bp.get("/<int:program_id>/modules/<int:module_id>")
 @login_required
 def training_preview(program_id: int, module_id: int):
     """The module as a mentor reads it."""
@@ -80,7 +80,7 @@ def training_preview(program_id: int, module_id: int):
     return render("programs/training_preview.html", program=program, module=module)
 
 
-@bp.post("/<int:program_id>/training/<int:module_id>/move")
+@bp.post("/<int:program_id>/modules/<int:module_id>/move")
 @login_required
 def training_move(program_id: int, module_id: int):
     program = _coordinated(program_id)
@@ -94,7 +94,7 @@ def training_move(program_id: int, module_id: int):
     return redirect_to(_list_url(program))
 
 
-@bp.post("/<int:program_id>/training/<int:module_id>/delete")
+@bp.post("/<int:program_id>/modules/<int:module_id>/delete")
 @login_required
 def training_delete(program_id: int, module_id: int):
     program = _coordinated(program_id)

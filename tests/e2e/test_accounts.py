@@ -57,7 +57,6 @@ def test_invite_link_registration_logout_and_login_again(e2e, world, javascript)
     page.get_by_label("E-mail").fill("Priya@Test.Example")
     page.get_by_label("Choose a password").fill(NEW_PASSWORD)
     zone.select_option("Asia/Kolkata")
-    page.get_by_label("I agree to the program agreement").check()
     page.get_by_role("button", name="Create account and join").click()
 
     expect(page.get_by_role("heading", level=1, name="Hi Priya")).to_be_visible()
@@ -138,7 +137,6 @@ def test_short_password_error_is_next_to_its_field_and_nothing_is_created(e2e, w
     page.get_by_label("E-mail").fill("sam@test.example")
     page.get_by_label("Choose a password").fill("short")
     page.get_by_label("Time zone").select_option("Europe/Paris")
-    page.get_by_label("I agree to the program agreement").check()
     page.get_by_role("button", name="Create account and join").click()
 
     password = page.get_by_label("Choose a password")
@@ -161,7 +159,6 @@ def test_short_password_error_is_next_to_its_field_and_nothing_is_created(e2e, w
     expect(page.get_by_label("Your name")).to_have_value("Sam Short")
     expect(page.get_by_label("E-mail")).to_have_value("sam@test.example")
     expect(page.get_by_label("Time zone")).to_have_value("Europe/Paris")
-    expect(page.get_by_label("I agree to the program agreement")).to_be_checked()
     expect(password).to_have_value("")
     for label in ("Your name", "E-mail", "Time zone"):
         expect(page.get_by_label(label)).not_to_have_attribute("aria-invalid", re.compile("."))

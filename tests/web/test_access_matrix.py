@@ -99,13 +99,13 @@ def pair_rows(endpoint: str, method: str, url: str, mentee, mentor, data=None) -
 
 
 def module_rows(endpoint: str, method: str, suffix: str, allowed, data=None) -> list[Row]:
-    """Four rows for a route under a training module (``.../training/<id>{suffix}``): each
+    """Four rows for a route under a training module (``.../modules/<id>{suffix}``): each
     program's coordinator gets ``allowed`` on their own module (a redirect names
     ``{program}``), and everyone gets 404 on the other program's module under either URL."""
     data = data or {}
 
     def url(program: str, module: str) -> str:
-        return f"/programs/{{{program}}}/training/{{{module}}}{suffix}"
+        return f"/programs/{{{program}}}/modules/{{{module}}}{suffix}"
 
     def outcome(program: str):
         if isinstance(allowed, tuple):
@@ -292,25 +292,72 @@ MATRIX: list[Row] = [
         (LOGIN, 404, 404, 404, 200, 404)),
     Row("programs.agreement_preview", "GET", "/programs/{other_program_id}/agreement/preview",
         (LOGIN, 404, 404, 404, 404, 200)),
-    Row("programs.training", "GET", "/programs/{program_id}/training",
+    Row("programs.training", "GET", "/programs/{program_id}/modules",
         (LOGIN, 404, 404, 404, 200, 404)),
-    Row("programs.training", "GET", "/programs/{other_program_id}/training",
+    Row("programs.training", "GET", "/programs/{other_program_id}/modules",
         (LOGIN, 404, 404, 404, 404, 200)),
-    Row("programs.training_new", "GET", "/programs/{program_id}/training/new",
+    Row("programs.training_new", "GET", "/programs/{program_id}/modules/new",
         (LOGIN, 404, 404, 404, 200, 404)),
-    Row("programs.training_new", "GET", "/programs/{other_program_id}/training/new",
+    Row("programs.training_new", "GET", "/programs/{other_program_id}/modules/new",
         (LOGIN, 404, 404, 404, 404, 200)),
-    Row("programs.training_new", "POST", "/programs/{program_id}/training/new",
+    Row("programs.training_new", "POST", "/programs/{program_id}/modules/new",
         (LOGIN, 404, 404, 404, 422, 404)),
-    Row("programs.training_new", "POST", "/programs/{other_program_id}/training/new",
+    Row("programs.training_new", "POST", "/programs/{other_program_id}/modules/new",
         (LOGIN, 404, 404, 404, 404, 422)),
     *module_rows("programs.training_preview", "GET", "", 200),
     *module_rows("programs.training_edit", "GET", "/edit", 200),
     *module_rows("programs.training_edit", "POST", "/edit", 422),
-    *module_rows("programs.training_move", "POST", "/move", (303, "/programs/{program}/training"),
+    *module_rows("programs.training_move", "POST", "/move", (303, "/programs/{program}/modules"),
                  {"direction": "up"}),
     *module_rows("programs.training_delete", "POST", "/delete",
-                 (303, "/programs/{program}/training")),
+                 (303, "/programs/{program}/modules")),
+
+    # --- onboarding: a participant's own profile, signature and (mentors) training --------
+    # Coordinators have no checklist; the other program's coordinator is in no program of ours.
+    Row("onboarding.profile", "GET", "/programs/{program_id}/profile",
+        (LOGIN, 200, 200, 200, 404, 404)),
+    Row("onboarding.profile", "GET", "/programs/{other_program_id}/profile",
+        (LOGIN, 404, 404, 404, 404, 404)),
+    Row("onboarding.profile", "POST", "/programs/{program_id}/profile",
+        (LOGIN, 422, 422, 422, 404, 404)),
+    Row("onboarding.profile", "POST", "/programs/{other_program_id}/profile",
+        (LOGIN, 404, 404, 404, 404, 404)),
+    Row("onboarding.agreement", "GET", "/programs/{program_id}/agreement",
+        (LOGIN, 200, 200, 200, 404, 404)),
+    Row("onboarding.agreement", "GET", "/programs/{other_program_id}/agreement",
+        (LOGIN, 404, 404, 404, 404, 404)),
+    Row("onboarding.agreement", "POST", "/programs/{program_id}/agreement",
+        (LOGIN, 422, 422, 422, 404, 404)),
+    Row("onboarding.agreement", "POST", "/programs/{other_program_id}/agreement",
+        (LOGIN, 404, 404, 404, 404, 404)),
+    Row("onboarding.training", "GET", "/programs/{program_id}/training",
+        (LOGIN, 404, 200, 200, 404, 404)),
+    Row("onboarding.training", "GET", "/programs/{other_program_id}/training",
+        (LOGIN, 404, 404, 404, 404, 404)),
+    Row("onboarding.training_module", "GET",
+        "/programs/{program_id}/training/{training_module_id}",
+        (LOGIN, 404, 200, 200, 404, 404)),
+    Row("onboarding.training_module", "GET",
+        "/programs/{program_id}/training/{other_training_module_id}",
+        (LOGIN, 404, 404, 404, 404, 404)),
+    Row("onboarding.training_module", "GET",
+        "/programs/{other_program_id}/training/{other_training_module_id}",
+        (LOGIN, 404, 404, 404, 404, 404)),
+    Row("onboarding.training_module", "GET",
+        "/programs/{other_program_id}/training/{training_module_id}",
+        (LOGIN, 404, 404, 404, 404, 404)),
+    Row("onboarding.training_module", "POST",
+        "/programs/{program_id}/training/{training_module_id}",
+        (LOGIN, 404, 422, 422, 404, 404)),
+    Row("onboarding.training_module", "POST",
+        "/programs/{program_id}/training/{other_training_module_id}",
+        (LOGIN, 404, 404, 404, 404, 404)),
+    Row("onboarding.training_module", "POST",
+        "/programs/{other_program_id}/training/{other_training_module_id}",
+        (LOGIN, 404, 404, 404, 404, 404)),
+    Row("onboarding.training_module", "POST",
+        "/programs/{other_program_id}/training/{training_module_id}",
+        (LOGIN, 404, 404, 404, 404, 404)),
 
     # --- check-ins: the mentee's own week; a mentorship's history for its people only -------
     Row("checkins.this_week_form", "GET", "/checkins/this-week", (LOGIN, 200, 404, 404, 404, 404)),

@@ -30,7 +30,6 @@ REGISTRATION = {
     "email": NEW_EMAIL,
     "password": "a fine long passphrase",
     "time_zone": "Europe/Paris",
-    "agree": "y",
 }
 EMAIL_TAKEN = "An account with this e-mail already exists. Log in to join with it."
 GONE = "This invite has expired or has been used up. Ask your coordinator for a new one."
@@ -92,7 +91,8 @@ def test_registration_creates_user_and_membership(app, world, client) -> None:
         assert user.time_zone == "Europe/Paris"
         assert user.password_hash.startswith("$argon2id$")
         membership = db.session.scalar(sa.select(Membership).where(Membership.user_id == user.id))
-        assert membership.agreed_at is not None
+        # Joining signs nothing: the agreement is signed on its own page (onboarding).
+        assert (membership.agreed_at, membership.agreed_version) == (None, None)
     home = client.get("/").get_data(as_text=True)
     assert "Welcome to Hillside Mentoring!" in home
     assert '<p class="program-name">Hillside Mentoring · Mentee</p>' in home

@@ -45,7 +45,6 @@ def _register(client, world, password: str, email: str = NEW_EMAIL):
             "email": email,
             "password": password,
             "time_zone": "Europe/London",
-            "agree": "y",
         },
     )
 

@@ -60,7 +60,7 @@ def _titles(app, program_id: int) -> list[str]:
 def test_a_module_is_added_last_and_listed(app, world, login) -> None:
     _add(app, world.program_id, "Welcome", position=3)
     client = login("coordinator")
-    url = f"/programs/{world.program_id}/training"
+    url = f"/programs/{world.program_id}/modules"
     assert client.get(f"{url}/new").status_code == 200
     response = client.submit(f"{url}/new", _module_form())
     assert response.status_code == 303 and response.location.endswith(url)
@@ -93,7 +93,7 @@ def test_a_module_is_added_last_and_listed(app, world, login) -> None:
 )
 def test_a_module_form_shows_what_is_wrong(app, world, login, changes, field, message) -> None:
     response = login("coordinator").submit(
-        f"/programs/{world.program_id}/training/new", _module_form(**changes)
+        f"/programs/{world.program_id}/modules/new", _module_form(**changes)
     )
     assert response.status_code == 422
     assert field_error(response.get_data(as_text=True), field) == shown(message)
@@ -103,7 +103,7 @@ def test_a_module_form_shows_what_is_wrong(app, world, login, changes, field, me
 def test_a_module_is_edited(app, world, login) -> None:
     module_id = _add(app, world.program_id, "Welcome")
     client = login("coordinator")
-    url = f"/programs/{world.program_id}/training/{module_id}/edit"
+    url = f"/programs/{world.program_id}/modules/{module_id}/edit"
     page = client.get(url).get_data(as_text=True)
     assert re.search(r'<input [^>]*id="title"[^>]* value="Welcome"', page)
     assert re.search(r'<input [^>]*id="answer"[^>]* value="1"', page)  # shown from 1
@@ -118,7 +118,7 @@ def test_a_module_is_edited(app, world, login) -> None:
 def test_modules_move_up_and_down(app, world, login) -> None:
     first, second, third = (_add(app, world.program_id, t) for t in ("One", "Two", "Three"))
     client = login("coordinator")
-    url = f"/programs/{world.program_id}/training"
+    url = f"/programs/{world.program_id}/modules"
     assert client.submit(f"{url}/{third}/move", {"direction": "up"}).status_code == 303
     assert _titles(app, world.program_id) == ["One", "Three", "Two"]
     assert client.submit(f"{url}/{first}/move", {"direction": "down"}).status_code == 303
@@ -140,7 +140,7 @@ def test_deleting_a_module_removes_the_confirmations_of_it(app, world, login) ->
         )
         db.session.add(TrainingCompletion(membership_id=mentor.id, module_id=module_id))
         db.session.commit()
-    url = f"/programs/{world.program_id}/training/{module_id}/delete"
+    url = f"/programs/{world.program_id}/modules/{module_id}/delete"
     assert login("coordinator").submit(url).status_code == 303
     with app.app_context():
         assert db.session.get(TrainingModule, module_id) is None
@@ -160,7 +160,7 @@ def test_a_new_module_is_training_left_to_do(app, world, login) -> None:
         db.session.commit()
         mentor_id = mentor.id
     client = login("coordinator")
-    client.submit(f"/programs/{world.program_id}/training/new", _module_form())
+    client.submit(f"/programs/{world.program_id}/modules/new", _module_form())
     with app.app_context():
         program = db.session.get(Program, world.program_id)
         checklist = checklists(program, [db.session.get(Membership, mentor_id)])[mentor_id]
@@ -185,7 +185,7 @@ def test_another_programs_module_is_not_found(app, world, login, method, suffix,
     theirs = _add(app, world.other_program_id, "Theirs", position=5)
     client = login("coordinator")
     for program_id in (world.program_id, world.other_program_id):
-        url = f"/programs/{program_id}/training/{theirs}{suffix}"
+        url = f"/programs/{program_id}/modules/{theirs}{suffix}"
         response = client.get(url) if method == "GET" else client.submit(url, data)
         assert response.status_code == 404, url
     assert _titles(app, world.other_program_id) == ["Before", "Theirs"]
@@ -197,10 +197,10 @@ def test_the_preview_renders_the_markdown_safely(app, world, login) -> None:
         "# Why listen\r\n\r\nAsk, then **listen**. [Guide](https://example.org/guide)\r\n\r\n"
         "<script>alert(1)</script>\r\n\r\n[trap](javascript:alert(1))"
     )
-    client.submit(f"/programs/{world.program_id}/training/new", _module_form(body=body))
+    client.submit(f"/programs/{world.program_id}/modules/new", _module_form(body=body))
     with app.app_context():
         module_id = db.session.scalar(sa.select(TrainingModule.id))
-    response = client.get(f"/programs/{world.program_id}/training/{module_id}")
+    response = client.get(f"/programs/{world.program_id}/modules/{module_id}")
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert "<h2>Why listen</h2>" in page and "<strong>listen</strong>" in page
@@ -213,7 +213,7 @@ def test_the_preview_renders_the_markdown_safely(app, world, login) -> None:
 
 def test_the_training_list_query_count_does_not_grow(app, world, login, query_counter) -> None:
     client = login("coordinator")
-    url = f"/programs/{world.program_id}/training"
+    url = f"/programs/{world.program_id}/modules"
     _add(app, world.program_id, "One")
     client.get(url)
     with query_counter as one:
