@@ -1,4 +1,5 @@
-"""game/ stays pure: no web framework, no database, no clock, no machine time zone, no I/O."""
+"""game/ and matching/ stay pure: no web framework, no database, no clock, no machine time zone,
+no I/O."""
 
 from __future__ import annotations
 
@@ -7,22 +8,30 @@ import subprocess
 import sys
 from pathlib import Path
 
-import game
+import pytest
 
-SOURCES = sorted(Path(game.__file__).parent.glob("*.py"))
+import game
+import matching
+
+PACKAGES = {"game": game, "matching": matching}
 FORBIDDEN_MODULES = {"flask", "sqlalchemy", "app", "os", "time", "socket", "random", "pathlib"}
 # clock and local-zone reads; astimezone() with no argument means "the machine's zone"
 FORBIDDEN_CALLS = {"now", "utcnow", "today", "localtime", "gmtime", "open", "print", "input"}
 
 
-def test_importing_game_pulls_in_no_framework() -> None:
+def sources(package: str) -> list[Path]:
+    return sorted(Path(PACKAGES[package].__file__).parent.glob("*.py"))
+
+
+@pytest.mark.parametrize("package", PACKAGES)
+def test_importing_pulls_in_no_framework(package: str) -> None:
     code = (
-        "import game, sys; "
+        f"import {package}, sys; "
         "assert 'flask' not in sys.modules and 'sqlalchemy' not in sys.modules, 'impure'"
     )
     result = subprocess.run(
         [sys.executable, "-c", code],
-        cwd=Path(game.__file__).parent.parent,
+        cwd=Path(PACKAGES[package].__file__).parent.parent,
         capture_output=True,
         text=True,
         check=False,
@@ -30,9 +39,10 @@ def test_importing_game_pulls_in_no_framework() -> None:
     assert result.returncode == 0, result.stderr
 
 
-def test_sources_read_no_clock_and_do_no_io() -> None:
-    assert len(SOURCES) >= 10
-    for source in SOURCES:
+@pytest.mark.parametrize(("package", "at_least"), [("game", 10), ("matching", 4)])
+def test_sources_read_no_clock_and_do_no_io(package: str, at_least: int) -> None:
+    assert len(sources(package)) >= at_least
+    for source in sources(package):
         tree = ast.parse(source.read_text(), filename=str(source))
         for node in ast.walk(tree):
             if isinstance(node, ast.Import):
