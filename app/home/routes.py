@@ -16,6 +16,7 @@ from ..goals.queries import goal_summaries, program_goal_aggregate, review_queue
 from ..meetings.queries import meeting_health, mentee_meetings, program_meeting_aggregate
 from ..mentorships_query import mentorships_of
 from ..models import Invite, Membership, Mentorship, MentorshipStatus, Role
+from ..notices.service import unread as unread_notices
 from ..rendering import render
 from . import bp
 
@@ -62,10 +63,12 @@ def index():
     membership = active_membership()
     if membership is None:
         return render("home/no_program.html")
+    notices = unread_notices(current_user.id)
     if membership.role is Role.COORDINATOR:
         return render(
             "home/coordinator.html",
             membership=membership,
+            notices=notices,
             counts=_program_counts(membership.program_id),
             meeting_aggregate=program_meeting_aggregate(membership.program_id, utcnow()),
             checkin_aggregate=program_checkin_aggregate(membership.program_id),
@@ -77,6 +80,7 @@ def index():
         return render(
             "home/mentor.html",
             membership=membership,
+            notices=notices,
             mentorships=mentorships,
             meeting_health=meeting_health(ids, utcnow(), current_user.time_zone),
             review_queue=review_queue(membership),
@@ -87,6 +91,7 @@ def index():
     return render(
         "home/mentee.html",
         membership=membership,
+        notices=notices,
         mentorships=mentorships,
         **mentee_meetings(mentorships, current_user.id, utcnow()),
         goal_summaries=goal_summaries(membership),
