@@ -166,13 +166,13 @@ def match_one(program_id: int, membership_id: int):
     pool = load_pool(program)
     mentee_id = _person(pool, membership_id, Role.MENTEE)
     try:
-        draft = service.match_one(pool, mentee_id)
+        mentor = service.match_one(pool, mentee_id)
     except PairingError as problem:
         flash(problem.message, "error")
         return redirect_to(
             url_for("pairing.mentee", program_id=program.id, membership_id=mentee_id)
         )
-    flash(f"Suggested {pool.people[draft.mentor_membership_id].user.name}.", "success")
+    flash(f"Suggested {mentor}.", "success")
     return _back(program)
 
 
@@ -201,11 +201,12 @@ def end(program_id: int, mentorship_id: int):
     form = EndForm()
     rematch = request.values.get("then") == "rematch"
     if mentorship.status is not MentorshipStatus.CLOSED and form.validate_on_submit():
+        mentees = [m.id for m in view.mentees]
         service.end_mentorship(mentorship, current_user, form.reason.data.strip())
         flash("The mentorship has ended; its history stays.", "success")
-        if rematch and len(view.mentees) == 1:
+        if rematch and len(mentees) == 1:
             return redirect_to(
-                url_for("pairing.mentee", program_id=program.id, membership_id=view.mentees[0].id)
+                url_for("pairing.mentee", program_id=program.id, membership_id=mentees[0])
             )
         return _back(program)
     return render(

@@ -154,8 +154,9 @@ def swap(pool: Pool, draft: MatchDraft, mentor_id: int) -> MatchDraft:
     return _put_draft(pool, draft.mentee_membership_id, mentor_id, accepted=draft.accepted)
 
 
-def match_one(pool: Pool, mentee_id: int) -> MatchDraft:
-    """The best mentor with room for one mentee (a late joiner), as a draft."""
+def match_one(pool: Pool, mentee_id: int) -> str:
+    """The best mentor with room for one mentee (a late joiner), as a draft; returns the
+    mentor's name."""
     _check_mentee(pool, mentee_id)
     mentors = [
         pool.profile(m.id, pool.free_places(m.id, ignore_mentee=mentee_id))
@@ -165,7 +166,10 @@ def match_one(pool: Pool, mentee_id: int) -> MatchDraft:
     if not suggestion.pairs:
         name = pool.people[mentee_id].user.name
         raise PairingError("mentee", f"No mentor with room suits {name}: match them by hand.")
-    return _put_draft(pool, mentee_id, suggestion.pairs[0].mentor_id)
+    mentor_id = suggestion.pairs[0].mentor_id
+    name = pool.people[mentor_id].user.name
+    _put_draft(pool, mentee_id, mentor_id)
+    return name
 
 
 def accept(program: Program, draft_ids: list[int] | None) -> int:
