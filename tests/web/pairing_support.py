@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import sqlalchemy as sa
+from web_support import PASSWORD
 
 from app.extensions import db
 from app.models import (
@@ -21,8 +22,7 @@ from app.models import (
     TrainingModule,
     User,
 )
-
-PASSWORD_HASH = "$argon2id$v=19$m=1024,t=1,p=1$c2FsdHNhbHQ$2cW3y3bJ7Cv3rVQ0nqz1oQ"
+from app.passwords import hash_password
 
 PROFILE = {
     "interests": "robotics, music",
@@ -33,6 +33,12 @@ PROFILE = {
     "modes": "video in_person",
     "languages": "English",
 }
+
+
+def email_of(membership_id: int) -> str:
+    return db.session.scalar(
+        sa.select(User.email).join(Membership).where(Membership.id == membership_id)
+    )
 
 
 def person(
@@ -49,7 +55,9 @@ def person(
     None: no profile; the keys given replace ``PROFILE``'s). Returns the membership id."""
     program = db.session.get(Program, program_id)
     email = re.sub(r"\W+", ".", name.lower()) + f".{program_id}@pool.example"
-    user = User(name=name, email=email, password_hash=PASSWORD_HASH, time_zone="Europe/London")
+    user = User(
+        name=name, email=email, password_hash=hash_password(PASSWORD), time_zone="Europe/London"
+    )
     member = Membership(user=user, program_id=program_id, role=role)
     if signed:
         member.agreed_version = program.agreement_version
