@@ -123,35 +123,41 @@ def _check_mentor(pool: Pool, mentor_id: int, mentee_id: int) -> None:
         raise PairingError("mentor", f"{mentor.user.name} has no room for another mentee.")
 
 
-def _put_draft(pool: Pool, mentee_id: int, mentor_id: int, accepted: bool = False) -> MatchDraft:
+def _put_draft(pool: Pool, mentee_id: int, mentor_id: int, accepted: bool = False) -> None:
+    """The mentee's draft (kept, with its id, if there is one) now names ``mentor_id``."""
     found = matching.score(pool.profile(mentee_id), pool.profile(mentor_id))
-    db.session.execute(sa.delete(MatchDraft).where(MatchDraft.mentee_membership_id == mentee_id))
-    draft = MatchDraft(
-        program_id=pool.program.id,
-        mentee_membership_id=mentee_id,
-        mentor_membership_id=mentor_id,
-        score=found.total,
-        reasons=reasons_of(found),
-        accepted=accepted,
-    )
-    db.session.add(draft)
+    values = {
+        "mentor_membership_id": mentor_id,
+        "score": found.total,
+        "reasons": reasons_of(found),
+        "accepted": accepted,
+    }
+    changed = db.session.execute(
+        sa.update(MatchDraft)
+        .where(MatchDraft.mentee_membership_id == mentee_id)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not changed:
+        db.session.add(
+            MatchDraft(program_id=pool.program.id, mentee_membership_id=mentee_id, **values)
+        )
     db.session.commit()
-    return draft
 
 
-def match_by_hand(pool: Pool, mentee_id: int, mentor_id: int) -> MatchDraft:
+def match_by_hand(pool: Pool, mentee_id: int, mentor_id: int) -> None:
     """The coordinator's own pair (in place of the mentee's draft, if any). A pair the scorer
     rules out is allowed; its reasons carry the warning."""
     _check_mentee(pool, mentee_id)
     _check_mentor(pool, mentor_id, mentee_id)
-    return _put_draft(pool, mentee_id, mentor_id)
+    _put_draft(pool, mentee_id, mentor_id)
 
 
-def swap(pool: Pool, draft: MatchDraft, mentor_id: int) -> MatchDraft:
+def swap(pool: Pool, draft: MatchDraft, mentor_id: int) -> None:
     """Give the draft's mentee another mentor, scored afresh; an accepted draft stays accepted."""
     _check_mentee(pool, draft.mentee_membership_id)
     _check_mentor(pool, mentor_id, draft.mentee_membership_id)
-    return _put_draft(pool, draft.mentee_membership_id, mentor_id, accepted=draft.accepted)
+    _put_draft(pool, draft.mentee_membership_id, mentor_id, accepted=draft.accepted)
 
 
 def match_one(pool: Pool, mentee_id: int) -> str:
