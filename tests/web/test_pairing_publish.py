@@ -4,6 +4,7 @@ filled up to their size, capacity checked again; and the new mentee's home after
 from __future__ import annotations
 
 import re
+import threading
 
 import pytest
 import sqlalchemy as sa
@@ -23,6 +24,7 @@ from app.models import (
     User,
 )
 from app.notices import service as notices
+from app.pairing import service
 
 MENTEE, MENTOR = Role.MENTEE, Role.MENTOR
 
@@ -200,3 +202,54 @@ def test_publishing_nothing_says_so(app, world, coordinator):
     assert "Accept some matches first" in coordinator.get(url(world)).get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(MatchDraft)) == 0
+
+
+def test_two_coordinators_publishing_at_once_do_not_overfill_a_mentor(app, world):
+    """Both publish the same two accepted drafts for a mentor with one place: the row locks
+    make one wait and read again, so exactly one mentorship is made."""
+    with app.app_context():
+        pid = world.program_id
+        ana = person(pid, "Ana Lima", MENTOR, profile={}, capacity=1)
+        mentees = [person(pid, f"Mentee {n}", MENTEE, profile={}) for n in "AB"]
+        db.session.add_all(
+            MatchDraft(
+                program_id=pid,
+                mentee_membership_id=m,
+                mentor_membership_id=ana,
+                score=90,
+                reasons=[],
+                accepted=True,
+            )
+            for m in mentees
+        )
+        db.session.commit()
+    start = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            with app.app_context():
+                program = db.session.get(Program, pid)
+                start.wait(timeout=30)
+                service.publish(program)
+        except BaseException as error:  # noqa: BLE001 - every failure is the test's business
+            errors.append(error)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    with app.app_context():
+        placed = [m for m in mentees if mentors_of(m)]
+        assert len(placed) == 1 and mentors_of(placed[0]) == [ana]
+        assert (
+            db.session.scalar(
+                sa.select(sa.func.count())
+                .select_from(Mentorship)
+                .where(Mentorship.program_id == pid)
+            )
+            == 3
+        )  # the world's two pairs and this one
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Notice)) == 2
