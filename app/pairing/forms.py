@@ -4,7 +4,7 @@ not a choice is judged by the view (someone else's: 404) and the service (no roo
 from __future__ import annotations
 
 from wtforms import SelectField, SelectMultipleField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms.validators import DataRequired, InputRequired, Length, StopValidation
 
 from ..forms import Form
 
@@ -29,7 +29,7 @@ class PersonField(SelectField):
 
     def pre_validate(self, form) -> None:
         if self.data is None and self.raw_data and self.raw_data[0]:
-            raise ValueError("Pick one of the options.")
+            raise StopValidation("Pick one of the options.")
 
 
 class HandMatchForm(Form):
