@@ -18,7 +18,7 @@ from matching.score import (
     score,
     score_matrix,
 )
-from matching.solve import Pair, Suggestion, rank, suggest
+from matching.solve import Pair, Suggestion, assign, rank, suggest
 
 __all__ = [
     "DAYS",
@@ -35,6 +35,7 @@ __all__ = [
     "Score",
     "ScoreMatrix",
     "Suggestion",
+    "assign",
     "explain",
     "rank",
     "score",

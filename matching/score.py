@@ -94,11 +94,8 @@ def _capital(word: str) -> str:
 def _goals(mentee: Profile, mentor: Profile) -> Reason | None:
     covered = sorted(mentee.goals & mentor.skills)
     if not covered:
-        if mentee.goals and mentor.skills:
-            return Reason(
-                "goals", "Mentor's subjects don't cover what the mentee wants help with", 0
-            )
-        return None
+        text = "Mentor's subjects don't cover what the mentee wants help with"
+        return _lacking("goals", text, mentee.goals, mentor.skills)
     text = f"Mentor offers {_words(covered)}, which the mentee wants help with"
     if len(covered) < len(mentee.goals):
         text += f" ({len(covered)} of {len(mentee.goals)} goals)"
@@ -106,12 +103,11 @@ def _goals(mentee: Profile, mentor: Profile) -> Reason | None:
 
 
 def _availability(mentee: Profile, mentor: Profile) -> Reason | None:
-    shared = [slot for slot in SLOTS if slot in mentee.availability & mentor.availability]
+    both = mentee.availability & mentor.availability
+    shared = [slot for slot in SLOTS if slot in both]
     if not shared:
-        return (
-            Reason("availability", "No shared free time", 0)
-            if _both(mentee, mentor, "availability")
-            else None
+        return _lacking(
+            "availability", "No shared free time", mentee.availability, mentor.availability
         )
     labels = ", ".join(slot_label(slot) for slot in shared[:_SHOWN])
     more = ", …" if len(shared) > _SHOWN else ""
@@ -123,11 +119,7 @@ def _availability(mentee: Profile, mentor: Profile) -> Reason | None:
 def _interests(mentee: Profile, mentor: Profile) -> Reason | None:
     shared = sorted(mentee.interests & mentor.interests)
     if not shared:
-        return (
-            Reason("interests", "No shared interests", 0)
-            if _both(mentee, mentor, "interests")
-            else None
-        )
+        return _lacking("interests", "No shared interests", mentee.interests, mentor.interests)
     return Reason(
         "interests", f"Both like {_words(shared)}", int(_counted_points("interests", len(shared)))
     )
@@ -136,11 +128,7 @@ def _interests(mentee: Profile, mentor: Profile) -> Reason | None:
 def _language(mentee: Profile, mentor: Profile) -> Reason | None:
     shared = sorted(mentee.languages & mentor.languages)
     if not shared:
-        return (
-            Reason("language", "No shared language", 0)
-            if _both(mentee, mentor, "languages")
-            else None
-        )
+        return _lacking("language", "No shared language", mentee.languages, mentor.languages)
     noun = "a language" if len(shared) == 1 else "languages"
     text = f"Share {noun}: {_words(_capital(language) for language in shared)}"
     return Reason("language", text, int(_flag_points("language", True)))
@@ -153,7 +141,8 @@ def _mode(mentee: Profile, mentor: Profile) -> Reason:
     if not mentee.modes or not mentor.modes:
         side = "mentee" if not mentee.modes else "mentor"
         return Reason("mode", f"Any meeting mode suits the {side}", points)
-    shared = [mode for mode in MODES if mode in mentee.modes & mentor.modes]
+    both = mentee.modes & mentor.modes
+    shared = [mode for mode in MODES if mode in both]
     if not shared:
         return Reason("mode", "Prefer different meeting modes", 0)
     return Reason(
@@ -172,6 +161,11 @@ def _style(mentee: Profile, mentor: Profile) -> Reason | None:
 
 def _both(mentee: Profile, mentor: Profile, field: str) -> bool:
     return bool(getattr(mentee, field)) and bool(getattr(mentor, field))
+
+
+def _lacking(kind: str, text: str, left: frozenset[str], right: frozenset[str]) -> Reason | None:
+    """A reason worth 0 when both gave their list yet share nothing; none if one left it empty."""
+    return Reason(kind, text, 0) if left and right else None
 
 
 def _ruled_out(mentee: Profile, mentor: Profile) -> bool:

@@ -75,20 +75,12 @@ def suggest(
             totals[rows[mentee_id], columns[mentor_id]] = given.total
             allowed[rows[mentee_id], columns[mentor_id]] = given.allowed
 
-    seats = np.clip([mentor.capacity for mentor in mentors], 0, len(mentees)).astype(np.int64)
-    owner = np.repeat(np.arange(len(mentors)), seats)  # the mentor behind each column
-    chosen: list[tuple[int, int]] = []
-    if owner.size and mentees:
-        big = MAX_TOTAL * min(len(mentees), owner.size) + 1
-        weights = np.where(allowed, big + totals, 0)[:, owner]
-        for row, column in zip(*linear_sum_assignment(weights, maximize=True), strict=True):
-            if allowed[row, owner[column]]:
-                chosen.append((int(row), int(owner[column])))
-
+    chosen = assign(totals, allowed, [mentor.capacity for mentor in mentors])
     pairs = []
-    for row, column in sorted(chosen):
+    for row, column in chosen:
         mentee, mentor = mentees[row], mentors[column]
-        found = scores.get((mentee.id, mentor.id)) or score(mentee, mentor)
+        key = (mentee.id, mentor.id)
+        found = scores[key] if key in scores else score(mentee, mentor)
         pairs.append(Pair(mentee_id=mentee.id, mentor_id=mentor.id, score=found))
     matched = {pair.mentee_id for pair in pairs}
     return Suggestion(
@@ -96,6 +88,24 @@ def suggest(
         unmatched=tuple(mentee.id for mentee in mentees if mentee.id not in matched),
         total=sum(pair.score.total for pair in pairs),
     )
+
+
+def assign(
+    totals: np.ndarray, allowed: np.ndarray, capacities: Sequence[int]
+) -> list[tuple[int, int]]:
+    """The optimal (row, column) pairs of a mentee × mentor matrix, by row (see the docstring).
+
+    ``totals`` holds scores from 0 to ``MAX_TOTAL``; ``capacities`` has one entry per column.
+    """
+    rows = totals.shape[0]
+    seats = np.clip(np.asarray(capacities, dtype=np.int64), 0, rows)
+    owner = np.repeat(np.arange(len(seats)), seats)  # the mentor behind each column
+    if not rows or not owner.size:
+        return []
+    big = MAX_TOTAL * min(rows, owner.size) + 1
+    weights = np.where(allowed, big + totals, 0)[:, owner]
+    picked = zip(*linear_sum_assignment(weights, maximize=True), strict=True)
+    return sorted((int(r), int(owner[c])) for r, c in picked if allowed[r, owner[c]])
 
 
 def rank(mentee: Profile, mentors: Sequence[Profile]) -> tuple[Pair, ...]:

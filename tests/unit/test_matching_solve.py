@@ -2,32 +2,38 @@
 
 from __future__ import annotations
 
-import itertools
 import random
 from collections import Counter
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from matching_strategies import PROPERTY, pools, profiles, scores
+from matching_strategies import PROPERTY, pools, profiles, scores, seats
 
-from matching import Pair, Profile, Score, Suggestion, rank, score, suggest
+from matching import Pair, Profile, Score, Suggestion, assign, explain, rank, score, suggest
 
 
 def brute_force(
     mentees: list[Profile], mentors: list[Profile], table: dict[tuple[int, int], Score]
 ) -> tuple[int, int]:
     """(matched, total) of the best assignment, found by trying every one of them."""
-    best = (0, 0)
-    options = [None, *mentors]
-    for choice in itertools.product(options, repeat=len(mentees)):
-        load = Counter(mentor.id for mentor in choice if mentor is not None)
-        if any(load[mentor.id] > max(mentor.capacity, 0) for mentor in mentors):
-            continue
-        chosen = [table[m.id, t.id] for m, t in zip(mentees, choice, strict=True) if t is not None]
-        if all(s.allowed for s in chosen):
-            best = max(best, (len(chosen), sum(s.total for s in chosen)))
-    return best
+    seats = {mentor.id: max(mentor.capacity, 0) for mentor in mentors}
+
+    def best(i: int) -> tuple[int, int]:
+        if i == len(mentees):
+            return (0, 0)
+        found = best(i + 1)  # this mentee left unmatched
+        for mentor in mentors:
+            pair = table[mentees[i].id, mentor.id]
+            if pair.allowed and seats[mentor.id]:
+                seats[mentor.id] -= 1
+                matched, total = best(i + 1)
+                seats[mentor.id] += 1
+                found = max(found, (matched + 1, total + pair.total))
+        return found
+
+    return best(0)
 
 
 def check_valid(result: Suggestion, mentees: list[Profile], mentors: list[Profile]) -> None:
@@ -55,7 +61,7 @@ def test_profiles_get_the_brute_force_optimum(pool: tuple[list, list]) -> None:
 
 
 @PROPERTY
-@given(pools(max_mentees=5, max_mentors=4), st.data())
+@given(pools(max_mentees=5, max_mentors=4, people=seats), st.data())
 def test_any_score_table_gets_the_brute_force_optimum(
     pool: tuple[list, list], data: st.DataObject
 ) -> None:
@@ -160,3 +166,21 @@ def test_rank_puts_allowed_mentors_first_then_the_best(
     keys = [(not p.score.allowed, -p.score.total, p.mentor_id) for p in ranked]
     assert keys == sorted(keys)
     assert all(p.score == score(mentee, m) for p in ranked for m in mentors if m.id == p.mentor_id)
+
+
+def test_assign_works_on_a_bare_matrix() -> None:
+    totals = np.array([[10, 90], [80, 85], [0, 0]])
+    allowed = np.array([[True, True], [True, True], [True, False]])
+    assert assign(totals, allowed, [1, 1]) == [(0, 1), (1, 0)]
+    assert assign(totals, allowed, [2, 0]) == [(0, 0), (1, 0)]
+    assert assign(totals, allowed, [3, 0]) == [(0, 0), (1, 0), (2, 0)]
+    assert assign(totals[:0], allowed[:0], [1, 1]) == []
+    assert assign(totals[:, :0], allowed[:, :0], []) == []
+
+
+def test_explain_is_the_scorer() -> None:
+    mentee, mentor = (
+        Profile(1, interests=frozenset({"art"})),
+        Profile(2, interests=frozenset({"art"})),
+    )
+    assert explain(mentee, mentor) == score(mentee, mentor)
