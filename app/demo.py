@@ -30,6 +30,7 @@ from .models import (
     Role,
     User,
 )
+from .pairing.demo import seed_pool
 from .passwords import hash_password
 
 DEMO_PASSWORD = "waypoint-demo-2026"
@@ -60,6 +61,12 @@ PAIRINGS = [
     (1, [3], MentorshipStatus.ACTIVE, ""),
     (2, [4, 5, 6], MentorshipStatus.ACTIVE, "Future Engineers"),
     (1, [7], MentorshipStatus.PROPOSED, ""),
+]
+
+# A few of the people waiting to be matched (app/pairing/demo.py adds them all).
+POOL_LOGINS = [
+    ("mentor", ("Tomás Rivera", "tomas@example.org")),
+    ("mentee", ("Ivy Chen", "ivy@example.org")),
 ]
 
 AGREEMENT = """\
@@ -175,6 +182,11 @@ def seed_demo(today: date) -> list[DemoLogin]:
             ]
         )
     db.session.commit()
+    seed_pool(
+        program,
+        _opening(program),
+        lambda name, email, role: _membership(_user(name, email, password_hash), program, role),
+    )
     seed_checkins(program, today)
     seed_meetings(program, today)
     seed_goals(program, today)
@@ -183,4 +195,5 @@ def seed_demo(today: date) -> list[DemoLogin]:
         DemoLogin("coordinator", *COORDINATOR),
         *(DemoLogin("mentor", *p) for p in MENTORS),
         *(DemoLogin("mentee", *p) for p in MENTEES),
+        *(DemoLogin(role, *p) for role, p in POOL_LOGINS),
     ]

@@ -30,6 +30,7 @@ from app.models import (
     Goal,
     Invite,
     LoginSession,
+    MatchDraft,
     Meeting,
     MeetingMode,
     Membership,
@@ -38,6 +39,7 @@ from app.models import (
     MentorshipStatus,
     Milestone,
     MilestoneStatus,
+    Notice,
     Program,
     Role,
     TrainingModule,
@@ -324,6 +326,7 @@ def build_probe_rows(world: World) -> dict[str, int]:
         **ours,
         **{f"other_{name}": value for name, value in theirs.items()},
         **_training_rows(world),
+        **_pairing_rows(world),
     }
 
 
@@ -344,6 +347,52 @@ def _training_rows(world: World) -> dict[str, int]:
     db.session.add_all(modules)
     db.session.commit()
     return {"training_module_id": modules[0].id, "other_training_module_id": modules[1].id}
+
+
+def _pairing_rows(world: World) -> dict[str, int]:
+    """Matching and notices: a draft in each program (``match_draft_id``,
+    ``other_match_draft_id``), a mentorship and a waiting mentee in the other program
+    (``other_program_mentorship_id``, ``other_program_mentee_membership_id``), and a notice
+    for each pair's mentee (``notice_id``, ``other_notice_id``)."""
+    mentor = db.session.scalar(
+        sa.select(Membership).join(User).where(User.email == world.email("own_mentor"))
+    )
+    mentee, other_mentee = (
+        db.session.scalar(sa.select(User).where(User.email == world.email(role)))
+        for role in ("mentee", "other_mentee")
+    )
+    password_hash = hash_password(PASSWORD)
+    users = {
+        name: _person(name, f"{name.split()[0].lower()}@pool.example", password_hash)
+        for name in ("Wren Waiting", "Orla Otherpool", "Odin Otherpool", "Ona Otherpair")
+    }
+    ours, other = world.program_id, world.other_program_id
+    wren = Membership(user=users["Wren Waiting"], program_id=ours, role=Role.MENTEE)
+    orla = Membership(user=users["Orla Otherpool"], program_id=other, role=Role.MENTOR)
+    odin = Membership(user=users["Odin Otherpool"], program_id=other, role=Role.MENTEE)
+    ona = Membership(user=users["Ona Otherpair"], program_id=other, role=Role.MENTEE)
+    mentorship = Mentorship(
+        program_id=other,
+        status=MentorshipStatus.ACTIVE,
+        members=[MentorshipMember(membership=orla), MentorshipMember(membership=ona)],
+    )
+    draft = MatchDraft(program_id=ours, mentee=wren, mentor=mentor, score=50, reasons=[])
+    other_draft = MatchDraft(program_id=other, mentee=odin, mentor=orla, score=40, reasons=[])
+    notice, other_notice = (
+        Notice(user_id=user.id, program_id=ours, kind="matched", text="You have a mentor")
+        for user in (mentee, other_mentee)
+    )
+    db.session.add_all([wren, orla, odin, ona, mentorship, draft, other_draft])
+    db.session.add_all([notice, other_notice])
+    db.session.commit()
+    return {
+        "match_draft_id": draft.id,
+        "other_match_draft_id": other_draft.id,
+        "other_program_mentorship_id": mentorship.id,
+        "other_program_mentee_membership_id": odin.id,
+        "notice_id": notice.id,
+        "other_notice_id": other_notice.id,
+    }
 
 
 @pytest.fixture

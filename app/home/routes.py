@@ -15,7 +15,8 @@ from ..gamification.routes import mentee_context, mentor_context
 from ..goals.queries import goal_summaries, program_goal_aggregate, review_queue, waiting_counts
 from ..meetings.queries import meeting_health, mentee_meetings, program_meeting_aggregate
 from ..mentorships_query import mentorships_of
-from ..models import Invite, Membership, Mentorship, MentorshipStatus, Program, Role
+from ..models import Invite, Mentorship, MentorshipStatus, Program, Role
+from ..notices.service import unread as unread_notices
 from ..onboarding.status import checklist_of
 from ..programs.people_query import CURRENT_STATES, PARTICIPANTS, State, state_counts
 from ..rendering import render
@@ -66,10 +67,12 @@ def index():
     membership = active_membership()
     if membership is None:
         return render("home/no_program.html")
+    notices = unread_notices(current_user.id)
     if membership.role is Role.COORDINATOR:
         return render(
             "home/coordinator.html",
             membership=membership,
+            notices=notices,
             counts=_program_counts(membership.program),
             meeting_aggregate=program_meeting_aggregate(membership.program_id, utcnow()),
             checkin_aggregate=program_checkin_aggregate(membership.program_id),
@@ -82,6 +85,7 @@ def index():
             "home/mentor.html",
             membership=membership,
             checklist=checklist_of(membership),
+            notices=notices,
             mentorships=mentorships,
             meeting_health=meeting_health(ids, utcnow(), current_user.time_zone),
             review_queue=review_queue(membership),
@@ -93,6 +97,7 @@ def index():
         "home/mentee.html",
         membership=membership,
         checklist=checklist_of(membership),
+        notices=notices,
         mentorships=mentorships,
         **mentee_meetings(mentorships, current_user.id, utcnow()),
         goal_summaries=goal_summaries(membership),

@@ -1,3 +1,219 @@
-"""Pairing views."""
+"""The coordinator's matching pages: the pool and its drafts, one mentee's options, publishing,
+and ending a mentorship. Every id resolves through the coordinator's own program (404 else)."""
 
-from . import bp  # noqa: F401
+from __future__ import annotations
+
+from flask import abort, flash, request, url_for
+from flask_login import current_user, login_required
+
+import matching
+
+from ..access import coordinated_row, membership_in
+from ..models import MatchDraft, Mentorship, MentorshipStatus, Program, Role
+from ..rendering import redirect_to, render
+from . import bp, service
+from .forms import AcceptForm, EndForm, HandMatchForm, SwapForm
+from .pool import Pool, load_pool
+from .service import PairingError
+
+
+def _program(program_id: int) -> Program:
+    return membership_in(program_id, Role.COORDINATOR).program
+
+
+def _person(pool: Pool, membership_id: int | None, role: Role) -> int:
+    """A present member of the pool's program in ``role``; anyone else's id is a 404."""
+    member = pool.people.get(membership_id)
+    if member is None or member.role is not role or member.left_at is not None:
+        abort(404)
+    return member.id
+
+
+def _page(pool: Pool, status: int = 200, **forms):
+    hand = forms.pop("hand", None) or HandMatchForm(formdata=None)
+    hand.mentee.choices = [(m.id, m.user.name) for m in pool.waiting]
+    hand.mentor.choices = [(m.id, m.user.name) for m in pool.mentors_with_room()]
+    return render(
+        "pairing/matching.html",
+        program=pool.program,
+        pool=pool,
+        hand=hand,
+        accept_form=forms.pop("accept", None) or AcceptForm(formdata=None),
+        swap_error=forms.pop("swap_error", None),
+        swap_to=pool.mentors_with_room(),
+        status=status,
+    )
+
+
+def _back(program: Program):
+    return redirect_to(url_for("pairing.matching", program_id=program.id))
+
+
+@bp.get("/programs/<int:program_id>/matching", endpoint="matching")
+@login_required
+def matching_page(program_id: int):
+    return _page(load_pool(_program(program_id)))
+
+
+@bp.post("/programs/<int:program_id>/matching/suggest")
+@login_required
+def suggest(program_id: int):
+    program = _program(program_id)
+    found = service.suggest_all(load_pool(program))
+    flash(
+        f"Suggested {len(found.pairs)} matches"
+        + (
+            f"; {len(found.unmatched)} mentees have no mentor that fits."
+            if found.unmatched
+            else "."
+        ),
+        "success",
+    )
+    return _back(program)
+
+
+@bp.post("/programs/<int:program_id>/matching/accept")
+@login_required
+def accept(program_id: int):
+    program = _program(program_id)
+    pool = load_pool(program)
+    form = AcceptForm()
+    if form.validate_on_submit():
+        everything = "all" in request.form
+        wanted = set(form.draft.data or [])
+        if not everything and not wanted:
+            form.draft.errors.append("Tick the matches to accept, or accept all.")
+        else:
+            if not everything and not wanted <= {d.id for d in pool.drafts}:
+                abort(404)
+            count = service.accept(program, None if everything else sorted(wanted))
+            flash(f"Accepted {count} matches. Publish them when you are ready.", "success")
+            return _back(program)
+    return _page(pool, 422, accept=form)
+
+
+@bp.post("/programs/<int:program_id>/matching/drafts/<int:draft_id>/swap")
+@login_required
+def swap(program_id: int, draft_id: int):
+    program = _program(program_id)
+    draft = coordinated_row(MatchDraft, draft_id, program.id)
+    pool = load_pool(program)
+    form = SwapForm()
+    if form.validate_on_submit():
+        try:
+            service.swap(pool, draft, _person(pool, form.mentor.data, Role.MENTOR))
+            flash("Mentor changed; the score is updated.", "success")
+            return _back(program)
+        except PairingError as problem:
+            form.mentor.errors.append(problem.message)
+    return _page(pool, 422, swap_error=(draft.id, form.mentor.errors[0]))
+
+
+@bp.post("/programs/<int:program_id>/matching/drafts/<int:draft_id>/remove")
+@login_required
+def remove(program_id: int, draft_id: int):
+    program = _program(program_id)
+    service.remove_draft(coordinated_row(MatchDraft, draft_id, program.id))
+    flash("Match removed; the mentee is waiting again.", "success")
+    return _back(program)
+
+
+@bp.post("/programs/<int:program_id>/matching/hand")
+@login_required
+def hand(program_id: int):
+    program = _program(program_id)
+    pool = load_pool(program)
+    form = HandMatchForm()
+    if form.validate_on_submit():
+        mentee = _person(pool, form.mentee.data, Role.MENTEE)
+        mentor = _person(pool, form.mentor.data, Role.MENTOR)
+        try:
+            service.match_by_hand(pool, mentee, mentor)
+            flash("Match added to the drafts.", "success")
+            return _back(program)
+        except PairingError as problem:
+            getattr(form, problem.field).errors.append(problem.message)
+    return _page(pool, 422, hand=form)
+
+
+@bp.get("/programs/<int:program_id>/matching/mentees/<int:membership_id>")
+@login_required
+def mentee(program_id: int, membership_id: int):
+    """One mentee's options: every mentor with room, best first, with the reasons."""
+    pool = load_pool(_program(program_id))
+    mentee_id = _person(pool, membership_id, Role.MENTEE)
+    mentors = [
+        pool.profile(m.id, pool.free_places(m.id, ignore_mentee=mentee_id))
+        for m in pool.mentors_with_room(ignore_mentee=mentee_id)
+    ]
+    return render(
+        "pairing/mentee.html",
+        program=pool.program,
+        pool=pool,
+        person=pool.people[mentee_id],
+        waiting=pool.is_waiting(mentee_id),
+        missing=dict(pool.not_ready).get(pool.people[mentee_id]),
+        draft=pool.draft_of(mentee_id),
+        options=matching.rank(pool.profile(mentee_id), mentors),
+        reasons_of=service.reasons_of,
+    )
+
+
+@bp.post("/programs/<int:program_id>/matching/mentees/<int:membership_id>/suggest")
+@login_required
+def match_one(program_id: int, membership_id: int):
+    program = _program(program_id)
+    pool = load_pool(program)
+    mentee_id = _person(pool, membership_id, Role.MENTEE)
+    try:
+        mentor = service.match_one(pool, mentee_id)
+    except PairingError as problem:
+        flash(problem.message, "error")
+        return redirect_to(
+            url_for("pairing.mentee", program_id=program.id, membership_id=mentee_id)
+        )
+    flash(f"Suggested {mentor}.", "success")
+    return _back(program)
+
+
+@bp.post("/programs/<int:program_id>/matching/publish")
+@login_required
+def publish(program_id: int):
+    program = _program(program_id)
+    result = service.publish(program)
+    if result.pairs:
+        flash(f"Published {len(result.pairs)} mentorships; both sides were told.", "success")
+    elif not result.problems:
+        flash("Accept some matches first, then publish them.", "error")
+    for problem in result.problems:
+        flash(problem, "error")
+    return _back(program)
+
+
+@bp.route("/programs/<int:program_id>/mentorships/<int:mentorship_id>/end", methods=["GET", "POST"])
+@login_required
+def end(program_id: int, mentorship_id: int):
+    """End a mentorship with a reason; "re-match" then opens its mentee's options."""
+    program = _program(program_id)
+    mentorship = coordinated_row(Mentorship, mentorship_id, program.id)
+    pool = load_pool(program)
+    view = next(v for v in [*pool.current, *pool.past] if v.mentorship.id == mentorship.id)
+    form = EndForm()
+    rematch = request.values.get("then") == "rematch"
+    if mentorship.status is not MentorshipStatus.CLOSED and form.validate_on_submit():
+        mentees = [m.id for m in view.mentees]
+        service.end_mentorship(mentorship, current_user, form.reason.data.strip())
+        flash("The mentorship has ended; its history stays.", "success")
+        if rematch and len(mentees) == 1:
+            return redirect_to(
+                url_for("pairing.mentee", program_id=program.id, membership_id=mentees[0])
+            )
+        return _back(program)
+    return render(
+        "pairing/end.html",
+        program=program,
+        view=view,
+        form=form,
+        rematch=rematch,
+        status=422 if form.errors else 200,
+    )

@@ -527,6 +527,45 @@ CASES = [
     ("milestone done: big id", "mentee", "POST", f"/milestones/{BIG_ID}/submit", {"note": HUGE}),
     ("milestone confirm: big id", "own_mentor", "POST", f"/milestones/{BIG_ID}/confirm", {}),
     ("send back: big id", "own_mentor", "POST", f"/milestones/{BIG_ID}/send-back", {"note": ""}),
+    # matching: ids that are words or beyond range, a reason too long or with a NUL
+    (
+        "hand match: words",
+        "coordinator",
+        "POST",
+        P + "/matching/hand",
+        {"mentee": "abc", "mentor": "x"},
+    ),
+    (
+        "hand match: big ids",
+        "coordinator",
+        "POST",
+        P + "/matching/hand",
+        {"mentee": BIG_ID, "mentor": BIG_ID},
+    ),
+    ("accept: word", "coordinator", "POST", P + "/matching/accept", {"draft": "abc"}),
+    ("accept: big id", "coordinator", "POST", P + "/matching/accept", {"draft": BIG_ID}),
+    (
+        "swap: big id",
+        "coordinator",
+        "POST",
+        P + "/matching/drafts/{match_draft_id}/swap",
+        {"mentor": HUGE_NUMBER},
+    ),
+    ("match one: big id", "coordinator", "POST", P + f"/matching/mentees/{BIG_ID}/suggest", {}),
+    (
+        "end: long reason",
+        "coordinator",
+        "POST",
+        P + "/mentorships/{mentorship_id}/end",
+        {"reason": "x" * 301},
+    ),
+    (
+        "end: NUL reason",
+        "coordinator",
+        "POST",
+        P + "/mentorships/{mentorship_id}/end",
+        {"reason": "Moved\x00 away"},
+    ),
 ]
 
 

@@ -1,0 +1,36 @@
+"""Writing and dismissing notices. ``tell`` only adds to the caller's transaction (a notice is
+written with the change it announces); ``dismiss`` is an action of its own and commits."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from ..clock import utcnow
+from ..extensions import db
+from ..models import Notice
+
+HOME = "/"
+
+
+def tell(user_id: int, program_id: int, kind: str, text: str, url: str = HOME) -> None:
+    db.session.add(
+        Notice(user_id=user_id, program_id=program_id, kind=kind, text=text[:300], url=url)
+    )
+
+
+def unread(user_id: int, limit: int = 5) -> list[Notice]:
+    """The person's unread notices, newest first: one query."""
+    return list(
+        db.session.scalars(
+            sa.select(Notice)
+            .where(Notice.user_id == user_id, Notice.read_at.is_(None))
+            .order_by(Notice.created_at.desc(), Notice.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def dismiss(notice: Notice) -> None:
+    if notice.read_at is None:
+        notice.read_at = utcnow()
+    db.session.commit()
