@@ -130,14 +130,15 @@ def import_roster(upload: RosterUpload, user_id: int) -> Review:
     """All the upload's people, or nobody: ``RosterRefused`` when a row has a problem now or
     the upload was imported already; any other failure rolls everything back too."""
     try:
-        checked = review(upload.program_id, upload.content)
-        if checked.problems:
-            raise RosterRefused(
-                f"{len(checked.problems)} rows have a problem now (someone may have joined "
-                "since the preview). Nobody was imported: fix the file and upload it again."
-            )
         if not _claim(upload):
             raise RosterRefused("This file was imported already.")
+        checked = review(upload.program_id, upload.content)
+        if problems := len(checked.problems):
+            raise RosterRefused(
+                f"{problems} {'row has' if problems == 1 else 'rows have'} a problem now "
+                "(someone may have joined since the preview). Nobody was imported: fix the "
+                "file and upload it again."
+            )
         _write(upload.program_id, checked.good, checked.accounts, user_id)
         db.session.commit()
     except IntegrityError:
@@ -146,7 +147,7 @@ def import_roster(upload: RosterUpload, user_id: int) -> Review:
             "Someone joined or was invited while the file was being imported. Nobody was "
             "imported: look at the preview again."
         ) from None
-    except BaseException:
+    except BaseException:  # a refusal too: the claim of the upload goes with the rest
         db.session.rollback()
         raise
     return checked
