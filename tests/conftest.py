@@ -40,6 +40,7 @@ from app.models import (
     MilestoneStatus,
     Program,
     Role,
+    RosterUpload,
     User,
 )
 from app.passwords import hash_password
@@ -318,7 +319,26 @@ def build_probe_rows(world: World) -> dict[str, int]:
     theirs = _pair_rows(
         world.other_mentorship_id, world.email("other_mentee"), world.email("other_mentor")
     )
-    return {**ours, **{f"other_{name}": value for name, value in theirs.items()}}
+    rosters = _roster_uploads(world)
+    return {**ours, **{f"other_{name}": value for name, value in theirs.items()}, **rosters}
+
+
+def _roster_uploads(world: World) -> dict[str, int]:
+    """A roster upload of one good row in each program (``roster_upload_id``,
+    ``other_roster_upload_id``), not imported yet."""
+    uploads = {
+        name: RosterUpload(
+            program_id=program_id,
+            content=f"name,email,role\nProbe Person,probe{program_id}@school.example,mentee\n",
+        )
+        for name, program_id in (
+            ("roster_upload_id", world.program_id),
+            ("other_roster_upload_id", world.other_program_id),
+        )
+    }
+    db.session.add_all(uploads.values())
+    db.session.commit()
+    return {name: upload.id for name, upload in uploads.items()}
 
 
 @pytest.fixture
