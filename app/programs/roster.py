@@ -70,12 +70,17 @@ def _delimiter(header_line: str) -> str:
     return ";" if header_line.count(";") > header_line.count(",") else ","
 
 
+def _column(heading: str) -> str:
+    """A heading as a column name: "E-mail", " EMAIL " and "e_mail" all name ``email``."""
+    return "".join(c for c in heading.lower() if c not in " \t-_")
+
+
 def read(text: str) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     """(the header's known columns, [(line, {column: value})]) of a roster file's text."""
     first = text.lstrip("\ufeff").split("\n", 1)[0]
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=_delimiter(first))
     try:
-        header = [cell.strip().lower() for cell in next(reader, [])]
+        header = [_column(cell) for cell in next(reader, [])]
         if not any(header):
             raise RosterFileError("The file is empty. Choose the roster's CSV file.")
         if missing := [column for column in REQUIRED if column not in header]:
