@@ -8,6 +8,7 @@ thousand rows take seconds and a failure anywhere writes nothing.
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -17,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from .. import clock
 from ..extensions import db
 from ..models import Invite, Membership, Program, RosterUpload, User
-from ..models.programs import new_invite_code
+from ..models.programs import INVITE_ALPHABET
 from . import roster
 
 PERSONAL_INVITE_DAYS = 30
@@ -97,6 +98,18 @@ def _claim(upload: RosterUpload) -> bool:
     return claimed.rowcount == 1
 
 
+def invite_codes(count: int) -> list[str]:
+    """``count`` distinct codes like ``new_invite_code``'s, from one read of the system's
+    randomness (32 letters: a byte modulo 32 is uniform) instead of eight calls per code."""
+    codes: set[str] = set()
+    while len(codes) < count:
+        raw = secrets.token_bytes(8 * (count - len(codes)))
+        for start in range(0, len(raw), 8):
+            letters = "".join(INVITE_ALPHABET[byte % 32] for byte in raw[start : start + 8])
+            codes.add(f"{letters[:4]}-{letters[4:]}")
+    return list(codes)[:count]
+
+
 def _write(program_id: int, good: list[roster.RosterRow], accounts: dict, user_id: int) -> None:
     now = clock.utcnow()
     members = [
@@ -104,11 +117,12 @@ def _write(program_id: int, good: list[roster.RosterRow], accounts: dict, user_i
         for r in good
         if r.email in accounts
     ]
+    newcomers = [r for r in good if r.email not in accounts]
     invites = [
         {
             "program_id": program_id,
             "role": r.role,
-            "code": new_invite_code(),
+            "code": code,
             "expires_at": now + timedelta(days=PERSONAL_INVITE_DAYS),
             "uses_left": 1,
             "created_by_id": user_id,
@@ -117,8 +131,7 @@ def _write(program_id: int, good: list[roster.RosterRow], accounts: dict, user_i
             "name": r.name,
             "profile": r.profile or None,
         }
-        for r in good
-        if r.email not in accounts
+        for r, code in zip(newcomers, invite_codes(len(newcomers)), strict=True)
     ]
     if members:
         db.session.execute(sa.insert(Membership), members)
