@@ -84,20 +84,14 @@ def personal_invites_csv(program_id: int):
     )
 
 
-@bp.get("/<int:program_id>/invites/<int:invite_id>/revoke")
-@login_required
-def confirm_revoke(program_id: int, invite_id: int):
-    """Revoking asks first: this page holds the form that does it (no script needed)."""
-    program = membership_in(program_id, Role.COORDINATOR).program
-    invite = coordinated_row(Invite, invite_id, program.id)
-    return render("programs/invite_revoke.html", program=program, invite=invite)
-
-
-@bp.post("/<int:program_id>/invites/<int:invite_id>/revoke")
+@bp.route("/<int:program_id>/invites/<int:invite_id>/revoke", methods=["GET", "POST"])
 @login_required
 def revoke_invite(program_id: int, invite_id: int):
+    """Revoking asks first: GET is the page with the form (no script needed), POST revokes."""
     program = membership_in(program_id, Role.COORDINATOR).program
     invite = coordinated_row(Invite, invite_id, program.id)
+    if request.method == "GET":
+        return render("programs/invite_revoke.html", program=program, invite=invite)
     invite_service.revoke_invite(invite)
     flash(f"Invite {invite.code} no longer works.", "success")
     return redirect_to(url_for("programs.invites", program_id=program.id))

@@ -219,3 +219,10 @@ def test_a_personal_invite_shows_whose_it_is(app, world, login) -> None:
         invite_id = db.session.scalar(sa.select(Invite.id).where(Invite.email.is_not(None)))
     page = login("coordinator").get(_url(world, f"/{invite_id}")).get_data(as_text=True)
     assert "Zoë Example" in page and "student0@school.example" in page
+
+
+@pytest.mark.parametrize("tail", ["", "/revoke"])
+def test_an_absurd_invite_id_is_not_found(app, world, login, tail) -> None:
+    client = login("coordinator")
+    assert client.get(_url(world, f"/99999999999999999999{tail}")).status_code == 404
+    assert client.get(_url(world, f"/abc{tail}")).status_code == 404
