@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, request, url_for
-from flask_login import login_required
+from flask_login import current_user, login_required
 from flask_wtf.file import FileField
 from werkzeug.datastructures import FileStorage
 from wtforms.validators import ValidationError
@@ -18,7 +18,8 @@ PREVIEW_PROBLEMS, PREVIEW_GOOD = 500, 200  # rows shown: the page stays small fo
 
 
 class RosterForm(Form):
-    """The one form that takes a file: a form-encoded body with its file part."""
+    """The one form that takes a file: a multipart body may carry its file part (a body that is
+    no form at all, like JSON, is still refused)."""
 
     class Meta(Form.Meta):
         def wrap_formdata(self, form, formdata):
@@ -44,7 +45,7 @@ class RosterForm(Form):
 def _room_for_a_roster(endpoint: str | None, values: dict | None) -> None:
     """A roster may be larger than other forms: this runs before CSRF reads the body, and
     leaves room above ``MAX_BYTES`` so a file a bit too large gets its message, not a 413."""
-    if endpoint == "programs.roster" and request.method == "POST":
+    if endpoint == "programs.roster" and request.method == "POST" and current_user.is_authenticated:
         request.max_content_length = 2 * roster.MAX_BYTES
 
 

@@ -19,6 +19,7 @@ from .. import clock
 from ..extensions import db
 from ..models import Invite, Membership, Program, RosterUpload, User
 from ..models.programs import INVITE_ALPHABET
+from ..text import CONTROL
 from . import roster
 
 PERSONAL_INVITE_DAYS = 30
@@ -48,7 +49,10 @@ class Review:
 
 def store_upload(program: Program, filename: str, text: str, user_id: int) -> RosterUpload:
     upload = RosterUpload(
-        program_id=program.id, created_by_id=user_id, filename=filename[:200], content=text
+        program_id=program.id,
+        created_by_id=user_id,
+        filename=CONTROL.sub("", filename)[:200],
+        content=text,
     )
     db.session.add(upload)
     db.session.commit()

@@ -260,3 +260,21 @@ def test_a_page_of_problems_stays_short(app, world, login) -> None:
         as_text=True
     )
     assert "1000 rows to fix" in page and "And 500 more rows with a problem." in page
+
+
+def test_an_odd_file_name_is_kept_as_plain_text(app, world, login) -> None:
+    upload_id = _upload_id(
+        upload(login("coordinator"), world, HEADER + _rows(1), filename="cl\x00a\x1bss.csv")
+    )
+    with app.app_context():
+        assert db.session.get(RosterUpload, upload_id).filename == "class.csv"
+
+
+def test_a_body_that_is_no_form_is_refused(app, world, login) -> None:
+    client = login("coordinator")
+    before = snapshot(app)
+    response = client.post(
+        _url(world), json={"file": "name,email,role"}, headers={"X-CSRFToken": client.csrf_token()}
+    )
+    assert response.status_code == 415
+    assert snapshot(app) == before
