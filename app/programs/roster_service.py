@@ -59,18 +59,19 @@ def store_upload(program: Program, filename: str, text: str, user_id: int) -> Ro
     return upload
 
 
-def _taken(program_id: int, emails: set[str]) -> dict[tuple[str, object], str]:
-    """(e-mail, role) of members and of open personal invites among ``emails``: two queries."""
+def _taken(program_id: int) -> dict[tuple[str, object], str]:
+    """(e-mail, role) of the program's members and open personal invites, mapped to why a row
+    for them cannot be imported: two queries over the program, whatever the file's size."""
     members = db.session.execute(
         sa.select(User.email, Membership.role)
         .join(User, User.id == Membership.user_id)
-        .where(Membership.program_id == program_id, User.email.in_(emails))
+        .where(Membership.program_id == program_id)
     )
     taken = {(email, role): f"Already in the program as a {role.value}." for email, role in members}
     invited = db.session.execute(
         sa.select(Invite.email, Invite.role).where(
             Invite.program_id == program_id,
-            Invite.email.in_(emails),
+            Invite.email.is_not(None),
             Invite.uses_left > 0,
             Invite.expires_at > clock.utcnow(),
         )
@@ -84,8 +85,8 @@ def review(program_id: int, text: str) -> Review:
     """Every row of the file with its problem, in three queries whatever the file's size."""
     _, raw = roster.read(text)
     rows = roster.check(raw)
+    rows = roster.mark_taken(rows, _taken(program_id))
     emails = {row.email for row in rows if row.problem is None}
-    rows = roster.mark_taken(rows, _taken(program_id, emails))
     accounts = dict(
         db.session.execute(sa.select(User.email, User.id).where(User.email.in_(emails))).all()
     )
