@@ -23,7 +23,7 @@ class RosterForm(Form):
 
     class Meta(Form.Meta):
         def wrap_formdata(self, form, formdata):
-            if form.is_submitted() and request.mimetype not in FORM_ENCODINGS:
+            if form.is_submitted() and request.mimetype not in {"", *FORM_ENCODINGS}:
                 abort(415)
             return super(Form.Meta, self).wrap_formdata(form, formdata)
 
