@@ -42,6 +42,7 @@ from app.models import (
     Notice,
     Program,
     Role,
+    RosterUpload,
     TrainingModule,
     User,
 )
@@ -322,6 +323,7 @@ def build_probe_rows(world: World) -> dict[str, int]:
     theirs = _pair_rows(
         world.other_mentorship_id, world.email("other_mentee"), world.email("other_mentor")
     )
+    (RosterUpload,)
     return {
         **ours,
         **{f"other_{name}": value for name, value in theirs.items()},

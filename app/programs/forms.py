@@ -157,18 +157,55 @@ class BreakWeekForm(Form):
     label = StringField("What it is", validators=[Optional(), Length(max=80)])
 
 
+ROLE_ORDER = (Role.MENTEE, Role.MENTOR, Role.COORDINATOR)
+"""The invite form's roles, safest first: it starts on Mentee, never on Coordinator."""
+
+INVITE_DEFAULTS = {Role.COORDINATOR: (2, 1)}
+"""(days, uses) of an invite whose fields are left empty; any other role gets 30 and 30."""
+
+
+def invite_defaults(role: Role | None) -> tuple[int, int]:
+    return INVITE_DEFAULTS.get(role, (30, 30))
+
+
 class InviteForm(Form):
     role = EnumSelectField("Joins as", Role)
     days = IntegerField(
         "Valid for (days)",
-        default=30,
-        validators=[InputRequired("For how many days?"), NumberRange(1, 365, "1 to 365 days.")],
+        validators=[Optional(), NumberRange(1, 365, "1 to 365 days.")],
     )
     uses = IntegerField(
         "How many people may use it",
-        default=30,
-        validators=[InputRequired("How many uses?"), NumberRange(1, 1000, "1 to 1000 people.")],
+        validators=[Optional(), NumberRange(1, 1000, "1 to 1000 people.")],
     )
+    understood = BooleanField(
+        "I understand that everyone who uses this invite can see and change the whole program"
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.role.choices = [SelectChoice(role.value, role.label) for role in ROLE_ORDER]
+
+    def start_on(self, role: Role) -> None:
+        """A fresh form on ``role`` with that role's usual length and number of uses."""
+        self.role.data = role
+        self.days.data, self.uses.data = invite_defaults(role)
+
+    def terms(self) -> tuple[int, int]:
+        """(days, uses) as entered, the role's defaults for what was left empty."""
+        days, uses = invite_defaults(self.role.data)
+        return self.days.data or days, self.uses.data or uses
+
+    def validate_understood(self, field) -> None:
+        if self.role.data is not Role.COORDINATOR or field.data:
+            return
+        days, uses = self.terms()
+        default_days, default_uses = invite_defaults(Role.COORDINATOR)
+        if days > default_days or uses > default_uses:
+            raise ValidationError(
+                f"A coordinator invite is for one person and {default_days} days. Lower these, "
+                "or tick this box to make it longer or for more people on purpose."
+            )
 
 
 def choice_lines(text: str | None) -> list[str]:

@@ -357,6 +357,53 @@ MATRIX: list[Row] = [
         (LOGIN, 404, 404, 404, 404, 404)),
     Row("onboarding.training_module", "POST",
         "/programs/{other_program_id}/training/{training_module_id}",
+
+    # --- invites and roster import (issue 8): the classroom screen, revoking asks first, the
+    # personal invites' CSV, and a roster upload's preview and import ----------------------
+    *[Row(endpoint, "GET", "/programs/{program_id}/invites/" + ids + tail, expect)
+      for endpoint, tail in (("programs.show_invite", ""), ("programs.revoke_invite", "/revoke"))
+      for ids, expect in (
+          ("{invite_id}", (LOGIN, 404, 404, 404, 200, 404)),
+          ("{other_invite_id}", (LOGIN, 404, 404, 404, 404, 404)))],
+    *[Row(endpoint, "GET", "/programs/{other_program_id}/invites/" + ids + tail, expect)
+      for endpoint, tail in (("programs.show_invite", ""), ("programs.revoke_invite", "/revoke"))
+      for ids, expect in (
+          ("{other_invite_id}", (LOGIN, 404, 404, 404, 404, 200)),
+          ("{invite_id}", (LOGIN, 404, 404, 404, 404, 404)))],
+    Row("programs.personal_invites_csv", "GET", "/programs/{program_id}/invites.csv",
+        (LOGIN, 404, 404, 404, 200, 404)),
+    Row("programs.personal_invites_csv", "GET", "/programs/{other_program_id}/invites.csv",
+        (LOGIN, 404, 404, 404, 404, 200)),
+    Row("programs.roster", "GET", "/programs/{program_id}/roster",
+        (LOGIN, 404, 404, 404, 200, 404)),
+    Row("programs.roster", "GET", "/programs/{other_program_id}/roster",
+        (LOGIN, 404, 404, 404, 404, 200)),
+    # a form without its file
+    Row("programs.roster", "POST", "/programs/{program_id}/roster",
+        (LOGIN, 404, 404, 404, 422, 404)),
+    Row("programs.roster", "POST", "/programs/{other_program_id}/roster",
+        (LOGIN, 404, 404, 404, 404, 422)),
+    Row("programs.roster_preview", "GET", "/programs/{program_id}/roster/{roster_upload_id}",
+        (LOGIN, 404, 404, 404, 200, 404)),
+    Row("programs.roster_preview", "GET",
+        "/programs/{program_id}/roster/{other_roster_upload_id}",
+        (LOGIN, 404, 404, 404, 404, 404)),
+    Row("programs.roster_preview", "GET",
+        "/programs/{other_program_id}/roster/{other_roster_upload_id}",
+        (LOGIN, 404, 404, 404, 404, 200)),
+    Row("programs.roster_preview", "GET", "/programs/{other_program_id}/roster/{roster_upload_id}",
+        (LOGIN, 404, 404, 404, 404, 404)),
+    Row("programs.roster_import", "POST",
+        "/programs/{program_id}/roster/{roster_upload_id}/import",
+        (LOGIN, 404, 404, 404, (303, "/programs/{program_id}/invites"), 404)),
+    Row("programs.roster_import", "POST",
+        "/programs/{program_id}/roster/{other_roster_upload_id}/import",
+        (LOGIN, 404, 404, 404, 404, 404)),
+    Row("programs.roster_import", "POST",
+        "/programs/{other_program_id}/roster/{other_roster_upload_id}/import",
+        (LOGIN, 404, 404, 404, 404, (303, "/programs/{other_program_id}/invites"))),
+    Row("programs.roster_import", "POST",
+        "/programs/{other_program_id}/roster/{roster_upload_id}/import",
         (LOGIN, 404, 404, 404, 404, 404)),
 
     # --- check-ins: the mentee's own week; a mentorship's history for its people only -------

@@ -37,7 +37,7 @@ SETTINGS_FORM = {
     "time_zone": "UTC",
     "agreement": "",
 }
-INVITE_FORM = {"role": "coordinator", "days": "30", "uses": "5"}
+INVITE_FORM = {"role": "coordinator", "days": "30", "uses": "5", "understood": "y"}
 BREAK_FORM = {"day": (TODAY + timedelta(weeks=6)).isoformat(), "label": "Mine now"}
 
 
