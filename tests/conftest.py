@@ -323,13 +323,31 @@ def build_probe_rows(world: World) -> dict[str, int]:
     theirs = _pair_rows(
         world.other_mentorship_id, world.email("other_mentee"), world.email("other_mentor")
     )
-    (RosterUpload,)
     return {
         **ours,
         **{f"other_{name}": value for name, value in theirs.items()},
         **_training_rows(world),
         **_pairing_rows(world),
+        **_roster_uploads(world),
     }
+
+
+def _roster_uploads(world: World) -> dict[str, int]:
+    """A roster upload of one good row in each program (``roster_upload_id``,
+    ``other_roster_upload_id``), not imported yet."""
+    uploads = {
+        name: RosterUpload(
+            program_id=program_id,
+            content=f"name,email,role\nProbe Person,probe{program_id}@school.example,mentee\n",
+        )
+        for name, program_id in (
+            ("roster_upload_id", world.program_id),
+            ("other_roster_upload_id", world.other_program_id),
+        )
+    }
+    db.session.add_all(uploads.values())
+    db.session.commit()
+    return {name: upload.id for name, upload in uploads.items()}
 
 
 def _training_rows(world: World) -> dict[str, int]:

@@ -357,6 +357,7 @@ MATRIX: list[Row] = [
         (LOGIN, 404, 404, 404, 404, 404)),
     Row("onboarding.training_module", "POST",
         "/programs/{other_program_id}/training/{training_module_id}",
+        (LOGIN, 404, 404, 404, 404, 404)),
 
     # --- invites and roster import (issue 8): the classroom screen, revoking asks first, the
     # personal invites' CSV, and a roster upload's preview and import ----------------------
