@@ -30,6 +30,7 @@ from ..models import (
     TrainingModule,
     User,
 )
+from ..onboarding.status import PROFILE_COMPLETE
 
 PARTICIPANTS = (Role.MENTEE, Role.MENTOR)
 PAGE_SIZE = 50
@@ -78,7 +79,7 @@ def _onboarded(program: Program) -> sa.ColumnElement[bool]:
         .scalar_subquery()
     )
     return sa.and_(
-        sa.exists().where(ParticipantProfile.membership_id == Membership.id),
+        sa.exists().where(ParticipantProfile.membership_id == Membership.id, *PROFILE_COMPLETE),
         Membership.agreed_version == program.agreement_version,
         sa.or_(Membership.role != Role.MENTOR, completed >= modules),
     )

@@ -70,7 +70,7 @@ def test_a_mentor_onboards_from_the_checklist(e2e, world, javascript) -> None:
     _visit(e2e, page, "Mentor training")
     page.get_by_role("link", name="Listening first").click()
     _visit(e2e, page, "Listening first", "onboarding-module" if javascript else None)
-    expect(page.get_by_role("heading", level=2, name="Why listen")).to_be_visible()
+    expect(page.get_by_role("heading", level=3, name="Why listen")).to_be_visible()
     page.get_by_label("The mentor").check()
     page.get_by_role("button", name="Check my answer").click()
     expect(page.get_by_text("Not quite. Read the module again")).to_be_visible()

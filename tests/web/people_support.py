@@ -50,7 +50,11 @@ def add_member(
     db.session.add(member)
     db.session.flush()
     if profile:
-        db.session.add(ParticipantProfile(membership_id=member.id, capacity=2))
+        db.session.add(
+            ParticipantProfile(
+                membership_id=member.id, availability="mon-lunch", style="direct", capacity=2
+            )
+        )
     modules = db.session.scalars(
         sa.select(TrainingModule.id)
         .where(TrainingModule.program_id == program_id)

@@ -34,7 +34,7 @@ def _completions(app) -> list[tuple[int, int]]:
 def test_a_module_shows_its_body_and_question(app, world, login) -> None:
     module = add_module(app, world.program_id, body="# Listen\n\nLet them **talk**.")
     page = login("own_mentor").get(_url(world, module)).get_data(as_text=True)
-    assert "<h1>Listen</h1>" in page and "<strong>talk</strong>" in page
+    assert "<h2>Listen</h2>" in page and "<strong>talk</strong>" in page
     assert "Who talks most?" in page
     assert page.count('type="radio" name="answer"') == 3
 

@@ -45,7 +45,11 @@ def _onboard_mentee(ids) -> None:
     member = db.session.get(Membership, ids["mentee_membership_id"])
     program = db.session.get(Program, member.program_id)
     member.agreed_version = program.agreement_version
-    db.session.add(ParticipantProfile(membership_id=member.id, goals="maths"))
+    db.session.add(
+        ParticipantProfile(
+            membership_id=member.id, goals="maths", availability="mon-lunch", style="direct"
+        )
+    )
     db.session.add(
         AgreementSignature(membership_id=member.id, version=member.agreed_version, typed_name="M")
     )

@@ -10,7 +10,7 @@ from web_support import field_error, shown
 
 from app.clock import utcnow
 from app.extensions import db
-from app.models import MatchDraft, Membership, MentorshipStatus, Program, Role
+from app.models import MatchDraft, Membership, MentorshipStatus, Program, Role, TrainingModule
 from app.pairing.pool import load_pool
 
 MENTEE, MENTOR = Role.MENTEE, Role.MENTOR
@@ -196,6 +196,9 @@ def test_match_by_hand_refuses_people_not_ready_matched_or_full(app, world, coor
         mentor = person(pid, "Max Mentor", MENTOR, profile={}, capacity=1)
         untrained = person(pid, "Tad Untrained", MENTOR, profile={}, trained=False)
         pair(pid, mentor, person(pid, "Pat Paired", MENTEE, profile={}))
+        modules = db.session.scalar(  # ours, and the one among the probe rows (``ids``)
+            sa.select(sa.func.count()).where(TrainingModule.program_id == pid)
+        )
 
     def hand(mentee, mentor_id):
         return coordinator.submit(url(world, "/hand"), {"mentee": mentee, "mentor": mentor_id})
@@ -205,7 +208,7 @@ def test_match_by_hand_refuses_people_not_ready_matched_or_full(app, world, coor
         (
             hand(waiting, untrained),
             "mentor",
-            "Tad Untrained has not finished onboarding: training (0 of 1).",
+            f"Tad Untrained has not finished onboarding: training (0 of {modules}).",
         ),
         (hand(waiting, mentor), "mentor", "Max Mentor has no room for another mentee."),
         (
