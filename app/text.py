@@ -10,3 +10,8 @@ in PostgreSQL text) or formats (CR/LF in an iCalendar line)."""
 
 CONTROL_IN_LINES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 """The same, less tab and line breaks, which multi-line text keeps."""
+
+
+def counted(count: int, singular: str, plural: str | None = None) -> str:
+    """``1 match``, ``3 matches``: a count with its noun agreeing."""
+    return f"{count} {singular if count == 1 else (plural or singular + 's')}"

@@ -11,6 +11,7 @@ import matching
 from ..access import coordinated_row, membership_in
 from ..models import MatchDraft, Mentorship, MentorshipStatus, Program, Role
 from ..rendering import redirect_to, render
+from ..text import counted
 from . import bp, service
 from .forms import AcceptForm, EndForm, HandMatchForm, SwapForm
 from .pool import Pool, load_pool
@@ -61,9 +62,9 @@ def suggest(program_id: int):
     program = _program(program_id)
     found = service.suggest_all(load_pool(program))
     flash(
-        f"Suggested {len(found.pairs)} matches"
+        f"Suggested {counted(len(found.pairs), 'match', 'matches')}"
         + (
-            f"; {len(found.unmatched)} mentees have no mentor that fits."
+            f"; {counted(len(found.unmatched), 'mentee has', 'mentees have')} no mentor that fits."
             if found.unmatched
             else "."
         ),
@@ -87,7 +88,10 @@ def accept(program_id: int):
             if not everything and not wanted <= {d.id for d in pool.drafts}:
                 abort(404)
             count = service.accept(program, None if everything else sorted(wanted))
-            flash(f"Accepted {count} matches. Publish them when you are ready.", "success")
+            flash(
+                f"Accepted {counted(count, 'match', 'matches')}. Publish when you are ready.",
+                "success",
+            )
             return _back(program)
     return _page(pool, 422, accept=form)
 
@@ -182,7 +186,10 @@ def publish(program_id: int):
     program = _program(program_id)
     result = service.publish(program)
     if result.pairs:
-        flash(f"Published {len(result.pairs)} mentorships; both sides were told.", "success")
+        flash(
+            f"Published {counted(len(result.pairs), 'mentorship')}; both sides were told.",
+            "success",
+        )
     elif not result.problems:
         flash("Accept some matches first, then publish them.", "error")
     for problem in result.problems:
