@@ -78,7 +78,15 @@ def test(pytest_args: list[str]) -> None:
     ensure_chromium()
     run(BIN / "ruff", "check", ".")
     run(BIN / "ruff", "format", "--check", ".")
-    run(PYTHON, "-m", "pytest", *pytest_args)
+    workers = (
+        []
+        if any(arg.startswith(("-n", "--numprocesses")) for arg in pytest_args)
+        else [
+            "-n",
+            "auto",
+        ]
+    )
+    run(PYTHON, "-m", "pytest", *workers, *pytest_args)
 
 
 def main() -> None:

@@ -39,6 +39,15 @@ class MentorshipModel(enum.Enum):
             "reverse": "Reverse",
         }[self.value]
 
+    def explained(self, group_size: int) -> str:
+        """What the model means for participants, in a sentence."""
+        return {
+            "one_on_one": "each mentee meets one mentor",
+            "group": f"one mentor with up to {group_size} mentees",
+            "peer": "mentors are fellow students a little further along",
+            "reverse": "students mentor adults in what they know best",
+        }[self.value]
+
 
 class Cadence(enum.Enum):
     WEEKLY = "weekly"

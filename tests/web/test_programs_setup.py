@@ -243,6 +243,24 @@ def test_the_group_size_is_saved_and_shown(app, world, login) -> None:
     assert "one mentor with up to 6 mentees" in page
 
 
+@pytest.mark.parametrize(
+    ("model", "words"),
+    [
+        ("one_on_one", "each mentee meets one mentor"),
+        ("peer", "mentors are fellow students"),
+        ("reverse", "students mentor adults"),
+    ],
+)
+def test_each_model_is_explained_to_participants_and_on_matching(
+    app, world, login, model, words
+) -> None:
+    client = login("coordinator")
+    url = f"/programs/{world.program_id}/settings"
+    assert client.submit(url, _settings_form(app, world.program_id, model=model)).status_code == 303
+    for page in (f"/programs/{world.program_id}", f"/programs/{world.program_id}/matching"):
+        assert words in client.get(page).get_data(as_text=True), page
+
+
 def test_other_models_ignore_the_group_size(app, world, login) -> None:
     url = f"/programs/{world.program_id}/settings"
     data = _settings_form(app, world.program_id, model="peer", group_size="")
