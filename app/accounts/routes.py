@@ -146,6 +146,8 @@ def join_invite(code: str):
     form = RegisterForm()
     if request.method == "GET":
         form.time_zone.data = program.time_zone
+        # a personal invite from a roster knows who it is for
+        form.name.data, form.email.data = invite.name, invite.email
     if form.validate_on_submit():
         try:
             user, membership = service.register(

@@ -90,6 +90,9 @@ def test_a_good_file_is_previewed_then_imported(app, world, login) -> None:
         roles = set(db.session.scalars(sa.select(Membership.role).filter_by(user_id=user.id)))
         assert roles == {Role.MENTEE, Role.MENTOR}
         assert db.session.get(RosterUpload, upload_id).imported_at is not None
+    # the personal invite's page knows who it is for
+    form = app.test_client().get(f"/join/{invite.code}").get_data(as_text=True)
+    assert 'value="Ada Lovelace"' in form and 'value="ada@school.example"' in form
     # an upload imports once
     before = snapshot(app)
     response = client.submit(_url(world, f"/{upload_id}/import"))
