@@ -24,11 +24,12 @@ from .forms import (
     ProfileForm,
     RegisterForm,
 )
-from .service import EmailTaken, InviteGone, find_usable_invite, find_user_by_email
+from .service import EmailTaken, InviteGone, LeftProgram, find_usable_invite, find_user_by_email
 from .throttle import PasswordCheck
 
 LOGIN_FAILED = "That e-mail and password don't match an account."
 INVITE_GONE = "This invite has expired or has been used up. Ask your coordinator for a new one."
+LEFT_PROGRAM = "Your place in this program was closed. Ask your coordinator to reopen it."
 EMAIL_TAKEN = "An account with this e-mail already exists. Log in to join with it."
 RESET_GONE = "This link has expired or has already been used. Ask for a new one."
 # What a browser may keep of the site after logout: nothing in its caches or storage (the
@@ -174,11 +175,15 @@ def join_invite(code: str):
 
 
 def _accept_invite(invite, program):
+    if service.has_left(current_user, program.id):
+        return render("accounts/invite_gone.html", message=LEFT_PROGRAM, status=403)
     if request.method == "POST":
         try:
             membership = service.accept_invite(current_user, invite)
         except InviteGone:
             return render("accounts/invite_gone.html", message=INVITE_GONE, status=410)
+        except LeftProgram:
+            return render("accounts/invite_gone.html", message=LEFT_PROGRAM, status=403)
         session[SESSION_KEY] = membership.id
         flash(f"You joined {program.name} as {invite.role.value}.", "success")
         return redirect_to(url_for("home.index"))

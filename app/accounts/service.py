@@ -68,6 +68,10 @@ class InviteGone(Exception):
     """The invite's last use went to someone else while this form was being filled in."""
 
 
+class LeftProgram(Exception):
+    """The person was deactivated in the invite's program."""
+
+
 def log_in(user: User, user_agent: str, new_hash: str | None = None) -> None:
     """A login's one write: its session record, and the password's rehash when one is due
     (computed by the caller, outside the transaction)."""
@@ -120,10 +124,28 @@ def register(
     return user, membership
 
 
+def has_left(user: User, program_id: int) -> bool:
+    """Whether a coordinator deactivated one of the person's memberships of the program: an
+    invite (for any role) must not bring them back; only a coordinator reactivates them."""
+    return bool(
+        db.session.scalar(
+            sa.select(
+                sa.exists().where(
+                    Membership.user_id == user.id,
+                    Membership.program_id == program_id,
+                    Membership.left_at.is_not(None),
+                )
+            )
+        )
+    )
+
+
 def accept_invite(user: User, invite: Invite) -> Membership:
     """An existing account joins by ``invite``; a membership it already holds uses nothing.
 
-    Raises InviteGone."""
+    Raises InviteGone, or LeftProgram for someone deactivated in the program."""
+    if has_left(user, invite.program_id):
+        raise LeftProgram
     membership = membership_from(user, invite)
     if membership is None:
         if not claim_invite(invite):
@@ -224,7 +246,9 @@ def resettable(coordinator_id: int, user_ids: list[int]) -> set[int]:
     anywhere and whose every membership is in a program this coordinator runs: a coordinator
     never gains a way into another program through a shared account."""
     coordinated = sa.select(Membership.program_id).where(
-        Membership.user_id == coordinator_id, Membership.role == Role.COORDINATOR
+        Membership.user_id == coordinator_id,
+        Membership.role == Role.COORDINATOR,
+        Membership.left_at.is_(None),
     )
     out_of_reach = db.session.scalars(
         sa.select(Membership.user_id)

@@ -351,6 +351,7 @@ def leaderboard(program_id: int) -> list[Standing]:
             Membership.program_id == program_id,
             Membership.role == Role.MENTEE,
             Membership.leaderboard_opt_in,
+            Membership.left_at.is_(None),
         )
         .order_by(sa.desc("points"), User.name)
     )

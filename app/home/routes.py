@@ -52,7 +52,7 @@ def _program_counts(program: Program) -> dict[str, int]:
         "mentors": count(CURRENT_STATES, (Role.MENTOR,)),
         "invited": count((State.INVITED,)),
         "joined": count((State.JOINED,)),
-        "waiting": count((State.ONBOARDED,)),
+        "waiting": count((State.ONBOARDED,), (Role.MENTEE,)),
         "left": count((State.LEFT,)),
         "active": statuses.get(MentorshipStatus.ACTIVE, 0),
         "proposed": statuses.get(MentorshipStatus.PROPOSED, 0),

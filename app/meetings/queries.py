@@ -95,7 +95,11 @@ def calendar_meetings(user_id: int, now: datetime) -> list[Meeting]:
         sa.select(MentorshipMember.mentorship_id)
         .join(Membership)
         .join(Mentorship)
-        .where(Membership.user_id == user_id, Mentorship.seen_by(Membership.role))
+        .where(
+            Membership.user_id == user_id,
+            Membership.left_at.is_(None),
+            Mentorship.seen_by(Membership.role),
+        )
     )
     return list(
         db.session.scalars(

@@ -55,10 +55,11 @@ CURRENT_STATES = (State.JOINED, State.ONBOARDED, State.MATCHED)
 
 
 def _in_active_mentorship(membership_id) -> sa.Exists:
+    """In an open (active or proposed) mentorship: out of the matching pool, as on its page."""
     return sa.exists().where(
         MentorshipMember.membership_id == membership_id,
         Mentorship.id == MentorshipMember.mentorship_id,
-        Mentorship.status == MentorshipStatus.ACTIVE,
+        Mentorship.status.in_(OPEN),
     )
 
 

@@ -7,6 +7,7 @@ import pytest
 import sqlalchemy as sa
 from game_support import MENTEE, check_in, membership_id, pinned_fixture  # noqa: F401
 
+from app.clock import utcnow
 from app.extensions import db
 from app.models import Membership, Program
 
@@ -47,6 +48,17 @@ def test_only_people_who_opted_in_appear_with_first_name_and_points(app, world, 
     assert "<span>Mina</span> <span>10 points</span>" in page
     assert "Mentee" not in page.split("<main", 1)[1]  # never the surname
     assert "Eli" not in page  # the other mentee did not opt in
+
+
+def test_a_mentee_who_left_the_program_leaves_the_board(app, world, new_client):
+    enable(app, world.program_id)
+    check_in(new_client("mentee"))
+    opt_in(app, MENTEE)
+    with app.app_context():
+        db.session.get(Membership, membership_id(MENTEE)).left_at = utcnow()
+        db.session.commit()
+    page = board(new_client("own_mentor"), world.program_id).get_data(as_text=True)
+    assert "Mina" not in page and "Nobody has chosen to appear yet." in page
 
 
 def test_another_programs_members_get_404_even_when_it_is_on(app, world, new_client):

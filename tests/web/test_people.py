@@ -209,7 +209,7 @@ def test_home_numbers_link_to_the_lists_behind_them(world, states, login) -> Non
         "Mentors": (f"{people}?state=current&role=mentor", 4),
         "Invited, not joined": (f"{people}?state=invited", 1),
         "Onboarding": (f"{people}?state=joined", 3),
-        "Waiting for a match": (f"{people}?state=onboarded", 2),
+        "Waiting for a match": (f"{people}?state=onboarded&role=mentee", 1),  # mentees only
         "Active mentorships": (f"{people}?state=matched&role=mentee", 2),
         "Proposed matches": (f"{people}#mentorships", 0),
         "Left": (f"{people}?state=left", 1),
