@@ -13,6 +13,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload
 
 import matching
@@ -124,7 +125,10 @@ def _check_mentor(pool: Pool, mentor_id: int, mentee_id: int) -> None:
 
 
 def _put_draft(pool: Pool, mentee_id: int, mentor_id: int, accepted: bool = False) -> None:
-    """The mentee's draft (kept, with its id, if there is one) now names ``mentor_id``."""
+    """The mentee's draft (kept, with its id, if there is one) now names ``mentor_id``.
+
+    One upsert: two coordinators pairing the same mentee at once both succeed, the later wins,
+    where an update-then-insert would let both insert and one fail on the unique mentee."""
     found = matching.score(pool.profile(mentee_id), pool.profile(mentor_id))
     values = {
         "mentor_membership_id": mentor_id,
@@ -132,16 +136,12 @@ def _put_draft(pool: Pool, mentee_id: int, mentor_id: int, accepted: bool = Fals
         "reasons": reasons_of(found),
         "accepted": accepted,
     }
-    changed = db.session.execute(
-        sa.update(MatchDraft)
-        .where(MatchDraft.mentee_membership_id == mentee_id)
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if not changed:
-        db.session.add(
-            MatchDraft(program_id=pool.program.id, mentee_membership_id=mentee_id, **values)
-        )
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    db.session.execute(
+        dialect.insert(MatchDraft)
+        .values(program_id=pool.program.id, mentee_membership_id=mentee_id, **values)
+        .on_conflict_do_update(index_elements=["mentee_membership_id"], set_=values)
+    )
     db.session.commit()
 
 

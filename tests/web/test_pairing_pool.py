@@ -11,6 +11,7 @@ from web_support import field_error, shown
 from app.clock import utcnow
 from app.extensions import db
 from app.models import MatchDraft, Membership, MentorshipStatus, Program, Role, TrainingModule
+from app.pairing import service
 from app.pairing.pool import load_pool
 
 MENTEE, MENTOR = Role.MENTEE, Role.MENTOR
@@ -267,3 +268,42 @@ def test_other_programs_drafts_are_404_under_our_url(app, world, coordinator, id
         assert (
             db.session.scalar(sa.select(MatchDraft.accepted).where(MatchDraft.id == other)) is False
         )
+
+
+def test_two_coordinators_pairing_one_mentee_at_once_both_succeed(app, world, monkeypatch):
+    """The later pair wins, in the draft that exists already; no step lets a second draft of the
+    mentee be inserted next to the other coordinator's."""
+    with app.app_context():
+        pid = world.program_id
+        mentee = person(pid, "Mo Wanted", MENTEE, profile={})
+        first = person(pid, "Fay First", MENTOR, profile={})
+        second = person(pid, "Sid Second", MENTOR, profile={})
+        theirs, ours = pool_of(pid), pool_of(pid)  # both read before either pairs
+        service.match_by_hand(theirs, mentee, first)
+        kept = draft_id(pid, mentee)
+        service.match_by_hand(ours, mentee, second)
+        assert drafts(pid) == {mentee: (second, False)}
+        assert draft_id(pid, mentee) == kept
+
+        # the other coordinator's draft lands right after any statement of ours that leaves
+        # the mentee without one
+        db.session.execute(sa.delete(MatchDraft))
+        db.session.commit()
+        ours = pool_of(pid)
+        real_execute = db.session.execute
+
+        def racing(statement, *args, **kwargs):
+            result = real_execute(statement, *args, **kwargs)
+            table = getattr(statement, "table", None)
+            if getattr(table, "name", "") == "match_drafts" and not draft_id(pid, mentee):
+                real_execute(
+                    sa.insert(MatchDraft).values(
+                        program_id=pid, mentee_membership_id=mentee, mentor_membership_id=first
+                    )
+                )
+            return result
+
+        monkeypatch.setattr(db.session, "execute", racing)
+        service.match_by_hand(ours, mentee, second)
+        monkeypatch.undo()
+        assert drafts(pid) == {mentee: (second, False)}
