@@ -216,7 +216,11 @@ def _load(program_id: int) -> _Load:
         sa.select(Mentorship.id, Mentorship.status, MentorshipMember.membership_id, Membership.role)
         .join(MentorshipMember, MentorshipMember.mentorship_id == Mentorship.id)
         .join(Membership, Membership.id == MentorshipMember.membership_id)
-        .where(Mentorship.program_id == program_id, Mentorship.status.in_(OPEN))
+        .where(
+            Mentorship.program_id == program_id,
+            Mentorship.status.in_(OPEN),
+            Membership.left_at.is_(None),  # a mentee who left a group takes no place in it
+        )
     ).all()
     mentees = Counter(row.id for row in rows if row.role is Role.MENTEE)
     load = _Load(matched=set(), mentees_of=Counter(), groups=defaultdict(list))

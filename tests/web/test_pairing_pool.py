@@ -13,6 +13,7 @@ from app.extensions import db
 from app.models import MatchDraft, Membership, MentorshipStatus, Program, Role, TrainingModule
 from app.pairing import service
 from app.pairing.pool import load_pool
+from app.programs import people_service
 
 MENTEE, MENTOR = Role.MENTEE, Role.MENTOR
 
@@ -307,3 +308,21 @@ def test_two_coordinators_pairing_one_mentee_at_once_both_succeed(app, world, mo
         service.match_by_hand(ours, mentee, second)
         monkeypatch.undo()
         assert drafts(pid) == {mentee: (second, False)}
+
+
+def test_a_mentee_who_left_a_group_takes_no_place_in_it(app, world, coordinator):
+    with app.app_context():
+        program = db.session.get(Program, world.program_id)
+        program.model, program.group_size = program.model.GROUP, 3
+        db.session.commit()
+        mentor = person(program.id, "Gia Group", MENTOR, profile={}, capacity=5)
+        stays = person(program.id, "Hu Stays", MENTEE, profile={})
+        leaves = person(program.id, "Lea Leaves", MENTEE, profile={})
+        group = pair(program.id, mentor, stays, leaves)
+        people_service.deactivate(db.session.get(Membership, leaves), None)
+        pool = pool_of(program.id)
+        assert pool.room == {mentor: 2}
+        [view] = [v for v in pool.current if v.mentorship.id == group]
+        assert [m.id for m in view.mentees] == [stays]
+    current = coordinator.get(url(world)).get_data(as_text=True).split('id="current-mentorships"')
+    assert "Hu Stays" in current[1] and "Lea Leaves" not in current[1]

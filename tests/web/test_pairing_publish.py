@@ -14,6 +14,7 @@ from web_support import log_in, snapshot
 from app.extensions import db
 from app.models import (
     MatchDraft,
+    Membership,
     Mentorship,
     MentorshipMember,
     MentorshipModel,
@@ -25,6 +26,7 @@ from app.models import (
 )
 from app.notices import service as notices
 from app.pairing import service
+from app.programs import people_service
 
 MENTEE, MENTOR = Role.MENTEE, Role.MENTOR
 
@@ -253,3 +255,31 @@ def test_two_coordinators_publishing_at_once_do_not_overfill_a_mentor(app, world
             == 3
         )  # the world's two pairs and this one
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Notice)) == 2
+
+
+def test_a_mentee_who_left_a_group_frees_a_place_when_publishing(app, world, coordinator):
+    with app.app_context():
+        pid = world.program_id
+        program = db.session.get(Program, pid)
+        program.model, program.group_size = MentorshipModel.GROUP, 2
+        db.session.commit()
+        gia = person(pid, "Gia Group", MENTOR, profile={}, capacity=2)
+        stays = person(pid, "Hu Stays", MENTEE, profile={})
+        leaves = person(pid, "Lea Leaves", MENTEE, profile={})
+        group = pair(pid, gia, stays, leaves)
+        people_service.deactivate(db.session.get(Membership, leaves), None)
+        new = person(pid, "Nia New", MENTEE, profile={})
+        db.session.add(
+            MatchDraft(
+                program_id=pid, mentee_membership_id=new, mentor_membership_id=gia, accepted=True
+            )
+        )
+        db.session.commit()
+    response = coordinator.submit(url(world, "/publish"))
+    assert response.status_code == 303
+    with app.app_context():
+        assert drafts(pid) == {}
+        members = db.session.scalars(
+            sa.select(MentorshipMember.membership_id).where(MentorshipMember.mentorship_id == group)
+        ).all()
+        assert sorted(members) == sorted([gia, stays, leaves, new])  # her place in the group
