@@ -34,7 +34,8 @@ from ..models import (
     User,
 )
 from ..notices import service as notices
-from .pool import OPEN, Pool, capacity_of
+from ..onboarding.status import Checklist, checklists
+from .pool import OPEN, Pool, capacity_of, lacking
 
 
 class PairingError(Exception):
@@ -260,6 +261,19 @@ def _left_out(mentee: Membership, mentor: Membership, load: _Load) -> str | None
     return None
 
 
+def _not_ready(mentee: Membership, mentor: Membership, states: dict[int, Checklist]) -> str | None:
+    """Who of the pair has onboarding to finish again (a new agreement to sign, a new training
+    module, a profile no longer complete), in words; None when both are ready."""
+    unready = [
+        f"{person.user.name} has not finished onboarding: {', '.join(lacking(states[person.id]))}"
+        for person in (mentee, mentor)
+        if not states[person.id].done
+    ]
+    if not unready:
+        return None
+    return f"{mentee.user.name}: not published, {'; '.join(unready)}."
+
+
 def _lock_and_read(program: Program) -> tuple[list[MatchDraft], dict[int, Membership], dict]:
     """The accepted drafts and their people, read again after locking the people's rows."""
     first = db.session.execute(
@@ -298,14 +312,16 @@ def _lock_and_read(program: Program) -> tuple[list[MatchDraft], dict[int, Member
 def publish(program: Program) -> Published:
     """Turn the accepted drafts into active mentorships and tell both sides, in one transaction.
 
-    Capacity is checked again under the people's row locks: a draft whose mentor has no room
-    left goes back among the drafts (not accepted) with a message; one whose mentee was matched
-    meanwhile, or whose mentee or mentor left, is dropped with a message."""
+    Readiness and capacity are checked again under the people's row locks: a draft whose mentee
+    or mentor has onboarding to finish again, or whose mentor has no room left, goes back among
+    the drafts (not accepted) with a message; one whose mentee was matched meanwhile, or whose
+    mentee or mentor left, is dropped with a message."""
     result = Published()
     drafts, members, profiles = _lock_and_read(program)
     if not drafts:
         return result
     load = _load(program.id)
+    states = checklists(program, members.values())
     matched: list[tuple[Membership, Membership]] = []
     for draft in drafts:
         mentee = members[draft.mentee_membership_id]
@@ -313,6 +329,10 @@ def publish(program: Program) -> Published:
         if problem := _left_out(mentee, mentor, load):
             result.problems.append(problem)
             db.session.delete(draft)
+            continue
+        if problem := _not_ready(mentee, mentor, states):
+            result.problems.append(problem)
+            draft.accepted = False
             continue
         if load.mentees_of[mentor.id] >= capacity_of(program, profiles.get(mentor.id)):
             result.problems.append(

@@ -8,8 +8,8 @@ import threading
 
 import pytest
 import sqlalchemy as sa
-from pairing_support import drafts, email_of, mentors_of, pair, person
-from web_support import log_in, snapshot
+from pairing_support import add_module, drafts, email_of, mentors_of, pair, person
+from web_support import log_in, shown, snapshot
 
 from app.extensions import db
 from app.models import (
@@ -20,8 +20,10 @@ from app.models import (
     MentorshipModel,
     MentorshipStatus,
     Notice,
+    ParticipantProfile,
     Program,
     Role,
+    TrainingModule,
     User,
 )
 from app.notices import service as notices
@@ -283,3 +285,43 @@ def test_a_mentee_who_left_a_group_frees_a_place_when_publishing(app, world, coo
             sa.select(MentorshipMember.membership_id).where(MentorshipMember.mentorship_id == group)
         ).all()
         assert sorted(members) == sorted([gia, stays, leaves, new])  # her place in the group
+
+
+def _new_agreement(pid, ana, ben):
+    db.session.get(Program, pid).agreement_version += 1
+    return "Ben Vale has not finished onboarding: signing the new agreement; Ana Lima has not "
+
+
+def _new_module(pid, ana, ben):
+    add_module(pid)
+    modules = db.session.scalar(sa.select(sa.func.count()).where(TrainingModule.program_id == pid))
+    return f"Ana Lima has not finished onboarding: training ({modules - 1} of {modules})"
+
+
+def _profile_emptied(pid, ana, ben):
+    db.session.scalar(
+        sa.select(ParticipantProfile).where(ParticipantProfile.membership_id == ben)
+    ).availability = ""
+    return "Ben Vale has not finished onboarding: profile"
+
+
+@pytest.mark.parametrize("change", [_new_agreement, _new_module, _profile_emptied])
+def test_readiness_is_checked_again_when_publishing(app, world, coordinator, change):
+    with app.app_context():
+        pid = world.program_id
+        ana = person(pid, "Ana Lima", MENTOR, profile={}, capacity=2)
+        ben = person(pid, "Ben Vale", MENTEE, profile={})
+    coordinator.submit(url(world, "/suggest"))
+    coordinator.submit(url(world, "/accept"), {"all": "1"})
+    with app.app_context():
+        assert drafts(pid) == {ben: (ana, True)}
+        missing = change(pid, ana, ben)  # meanwhile, onboarding has a new step for them
+        db.session.commit()
+    response = coordinator.submit(url(world, "/publish"))
+    assert response.status_code == 303
+    with app.app_context():
+        assert mentors_of(ben) == []
+        assert drafts(pid) == {ben: (ana, False)}  # back among the drafts, not accepted
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Notice)) == 0
+    page = coordinator.get(url(world)).get_data(as_text=True)
+    assert shown(f"Ben Vale: not published, {missing}") in page
