@@ -24,12 +24,12 @@ ROSTER_FIELDS = {"interests": 500, "goals": 500, "skills": 500, "languages": 200
 """The profile fields a roster row may carry, with their column lengths."""
 
 
-def prefill_profile(membership: Membership, fields: dict | None) -> None:
-    """Start a participant's profile from their roster row when they join.
+def roster_profile(role: Role, fields: dict | None) -> dict:
+    """The profile columns a roster row starts a participant with (none for a coordinator).
 
     Availability and style stay empty, so the checklist still asks them to complete it."""
-    if not fields or membership.role is Role.COORDINATOR:
-        return
+    if not fields or role is Role.COORDINATOR:
+        return {}
     values = {}
     for name, limit in ROSTER_FIELDS.items():
         value = fields.get(name)
@@ -37,7 +37,12 @@ def prefill_profile(membership: Membership, fields: dict | None) -> None:
             value = ", ".join(str(item) for item in value)
         if isinstance(value, str) and value.strip():
             values[name] = value.strip()[:limit]
-    if values:
+    return values
+
+
+def prefill_profile(membership: Membership, fields: dict | None) -> None:
+    """Start a participant's profile from their roster row when they join."""
+    if values := roster_profile(membership.role, fields):
         db.session.add(ParticipantProfile(membership_id=membership.id, **values))
 
 

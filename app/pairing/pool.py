@@ -121,14 +121,21 @@ def _mentorships(program_id: int, people: dict[int, Membership]) -> list[PairVie
     ):
         if membership_id in people:
             members[mentorship_id].append(people[membership_id])
-    return [
-        PairView(
-            mentorship,
-            [m for m in members[mentorship.id] if m.role is Role.MENTOR],
-            [m for m in members[mentorship.id] if m.role is Role.MENTEE],
+    views = []
+    for mentorship in rows:
+        # A mentee who left an open group stays among its rows but is no longer in it; a
+        # closed mentorship keeps everyone who was.
+        now_in = [
+            m for m in members[mentorship.id] if mentorship.status not in OPEN or m.left_at is None
+        ]
+        views.append(
+            PairView(
+                mentorship,
+                [m for m in now_in if m.role is Role.MENTOR],
+                [m for m in now_in if m.role is Role.MENTEE],
+            )
         )
-        for mentorship in rows
-    ]
+    return views
 
 
 def load_pool(program: Program) -> Pool:

@@ -13,6 +13,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload
 
 import matching
@@ -33,7 +34,8 @@ from ..models import (
     User,
 )
 from ..notices import service as notices
-from .pool import OPEN, Pool, capacity_of
+from ..onboarding.status import Checklist, checklists
+from .pool import OPEN, Pool, capacity_of, lacking
 
 
 class PairingError(Exception):
@@ -124,7 +126,10 @@ def _check_mentor(pool: Pool, mentor_id: int, mentee_id: int) -> None:
 
 
 def _put_draft(pool: Pool, mentee_id: int, mentor_id: int, accepted: bool = False) -> None:
-    """The mentee's draft (kept, with its id, if there is one) now names ``mentor_id``."""
+    """The mentee's draft (kept, with its id, if there is one) now names ``mentor_id``.
+
+    One upsert: two coordinators pairing the same mentee at once both succeed, the later wins,
+    where an update-then-insert would let both insert and one fail on the unique mentee."""
     found = matching.score(pool.profile(mentee_id), pool.profile(mentor_id))
     values = {
         "mentor_membership_id": mentor_id,
@@ -132,16 +137,12 @@ def _put_draft(pool: Pool, mentee_id: int, mentor_id: int, accepted: bool = Fals
         "reasons": reasons_of(found),
         "accepted": accepted,
     }
-    changed = db.session.execute(
-        sa.update(MatchDraft)
-        .where(MatchDraft.mentee_membership_id == mentee_id)
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if not changed:
-        db.session.add(
-            MatchDraft(program_id=pool.program.id, mentee_membership_id=mentee_id, **values)
-        )
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    db.session.execute(
+        dialect.insert(MatchDraft)
+        .values(program_id=pool.program.id, mentee_membership_id=mentee_id, **values)
+        .on_conflict_do_update(index_elements=["mentee_membership_id"], set_=values)
+    )
     db.session.commit()
 
 
@@ -216,7 +217,11 @@ def _load(program_id: int) -> _Load:
         sa.select(Mentorship.id, Mentorship.status, MentorshipMember.membership_id, Membership.role)
         .join(MentorshipMember, MentorshipMember.mentorship_id == Mentorship.id)
         .join(Membership, Membership.id == MentorshipMember.membership_id)
-        .where(Mentorship.program_id == program_id, Mentorship.status.in_(OPEN))
+        .where(
+            Mentorship.program_id == program_id,
+            Mentorship.status.in_(OPEN),
+            Membership.left_at.is_(None),  # a mentee who left a group takes no place in it
+        )
     ).all()
     mentees = Counter(row.id for row in rows if row.role is Role.MENTEE)
     load = _Load(matched=set(), mentees_of=Counter(), groups=defaultdict(list))
@@ -254,6 +259,19 @@ def _left_out(mentee: Membership, mentor: Membership, load: _Load) -> str | None
     if mentee.id in load.matched:
         return f"{mentee.user.name}: left out, already has a mentor."
     return None
+
+
+def _not_ready(mentee: Membership, mentor: Membership, states: dict[int, Checklist]) -> str | None:
+    """Who of the pair has onboarding to finish again (a new agreement to sign, a new training
+    module, a profile no longer complete), in words; None when both are ready."""
+    unready = [
+        f"{person.user.name} has not finished onboarding: {', '.join(lacking(states[person.id]))}"
+        for person in (mentee, mentor)
+        if not states[person.id].done
+    ]
+    if not unready:
+        return None
+    return f"{mentee.user.name}: not published, {'; '.join(unready)}."
 
 
 def _lock_and_read(program: Program) -> tuple[list[MatchDraft], dict[int, Membership], dict]:
@@ -294,14 +312,16 @@ def _lock_and_read(program: Program) -> tuple[list[MatchDraft], dict[int, Member
 def publish(program: Program) -> Published:
     """Turn the accepted drafts into active mentorships and tell both sides, in one transaction.
 
-    Capacity is checked again under the people's row locks: a draft whose mentor has no room
-    left goes back among the drafts (not accepted) with a message; one whose mentee was matched
-    meanwhile, or whose mentee or mentor left, is dropped with a message."""
+    Readiness and capacity are checked again under the people's row locks: a draft whose mentee
+    or mentor has onboarding to finish again, or whose mentor has no room left, goes back among
+    the drafts (not accepted) with a message; one whose mentee was matched meanwhile, or whose
+    mentee or mentor left, is dropped with a message."""
     result = Published()
     drafts, members, profiles = _lock_and_read(program)
     if not drafts:
         return result
     load = _load(program.id)
+    states = checklists(program, members.values())
     matched: list[tuple[Membership, Membership]] = []
     for draft in drafts:
         mentee = members[draft.mentee_membership_id]
@@ -309,6 +329,10 @@ def publish(program: Program) -> Published:
         if problem := _left_out(mentee, mentor, load):
             result.problems.append(problem)
             db.session.delete(draft)
+            continue
+        if problem := _not_ready(mentee, mentor, states):
+            result.problems.append(problem)
+            draft.accepted = False
             continue
         if load.mentees_of[mentor.id] >= capacity_of(program, profiles.get(mentor.id)):
             result.problems.append(

@@ -1,9 +1,10 @@
 """Roster uploads: keeping a file, reviewing it against the program, importing it at once.
 
 The import is one transaction: it checks every row again (someone may have joined since the
-preview), claims the upload (an upload imports once), then writes memberships for people who
-already have an account and personal invites for everyone else with two bulk inserts, so ten
-thousand rows take seconds and a failure anywhere writes nothing.
+preview), claims the upload (an upload imports once), then writes memberships (with the profile
+their row starts, as an invite's would) for people who already have an account and personal
+invites for everyone else with bulk inserts, so ten thousand rows take seconds and a failure
+anywhere writes nothing.
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import clock
 from ..extensions import db
-from ..models import Invite, Membership, Program, RosterUpload, User
+from ..models import Invite, Membership, ParticipantProfile, Program, RosterUpload, User
 from ..models.programs import INVITE_ALPHABET
+from ..onboarding.service import roster_profile
 from ..text import CONTROL
 from . import roster
 
@@ -117,10 +119,10 @@ def invite_codes(count: int) -> list[str]:
 
 def _write(program_id: int, good: list[roster.RosterRow], accounts: dict, user_id: int) -> None:
     now = clock.utcnow()
+    joining = [r for r in good if r.email in accounts]
     members = [
         {"user_id": accounts[r.email], "program_id": program_id, "role": r.role, "joined_at": now}
-        for r in good
-        if r.email in accounts
+        for r in joining
     ]
     newcomers = [r for r in good if r.email not in accounts]
     invites = [
@@ -139,7 +141,18 @@ def _write(program_id: int, good: list[roster.RosterRow], accounts: dict, user_i
         for r, code in zip(newcomers, invite_codes(len(newcomers)), strict=True)
     ]
     if members:
-        db.session.execute(sa.insert(Membership), members)
+        returned = db.session.execute(
+            sa.insert(Membership).returning(Membership.user_id, Membership.role, Membership.id),
+            members,
+        )
+        ids = {(person, role): membership for person, role, membership in returned}
+        profiles = [
+            {"membership_id": ids[accounts[r.email], r.role], **values}
+            for r in joining
+            if (values := roster_profile(r.role, r.profile))
+        ]
+        if profiles:
+            db.session.execute(sa.insert(ParticipantProfile), profiles)
     if invites:
         db.session.execute(sa.insert(Invite), invites)
 

@@ -11,7 +11,9 @@ from web_support import field_error, shown
 from app.clock import utcnow
 from app.extensions import db
 from app.models import MatchDraft, Membership, MentorshipStatus, Program, Role, TrainingModule
+from app.pairing import service
 from app.pairing.pool import load_pool
+from app.programs import people_service
 
 MENTEE, MENTOR = Role.MENTEE, Role.MENTOR
 
@@ -267,3 +269,60 @@ def test_other_programs_drafts_are_404_under_our_url(app, world, coordinator, id
         assert (
             db.session.scalar(sa.select(MatchDraft.accepted).where(MatchDraft.id == other)) is False
         )
+
+
+def test_two_coordinators_pairing_one_mentee_at_once_both_succeed(app, world, monkeypatch):
+    """The later pair wins, in the draft that exists already; no step lets a second draft of the
+    mentee be inserted next to the other coordinator's."""
+    with app.app_context():
+        pid = world.program_id
+        mentee = person(pid, "Mo Wanted", MENTEE, profile={})
+        first = person(pid, "Fay First", MENTOR, profile={})
+        second = person(pid, "Sid Second", MENTOR, profile={})
+        theirs, ours = pool_of(pid), pool_of(pid)  # both read before either pairs
+        service.match_by_hand(theirs, mentee, first)
+        kept = draft_id(pid, mentee)
+        service.match_by_hand(ours, mentee, second)
+        assert drafts(pid) == {mentee: (second, False)}
+        assert draft_id(pid, mentee) == kept
+
+        # the other coordinator's draft lands right after any statement of ours that leaves
+        # the mentee without one
+        db.session.execute(sa.delete(MatchDraft))
+        db.session.commit()
+        ours = pool_of(pid)
+        real_execute = db.session.execute
+
+        def racing(statement, *args, **kwargs):
+            result = real_execute(statement, *args, **kwargs)
+            table = getattr(statement, "table", None)
+            if getattr(table, "name", "") == "match_drafts" and not draft_id(pid, mentee):
+                real_execute(
+                    sa.insert(MatchDraft).values(
+                        program_id=pid, mentee_membership_id=mentee, mentor_membership_id=first
+                    )
+                )
+            return result
+
+        monkeypatch.setattr(db.session, "execute", racing)
+        service.match_by_hand(ours, mentee, second)
+        monkeypatch.undo()
+        assert drafts(pid) == {mentee: (second, False)}
+
+
+def test_a_mentee_who_left_a_group_takes_no_place_in_it(app, world, coordinator):
+    with app.app_context():
+        program = db.session.get(Program, world.program_id)
+        program.model, program.group_size = program.model.GROUP, 3
+        db.session.commit()
+        mentor = person(program.id, "Gia Group", MENTOR, profile={}, capacity=5)
+        stays = person(program.id, "Hu Stays", MENTEE, profile={})
+        leaves = person(program.id, "Lea Leaves", MENTEE, profile={})
+        group = pair(program.id, mentor, stays, leaves)
+        people_service.deactivate(db.session.get(Membership, leaves), None)
+        pool = pool_of(program.id)
+        assert pool.room == {mentor: 2}
+        [view] = [v for v in pool.current if v.mentorship.id == group]
+        assert [m.id for m in view.mentees] == [stays]
+    current = coordinator.get(url(world)).get_data(as_text=True).split('id="current-mentorships"')
+    assert "Hu Stays" in current[1] and "Lea Leaves" not in current[1]

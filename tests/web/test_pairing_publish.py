@@ -8,23 +8,27 @@ import threading
 
 import pytest
 import sqlalchemy as sa
-from pairing_support import drafts, email_of, mentors_of, pair, person
-from web_support import log_in, snapshot
+from pairing_support import add_module, drafts, email_of, mentors_of, pair, person
+from web_support import log_in, shown, snapshot
 
 from app.extensions import db
 from app.models import (
     MatchDraft,
+    Membership,
     Mentorship,
     MentorshipMember,
     MentorshipModel,
     MentorshipStatus,
     Notice,
+    ParticipantProfile,
     Program,
     Role,
+    TrainingModule,
     User,
 )
 from app.notices import service as notices
 from app.pairing import service
+from app.programs import people_service
 
 MENTEE, MENTOR = Role.MENTEE, Role.MENTOR
 
@@ -253,3 +257,71 @@ def test_two_coordinators_publishing_at_once_do_not_overfill_a_mentor(app, world
             == 3
         )  # the world's two pairs and this one
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Notice)) == 2
+
+
+def test_a_mentee_who_left_a_group_frees_a_place_when_publishing(app, world, coordinator):
+    with app.app_context():
+        pid = world.program_id
+        program = db.session.get(Program, pid)
+        program.model, program.group_size = MentorshipModel.GROUP, 2
+        db.session.commit()
+        gia = person(pid, "Gia Group", MENTOR, profile={}, capacity=2)
+        stays = person(pid, "Hu Stays", MENTEE, profile={})
+        leaves = person(pid, "Lea Leaves", MENTEE, profile={})
+        group = pair(pid, gia, stays, leaves)
+        people_service.deactivate(db.session.get(Membership, leaves), None)
+        new = person(pid, "Nia New", MENTEE, profile={})
+        db.session.add(
+            MatchDraft(
+                program_id=pid, mentee_membership_id=new, mentor_membership_id=gia, accepted=True
+            )
+        )
+        db.session.commit()
+    response = coordinator.submit(url(world, "/publish"))
+    assert response.status_code == 303
+    with app.app_context():
+        assert drafts(pid) == {}
+        members = db.session.scalars(
+            sa.select(MentorshipMember.membership_id).where(MentorshipMember.mentorship_id == group)
+        ).all()
+        assert sorted(members) == sorted([gia, stays, leaves, new])  # her place in the group
+
+
+def _new_agreement(pid, ana, ben):
+    db.session.get(Program, pid).agreement_version += 1
+    return "Ben Vale has not finished onboarding: signing the new agreement; Ana Lima has not "
+
+
+def _new_module(pid, ana, ben):
+    add_module(pid)
+    modules = db.session.scalar(sa.select(sa.func.count()).where(TrainingModule.program_id == pid))
+    return f"Ana Lima has not finished onboarding: training ({modules - 1} of {modules})"
+
+
+def _profile_emptied(pid, ana, ben):
+    db.session.scalar(
+        sa.select(ParticipantProfile).where(ParticipantProfile.membership_id == ben)
+    ).availability = ""
+    return "Ben Vale has not finished onboarding: profile"
+
+
+@pytest.mark.parametrize("change", [_new_agreement, _new_module, _profile_emptied])
+def test_readiness_is_checked_again_when_publishing(app, world, coordinator, change):
+    with app.app_context():
+        pid = world.program_id
+        ana = person(pid, "Ana Lima", MENTOR, profile={}, capacity=2)
+        ben = person(pid, "Ben Vale", MENTEE, profile={})
+    coordinator.submit(url(world, "/suggest"))
+    coordinator.submit(url(world, "/accept"), {"all": "1"})
+    with app.app_context():
+        assert drafts(pid) == {ben: (ana, True)}
+        missing = change(pid, ana, ben)  # meanwhile, onboarding has a new step for them
+        db.session.commit()
+    response = coordinator.submit(url(world, "/publish"))
+    assert response.status_code == 303
+    with app.app_context():
+        assert mentors_of(ben) == []
+        assert drafts(pid) == {ben: (ana, False)}  # back among the drafts, not accepted
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Notice)) == 0
+    page = coordinator.get(url(world)).get_data(as_text=True)
+    assert shown(f"Ben Vale: not published, {missing}") in page

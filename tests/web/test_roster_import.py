@@ -14,7 +14,7 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from app.extensions import db
-from app.models import Invite, Membership, Role, RosterUpload, User
+from app.models import Invite, Membership, ParticipantProfile, Role, RosterUpload, User
 from app.programs import roster, roster_service
 
 HEADER = "name,email,role,interests,goals\n"
@@ -99,6 +99,36 @@ def test_a_good_file_is_previewed_then_imported(app, world, login) -> None:
     assert response.status_code == 303
     assert "imported already" in client.get(response.location).get_data(as_text=True)
     assert snapshot(app) == before
+
+
+def test_people_with_an_account_start_with_their_rows_profile(app, world, login) -> None:
+    client = login("coordinator")
+    text = (
+        "name,email,role,interests,goals,skills,languages\n"
+        f"Existing Person,{world.email('mentee')},mentor,,,teaching; maths,English\n"
+        f"Other Person,{world.email('other_mentor')},mentee,chess,  learn Spanish ,,\n"
+        f"Plain Person,{world.email('other_coordinator')},mentee,,,,\n"
+    )
+    upload_id = _upload_id(upload(client, world, text))
+    with app.app_context():
+        before = set(db.session.scalars(sa.select(Membership.id)))
+    assert client.submit(_url(world, f"/{upload_id}/import")).status_code == 303
+    with app.app_context():
+        rows = db.session.execute(
+            sa.select(User.email, Membership.id, ParticipantProfile)
+            .join(Membership, Membership.user_id == User.id)
+            .outerjoin(ParticipantProfile, ParticipantProfile.membership_id == Membership.id)
+            .where(Membership.id.not_in(before))
+        ).all()
+        made = {
+            email: p and (p.interests, p.goals, p.skills, p.languages, p.availability, p.style)
+            for email, _, p in rows
+        }
+    assert made == {
+        world.email("mentee"): ("", "", "teaching; maths", "English", "", None),
+        world.email("other_mentor"): ("chess", "learn Spanish", "", "", "", None),
+        world.email("other_coordinator"): None,
+    }
 
 
 PROBLEMS = [
