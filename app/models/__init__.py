@@ -7,7 +7,7 @@ from .kudos import Kudos
 from .logins import LoginSession, PasswordReset
 from .matching import MatchDraft, Notice, RosterUpload
 from .meetings import ActionItem, AgendaItem, Meeting, MeetingConfirmation, MeetingStatus
-from .mentorships import Mentorship, MentorshipMember, MentorshipStatus
+from .mentorships import OPEN_STATUSES, Mentorship, MentorshipMember, MentorshipStatus
 from .onboarding import (
     AgreementSignature,
     AgreementVersion,
@@ -30,6 +30,7 @@ from .programs import (
 from .users import User
 
 __all__ = [
+    "OPEN_STATUSES",
     "AgreementSignature",
     "AgreementVersion",
     "MatchDraft",

@@ -20,6 +20,10 @@ class MentorshipStatus(enum.Enum):
     CLOSED = "closed"
 
 
+# A pair that is still going: its people are out of the matching pool and count as matched.
+OPEN_STATUSES = (MentorshipStatus.ACTIVE, MentorshipStatus.PROPOSED)
+
+
 class Mentorship(db.Model):
     """The relationship is the unit that matters: goals, meetings and check-ins hang off it."""
 

@@ -20,6 +20,7 @@ import matching
 
 from ..extensions import db
 from ..models import (
+    OPEN_STATUSES,
     MatchDraft,
     Membership,
     Mentorship,
@@ -32,8 +33,6 @@ from ..models import (
 )
 from ..onboarding.status import Checklist, checklists
 from .profiles import stated_capacity, to_profile
-
-OPEN = (MentorshipStatus.ACTIVE, MentorshipStatus.PROPOSED)
 
 
 @dataclass(frozen=True)
@@ -126,7 +125,9 @@ def _mentorships(program_id: int, people: dict[int, Membership]) -> list[PairVie
         # A mentee who left an open group stays among its rows but is no longer in it; a
         # closed mentorship keeps everyone who was.
         now_in = [
-            m for m in members[mentorship.id] if mentorship.status not in OPEN or m.left_at is None
+            m
+            for m in members[mentorship.id]
+            if mentorship.status not in OPEN_STATUSES or m.left_at is None
         ]
         views.append(
             PairView(
@@ -161,7 +162,7 @@ def load_pool(program: Program) -> Pool:
         )
     }
     views = _mentorships(program.id, people)
-    current = [v for v in views if v.mentorship.status in OPEN]
+    current = [v for v in views if v.mentorship.status in OPEN_STATUSES]
     matched = {m.id for v in current for m in v.mentees}
     load: dict[int, int] = defaultdict(int)
     for view in current:

@@ -22,6 +22,7 @@ from ..clock import utcnow
 from ..extensions import db
 from ..gamification.store import insert_once
 from ..models import (
+    OPEN_STATUSES,
     MatchDraft,
     Membership,
     Mentorship,
@@ -35,7 +36,7 @@ from ..models import (
 )
 from ..notices import service as notices
 from ..onboarding.status import Checklist, checklists
-from .pool import OPEN, Pool, capacity_of, lacking
+from .pool import Pool, capacity_of, lacking
 
 
 class PairingError(Exception):
@@ -219,7 +220,7 @@ def _load(program_id: int) -> _Load:
         .join(Membership, Membership.id == MentorshipMember.membership_id)
         .where(
             Mentorship.program_id == program_id,
-            Mentorship.status.in_(OPEN),
+            Mentorship.status.in_(OPEN_STATUSES),
             Membership.left_at.is_(None),  # a mentee who left a group takes no place in it
         )
     ).all()

@@ -17,12 +17,12 @@ from sqlalchemy.orm import aliased
 from ..clock import utcnow
 from ..extensions import db
 from ..models import (
+    OPEN_STATUSES,
     Invite,
     MatchDraft,
     Membership,
     Mentorship,
     MentorshipMember,
-    MentorshipStatus,
     ParticipantProfile,
     Program,
     Role,
@@ -34,7 +34,6 @@ from ..onboarding.status import PROFILE_COMPLETE
 
 PARTICIPANTS = (Role.MENTEE, Role.MENTOR)
 PAGE_SIZE = 50
-OPEN = (MentorshipStatus.ACTIVE, MentorshipStatus.PROPOSED)
 
 
 class State(enum.Enum):
@@ -54,12 +53,12 @@ CURRENT = "current"
 CURRENT_STATES = (State.JOINED, State.ONBOARDED, State.MATCHED)
 
 
-def _in_active_mentorship(membership_id) -> sa.Exists:
+def _in_open_mentorship(membership_id) -> sa.Exists:
     """In an open (active or proposed) mentorship: out of the matching pool, as on its page."""
     return sa.exists().where(
         MentorshipMember.membership_id == membership_id,
         Mentorship.id == MentorshipMember.mentorship_id,
-        Mentorship.status.in_(OPEN),
+        Mentorship.status.in_(OPEN_STATUSES),
     )
 
 
@@ -91,7 +90,7 @@ def membership_state(program: Program) -> sa.ColumnElement[str]:
     (checklist done), else joined."""
     return sa.case(
         (Membership.left_at.is_not(None), State.LEFT.value),
-        (_in_active_mentorship(Membership.id), State.MATCHED.value),
+        (_in_open_mentorship(Membership.id), State.MATCHED.value),
         (_onboarded(program), State.ONBOARDED.value),
         else_=State.JOINED.value,
     )
@@ -283,7 +282,7 @@ def partners(membership_ids: list[int]) -> dict[int, list[str]]:
         .join(User, User.id == other.user_id)
         .where(
             mine.membership_id.in_(membership_ids),
-            Mentorship.status.in_(OPEN),
+            Mentorship.status.in_(OPEN_STATUSES),
             other.role != me.role,
         )
         .order_by(User.name)

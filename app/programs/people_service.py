@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from .. import clock
 from ..extensions import db
 from ..models import (
+    OPEN_STATUSES,
     MatchDraft,
     Membership,
     Mentorship,
@@ -17,7 +18,7 @@ from ..models import (
     Role,
     User,
 )
-from .people_query import OPEN, PARTICIPANTS, holds_draft
+from .people_query import PARTICIPANTS, holds_draft
 
 LEFT_REASON = "left the program"
 
@@ -45,7 +46,9 @@ def _open_mentorships(member: Membership) -> list[Mentorship]:
         db.session.scalars(
             sa.select(Mentorship)
             .join(MentorshipMember, MentorshipMember.mentorship_id == Mentorship.id)
-            .where(MentorshipMember.membership_id == member.id, Mentorship.status.in_(OPEN))
+            .where(
+                MentorshipMember.membership_id == member.id, Mentorship.status.in_(OPEN_STATUSES)
+            )
         )
     )
 
