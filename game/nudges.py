@@ -11,6 +11,7 @@ still ahead, so the nudge is a friendly heads-up rather than a last-minute alarm
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from game.calendar import ProgramCalendar
@@ -21,6 +22,41 @@ QUIET_START = time(21, 0)
 QUIET_END = time(8, 0)
 WINDOW_OPENS_WEEKDAY = 4  # Friday
 WINDOW_OPENS_AT = time(16, 0)
+
+
+class NudgeKind(StrEnum):
+    """Every kind of notification, each with its own switch on the settings page."""
+
+    HELP_REQUESTED = "help_requested"  # to the mentor, at once
+    REVIEW_WAITING = "review_waiting"  # to the mentor: a milestone waits for review
+    MENTOR_REPLIED = "mentor_replied"  # to the mentee
+    MILESTONE_CONFIRMED = "milestone_confirmed"  # to the mentee
+    BADGE_EARNED = "badge_earned"  # to the mentee
+    KUDOS = "kudos"  # to the mentee
+    MEETING_REMINDER = "meeting_reminder"  # the day before and an hour before
+    CHECKIN_REMINDER = "checkin_reminder"  # late in the week, once
+    PAIR_QUIET = "pair_quiet"  # to the coordinator
+    PROGRAM_NEWS = "program_news"  # matched, a mentorship ended, a word from the coordinator
+    TEST = "test"  # "send me a test": never muted, never capped
+
+    @property
+    def label(self) -> str:
+        return _LABELS[self]
+
+
+_LABELS = {
+    NudgeKind.HELP_REQUESTED: "A mentee asks for help",
+    NudgeKind.REVIEW_WAITING: "Milestones waiting for your review",
+    NudgeKind.MENTOR_REPLIED: "Your mentor replied",
+    NudgeKind.MILESTONE_CONFIRMED: "Milestone confirmed",
+    NudgeKind.BADGE_EARNED: "Badges earned",
+    NudgeKind.KUDOS: "Kudos",
+    NudgeKind.MEETING_REMINDER: "Meeting reminders",
+    NudgeKind.CHECKIN_REMINDER: "Weekly check-in reminder",
+    NudgeKind.PAIR_QUIET: "Pairs that have not met",
+    NudgeKind.PROGRAM_NEWS: "News from your program",
+    NudgeKind.TEST: "Test notifications",
+}
 
 
 def in_quiet_hours(

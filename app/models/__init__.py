@@ -27,9 +27,14 @@ from .programs import (
     new_invite_code,
     normalise_invite_code,
 )
+from .push import NotificationSettings, Nudge, NudgeStatus, PushSubscription
 from .users import User
 
 __all__ = [
+    "NotificationSettings",
+    "Nudge",
+    "NudgeStatus",
+    "PushSubscription",
     "OPEN_STATUSES",
     "AgreementSignature",
     "AgreementVersion",
