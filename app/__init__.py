@@ -46,6 +46,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .home import bp as home_bp
     from .meetings import bp as meetings_bp
     from .notices import bp as notices_bp
+    from .notifications import bp as notifications_bp
     from .onboarding import bp as onboarding_bp
     from .pairing import bp as pairing_bp
     from .programs import bp as programs_bp
@@ -59,6 +60,7 @@ def create_app(config: dict | None = None) -> Flask:
         onboarding_bp,
         pairing_bp,
         notices_bp,
+        notifications_bp,
         checkins_bp,
         goals_bp,
         meetings_bp,

@@ -41,6 +41,7 @@ from app.models import (
     MilestoneStatus,
     Notice,
     Program,
+    PushSubscription,
     Role,
     RosterUpload,
     TrainingModule,
@@ -51,6 +52,9 @@ from game.weeks import local_date, week_of
 
 PASSWORD = "correct horse battery"
 FAST_ARGON2 = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
+# A device's push keys as a browser hands them over (base64url: a P-256 point, 16 bytes).
+PROBE_P256DH = "BN" + "A" * 85
+PROBE_AUTH = "A" * 22
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
 
 
@@ -264,7 +268,7 @@ def build_world() -> World:
 def _pair_rows(mentorship_id: int, mentee_email: str, mentor_email: str) -> dict[str, int]:
     """One real row of each kind a URL names, all of one pair: a goal with a milestone waiting
     for review, a meeting held yesterday with an action item, this week's check-in, and the
-    mentee's login on another device."""
+    mentee's login on another device, which gets notifications (``push_device_id``)."""
     mentee = db.session.scalar(sa.select(User).where(User.email == mentee_email))
     mentor = db.session.scalar(sa.select(User).where(User.email == mentor_email))
     membership = db.session.scalar(
@@ -299,6 +303,16 @@ def _pair_rows(mentorship_id: int, mentee_email: str, mentor_email: str) -> dict
         last_seen_at=now,
     )
     db.session.add_all([goal, milestone, meeting, action, checkin, device])
+    db.session.flush()
+    push = PushSubscription(
+        user_id=mentee.id,
+        login_session_id=device.id,
+        endpoint=f"https://push.example/send/{mentee.id}",
+        p256dh=PROBE_P256DH,
+        auth=PROBE_AUTH,
+        device="Chrome on Android",
+    )
+    db.session.add(push)
     db.session.commit()
     return {
         "goal_id": goal.id,
@@ -307,6 +321,7 @@ def _pair_rows(mentorship_id: int, mentee_email: str, mentor_email: str) -> dict
         "action_id": action.id,
         "checkin_id": checkin.id,
         "device_id": device.id,
+        "push_device_id": push.id,
     }
 
 

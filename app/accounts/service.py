@@ -164,10 +164,13 @@ def save_profile(user: User, *, name: str, time_zone: str) -> None:
 
 
 def change_password(user: User, new_hash: str, user_agent: str) -> None:
-    """A new password ends every login, this one included, and starts a fresh one here."""
+    """A new password ends every login, this one included, and starts a fresh one here (whose
+    device keeps its notifications)."""
+    old_login = user.login_session_id
     user.password_hash = new_hash
-    sessions.end_all(user.id)
+    sessions.end_all(user.id, keep_devices_of=old_login)
     sessions.add(user, user_agent)
+    sessions.carry_devices(old_login, user.login_session_id)
     db.session.commit()
 
 

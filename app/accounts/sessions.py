@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from ..clock import utcnow
 from ..extensions import db
-from ..models import LoginSession, User
+from ..models import LoginSession, PushSubscription, User
 from ..models.logins import digest, new_secret
 
 # "Last seen" is rewritten at most this often, not on every request (one write per request
@@ -104,13 +104,33 @@ def end_one(user_id: int, session_id: int) -> bool:
         )
         .values(ended_at=utcnow())
     )
-    return ended.rowcount == 1
+    if ended.rowcount != 1:
+        return False
+    # A device that is logged out gets no more notifications (someone else may use it next).
+    db.session.execute(
+        sa.delete(PushSubscription).where(PushSubscription.login_session_id == session_id)
+    )
+    return True
 
 
-def end_all(user_id: int) -> None:
-    """End every login of the person (logging out everywhere, a new password)."""
+def end_all(user_id: int, keep_devices_of: int | None = None) -> None:
+    """End every login of the person (logging out everywhere, a new password), and with them
+    the notifications of every device but the one of login ``keep_devices_of``."""
     db.session.execute(
         sa.update(LoginSession)
         .where(LoginSession.user_id == user_id, LoginSession.ended_at.is_(None))
         .values(ended_at=utcnow())
+    )
+    ending = [PushSubscription.user_id == user_id]
+    if keep_devices_of is not None:
+        ending.append(PushSubscription.login_session_id.is_distinct_from(keep_devices_of))
+    db.session.execute(sa.delete(PushSubscription).where(*ending))
+
+
+def carry_devices(old_login_id: int | None, new_login_id: int) -> None:
+    """The device of a login that ends and starts afresh (a new password) keeps notifying."""
+    db.session.execute(
+        sa.update(PushSubscription)
+        .where(PushSubscription.login_session_id == old_login_id)
+        .values(login_session_id=new_login_id)
     )

@@ -612,6 +612,26 @@ MATRIX: list[Row] = [
         )
     ],
 
+    # --- notifications: one's own settings and devices ----------------------------------------
+    Row("notifications.settings", "GET", "/notifications", (LOGIN, 200, 200, 200, 200, 200)),
+    Row("notifications.settings", "POST", "/notifications", (LOGIN, 422, 422, 422, 422, 422)),
+    Row("notifications.settings", "POST", "/notifications",
+        (LOGIN, *[(303, "/notifications")] * 5),
+        data={"quiet_start": "22:00", "quiet_end": "07:00"}),
+    Row("notifications.subscribe", "POST", "/notifications/devices",
+        (LOGIN, 422, 422, 422, 422, 422)),
+    # the mentee's device, then the other pair's mentee's
+    Row("notifications.remove_device", "POST",
+        "/notifications/devices/{push_device_id}/remove",
+        (LOGIN, (303, "/notifications"), 404, 404, 404, 404)),
+    Row("notifications.remove_device", "POST",
+        "/notifications/devices/{other_push_device_id}/remove",
+        (LOGIN, 404, 404, 404, 404, 404)),
+    Row("notifications.send_test", "POST", "/notifications/test",
+        (LOGIN, *[(303, "/notifications")] * 5)),
+    # the service worker proves the device with its old subscription, not with a login
+    Row("notifications.resubscribe", "POST", "/notifications/resubscribe", (422,) * 6),
+
     # --- notices: one's own only --------------------------------------------------------------
     Row("notices.dismiss", "POST", "/notices/{notice_id}/dismiss",
         (LOGIN, HOME, 404, 404, 404, 404)),
