@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import sqlalchemy as sa
-from flask import Flask
+from flask import Flask, has_app_context
 from huey import Huey
 from huey.storage import BaseStorage, MemoryStorage, PostgresStorage, RedisStorage, SqliteStorage
 from sqlalchemy import event
@@ -89,6 +89,8 @@ def periodic_task(validate_datetime, **options) -> Callable:
 def _in_app_context(function: Callable) -> Callable:
     @functools.wraps(function)
     def run(*args, **kwargs):
+        if has_app_context():  # run by hand (a test, a flask command): that app's context
+            return function(*args, **kwargs)
         if _app is None:
             raise RuntimeError("the task queue is configured by create_app(); none was created")
         with _app.app_context():
