@@ -8,15 +8,15 @@ from datetime import time
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
-from game.nudges import NudgeKind
+from game.nudges import NudgeKind, trial_words
 
 from ..accounts.sessions import device_label
 from ..clock import utcnow
 from ..extensions import db
 from ..models import NotificationSettings, PushSubscription, User
+from ..nudges.outbox import queue_nudge
 
-TEST_TITLE = "Waypoint test"
-TEST_BODY = "Notifications work on this device."
+TEST_URL = "/notifications"
 
 
 def _insert(model):
@@ -126,16 +126,8 @@ def send_test(user_id: int) -> bool:
     if not has_device:
         db.session.rollback()
         return False
-    from ..nudges.outbox import queue_nudge  # TODO(merge main): top-level import
-
-    now = utcnow()
-    queue_nudge(
-        user_id,
-        NudgeKind.TEST,
-        f"test:{user_id}:{now:%Y%m%dT%H%M}",
-        title=TEST_TITLE,
-        body=TEST_BODY,
-        url="/notifications",
-    )
+    words = trial_words()
+    key = f"test:{user_id}:{utcnow():%Y%m%dT%H%M}"
+    queue_nudge(user_id, NudgeKind.TEST, key, title=words.title, body=words.body, url=TEST_URL)
     db.session.commit()
     return True
