@@ -1,0 +1,287 @@
+"""Notifications in the browser: turned on by a tap (never on page load) with the push
+subscription stubbed to a loopback push service, the server storing it; a push delivered to
+the service worker showing the expected notification; and a tap on it opening its page."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+import sqlalchemy as sa
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from playwright.sync_api import Page, expect
+
+from app.extensions import db
+from app.models import LoginSession, PushSubscription, User
+
+pytestmark = pytest.mark.browser
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def _public_key() -> str:
+    """A P-256 public key as a browser or the server hands it over (base64url, uncompressed)."""
+    key = ec.generate_private_key(ec.SECP256R1()).public_key()
+    return _b64(key.public_bytes(Encoding.X962, PublicFormat.UncompressedPoint))
+
+
+class _PushService(BaseHTTPRequestHandler):
+    """Accepts whatever is pushed (201); this test only needs the address to exist."""
+
+    def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        self.send_response(201)
+        self.end_headers()
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture
+def push_service() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _PushService)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+
+
+# The browser's push service is out of reach in a test: PushManager hands back a subscription
+# at the loopback service, with real keys, and counts the permission prompts it is asked for.
+STUB = """
+(() => {
+  const sub = %(subscription)s;
+  const KEPT = "stub-push-subscribed";  // the browser keeps a subscription across page loads
+  window.__permissionAsked = 0;
+  const ask = Notification.requestPermission.bind(Notification);
+  Notification.requestPermission = function () { window.__permissionAsked += 1; return ask(); };
+  %(permission)s
+  const made = () => ({
+    endpoint: sub.endpoint,
+    expirationTime: null,
+    toJSON: () => ({ endpoint: sub.endpoint, expirationTime: null, keys: sub.keys }),
+    unsubscribe: () => { localStorage.removeItem(KEPT); return Promise.resolve(true); },
+  });
+  PushManager.prototype.subscribe = function (options) {
+    window.__serverKey = btoa(String.fromCharCode(...new Uint8Array(options.applicationServerKey)));
+    localStorage.setItem(KEPT, "yes");
+    return Promise.resolve(made());
+  };
+  PushManager.prototype.getSubscription = function () {
+    return Promise.resolve(localStorage.getItem(KEPT) ? made() : null);
+  };
+})();
+"""
+DENY = """Notification.requestPermission = function () {
+    window.__permissionAsked += 1;
+    return Promise.resolve("denied");
+  };"""
+
+
+def _stub(page: Page, endpoint: str, permission: str = "") -> dict:
+    subscription = {
+        "endpoint": endpoint,
+        "keys": {"p256dh": _public_key(), "auth": _b64(os.urandom(16))},
+    }
+    page.context.add_init_script(
+        STUB % {"subscription": json.dumps(subscription), "permission": permission}
+    )
+    return subscription
+
+
+def _log_in(e2e, page: Page, email: str) -> None:
+    page.goto("/login")
+    e2e.check(page)
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Password", exact=True).fill(e2e.password)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Hi")
+    e2e.check(page)
+
+
+def _open_settings(e2e, page: Page) -> None:
+    page.get_by_role("link", name="Account").first.click()
+    expect(page.get_by_role("heading", level=1, name="Your account")).to_be_visible()
+    e2e.check(page)
+    page.get_by_role("link", name="Notification settings").click()
+    expect(page.get_by_role("heading", level=1, name="Notifications")).to_be_visible()
+    e2e.check(page)
+
+
+def _turn_on(e2e, page: Page, push_service: str, world) -> dict:
+    e2e.app.config["VAPID_PUBLIC_KEY"] = server_key = _public_key()
+    page.context.grant_permissions(["notifications"], origin=e2e.base_url)
+    subscription = _stub(page, f"{push_service}/send/phone-1")
+    _log_in(e2e, page, world.email("mentee"))
+    _open_settings(e2e, page)
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    status = page.locator("[data-push-status]")
+    expect(status).to_have_text("Notifications are off on this device.")
+    assert page.evaluate("window.__permissionAsked") == 0, "asked before any tap"
+
+    page.get_by_role("button", name="Turn on notifications").click()
+    expect(status).to_have_text("Notifications are on for this device.")
+    expect(page.get_by_role("button", name="Turn on notifications")).to_be_hidden()
+    devices = page.locator("#push-devices")
+    expect(devices.get_by_text("this device")).to_be_visible()
+    e2e.check(page, "notifications-on")
+    assert page.evaluate("window.__permissionAsked") == 1
+    sent_key = base64.b64decode(page.evaluate("window.__serverKey"))
+    assert _b64(sent_key) == server_key, "subscribed with the server's VAPID key"
+    return subscription
+
+
+def _stored(e2e) -> list[tuple]:
+    with e2e.app.app_context():
+        return db.session.execute(
+            sa.select(
+                User.email,
+                PushSubscription.endpoint,
+                PushSubscription.p256dh,
+                PushSubscription.auth,
+                PushSubscription.login_session_id,
+            ).join(User, User.id == PushSubscription.user_id)
+        ).all()
+
+
+def _newest_login(e2e, email: str) -> int:
+    with e2e.app.app_context():
+        return db.session.scalar(
+            sa.select(sa.func.max(LoginSession.id))
+            .join(User, User.id == LoginSession.user_id)
+            .where(User.email == email)
+        )
+
+
+def test_turning_notifications_on_stores_the_subscription(e2e, world, push_service) -> None:
+    page = e2e.new_page()
+    subscription = _turn_on(e2e, page, push_service, world)
+    email = world.email("mentee")
+    assert _stored(e2e) == [
+        (
+            email,
+            subscription["endpoint"],
+            subscription["keys"]["p256dh"],
+            subscription["keys"]["auth"],
+            _newest_login(e2e, email),
+        )
+    ]
+    # Back on the page later, the device is recognised as on, with no new prompt.
+    page.reload()
+    expect(page.locator("[data-push-status]")).to_have_text("Notifications are on for this device.")
+    e2e.check(page)
+    assert page.evaluate("window.__permissionAsked") == 0
+
+    # Removing this device ends the browser's subscription too.
+    page.locator("#push-devices").get_by_role("button", name="Remove").click()
+    expect(page.get_by_text("That device gets no more notifications.")).to_be_visible()
+    expect(page.locator("[data-push-status]")).to_have_text("Notifications are off on this device.")
+    e2e.check(page)
+    assert _stored(e2e) == []
+
+
+def test_blocked_notifications_say_how_to_allow_them(e2e, world, push_service) -> None:
+    e2e.app.config["VAPID_PUBLIC_KEY"] = _public_key()
+    page = e2e.new_page()
+    _stub(page, f"{push_service}/send/blocked", permission=DENY)
+    _log_in(e2e, page, world.email("own_mentor"))
+    page.goto("/notifications")
+    page.get_by_role("button", name="Turn on notifications").click()
+    status = page.locator("[data-push-status]")
+    expect(status).to_contain_text("Notifications are blocked for Waypoint")
+    expect(status).to_contain_text("set Notifications to Allow")
+    e2e.check(page)
+    assert _stored(e2e) == []
+
+
+def test_without_javascript_the_choices_still_save(e2e, world) -> None:
+    e2e.app.config["VAPID_PUBLIC_KEY"] = _public_key()
+    page = e2e.new_page(javascript=False, viewport={"width": 320, "height": 640})
+    _log_in(e2e, page, world.email("mentee"))
+    page.goto("/notifications")
+    expect(page.get_by_text("Notifications need JavaScript")).to_be_visible()
+    expect(page.get_by_role("button", name="Turn on notifications")).to_be_hidden()
+    e2e.check(page, "notifications-no-js")
+    page.get_by_label("Kudos").uncheck()
+    page.get_by_label("Quiet from").fill("22:00")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("Saved.")).to_be_visible()
+    expect(page.get_by_label("Kudos")).not_to_be_checked()
+    expect(page.get_by_label("Quiet from")).to_have_value("22:00")
+    e2e.check(page)
+    e2e.screenshot(page, "notifications-320", size=None)
+
+
+# -- the service worker ------------------------------------------------------------------------
+
+NOTIFICATIONS = """async () => (await self.registration.getNotifications()).map((n) => ({
+  title: n.title, body: n.body, tag: n.tag, icon: n.icon, badge: n.badge, url: n.data && n.data.url,
+}))"""
+CLICK = """async () => {
+  const [shown] = await self.registration.getNotifications();
+  self.dispatchEvent(new NotificationEvent("notificationclick", { notification: shown }));
+}"""
+
+
+def _deliver(cdp, registration_id: str, origin: str, message: dict) -> None:
+    """A push as the push service delivers it (a trusted push event), through DevTools."""
+    cdp.send(
+        "ServiceWorker.deliverPushMessage",
+        {"origin": origin, "registrationId": registration_id, "data": json.dumps(message)},
+    )
+
+
+def test_a_push_shows_its_notification_and_a_tap_opens_its_page(e2e, world, push_service) -> None:
+    page = e2e.new_page()
+    _turn_on(e2e, page, push_service, world)
+    worker = page.context.service_workers[0]
+    registrations: list[str] = []
+    cdp = page.context.new_cdp_session(page)
+    cdp.on(
+        "ServiceWorker.workerRegistrationUpdated",
+        lambda event: registrations.extend(
+            r["registrationId"] for r in event["registrations"] if not r["isDeleted"]
+        ),
+    )
+    cdp.send("ServiceWorker.enable")
+    page.wait_for_timeout(200)
+    assert registrations, "the page's service worker registration"
+
+    message = {
+        "title": "Your mentor replied",
+        "body": "Omar replied to your check-in.",
+        "url": "/checkins/this-week",
+        "tag": "mentor_replied",
+    }
+    _deliver(cdp, registrations[0], e2e.base_url, message)
+    _deliver(cdp, registrations[0], e2e.base_url, {**message, "body": "Again."})
+    shown = []
+    for _ in range(50):
+        shown = worker.evaluate(NOTIFICATIONS)
+        if shown and shown[0]["body"] == "Again.":
+            break
+        page.wait_for_timeout(100)
+    assert shown == [  # the same tag: the second replaced the first
+        {
+            "title": "Your mentor replied",
+            "body": "Again.",
+            "tag": "mentor_replied",
+            "icon": f"{e2e.base_url}/static/icons/waypoint-192.png",
+            "badge": f"{e2e.base_url}/static/icons/badge-96.png",
+            "url": f"{e2e.base_url}/checkins/this-week",
+        }
+    ]
+
+    worker.evaluate(CLICK)
+    expect(page).to_have_url(f"{e2e.base_url}/checkins/this-week")
+    e2e.check(page)
+    assert worker.evaluate(NOTIFICATIONS) == [], "a tapped notification closes"
