@@ -188,7 +188,7 @@ def _mentors_of(mentee_membership_id: int) -> list[tuple[int, int]]:
 
 def _user_of(membership_id: int) -> User:
     return db.session.scalars(
-        sa.select(User).join(Membership, Membership.user_id == User.id).where(
-            Membership.id == membership_id
-        )
+        sa.select(User)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.id == membership_id)
     ).one()
