@@ -78,11 +78,10 @@ def plan(now: datetime) -> int:
     """Queue every nudge due at ``now`` and commit; returns how many were new."""
     calendars = all_calendars()
     running = [pid for pid, cal in calendars.items() if cal.current_week(now) in cal]
-    candidates = {
-        candidate.key: candidate
-        for rule in (_meetings, _checkins, _reviews, _quiet_pairs)
-        for candidate in reversed(list(rule(now, calendars, running)))
-    }
+    candidates: dict[str, _Candidate] = {}
+    for rule in (_meetings, _checkins, _reviews, _quiet_pairs):
+        for candidate in rule(now, calendars, running):
+            candidates.setdefault(candidate.key, candidate)  # a mentee of two programs: once
     fresh = [candidates[key] for key in sorted(_not_queued(candidates))]
     counted, streaks = _streaks([c.mentee for c in fresh if c.mentee is not None])
     queued = 0
