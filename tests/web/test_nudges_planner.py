@@ -35,6 +35,7 @@ from app.models import (
     MentorshipStatus,
     Milestone,
     MilestoneStatus,
+    NotificationSettings,
     Nudge,
     Role,
     User,
@@ -127,6 +128,19 @@ def test_no_checkin_reminder_in_a_break_week_in_quiet_hours_or_without_a_device(
         assert plan(london(date(2026, 2, 27), time(17))) == 0  # Friday of W09, the break
         assert plan(london(FRIDAY, time(21, 30))) == 0  # quiet hours: the next run sends it
         assert plan(london(FRIDAY + timedelta(days=1), time(8))) == 1
+
+
+def test_checkin_reminder_waits_for_the_persons_own_quiet_hours(app, world):
+    with app.app_context():
+        subscribe(MENTEE)
+        db.session.add(
+            NotificationSettings(
+                user_id=user_id(MENTEE), quiet_start=time(15), quiet_end=time(18), muted_kinds=[]
+            )
+        )
+        db.session.commit()
+        assert plan(london(FRIDAY, time(16))) == 0
+        assert plan(london(FRIDAY, time(18))) == 1
 
 
 def test_meeting_reminders_the_evening_before_and_an_hour_before(app, world):
