@@ -15,8 +15,9 @@
 
   function iosSafari() {
     var ua = navigator.userAgent;
-    // iPadOS asks for desktop sites by default: a "Macintosh" with a touch screen is an iPad.
-    var ios = /iPhone|iPad|iPod/.test(ua) || (/Macintosh/.test(ua) && navigator.maxTouchPoints > 1);
+    // iPadOS asks for desktop sites by default: a "Macintosh" with a touch screen (a Mac has
+    // none: maxTouchPoints 0) is an iPad.
+    var ios = /iPhone|iPad|iPod/.test(ua) || (/Macintosh/.test(ua) && navigator.maxTouchPoints > 0);
     return ios && /Safari\//.test(ua) && !/CriOS|FxiOS|EdgiOS|OPiOS|GSA\//.test(ua);
   }
 
