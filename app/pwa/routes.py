@@ -54,7 +54,6 @@ def manifest():
         "start_url": url_for("home.index"),
         "scope": "/",
         "display": "standalone",
-        "orientation": "any",
         "background_color": BACKGROUND,
         "theme_color": THEME,
         "icons": [
