@@ -69,6 +69,7 @@ def not_a_queue_table(name, type_, _parent_names) -> bool:
 def init_app(app: Flask) -> None:
     global _app
     _app = app
+    huey.storage.close()  # a process that builds apps again (the tests) reuses no connection
     huey.storage = storage_for(app.config)
     if not event.contains(db.session, "after_commit", _run_after_commit):
         event.listen(db.session, "after_commit", _run_after_commit)

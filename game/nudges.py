@@ -178,9 +178,9 @@ def _at(day: date, clock: time, zone: str) -> datetime:
 
 # --- delivery -------------------------------------------------------------------------------
 
-UNCAPPED = frozenset({"test", "help_requested"})
-"""Kinds the daily cap never holds back (``NudgeKind`` values)."""
-LOUD = frozenset({"test"})
+UNCAPPED = frozenset({NudgeKind.TEST, NudgeKind.HELP_REQUESTED})
+"""Kinds the daily cap never holds back."""
+LOUD = frozenset({NudgeKind.TEST})
 """Kinds that ignore quiet hours: only the test the person just asked for."""
 
 
