@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from playwright.sync_api import Page, expect
 
 from app.extensions import db
-from app.models import LoginSession, PushSubscription, User
+from app.models import LoginSession, Nudge, PushSubscription, User
 
 pytestmark = pytest.mark.browser
 
@@ -181,6 +181,13 @@ def test_turning_notifications_on_stores_the_subscription(e2e, world, push_servi
     e2e.check(page)
     assert page.evaluate("window.__permissionAsked") == 0
 
+    # A test send goes into the outbox for this person.
+    page.get_by_role("button", name="Send me a test").click()
+    expect(page.get_by_text("A test notification is on its way")).to_be_visible()
+    e2e.check(page)
+    with e2e.app.app_context():
+        assert db.session.scalars(sa.select(Nudge.kind)).all() == ["test"]
+
     # Removing this device ends the browser's subscription too.
     page.locator("#push-devices").get_by_role("button", name="Remove").click()
     expect(page.get_by_text("That device gets no more notifications.")).to_be_visible()
@@ -285,3 +292,29 @@ def test_a_push_shows_its_notification_and_a_tap_opens_its_page(e2e, world, push
     expect(page).to_have_url(f"{e2e.base_url}/checkins/this-week")
     e2e.check(page)
     assert worker.evaluate(NOTIFICATIONS) == [], "a tapped notification closes"
+
+
+# The push service replaced the subscription: the worker subscribes again (its PushManager
+# stubbed like the page's) and proves the old one to the server with what the page handed it.
+RESUBSCRIBE = """async ([endpoint, keys]) => {
+  PushManager.prototype.subscribe = async () => ({ endpoint, toJSON: () => ({ endpoint, keys }) });
+  self.dispatchEvent(new ExtendableEvent("pushsubscriptionchange"));
+}"""
+
+
+def test_a_replaced_subscription_is_handed_to_the_server_by_the_worker(
+    e2e, world, push_service
+) -> None:
+    page = e2e.new_page()
+    _turn_on(e2e, page, push_service, world)
+    login = _newest_login(e2e, world.email("mentee"))
+    worker = page.context.service_workers[0]
+    keys = {"p256dh": _public_key(), "auth": _b64(os.urandom(16))}
+    endpoint = f"{push_service}/send/phone-2"
+    worker.evaluate(RESUBSCRIBE, [endpoint, keys])
+    expected = [(world.email("mentee"), endpoint, keys["p256dh"], keys["auth"], login)]
+    for _ in range(50):
+        if _stored(e2e) == expected:
+            break
+        page.wait_for_timeout(100)
+    assert _stored(e2e) == expected
