@@ -208,3 +208,20 @@ def test_without_made_at_the_form_is_unchanged(app, login):
     assert toast(response) == "Checked in for this week. Thank you!"
     assert 'name="made_at"' not in client.get("/").get_data(as_text=True)
     assert [w for w, _, _ in weeks(app)] == [str(W11)]
+
+
+def test_a_copy_from_a_login_that_has_ended_is_never_sent_as_someone_else(app, login):
+    """A shared phone: the kept copy carries its own login's CSRF token, so once someone else
+    has logged in it is refused (and dropped by the worker), never written as theirs."""
+    client = login("mentee")
+    kept_token = client.csrf_token()
+    assert client.submit("/logout").status_code == 303
+    login("other_mentee")  # the next person on the same phone: a new session
+    before = snapshot(app)
+    response = client.post(
+        "/checkins/this-week",
+        data={"mood": "4", "made_at": NOW.isoformat(), "csrf_token": kept_token},
+        headers={"HX-Request": "true", "X-CSRFToken": kept_token},
+    )
+    assert response.status_code == 400
+    assert snapshot(app) == before
