@@ -57,8 +57,9 @@ def this_week(membership_id: int, zones: WeekZones) -> ThisWeek:
     The week is the one in force for the person (``WeekZones``), read at the request's instant.
     """
     now = request_now()
-    rows = _week_rows(membership_id, zones.week_at(now))
-    week = zones.checkin_week(now, previous_week_counted=_counted(rows, zones.week_at(now)))
+    current = zones.week_at(now)
+    rows = _week_rows(membership_id, current)
+    week = zones.checkin_week(now, previous_week_counted=_counted(rows, current))
     return ThisWeek(week, rows.get(str(week)))
 
 

@@ -7,6 +7,7 @@ swaps the card or the check-in in place.
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 from flask import abort, flash, request, url_for
 from flask_login import current_user, login_required
@@ -121,7 +122,7 @@ def _saved_message(form: CheckInForm, submitted: Submitted) -> str:
     return "Your check-in saved on this phone is in. Thank you!"
 
 
-def _too_late(made_at) -> str:
+def _too_late(made_at: datetime) -> str:
     return (
         f"Your check-in saved on this phone on {local_time(made_at, '%a %d %b')} reached us "
         "after its week had closed, so it can't count any more. You can check in for this week."
