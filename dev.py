@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Set Waypoint up and run it, or run its tests, with nothing but Python 3.11+.
 
-    python3 dev.py serve   # virtualenv, dependencies, migrations, demo data, dev server
+    python3 dev.py serve   # virtualenv, dependencies, migrations, demo data, dev server and
+                           # the task queue's consumer beside it (push, e-mail)
     python3 dev.py test    # virtualenv, dependencies, Chromium, ruff, the whole test suite
 
 Extra arguments after ``test`` go to pytest (``python3 dev.py test -k login``).
@@ -69,8 +70,14 @@ def serve() -> None:
     ensure_environment("")
     flask("db", "upgrade")
     flask("seed-demo")
+    print("$ flask queue work  (in the background)", flush=True)
+    consumer = subprocess.Popen([str(BIN / "flask"), "--app", "wsgi", "queue", "work"], cwd=ROOT)
     print("\nWaypoint is running at http://127.0.0.1:5000 (Ctrl+C to stop)\n", flush=True)
-    flask("run", "--host", "127.0.0.1", "--port", "5000")
+    try:
+        flask("run", "--host", "127.0.0.1", "--port", "5000")
+    finally:
+        consumer.terminate()
+        consumer.wait(timeout=30)
 
 
 def test(pytest_args: list[str]) -> None:

@@ -67,7 +67,9 @@ def create_app(config: dict | None = None) -> Flask:
     ):
         app.register_blueprint(blueprint)
 
-    from . import auth, cli, security, templating
+    from . import auth, cli, queue, security, templating
+
+    queue.init_app(app)
 
     auth.init_app(app)
     security.init_app(app)

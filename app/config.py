@@ -17,6 +17,12 @@ SETTINGS: dict[str, str] = {
     "one is generated into `instance/secret_key` on first run.",
     "DATABASE_URL": "SQLAlchemy URL. Default: SQLite at `instance/waypoint.sqlite3`. "
     "PostgreSQL: `postgresql+psycopg://user:pass@host/dbname`.",
+    "REDIS_URL": "Where background tasks (nudges, e-mail) wait for the consumer. Unset "
+    "(default): in the database's own server when `DATABASE_URL` is PostgreSQL, else in "
+    "`instance/waypoint-queue.sqlite3` beside the SQLite database. Set it "
+    "(`redis://host:6379/0`) to run consumers on several machines.",
+    "QUEUE_WORKERS": "Threads of one `flask queue work` consumer (default `4`): sending a "
+    "push mostly waits on the network.",
     "RATELIMIT_STORAGE_URI": "Where login attempts are counted: `memory://` (default, one "
     "process) or `redis://host:6379` when several server processes run.",
     "LOGIN_LIMIT_PER_ADDRESS": "Failed password checks, reset-link requests and wrong reset "
@@ -76,6 +82,8 @@ def load(instance_path: Path) -> dict[str, object]:
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "WTF_CSRF_TIME_LIMIT": None,
         "WTF_CSRF_SSL_STRICT": production,
+        "REDIS_URL": _env("REDIS_URL", ""),
+        "QUEUE_WORKERS": int(_env("QUEUE_WORKERS", "4")),
         "RATELIMIT_STORAGE_URI": _env("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": False,
         "LOGIN_LIMIT_PER_ADDRESS": _env("LOGIN_LIMIT_PER_ADDRESS", "50 per 10 minutes"),

@@ -26,6 +26,9 @@ The rules, in short (numbers from GAME.md unless marked tuned):
 - Badges are data (``BADGES``); each tier is awarded once and implies the lower ones.
 - The check-in nudge goes out at most once a week, from Friday 16:00 local (tuned), outside
   quiet hours (21:00–08:00), only with opt-in, never in a break week or once the week counts.
+- Other nudges (``game.nudges``): meetings the evening before (18:00 local) and an hour
+  before, milestones waiting 48 hours, pairs quiet for two cadence periods; quiet hours delay
+  delivery, a daily cap of 4 holds back all but tests and help requests (tuned).
 """
 
 from game.badges import (

@@ -47,6 +47,7 @@ from app.models import (
     User,
 )
 from app.passwords import hash_password
+from app.queue import huey
 from game.weeks import local_date, week_of
 
 PASSWORD = "correct horse battery"
@@ -107,9 +108,28 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 def _empty_all_tables() -> None:
+    """Every table, and the task queue (which lives beside the database)."""
     with db.engine.begin() as connection:
         for table in reversed(db.metadata.sorted_tables):
             connection.execute(table.delete())
+    huey.flush()
+
+
+@pytest.fixture
+def run_tasks():
+    """``run_tasks(app)`` runs the tasks waiting in the queue as a consumer would, inside
+    ``app``, and says how many ran; tasks those tasks queue wait for the next call."""
+
+    def run(app: Flask) -> int:
+        tasks = []
+        while (task := huey.dequeue()) is not None:
+            tasks.append(task)
+        with app.app_context():
+            for task in tasks:
+                huey.execute(task)
+        return len(tasks)
+
+    return run
 
 
 class Client(FlaskClient):

@@ -15,6 +15,7 @@ from .. import clock
 from ..extensions import db
 from ..gamification import hooks as game_hooks
 from ..models import CheckIn
+from ..nudges import causes as nudge_causes
 from ..weeks import request_now
 from .queries import ThisWeek, made_week, this_week
 
@@ -90,6 +91,7 @@ def acknowledge(checkin: CheckIn, mentor_id: int, reply: str) -> None:
     if reply:
         checkin.reply = reply
     game_hooks.checkin_acknowledged(checkin, mentor_id)
+    nudge_causes.mentor_replied(checkin, mentor_id)
     db.session.commit()
 
 
@@ -110,8 +112,17 @@ def _change_week(
     for, creating it; returns that week.
 
     The unique (membership, week) constraint decides a race between two first submits: the
-    loser's insert fails inside a savepoint and it changes the winner's row instead.
+    loser's insert fails inside a savepoint and it changes the winner's row instead. A change
+    that opens a help request tells the mentor in the same transaction.
     """
+    opened_help = False
+
+    def change_noting_help(checkin: CheckIn) -> None:
+        nonlocal opened_help
+        was_open = checkin.help_open
+        change(checkin)
+        opened_help = checkin.help_open and not was_open
+
     week = _week_for(membership_id, zones, made_at)
     checkin = week.checkin
     if checkin is None:
@@ -124,7 +135,7 @@ def _change_week(
             wants_help=False,
             reply="",
         )
-        change(checkin)
+        change_noting_help(checkin)
         try:
             with db.session.begin_nested():
                 db.session.add(checkin)
@@ -134,10 +145,12 @@ def _change_week(
                     CheckIn.membership_id == membership_id, CheckIn.week_key == str(week.week)
                 )
             ).one()
-            change(checkin)
+            change_noting_help(checkin)
     else:
-        change(checkin)
+        change_noting_help(checkin)
     game_hooks.checkin_saved(checkin)
+    if opened_help:
+        nudge_causes.help_requested(checkin)
     db.session.commit()
     return week.week
 

@@ -32,6 +32,7 @@ from ..models import (
     Role,
     StreakRepair,
 )
+from ..nudges import causes as nudge_causes
 from . import sources, store
 
 RULES = {rule.id: rule for rule in game.BADGES}
@@ -84,6 +85,7 @@ def record(event: game.Event) -> Outcome:
         deltas[entry.user_id] += entry.amount
     store.move_totals(deltas, program_id)
     badges = award_badges(_badge_groups(event, program_id, reading), program_id)
+    nudge_causes.badges_earned(badges, program_id)
     outcome = Outcome(
         entries=written,
         badges=badges,
@@ -100,6 +102,7 @@ def recognise_mentor(mentor_id: int, program_id: int) -> Outcome:
     outcome = Outcome(
         badges=award_badges([(frozenset({mentor_id}), "mentor", metrics)], program_id)
     )
+    nudge_causes.badges_earned(outcome.badges, program_id)
     _remember(outcome)
     return outcome
 
@@ -312,6 +315,7 @@ def give_kudos(
     if not store.insert_once(Kudos, values, ["key"]):
         raise KudosAlreadyGiven(month)
     outcome = record(game.KudosGiven(mentor_id, mentee_id, mentorship.program_id, month, note))
+    nudge_causes.kudos_given(values["key"], mentor_id, mentee_id)
     db.session.commit()
     return outcome
 

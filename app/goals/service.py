@@ -30,6 +30,7 @@ from ..models import (
     MilestoneEvent,
     MilestoneStatus,
 )
+from ..nudges import causes as nudge_causes
 
 
 @dataclass(frozen=True)
@@ -213,6 +214,7 @@ def _act(
     if action in (MilestoneAction.CONFIRMED, MilestoneAction.SENT_BACK):
         confirmed = action is MilestoneAction.CONFIRMED
         game_hooks.milestone_reviewed(milestone.id, milestone.goal_id, actor_id, confirmed)
+    nudge_causes.milestone_moved(event, milestone.goal_id)
     goal_status = complete_goal_if_done(milestone.goal_id)
     db.session.commit()
     return MilestoneChange(event=event, previous=previous, goal_status=goal_status)

@@ -8,14 +8,16 @@ import sqlalchemy as sa
 from ..clock import utcnow
 from ..extensions import db
 from ..models import Notice
+from ..nudges import causes as nudge_causes
 
 HOME = "/"
 
 
 def tell(user_id: int, program_id: int, kind: str, text: str, url: str = HOME) -> None:
-    db.session.add(
-        Notice(user_id=user_id, program_id=program_id, kind=kind, text=text[:300], url=url)
-    )
+    """The notice, and its nudge for the person's phone (by kind, never the text)."""
+    notice = Notice(user_id=user_id, program_id=program_id, kind=kind, text=text[:300], url=url)
+    db.session.add(notice)
+    nudge_causes.program_news(notice)
 
 
 def unread(user_id: int, limit: int = 5) -> list[Notice]:

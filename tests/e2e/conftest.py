@@ -67,12 +67,18 @@ def playwright() -> Iterator[Playwright]:
         yield p
 
 
-@pytest.fixture(scope="session")
-def browser(playwright: Playwright, chromium_path: str) -> Iterator[Browser]:
+def chromium_args() -> list[str]:
     args = list(CHROMIUM_ARGS)
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         args.append("--no-sandbox")  # Chromium refuses to sandbox itself as root
-    browser = playwright.chromium.launch(executable_path=chromium_path, headless=True, args=args)
+    return args
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright, chromium_path: str) -> Iterator[Browser]:
+    browser = playwright.chromium.launch(
+        executable_path=chromium_path, headless=True, args=chromium_args()
+    )
     yield browser
     browser.close()
 
@@ -193,6 +199,7 @@ class E2E:
     password: str
     browser: Browser
     phone: dict
+    chromium_path: str
     _contexts: dict[BrowserContext, dict] = field(default_factory=dict)
     _replays: dict[str, _Replay] = field(default_factory=dict)
     _visits: dict[Page, list[list]] = field(default_factory=dict)
@@ -204,9 +211,13 @@ class E2E:
         viewport: dict | None = None,
         mobile: bool = True,
         service_workers: str = "allow",
+        user_agent: str | None = None,
+        profile: Path | None = None,
     ) -> Page:
         """A page in a fresh context (cookies, storage and all) on the phone profile, or on a
-        plain desktop browser when ``mobile`` is false."""
+        plain desktop browser when ``mobile`` is false. With ``profile`` (an empty folder) the
+        context is a persistent one, a browser profile on disk like a real phone's: Chromium
+        reports installability and keeps push and notifications only outside incognito."""
         options = {
             **(self.phone if mobile else {}),
             "base_url": self.base_url,
@@ -216,10 +227,22 @@ class E2E:
         }
         if viewport:
             options["viewport"] = viewport
-        context = self.browser.new_context(**options, service_workers=service_workers)
+        if user_agent:
+            options["user_agent"] = user_agent
+        if profile is None:
+            context = self.browser.new_context(**options, service_workers=service_workers)
+        else:
+            context = self.browser.browser_type.launch_persistent_context(
+                profile,
+                executable_path=self.chromium_path,
+                headless=True,
+                args=chromium_args(),
+                service_workers=service_workers,
+                **options,
+            )
         context.set_default_timeout(10_000)
         self._contexts[context] = options
-        page = context.new_page()
+        page = context.pages[0] if context.pages else context.new_page()
         visits: list[list] = []
         self._visits[page] = visits
 
@@ -305,9 +328,15 @@ def e2e(
     browser: Browser,
     phone: dict,
     shared: ModuleType,
+    chromium_path: str,
 ) -> Iterator[E2E]:
     helper = E2E(
-        base_url=live_server, app=app, password=shared.PASSWORD, browser=browser, phone=phone
+        base_url=live_server,
+        app=app,
+        password=shared.PASSWORD,
+        browser=browser,
+        phone=phone,
+        chromium_path=chromium_path,
     )
     yield helper
     unchecked = helper.unchecked_visits()

@@ -63,3 +63,135 @@ def test_service_worker_registers_and_serves_the_offline_page(e2e):
     page.get_by_role("link", name="Try again").click()
     expect(page.get_by_role("heading", level=1, name="Grow with your mentor")).to_be_visible()
     e2e.check(page)
+
+
+# -- installing ------------------------------------------------------------------------------
+
+IPHONE_SAFARI = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
+    "(KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1"
+)
+# iPadOS asks for desktop sites: only the touch screen tells it from a Mac.
+IPAD_SAFARI = (
+    "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 "
+    "(KHTML, like Gecko) Version/17.5 Safari/605.1.15"
+)
+IPHONE_CHROME = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
+    "(KHTML, like Gecko) CriOS/126.0.6478.54 Mobile/15E148 Safari/604.1"
+)
+# What Chrome fires when Waypoint can be installed, with a prompt() that counts its calls.
+OFFER_INSTALL = """() => {
+  window.promptCalls = 0;
+  const offer = new Event("beforeinstallprompt", { cancelable: true });
+  offer.prompt = () => { window.promptCalls += 1; return Promise.resolve(); };
+  window.dispatchEvent(offer);
+  return offer.defaultPrevented;
+}"""
+
+
+def _log_in(e2e, page, email: str) -> None:
+    page.goto("/login")
+    e2e.check(page)
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Password", exact=True).fill(e2e.password)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Hi")
+    e2e.check(page)
+
+
+def test_chromium_finds_nothing_that_stops_installing(e2e, tmp_path):
+    # A persistent profile: in an incognito context Chromium reports "in-incognito" and stops.
+    page = e2e.new_page(profile=tmp_path / "profile")
+    page.goto("/")
+    page.evaluate("navigator.serviceWorker.ready")
+    page.reload()  # the worker now controls the page, as Chromium's check wants
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    e2e.check(page)
+    cdp = page.context.new_cdp_session(page)
+    manifest = cdp.send("Page.getAppManifest")
+    assert manifest["url"] == f"{e2e.base_url}/manifest.webmanifest"
+    assert manifest["errors"] == []
+    errors = cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]
+    assert errors == [], errors
+
+
+def test_the_install_button_waits_for_the_browsers_offer_and_opens_its_dialog(e2e, world):
+    page = e2e.new_page()
+    _log_in(e2e, page, world.email("mentee"))
+    install = page.get_by_role("button", name="Install app")
+    expect(install).to_be_hidden()
+    expect(page.get_by_role("heading", name="Add Waypoint to your Home Screen")).to_be_hidden()
+
+    assert page.evaluate(OFFER_INSTALL) is True, "the browser's own banner is not shown"
+    expect(install).to_be_visible()
+    e2e.check(page)
+    # The kept offer survives a boosted navigation: the account page shows the button too.
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Account").click()
+    expect(page.get_by_role("heading", level=1, name="Your account")).to_be_visible()
+    expect(install).to_be_visible()
+    e2e.check(page)
+    install.click()
+    assert page.evaluate("window.promptCalls") == 1
+    expect(install).to_be_hidden()  # an offer prompts once
+
+    page.evaluate(OFFER_INSTALL)
+    expect(install).to_be_visible()
+    page.evaluate("window.dispatchEvent(new Event('appinstalled'))")
+    expect(install).to_be_hidden()
+    assert page.evaluate("window.promptCalls") == 0
+
+
+def test_an_installed_app_offers_nothing(e2e, world):
+    page = e2e.new_page(user_agent=IPHONE_SAFARI)
+    page.add_init_script(
+        "window.matchMedia = (query) => ({ matches: query === '(display-mode: standalone)',"
+        " media: query, addEventListener() {}, removeEventListener() {} });"
+    )
+    _log_in(e2e, page, world.email("mentee"))
+    page.evaluate(OFFER_INSTALL)
+    expect(page.get_by_role("button", name="Install app")).to_be_hidden()
+    expect(page.get_by_role("heading", name="Add Waypoint to your Home Screen")).to_be_hidden()
+
+
+def test_safari_on_an_iphone_shows_the_home_screen_steps_until_dismissed(e2e, world):
+    page = e2e.new_page(user_agent=IPHONE_SAFARI, viewport={"width": 320, "height": 640})
+    _log_in(e2e, page, world.email("mentee"))
+    steps = page.get_by_role("region", name="Add Waypoint to your Home Screen")
+    expect(steps).to_be_visible()
+    expect(steps).to_contain_text("Share")
+    expect(steps).to_contain_text("Add to Home Screen")
+    expect(steps).to_contain_text("notifications only once it is on your Home Screen")
+    assert steps.locator("svg use").get_attribute("href").endswith("sprite.svg#share-ios")
+    expect(page.get_by_role("button", name="Install app")).to_be_hidden()
+    e2e.check(page, "install-ios-steps")
+
+    steps.get_by_role("button", name="Got it").click()
+    expect(steps).to_be_hidden()
+    page.reload()
+    e2e.check(page)
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Hi")
+    expect(page.get_by_role("heading", name="Add Waypoint to your Home Screen")).to_be_hidden()
+
+
+def test_an_ipad_asking_for_desktop_sites_gets_the_steps_and_a_mac_does_not(e2e, world):
+    ipad = e2e.new_page(user_agent=IPAD_SAFARI, viewport={"width": 820, "height": 1180})
+    assert ipad.evaluate("navigator.maxTouchPoints") > 0  # a touch screen; a Mac reports 0
+    _log_in(e2e, ipad, world.email("mentee"))
+    expect(ipad.get_by_role("heading", name="Add Waypoint to your Home Screen")).to_be_visible()
+    e2e.check(ipad)
+
+    mac = e2e.new_page(user_agent=IPAD_SAFARI, mobile=False)
+    _log_in(e2e, mac, world.email("mentee"))
+    expect(mac.get_by_role("heading", name="Add Waypoint to your Home Screen")).to_be_hidden()
+
+
+def test_the_steps_are_for_safari_with_javascript_only(e2e, world):
+    chrome = e2e.new_page(user_agent=IPHONE_CHROME)
+    _log_in(e2e, chrome, world.email("mentee"))
+    expect(chrome.get_by_role("heading", name="Add Waypoint to your Home Screen")).to_be_hidden()
+
+    no_script = e2e.new_page(user_agent=IPHONE_SAFARI, javascript=False)
+    _log_in(e2e, no_script, world.email("mentee"))
+    expect(no_script.get_by_role("heading", name="Add Waypoint to your Home Screen")).to_be_hidden()
+    expect(no_script.get_by_role("button", name="Install app")).to_be_hidden()

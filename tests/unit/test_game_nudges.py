@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from game_strategies import (
     LOSS_WORDS,
@@ -29,6 +29,31 @@ from game import (
     should_nudge_checkin,
     week_of,
 )
+from game.nudges import (
+    DAILY_CAP,
+    WORDS,
+    MeetingReminder,
+    NudgeKind,
+    Words,
+    badge_words,
+    checkin_words,
+    confirmed_words,
+    day_before_time,
+    delivery_time,
+    help_words,
+    kudos_words,
+    meeting_reminder_due,
+    meeting_words,
+    news_words,
+    pair_quiet_words,
+    quiet_spell,
+    reply_words,
+    review_overdue,
+    review_words,
+    should_nudge_pair_quiet,
+    trial_words,
+)
+from game.weeks import local_date
 
 flags = st.fixed_dictionaries(
     {
@@ -168,3 +193,193 @@ def test_nudge_words_encourage(current: int, tokens: int) -> None:
     text = checkin_nudge_text(state)
     assert not LOSS_WORDS.search(text)
     assert ("freeze token" in text) == (tokens > 0 and current > 0)
+
+
+# --- delivery time ----------------------------------------------------------------------------
+
+clocks = st.times().map(lambda t: t.replace(microsecond=0))
+
+
+@PROPERTY
+@given(instants, zones, clocks, clocks, st.integers(0, 10), st.sampled_from(NudgeKind))
+def test_delivery_is_never_early_nor_in_quiet_hours(
+    now: datetime, zone: str, start: time, end: time, sent: int, kind: NudgeKind
+) -> None:
+    at = delivery_time(now, zone, start, end, sent, DAILY_CAP, kind)
+    assert at >= now
+    if kind is not NudgeKind.TEST:
+        assert not in_quiet_hours(local_datetime(at, zone).time(), start, end)
+    if kind is NudgeKind.TEST or (kind is NudgeKind.HELP_REQUESTED and sent >= DAILY_CAP):
+        assert at <= delivery_time(now, zone, start, end, 0, DAILY_CAP, kind)
+    if sent >= DAILY_CAP and kind not in (NudgeKind.TEST, NudgeKind.HELP_REQUESTED):
+        assert at >= now + timedelta(days=1)
+
+
+@PROPERTY
+@given(instants, zones, clocks, clocks)
+def test_outside_quiet_hours_under_the_cap_delivery_is_at_once(
+    now: datetime, zone: str, start: time, end: time
+) -> None:
+    at = delivery_time(now, zone, start, end, DAILY_CAP - 1, DAILY_CAP, NudgeKind.KUDOS)
+    quiet = in_quiet_hours(local_datetime(now, zone).time(), start, end)
+    assert (at == now) == (not quiet)
+
+
+@PROPERTY
+@given(instants, zones, clocks, clocks)
+def test_quiet_hours_delay_to_their_first_end(
+    now: datetime, zone: str, start: time, end: time
+) -> None:
+    """Nothing between now and the delivery time was outside quiet hours (within a minute)."""
+    at = delivery_time(now, zone, start, end, 0, DAILY_CAP, NudgeKind.MENTOR_REPLIED)
+    assert at - now <= timedelta(hours=26)  # a day at most, plus a clock change
+    step = now
+    while step + timedelta(minutes=1) < at:
+        assert in_quiet_hours(local_datetime(step, zone).time(), start, end)
+        step += timedelta(minutes=17)
+
+
+def test_delivery_examples_across_dst() -> None:
+    zone = "Europe/London"
+    # 29 Mar 2026: clocks go forward at 01:00; quiet 21:00–01:30 ends at a skipped time.
+    late = at_local(date(2026, 3, 28), time(23), zone)
+    at = delivery_time(late, zone, time(21), time(1, 30), 0, DAILY_CAP, NudgeKind.KUDOS)
+    assert local_datetime(at, zone).time() == time(2, 30)  # the skipped 01:30 moves later
+    # 25 Oct 2026: clocks go back at 02:00, 01:00–02:00 happens twice.
+    second = at_local(date(2026, 10, 25), time(1, 15), zone) + timedelta(hours=1)
+    assert local_datetime(second, zone).time() == time(1, 15)
+    at = delivery_time(second, zone, time(21), time(1, 30), 0, DAILY_CAP, NudgeKind.KUDOS)
+    assert at == second + timedelta(minutes=15)  # the second 01:30, not the first
+    night = at_local(date(2026, 3, 10), time(22), zone)
+    help_at = delivery_time(night, zone, time(21), time(8), 9, DAILY_CAP, NudgeKind.HELP_REQUESTED)
+    assert help_at == at_local(date(2026, 3, 11), time(8), zone)
+    assert delivery_time(night, zone, time(21), time(8), 9, DAILY_CAP, NudgeKind.TEST) == night
+    capped = delivery_time(night, zone, time(21), time(8), DAILY_CAP, DAILY_CAP, NudgeKind.KUDOS)
+    assert capped == at_local(date(2026, 3, 12), time(8), zone)
+
+
+# --- meetings -------------------------------------------------------------------------------
+
+
+def test_meeting_reminders_examples() -> None:
+    zone = "America/New_York"
+    starts = at_local(date(2026, 3, 12), time(16, 30), zone)
+    booked = at_local(date(2026, 3, 2), time(9), zone)
+    eve = at_local(date(2026, 3, 11), time(18), zone)
+    assert meeting_reminder_due(eve - timedelta(minutes=1), starts, zone, booked) is None
+    assert meeting_reminder_due(eve, starts, zone, booked) is MeetingReminder.TOMORROW
+    assert meeting_reminder_due(starts - timedelta(minutes=61), starts, zone, booked) == (
+        MeetingReminder.TOMORROW
+    )
+    assert meeting_reminder_due(starts - timedelta(hours=1), starts, zone, booked) == (
+        MeetingReminder.SOON
+    )
+    assert meeting_reminder_due(starts, starts, zone, booked) is None
+    late_booking = at_local(date(2026, 3, 11), time(20), zone)  # after 18:00: at once
+    assert day_before_time(starts, zone, late_booking) == late_booking
+    same_day = at_local(date(2026, 3, 12), time(7), zone)
+    assert day_before_time(starts, zone, same_day) is None
+    early = at_local(date(2026, 3, 12), time(0, 30), zone)  # booked 23:00 for 00:30
+    assert day_before_time(early, zone, at_local(date(2026, 3, 11), time(23), zone)) is None
+
+
+@PROPERTY
+@given(instants, instants, zones, st.integers(0, 60 * 24 * 5))
+def test_meeting_reminders_are_before_the_meeting_and_never_before_booking(
+    now: datetime, booked: datetime, zone: str, minutes: int
+) -> None:
+    starts = booked + timedelta(minutes=minutes)
+    reminder = meeting_reminder_due(now, starts, zone, booked)
+    if reminder is not None:
+        assert now < starts
+    if reminder is MeetingReminder.SOON:
+        assert starts - now <= timedelta(hours=1)
+    if reminder is MeetingReminder.TOMORROW:
+        due = day_before_time(starts, zone, booked)
+        assert due is not None and booked <= due <= now
+        assert starts - now > timedelta(hours=1)
+        assert local_date(due, zone) < local_date(starts, zone)
+        assert local_date(starts, zone) - local_date(due, zone) == timedelta(days=1)
+
+
+# --- milestones, pairs ------------------------------------------------------------------------
+
+
+def test_review_waits_48_hours() -> None:
+    submitted = datetime(2026, 3, 2, 9, tzinfo=UTC)
+    assert not review_overdue(submitted, submitted + timedelta(hours=47, minutes=59))
+    assert review_overdue(submitted, submitted + timedelta(hours=48))
+
+
+def test_pair_quiet_skips_break_weeks_and_names_its_spell() -> None:
+    cal = ProgramCalendar(
+        date(2026, 2, 2), date(2026, 6, 28), Cadence.WEEKLY, {WeekKey(2026, 10)}, "UTC"
+    )
+    met = [WeekKey(2026, 7)]
+    since = WeekKey(2026, 6)
+    assert not should_nudge_pair_quiet(met, cal, WeekKey(2026, 8), since)
+    assert should_nudge_pair_quiet(met, cal, WeekKey(2026, 9), since)
+    assert not should_nudge_pair_quiet(met, cal, WeekKey(2026, 10), since)  # a break week
+    assert should_nudge_pair_quiet([WeekKey(2026, 8)], cal, WeekKey(2026, 11), since)
+    assert not should_nudge_pair_quiet([WeekKey(2026, 8)], cal, WeekKey(2026, 9), since)
+    assert not should_nudge_pair_quiet([], cal, WeekKey(2027, 2), since)  # program over
+    assert quiet_spell(WeekKey(2026, 7), since) == "2026-W07"
+    assert quiet_spell(None, since) == "2026-W06"
+
+
+# --- words ----------------------------------------------------------------------------------
+
+SECRET = "Xylophone-secret-42"
+first_names = st.text(st.characters(categories=["L"]), min_size=1, max_size=100)
+
+
+def every_kind_words(name: str, state: StreakState) -> dict[NudgeKind, Words]:
+    now = datetime(2026, 3, 11, 12, tzinfo=UTC)
+    return {
+        NudgeKind.HELP_REQUESTED: help_words(name),
+        NudgeKind.REVIEW_WAITING: review_words(name, overdue=True),
+        NudgeKind.MENTOR_REPLIED: reply_words(name, replied=True),
+        NudgeKind.MILESTONE_CONFIRMED: confirmed_words(name),
+        NudgeKind.BADGE_EARNED: badge_words("Consistent", "Silver"),
+        NudgeKind.KUDOS: kudos_words(name),
+        NudgeKind.MEETING_REMINDER: meeting_words(
+            now, now + timedelta(days=1), "Asia/Kolkata", name, MeetingReminder.TOMORROW
+        ),
+        NudgeKind.CHECKIN_REMINDER: checkin_words(state),
+        NudgeKind.PAIR_QUIET: pair_quiet_words(f"{name} and {name}", Cadence.MONTHLY),
+        NudgeKind.PROGRAM_NEWS: news_words("matched"),
+        NudgeKind.TEST: trial_words(),
+    }
+
+
+@PROPERTY
+@given(first_names, st.integers(0, 30), st.integers(0, 2))
+def test_every_kind_has_words_that_fit_the_lock_screen(
+    name: str, current: int, tokens: int
+) -> None:
+    state = StreakState(current, current, current, tokens, (), None, False)
+    words = every_kind_words(name, state)
+    assert set(words) == set(NudgeKind) == set(WORDS)
+    for title, body in words.values():
+        assert 0 < len(title) <= 80 and 0 < len(body) <= 200
+
+
+def test_words_never_carry_what_people_wrote() -> None:
+    """The words are built from first names and fixed text only: nothing the functions are
+    not given can leak, and a notice's own text is never an input."""
+    for title, body in every_kind_words("Mina", StreakState(3, 3, 3, 1, (), None, False)).values():
+        assert SECRET not in title + body
+    assert news_words(SECRET) == news_words("some-other-kind")
+
+
+def test_meeting_words_say_the_day_as_the_person_sees_it() -> None:
+    zone = "Europe/London"
+    now = at_local(date(2026, 3, 11), time(18), zone)
+    tomorrow = at_local(date(2026, 3, 12), time(16, 30), zone)
+    assert meeting_words(now, tomorrow, zone, "Omar", MeetingReminder.TOMORROW) == Words(
+        "Meeting tomorrow", "With Omar tomorrow at 16:30."
+    )
+    later_today = at_local(date(2026, 3, 11), time(18, 45), zone)
+    assert meeting_words(now, later_today, zone, "your group", MeetingReminder.SOON) == Words(
+        "Your meeting starts soon", "With your group at 18:45."
+    )

@@ -13,6 +13,7 @@ from web_support import log_in
 from app import create_app
 from app.extensions import db, limiter
 from app.models import Invite, Membership, User
+from app.queue import huey
 
 # The settings of the ``app`` fixture that another app on the same test database must share.
 _SHARED_SETTINGS = (
@@ -119,4 +120,5 @@ def reused_app(shared_app: Flask):
         with db.engine.begin() as connection:
             for table in reversed(db.metadata.sorted_tables):
                 connection.execute(table.delete())
+        huey.flush()
     limiter.reset()

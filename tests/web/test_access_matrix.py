@@ -160,6 +160,13 @@ MATRIX: list[Row] = [
     Row("home.index", "GET", "/", EVERYONE_200),
     Row("pwa.manifest", "GET", "/manifest.webmanifest", EVERYONE_200),
     Row("pwa.service_worker", "GET", "/sw.js", EVERYONE_200),
+    # the manifest's shortcuts: one URL for everyone, each person sent to their own page
+    Row("pwa.check_in_shortcut", "GET", "/shortcuts/check-in",
+        (LOGIN, (302, "/checkins/this-week"), (302, "/"), (302, "/"), (302, "/"), (302, "/"))),
+    Row("pwa.next_meeting_shortcut", "GET", "/shortcuts/next-meeting",
+        (LOGIN, (302, "/mentorships/{mentorship_id}/meetings"),
+         (302, "/mentorships/{mentorship_id}/meetings"),
+         (302, "/mentorships/{other_mentorship_id}/meetings"), (302, "/"), (302, "/"))),
 
     # --- logging in and out ----------------------------------------------------------------
     Row("accounts.login", "GET", "/login", (200, HOME, HOME, HOME, HOME, HOME)),

@@ -1,0 +1,30 @@
+"""``flask queue``: run the consumer that delivers nudges and e-mail, and see what waits."""
+
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from ..queue import huey
+from . import outbox
+
+queue_cli = AppGroup("queue", help="The background task queue (nudges, e-mail).")
+
+
+@queue_cli.command("work")
+@click.option("--workers", type=int, help="Threads (default: QUEUE_WORKERS).")
+def work_command(workers: int | None) -> None:
+    """Run a consumer until stopped (Ctrl+C or SIGTERM finish the tasks in hand first)."""
+    count = workers or current_app.config["QUEUE_WORKERS"]
+    click.echo(f"Task queue consumer: {count} threads on {type(huey.storage).__name__}.")
+    consumer = huey.create_consumer(workers=count, worker_type="thread", periodic=True)
+    consumer.run()
+
+
+@queue_cli.command("status")
+def status_command() -> None:
+    """Tasks waiting in the queue and nudges not yet delivered."""
+    click.echo(f"tasks waiting: {huey.pending_count()}")
+    click.echo(f"tasks scheduled for later: {huey.scheduled_count()}")
+    click.echo(f"nudges not yet delivered: {outbox.pending_count()}")
