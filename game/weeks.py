@@ -7,6 +7,10 @@ with it: a later change of time zone must not rewrite history.
 Grace: a check-in before Monday 06:00 local counts for the previous week when that week has
 none, so a late Sunday night that ran past midnight still keeps the week.
 
+A check-in kept on a phone while it was offline counts for the week in which it was made, if
+it arrives within ``LATE_ARRIVAL`` of that week's end; later it is refused (only a mentor's
+repair may reach further back). A phone clock ahead of the server's is read as now.
+
 A change of time zone takes effect from the next week on (``WeekZones``): otherwise a hop
 across the date line (Pago Pago, UTC-11, to Kiritimati, UTC+14) would let a person check in
 for two weeks on the same day, or go back and fill a week already over.
@@ -21,6 +25,11 @@ from zoneinfo import ZoneInfo
 
 GRACE_UNTIL = time(6, 0)
 """Monday local time before which a check-in may still fill an empty previous week."""
+
+LATE_ARRIVAL = timedelta(days=2)
+"""How long after its week ended (Sunday 24:00 local) a check-in made offline may still arrive
+and count for that week: a phone without a connection over the weekend is back online at
+school by Tuesday night. Longer would let a made-up time fill a week long over."""
 
 _KEY = re.compile(r"(\d{4})-W(\d{2})")
 _WEEK = timedelta(days=7)
@@ -127,6 +136,19 @@ class WeekZones:
         if self.week_at(instant_utc - _GRACE_SPAN) == week:
             return week
         return _with_grace(week, local, previous_week_counted)
+
+    def made_week(
+        self, made_at: datetime, now: datetime, previous_week_counted: bool
+    ) -> WeekKey | None:
+        """The week a check-in made at ``made_at`` and sent at ``now`` counts for, or None when
+        it arrived more than ``LATE_ARRIVAL`` after that week ended.
+
+        ``previous_week_counted`` is about the week before the one in force at ``made_at``
+        (Monday's grace). A ``made_at`` after ``now`` is a phone clock running ahead: it is now.
+        """
+        made = min(made_at, now)
+        week = self.checkin_week(made, previous_week_counted)
+        return None if self.week_at(now - LATE_ARRIVAL) > week else week
 
     def moved_to(self, zone: str, instant_utc: datetime) -> WeekZones:
         """The person changes zone at ``instant_utc``: it decides from their next week on."""

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from wtforms import BooleanField, RadioField, TextAreaField
+from datetime import UTC, datetime
+
+from wtforms import BooleanField, Field, RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, StopValidation
+from wtforms.widgets import HiddenInput
 
 from ..forms import Form
 from ..models.checkins import NOTE_LIMIT, REPLY_LIMIT
@@ -19,6 +22,11 @@ MOODS = {
 """Mood → (emoji, word). The word, with the number, is what screen readers announce."""
 
 MOOD_MISSING = "Pick how your week is going, from 1 to 5."
+MADE_AT_UNREADABLE = (
+    "We couldn't read when this check-in was saved on the phone. Please check in again."
+)
+EARLIEST_MADE_AT = datetime(2020, 1, 1, tzinfo=UTC)
+"""Before Waypoint existed: such a time is a broken phone clock, not a check-in."""
 
 
 def mood_label(mood: int) -> str:
@@ -47,6 +55,32 @@ class MoodField(RadioField):
             raise StopValidation(MOOD_MISSING)
 
 
+class InstantField(Field):
+    """A hidden instant with its offset, as a phone's ``Date.toISOString()`` writes it
+    (``2026-03-11T18:00:00.000Z``); empty or absent is None."""
+
+    widget = HiddenInput()
+
+    def process_formdata(self, valuelist):
+        text = valuelist[0].strip() if valuelist else ""
+        self.data = None
+        if not text:
+            return
+        try:
+            instant = datetime.fromisoformat(text)
+            if instant.utcoffset() is None:
+                raise ValueError("no offset")
+            instant = instant.astimezone(UTC)
+        except (ValueError, OverflowError) as error:
+            raise ValueError(MADE_AT_UNREADABLE) from error
+        if instant < EARLIEST_MADE_AT:
+            raise ValueError(MADE_AT_UNREADABLE)
+        self.data = instant
+
+    def _value(self) -> str:
+        return self.data.isoformat() if self.data else ""
+
+
 def _note(label: str) -> TextAreaField:
     return TextAreaField(
         label,
@@ -63,6 +97,8 @@ class CheckInForm(Form):
     progress_note = _note("Progress this week")
     blocker = _note("Anything in your way?")
     wants_help = BooleanField("I'd like help from my mentor")
+    made_at = InstantField()
+    """Set only by the service worker, for a check-in kept on the phone while offline."""
 
     def answers(self) -> dict:
         return {

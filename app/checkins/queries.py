@@ -58,20 +58,39 @@ def this_week(membership_id: int, zones: WeekZones) -> ThisWeek:
     """
     now = request_now()
     current = zones.week_at(now)
-    rows = {
+    rows = _week_rows(membership_id, current)
+    week = zones.checkin_week(now, previous_week_counted=_counted(rows, current))
+    return ThisWeek(week, rows.get(str(week)))
+
+
+def made_week(membership_id: int, zones: WeekZones, made_at: datetime) -> ThisWeek | None:
+    """The week a check-in kept on the phone since ``made_at`` counts for, with its row; None
+    when it arrived too late for that week (``WeekZones.made_week``). One query."""
+    now = request_now()
+    made = zones.week_at(min(made_at, now))
+    rows = _week_rows(membership_id, made)
+    week = zones.made_week(made_at, now, previous_week_counted=_counted(rows, made))
+    return None if week is None else ThisWeek(week, rows.get(str(week)))
+
+
+def _week_rows(membership_id: int, week: WeekKey) -> dict[str, CheckIn]:
+    """The rows of ``week`` and of the week before it, by week key."""
+    return {
         row.week_key: row
         for row in db.session.scalars(
             sa.select(CheckIn)
             .where(
                 CheckIn.membership_id == membership_id,
-                CheckIn.week_key.in_([str(current), str(current.previous())]),
+                CheckIn.week_key.in_([str(week), str(week.previous())]),
             )
             .options(joinedload(CheckIn.acknowledged_by))
         )
     }
-    previous = rows.get(str(current.previous()))
-    week = zones.checkin_week(now, previous_week_counted=previous is not None and previous.counted)
-    return ThisWeek(week, rows.get(str(week)))
+
+
+def _counted(rows: dict[str, CheckIn], week: WeekKey) -> bool:
+    previous = rows.get(str(week.previous()))
+    return previous is not None and previous.counted
 
 
 def history(membership_ids: list[int]) -> list[CheckIn]:

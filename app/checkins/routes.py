@@ -7,6 +7,7 @@ swaps the card or the check-in in place.
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 from flask import abort, flash, request, url_for
 from flask_login import current_user, login_required
@@ -18,6 +19,8 @@ from ..access import active_membership, checkin_for_mentor, mentorship_for_me
 from ..gamification.routes import mentee_update
 from ..models import CheckIn, Membership, Mentorship, Role
 from ..rendering import redirect_to, render, wants_fragment
+from ..templating import local_time
+from ..weeks import week_now
 from . import bp
 from .forms import MOODS, AcknowledgeForm, CheckInForm, acknowledge_form, mood_label
 from .queries import (
@@ -28,7 +31,7 @@ from .queries import (
     unacknowledged,
     with_people,
 )
-from .service import acknowledge, request_help, submit_checkin
+from .service import Submitted, TooLate, acknowledge, request_help, submit_checkin
 
 
 @bp.app_template_global()
@@ -106,21 +109,53 @@ def _card_or_home(membership: Membership, message: str):
     return redirect_to(url_for("home.index"))
 
 
+def _saved_message(form: CheckInForm, submitted: Submitted) -> str:
+    if form.made_at.data is None:
+        return "Checked in for this week. Thank you!"
+    if submitted.already:
+        return "Your check-in saved on this phone was already in."
+    if submitted.week < week_now(current_user):
+        return (
+            "Your check-in saved on this phone is in, for the week of "
+            f"{submitted.week.monday():%a %d %b}. Thank you!"
+        )
+    return "Your check-in saved on this phone is in. Thank you!"
+
+
+def _too_late(made_at: datetime) -> str:
+    return (
+        f"Your check-in saved on this phone on {local_time(made_at, '%a %d %b')} reached us "
+        "after its week had closed, so it can't count any more. You can check in for this week."
+    )
+
+
 @bp.route("/checkins/this-week", methods=["GET", "POST"])
 @login_required
 def this_week_form():
+    """The week's check-in. A check-in kept on the phone while offline is sent here by the
+    service worker with ``made_at``: it counts for the week it was made in, and every answer
+    carries a toast the worker keeps for the person (a 4xx tells it to stop trying)."""
     membership = _mentee_membership()
     form = CheckInForm()
     if form.validate_on_submit():
-        submit_checkin(membership.id, current_user.week_zones, **form.answers())
-        return _card_or_home(membership, "Checked in for this week. Thank you!")
+        try:
+            submitted = submit_checkin(
+                membership.id, current_user.week_zones, made_at=form.made_at.data, **form.answers()
+            )
+        except TooLate:
+            form.made_at.errors.append(_too_late(form.made_at.data))
+        else:
+            return _card_or_home(membership, _saved_message(form, submitted))
     posted = form if form.is_submitted() else None  # else the form shows what is saved
-    return render(
+    response = render(
         "checkins/this_week.html",
         "checkins/_card.html",
         status=422 if form.errors else 200,
         **card_context(membership, posted, editing=True, expanded=True),
     )
+    if form.errors and form.made_at.raw_data:
+        _toast(response, next(iter(form.errors.values()))[0])
+    return response
 
 
 @bp.post("/checkins/help")

@@ -3,18 +3,34 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from game.weeks import WeekZones
+from game.weeks import WeekKey, WeekZones
 
 from .. import clock
 from ..extensions import db
 from ..gamification import hooks as game_hooks
 from ..models import CheckIn
 from ..nudges import causes as nudge_causes
-from .queries import this_week
+from ..weeks import request_now
+from .queries import ThisWeek, made_week, this_week
+
+
+class TooLate(Exception):
+    """A check-in kept on a phone arrived too long after its week ended to count for it."""
+
+
+@dataclass(frozen=True)
+class Submitted:
+    """The week a check-in counted for; ``already``: the phone sent a copy the week's row had
+    already taken in (or something newer), so nothing changed."""
+
+    week: WeekKey
+    already: bool = False
 
 
 def submit_checkin(
@@ -25,22 +41,35 @@ def submit_checkin(
     progress_note: str,
     blocker: str,
     wants_help: bool,
-) -> None:
-    """Write this week's check-in, or change it: one row per week, however often it is sent."""
+    made_at: datetime | None = None,
+) -> Submitted:
+    """Write the week's check-in, or change it: one row per week, however often it is sent.
+
+    ``made_at``: the check-in was kept on the phone while offline since then; it counts for the
+    week it was made in, and raises ``TooLate`` (writing nothing) when that week is past its
+    allowance. A copy older than the row's last change is the phone sending it again (or an
+    edit made since): it changes nothing.
+    """
     answers = {
         "mood": mood,
         "progress_note": progress_note,
         "blocker": blocker,
         "wants_help": wants_help,
     }
+    made = None if made_at is None else min(made_at, request_now())
+    already = False
 
     def fill(checkin: CheckIn) -> None:
-        if any(getattr(checkin, name) != value for name, value in answers.items()):
+        nonlocal already
+        if made is not None and checkin.counted and checkin.updated_at >= made:
+            already = True
+        elif any(getattr(checkin, name) != value for name, value in answers.items()):
             for name, value in answers.items():
                 setattr(checkin, name, value)
             _mark_new(checkin)
 
-    _change_this_week(membership_id, zones, fill)
+    week = _change_week(membership_id, zones, fill, made_at)
+    return Submitted(week, already)
 
 
 def request_help(membership_id: int, zones: WeekZones) -> None:
@@ -51,7 +80,7 @@ def request_help(membership_id: int, zones: WeekZones) -> None:
             checkin.wants_help = True
             _mark_new(checkin)
 
-    _change_this_week(membership_id, zones, ask)
+    _change_week(membership_id, zones, ask)
 
 
 def acknowledge(checkin: CheckIn, mentor_id: int, reply: str) -> None:
@@ -73,10 +102,14 @@ def _mark_new(checkin: CheckIn) -> None:
     checkin.acknowledged_by_id = None
 
 
-def _change_this_week(
-    membership_id: int, zones: WeekZones, change: Callable[[CheckIn], None]
-) -> None:
-    """Apply ``change`` to the row of the week a check-in made now counts for, creating it.
+def _change_week(
+    membership_id: int,
+    zones: WeekZones,
+    change: Callable[[CheckIn], None],
+    made_at: datetime | None = None,
+) -> WeekKey:
+    """Apply ``change`` to the row of the week a check-in made now (or at ``made_at``) counts
+    for, creating it; returns that week.
 
     The unique (membership, week) constraint decides a race between two first submits: the
     loser's insert fails inside a savepoint and it changes the winner's row instead. A change
@@ -90,7 +123,7 @@ def _change_this_week(
         change(checkin)
         opened_help = checkin.help_open and not was_open
 
-    week = this_week(membership_id, zones)
+    week = _week_for(membership_id, zones, made_at)
     checkin = week.checkin
     if checkin is None:
         checkin = CheckIn(
@@ -119,3 +152,13 @@ def _change_this_week(
     if opened_help:
         nudge_causes.help_requested(checkin)
     db.session.commit()
+    return week.week
+
+
+def _week_for(membership_id: int, zones: WeekZones, made_at: datetime | None) -> ThisWeek:
+    if made_at is None:
+        return this_week(membership_id, zones)
+    week = made_week(membership_id, zones, made_at)
+    if week is None:
+        raise TooLate
+    return week

@@ -107,7 +107,7 @@
       // The worker keeps what proves this device to the server (see sw-push.js).
       if (registration.active) {
         registration.active.postMessage({
-          type: "push-subscribed", endpoint: data.endpoint, auth: data.keys.auth, key: box.dataset.vapidKey
+          type: "waypoint:push-subscribed", endpoint: data.endpoint, auth: data.keys.auth, key: box.dataset.vapidKey
         });
       }
     });

@@ -1,7 +1,7 @@
 // Waypoint service worker: makes the app installable and shows a friendly page when offline.
 // Pages are always fetched fresh (they hold personal data); only the offline page and the
 // stylesheet and logo it shows are cached.
-importScripts("/static/js/sw-push.js");
+importScripts("/static/js/sw-push.js", "/static/js/sw-offline.js");
 
 const CACHE = "waypoint-v2";
 const OFFLINE_URL = "/static/offline.html";
