@@ -15,6 +15,10 @@ from .models import Invite, Role
 
 
 def init_app(app: Flask) -> None:
+    from .push.cli import push_cli
+
+    app.cli.add_command(push_cli)
+
     @app.cli.command("seed-demo")
     def seed_demo_command() -> None:
         """Create the demo program (idempotent) and print the demo logins."""
