@@ -19,6 +19,7 @@ from enum import StrEnum
 from urllib.parse import urlsplit
 
 import requests
+from py_vapid import VapidException
 from pywebpush import WebPusher, WebPushException
 from requests.adapters import HTTPAdapter
 
@@ -166,11 +167,15 @@ def send(
             {"endpoint": target.endpoint, "keys": {"p256dh": target.p256dh, "auth": target.auth}},
             requests_session=session,
         )
-        headers = {
-            "Authorization": signer.authorization(target.endpoint),
-            "Urgency": str(urgency),
-            "Topic": topic,
-        }
+    except (WebPushException, ValueError, TypeError) as error:
+        return _unusable(error)
+    try:
+        authorization = signer.authorization(target.endpoint)
+    except VapidException as error:
+        log.error("push key problem (check VAPID_SUBJECT): %s", error)
+        return KeyProblem(f"signing for {service} failed: {error}")
+    headers = {"Authorization": authorization, "Urgency": str(urgency), "Topic": topic}
+    try:
         response = pusher.send(
             data=message.payload(),
             headers=headers,
@@ -182,12 +187,16 @@ def send(
         return RetryLater(None, f"{service} timed out")
     except requests.RequestException as error:
         return RetryLater(None, f"{service} unreachable: {type(error).__name__}")
-    except (WebPushException, ValueError, TypeError) as error:
-        log.warning("push subscription unusable, dropping it: %s", error)
-        return Gone(f"unusable subscription: {error}")
+    except (WebPushException, ValueError, TypeError) as error:  # encrypting to unusable keys
+        return _unusable(error)
     return outcome_of(
         response.status_code, response.headers.get("Retry-After"), service, response.text
     )
+
+
+def _unusable(error: Exception) -> Gone:
+    log.warning("push subscription unusable, dropping it: %s", error)
+    return Gone(f"unusable subscription: {error}")
 
 
 def outcome_of(status: int, retry_after: str | None, service: str, text: str = "") -> Outcome:

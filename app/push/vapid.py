@@ -11,6 +11,7 @@ reused until shortly before its ``exp`` (RFC 8292 allows up to 24 hours).
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -29,6 +30,7 @@ LIFETIME = 12 * 3600
 RENEW_BEFORE = 3600
 """A cached header is signed afresh once less than this many seconds of it are left."""
 
+SUBJECT = re.compile(r"mailto:[^@\s]+@[^@\s]+|https://[^/\s]+(/\S*)?")
 KEYS_HELP = (
     "Run `flask push keys` and put the two lines it prints into the environment of both the "
     "web app and the consumer."
@@ -99,7 +101,7 @@ def require_keys(config: Mapping[str, object]) -> VapidKeys:
 def subject(config: Mapping[str, object]) -> str:
     """The ``sub`` claim: how a push service can reach the people running this server."""
     value = str(config.get("VAPID_SUBJECT") or "").strip()
-    if not value.startswith(("mailto:", "https://")):
+    if not SUBJECT.fullmatch(value):
         raise PushKeyError(
             f"VAPID_SUBJECT must be a mailto: address or an https:// URL, not {value!r}."
         )
@@ -139,7 +141,9 @@ class VapidSigner:
     ) -> None:
         self.keys = keys
         self.subject = subject
-        self._vapid = _parse(keys.private, keys.public)[0]
+        # subject() checked the subject already; py_vapid's own check refuses https:// URLs
+        # with a path, which RFC 8292 allows.
+        self._vapid = Vapid(_parse(keys.private, keys.public)[0].private_key, {"no-strict": True})
         self._clock = clock
         self._lifetime = lifetime
         self._renew_before = renew_before

@@ -44,6 +44,7 @@ HANG_SECONDS = 60.0
 """How long a hanging answer holds the connection, unless the service closes first."""
 URGENCIES = {"very-low", "low", "normal", "high"}
 TOPIC = re.compile(r"[A-Za-z0-9_-]{1,32}")
+SUBJECT = re.compile(r"mailto:[^@\s]+@[^@\s]+|https://[^/\s]+(/\S*)?")
 
 
 def b64url(data: bytes) -> str:
@@ -281,7 +282,7 @@ class LoopbackPushService:
             raise Refused(403, f"aud {claims.get('aud')!r} is not {self.origin!r}")
         if not isinstance(claims.get("exp"), int) or not now < claims["exp"] <= now + MAX_EXP:
             raise Refused(403, f"exp {claims.get('exp')!r} is not within the next 24 h")
-        if not str(claims.get("sub", "")).startswith(("mailto:", "https://")):
+        if not SUBJECT.fullmatch(str(claims.get("sub", ""))):
             raise Refused(403, f"sub {claims.get('sub')!r} is neither mailto: nor https:")
         return claims, key
 

@@ -245,3 +245,13 @@ def test_many_sends_share_one_connection_and_one_signature(push_service, session
     assert len(push_service.received) == 50
     assert push_service.connections == 1
     assert signer.signatures == 1
+
+
+def test_a_signing_failure_is_a_key_problem_and_keeps_the_subscription(push_service, session):
+    device = push_service.subscription()
+    unsigned = VapidSigner(generate_keys(), None)  # py_vapid refuses claims without a sub
+
+    outcome = push(device.target(), unsigned, session)
+
+    assert isinstance(outcome, KeyProblem) and "signing" in outcome.reason
+    assert push_service.attempts == {}

@@ -63,7 +63,9 @@ def test_without_keys_push_is_refused_with_what_to_run():
     assert "`flask push keys`" in str(refused.value)
 
 
-@pytest.mark.parametrize("subject", ["", "admin@school.example", "http://school.example"])
+@pytest.mark.parametrize(
+    "subject", ["", "admin@school.example", "mailto:admin", "http://school.example", "https://"]
+)
 def test_a_subject_must_be_mailto_or_https(subject):
     config = {"VAPID_PRIVATE_KEY": generate_keys().private, "VAPID_SUBJECT": subject}
 
@@ -185,6 +187,8 @@ def test_keys_and_subject_come_from_the_environment(clean_environment, tmp_path)
 
     assert require_keys(config) == keys
     assert config["VAPID_SUBJECT"] == "https://hillside.example/contact"
+    header = vapid.signer_for(config).authorization("https://push.example/send/1")
+    assert claims_of(header)["sub"] == "https://hillside.example/contact"
     assert not (tmp_path / "vapid_private_key").exists()
 
 
@@ -196,7 +200,7 @@ def test_production_without_keys_runs_the_web_app_but_refuses_push(clean_environ
     app = create_app({"TESTING": True})
 
     assert app.config["VAPID_PRIVATE_KEY"] == ""
-    assert app.test_client().get("/login").status_code == 200
+    assert app.test_client().get("/manifest.webmanifest").status_code == 200
     with pytest.raises(PushKeyError, match="Push is off.*`flask push keys`"):
         require_keys(app.config)
     result = app.test_cli_runner().invoke(args=["push", "keys"])
