@@ -20,6 +20,7 @@ from app.push.sender import (
     RetryLater,
     Target,
     Urgency,
+    new_session,
     retry_after_seconds,
     send,
     topic_for,
@@ -255,3 +256,19 @@ def test_a_signing_failure_is_a_key_problem_and_keeps_the_subscription(push_serv
 
     assert isinstance(outcome, KeyProblem) and "signing" in outcome.reason
     assert push_service.attempts == {}
+
+
+def test_a_session_follows_the_proxy_settings_of_the_environment(push_service, signer, monkeypatch):
+    device = push_service.subscription()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        dead_proxy = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    monkeypatch.setenv("HTTP_PROXY", dead_proxy)
+
+    with new_session() as session:
+        for _ in range(2):  # read once, then remembered for this push service
+            outcome = push(device.target(), signer, session, timeout=(1.0, 1.0))
+            assert isinstance(outcome, RetryLater) and "unreachable" in outcome.reason
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    with new_session() as session:
+        assert push(device.target(), signer, session) == Delivered()
