@@ -16,8 +16,10 @@ from .models import Invite, Role
 
 def init_app(app: Flask) -> None:
     from .nudges.cli import queue_cli
+    from .push.cli import push_cli
 
     app.cli.add_command(queue_cli)
+    app.cli.add_command(push_cli)
 
     @app.cli.command("seed-demo")
     def seed_demo_command() -> None:

@@ -6,9 +6,12 @@ that the README table and the code cannot drift apart (a test compares them).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 from pathlib import Path
+
+from .push.vapid import default_subject, generate_keys
 
 SETTINGS: dict[str, str] = {
     "WAYPOINT_ENV": "`development` (default) or `production`. Production turns on HSTS, "
@@ -45,6 +48,14 @@ SETTINGS: dict[str, str] = {
     "`X-Forwarded-For`/`-Proto` headers are trusted (default `0`).",
     "MAX_REQUEST_KB": "Largest request body accepted, in kilobytes (default `256`, ample for "
     "10,000 characters of notes); a larger one gets a 413 page and is not parsed.",
+    "VAPID_PRIVATE_KEY": "Signs web push messages (the raw P-256 private key, base64url, as "
+    "printed by `flask push keys`). In development one is generated into "
+    "`instance/vapid_private_key` on first run; in production push stays off until it is set "
+    "(the web app still runs). Changing it orphans every device's subscription.",
+    "VAPID_PUBLIC_KEY": "The matching public key, as printed by `flask push keys` (default: "
+    "derived from `VAPID_PRIVATE_KEY`; when set it must match).",
+    "VAPID_SUBJECT": "How push services can reach whoever runs the server: a `mailto:` address "
+    "or an `https://` URL (default `mailto:` the `MAIL_FROM` address).",
 }
 
 MAX_FORM_PARTS = 100
@@ -65,6 +76,22 @@ def _instance_secret(instance_path: Path) -> str:
     return path.read_text().strip()
 
 
+def _instance_vapid_key(instance_path: Path) -> str:
+    """The quick start's push key: made once, so devices stay subscribed across restarts.
+
+    Linked into place whole, so two processes starting at once agree on one key."""
+    path = instance_path / "vapid_private_key"
+    if not path.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        draft = instance_path / f".vapid_private_key.{secrets.token_hex(8)}"
+        draft.write_text(generate_keys().private)
+        draft.chmod(0o600)
+        with contextlib.suppress(FileExistsError):
+            os.link(draft, path)
+        draft.unlink()
+    return path.read_text().strip()
+
+
 def load(instance_path: Path) -> dict[str, object]:
     """Build the Flask config mapping from the environment."""
     production = _env("WAYPOINT_ENV", "development") == "production"
@@ -75,6 +102,10 @@ def load(instance_path: Path) -> dict[str, object]:
         secret = _instance_secret(instance_path)
     database_url = _env("DATABASE_URL", f"sqlite:///{instance_path / 'waypoint.sqlite3'}")
     max_request = int(_env("MAX_REQUEST_KB", "256")) * 1024
+    vapid_private = os.environ.get("VAPID_PRIVATE_KEY", "")
+    if not vapid_private and not production:
+        vapid_private = _instance_vapid_key(instance_path)
+    mail_from = _env("MAIL_FROM", "waypoint@localhost")
     config: dict[str, object] = {
         "PRODUCTION": production,
         "SECRET_KEY": secret,
@@ -96,7 +127,7 @@ def load(instance_path: Path) -> dict[str, object]:
         "MAIL_TLS": _env("MAIL_TLS", "starttls"),
         "MAIL_USERNAME": _env("MAIL_USERNAME", ""),
         "MAIL_PASSWORD": _env("MAIL_PASSWORD", ""),
-        "MAIL_FROM": _env("MAIL_FROM", "waypoint@localhost"),
+        "MAIL_FROM": mail_from,
         "REMEMBER_COOKIE_DURATION": int(_env("REMEMBER_DAYS", "60")) * 86400,
         "TRUST_PROXY_HOPS": int(_env("TRUST_PROXY_HOPS", "0")),
         "MAX_CONTENT_LENGTH": max_request,
@@ -107,6 +138,9 @@ def load(instance_path: Path) -> dict[str, object]:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "ARGON2_PARAMETERS": {},
+        "VAPID_PRIVATE_KEY": vapid_private,
+        "VAPID_PUBLIC_KEY": _env("VAPID_PUBLIC_KEY", ""),
+        "VAPID_SUBJECT": _env("VAPID_SUBJECT", "") or default_subject(mail_from),
     }
     if production:
         config.update(

@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
+from push.loopback import push_service  # noqa: F401  (for every folder: tests/push/loopback.py)
 
 from app import create_app
 from app.clock import utcnow

@@ -1,0 +1,234 @@
+"""One encrypted web push message to one device, answered by a small closed set of outcomes.
+
+``send`` never raises for trouble on the way (network, push service, unusable keys): the
+caller turns the outcome into what happens to the message and the subscription. The endpoint
+URL is a capability and is never logged, only its origin.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import logging
+import re
+import time
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+from enum import StrEnum
+from urllib.parse import urlsplit
+
+import requests
+from py_vapid import VapidException
+from pywebpush import WebPusher, WebPushException
+from requests.adapters import HTTPAdapter
+
+from .vapid import VapidSigner, origin
+
+log = logging.getLogger(__name__)
+
+DEFAULT_TIMEOUT = (3.05, 10.0)
+"""Seconds to connect, then to wait for each read; a hanging push service costs no more."""
+RETRY_AFTER_CAP = 3600
+"""The longest wait a push service's ``Retry-After`` may ask for; beyond it we try sooner."""
+_TOPIC = re.compile(r"[A-Za-z0-9_-]{1,32}")
+
+
+class Urgency(StrEnum):
+    """RFC 8030 ``Urgency``: how far a phone may wake from battery saving to deliver."""
+
+    VERY_LOW = "very-low"
+    LOW = "low"
+    NORMAL = "normal"
+    HIGH = "high"
+
+
+@dataclass(frozen=True)
+class Target:
+    """A device's push subscription, as the browser's ``PushSubscription.toJSON()`` gave it."""
+
+    endpoint: str
+    p256dh: str
+    auth: str
+
+
+@dataclass(frozen=True)
+class Message:
+    """What the service worker shows: ``tag`` collapses repeats of one notification."""
+
+    title: str
+    body: str
+    url: str
+    tag: str
+
+    def payload(self) -> bytes:
+        fields = {"title": self.title, "body": self.body, "url": self.url, "tag": self.tag}
+        return json.dumps(fields, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+@dataclass(frozen=True)
+class Delivered:
+    """The push service took the message."""
+
+
+@dataclass(frozen=True)
+class Gone:
+    """The subscription no longer exists (404/410) or can never work (unusable keys): delete
+    it."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
+class RetryLater:
+    """Try again later (429, 5xx, timeout, connection trouble). ``after_seconds`` is the push
+    service's ``Retry-After`` (capped), or None when it gave none: back off as you see fit."""
+
+    after_seconds: float | None
+    reason: str
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """The push service refused this message (400/413, another 4xx): sending it again cannot
+    help."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
+class KeyProblem:
+    """The push service refused our VAPID signature (401/403): a configuration problem, not the
+    subscription's; likely every message to this service fails until the keys are fixed."""
+
+    reason: str
+
+
+Outcome = Delivered | Gone | RetryLater | Rejected | KeyProblem
+
+
+def topic_for(tag: str) -> str:
+    """A ``Topic`` header for a tag: a replaced message with the same topic is dropped by the
+    push service. Topics allow only 32 base64url characters, so it is a hash of the tag."""
+    digest = hashlib.sha256(tag.encode()).digest()
+    return base64.urlsafe_b64encode(digest).decode()[:32]
+
+
+class _PushSession(requests.Session):
+    """Reads proxy and CA settings from the environment once per push service, not for every
+    message: requests scans the whole environment each time, about a millisecond."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._environment: dict[tuple[str, str], dict] = {}
+
+    def merge_environment_settings(self, url, proxies, stream, verify, cert):
+        if proxies or stream is not None or verify is not None or cert is not None:
+            return super().merge_environment_settings(url, proxies, stream, verify, cert)
+        key = tuple(urlsplit(url)[:2])
+        settings = self._environment.get(key)
+        if settings is None:
+            settings = super().merge_environment_settings(url, {}, None, None, None)
+            self._environment[key] = settings
+        return {**settings, "proxies": dict(settings["proxies"])}
+
+
+def new_session(pool_size: int = 16) -> requests.Session:
+    """A session for many sends: connections to each push service stay open (keep-alive), up
+    to ``pool_size`` per service for senders in threads."""
+    session = _PushSession()
+    adapter = HTTPAdapter(pool_connections=pool_size, pool_maxsize=pool_size)
+    session.mount("https://", adapter)
+    session.mount("http://", adapter)
+    return session
+
+
+def send(
+    target: Target,
+    message: Message,
+    *,
+    signer: VapidSigner,
+    ttl: int,
+    session: requests.Session,
+    urgency: Urgency = Urgency.NORMAL,
+    topic: str | None = None,
+    timeout: tuple[float, float] = DEFAULT_TIMEOUT,
+) -> Outcome:
+    """Encrypt ``message`` for ``target`` (aes128gcm) and post it to the push service.
+
+    ``ttl``: seconds the push service keeps it for a phone that is offline. ``topic``: by
+    default derived from the message's tag."""
+    topic = topic if topic is not None else topic_for(message.tag)
+    if not _TOPIC.fullmatch(topic):
+        raise ValueError(f"a Topic is 1-32 base64url characters, not {topic!r}")
+    try:
+        service = origin(target.endpoint)
+        pusher = WebPusher(
+            {"endpoint": target.endpoint, "keys": {"p256dh": target.p256dh, "auth": target.auth}},
+            requests_session=session,
+        )
+    except (WebPushException, ValueError, TypeError) as error:
+        return _unusable(error)
+    try:
+        authorization = signer.authorization(target.endpoint)
+    except VapidException as error:
+        log.error("push key problem (check VAPID_SUBJECT): %s", error)
+        return KeyProblem(f"signing for {service} failed: {error}")
+    headers = {"Authorization": authorization, "Urgency": str(urgency), "Topic": topic}
+    try:
+        response = pusher.send(
+            data=message.payload(),
+            headers=headers,
+            ttl=ttl,
+            content_encoding="aes128gcm",
+            timeout=timeout,
+        )
+    except requests.Timeout:
+        return RetryLater(None, f"{service} timed out")
+    except requests.RequestException as error:
+        return RetryLater(None, f"{service} unreachable: {type(error).__name__}")
+    except (WebPushException, ValueError, TypeError) as error:  # encrypting to unusable keys
+        return _unusable(error)
+    return outcome_of(
+        response.status_code, response.headers.get("Retry-After"), service, response.text
+    )
+
+
+def _unusable(error: Exception) -> Gone:
+    log.warning("push subscription unusable, dropping it: %s", error)
+    return Gone(f"unusable subscription: {error}")
+
+
+def outcome_of(status: int, retry_after: str | None, service: str, text: str = "") -> Outcome:
+    """What a push service's answer means (RFC 8030, and what FCM/Mozilla/Apple document).
+
+    ``text`` is the answer's body: push services explain a refusal there."""
+    explanation = " ".join(text.split())[:200]
+    detail = f"{service} answered {status}" + (f": {explanation}" if explanation else "")
+    if 200 <= status < 300:
+        return Delivered()
+    if status in (404, 410):
+        return Gone(detail)
+    if status in (401, 403):
+        log.error("push key problem (check VAPID_PRIVATE_KEY/VAPID_SUBJECT): %s", detail)
+        return KeyProblem(detail)
+    if status in (408, 425, 429) or status >= 500:
+        return RetryLater(retry_after_seconds(retry_after, time.time()), detail)
+    log.warning("push message rejected: %s", detail)
+    return Rejected(detail)
+
+
+def retry_after_seconds(value: str | None, now: float) -> float | None:
+    """``Retry-After`` as seconds from ``now`` (delay-seconds or an HTTP-date), capped at
+    RETRY_AFTER_CAP; None when absent or unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        seconds = float(value)
+    else:
+        try:
+            seconds = parsedate_to_datetime(value).timestamp() - now
+        except (TypeError, ValueError, IndexError):
+            return None
+    return min(max(seconds, 0.0), RETRY_AFTER_CAP)
