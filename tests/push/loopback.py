@@ -20,6 +20,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import multiprocessing
 import os
 import re
 import threading
@@ -360,6 +361,50 @@ def _handler_for(service: LoopbackPushService) -> type[BaseHTTPRequestHandler]:
             """Quiet: the tests assert on what arrived instead."""
 
     return Handler
+
+
+class LoopbackProcess:
+    """The loopback push service in a child process, with ``devices`` subscriptions made up
+    front (``targets``): for benchmarks, so that its HTTP parsing, checks and decryption do not
+    compete with the sender for one interpreter. ``stats()`` reports what it received."""
+
+    def __init__(self, devices: int) -> None:
+        context = multiprocessing.get_context("spawn")  # forking a threaded process is unsafe
+        self._connection, child = context.Pipe()
+        self._process = context.Process(target=_serve, args=(child, devices), daemon=True)
+        self._process.start()
+        self.origin, self.targets = self._connection.recv()
+
+    def stats(self) -> dict:
+        """``received``, ``connections``, ``problems`` and the child's ``cpu_seconds``."""
+        self._connection.send("stats")
+        return self._connection.recv()
+
+    def close(self) -> None:
+        self._connection.send("close")
+        self._process.join(timeout=10)
+
+    def __enter__(self) -> LoopbackProcess:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+
+def _serve(connection, devices: int) -> None:
+    service = LoopbackPushService().start()
+    targets = [service.subscription().target() for _ in range(devices)]
+    connection.send((service.origin, targets))
+    while connection.recv() == "stats":
+        connection.send(
+            {
+                "received": len(service.received),
+                "connections": service.connections,
+                "problems": list(service.problems),
+                "cpu_seconds": time.process_time(),
+            }
+        )
+    service.close()
 
 
 @pytest.fixture

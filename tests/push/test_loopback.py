@@ -8,9 +8,10 @@ import time
 
 import pytest
 import requests
-from push.loopback import LoopbackPushService
+from push.loopback import LoopbackProcess, LoopbackPushService
 from pywebpush import WebPusher
 
+from app.push.sender import Delivered, Message, send
 from app.push.vapid import VapidSigner, generate_keys
 
 SUBJECT = "mailto:push-admin@test.example"
@@ -134,3 +135,21 @@ def test_closing_does_not_wait_for_a_hanging_answer():
 
     assert time.monotonic() - started < 1.0
     assert not client.is_alive() and len(failures) == 1
+
+
+def test_the_service_runs_in_a_child_process_for_benchmarks(session):
+    signer = VapidSigner(generate_keys(), SUBJECT)
+    message = Message("Test", "From another process", "/", "test")
+
+    with LoopbackProcess(devices=3) as service:
+        outcomes = [
+            send(target, message, signer=signer, ttl=60, session=session)
+            for target in service.targets * 4
+        ]
+        stats = service.stats()
+
+    assert outcomes == [Delivered()] * 12
+    assert stats["received"] == 12 and stats["problems"] == [] and stats["connections"] == 1
+    assert {target.endpoint.rsplit("/", 1)[0] for target in service.targets} == {
+        f"{service.origin}/push"
+    }
