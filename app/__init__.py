@@ -70,6 +70,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.register_blueprint(blueprint)
 
     from . import auth, cli, queue, security, templating
+    from .nudges import tasks  # noqa: F401  (the queue's tasks register themselves)
 
     queue.init_app(app)
 

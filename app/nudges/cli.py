@@ -6,6 +6,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from ..push import vapid
 from ..queue import huey
 from . import outbox
 
@@ -15,7 +16,13 @@ queue_cli = AppGroup("queue", help="The background task queue (nudges, e-mail)."
 @queue_cli.command("work")
 @click.option("--workers", type=int, help="Threads (default: QUEUE_WORKERS).")
 def work_command(workers: int | None) -> None:
-    """Run a consumer until stopped (Ctrl+C or SIGTERM finish the tasks in hand first)."""
+    """Run a consumer until stopped (Ctrl+C finishes the tasks in hand first).
+
+    It refuses to start without VAPID keys: every nudge would fail."""
+    try:
+        vapid.require_keys(current_app.config)
+    except vapid.PushKeyError as error:
+        raise click.ClickException(str(error)) from None
     count = workers or current_app.config["QUEUE_WORKERS"]
     click.echo(f"Task queue consumer: {count} threads on {type(huey.storage).__name__}.")
     consumer = huey.create_consumer(workers=count, worker_type="thread", periodic=True)
