@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -125,11 +125,39 @@ class _Work:
     sent_in_last_day: int
 
 
+@dataclass
+class _Reached:
+    """The common outcome, written for a whole batch in two statements rather than a row at
+    a time: the devices that took a nudge, and the nudges that reached a device."""
+
+    devices: list[int] = field(default_factory=list)
+    nudges: list[int] = field(default_factory=list)
+
+    def write(self) -> None:
+        now = utcnow()
+        if self.devices:
+            db.session.execute(
+                sa.update(PushSubscription)
+                .where(PushSubscription.id.in_(self.devices))
+                .values(last_success_at=now, failures=0)
+                .execution_options(synchronize_session=False)
+            )
+        if self.nudges:
+            db.session.execute(
+                sa.update(Nudge)
+                .where(Nudge.id.in_(self.nudges))
+                .values(status=NudgeStatus.SENT, sent_at=sa.func.coalesce(Nudge.sent_at, now))
+                .execution_options(synchronize_session=False)
+            )
+
+
 def send_claimed(ids: list[int], retry) -> None:
     """Send the claimed nudges ``ids``; ``retry(nudge_id, subscription_ids, delay)`` schedules
     another try for the devices whose push service asked to wait."""
+    reached = _Reached()
     for work in _load(ids):
-        _send_one(work, retry)
+        _send_one(work, retry, reached)
+    reached.write()
     db.session.commit()
 
 
@@ -148,7 +176,9 @@ def retry_devices(nudge_id: int, subscription_ids: list[int], retry) -> None:
             )
         )
     )
-    _deliver(nudge, devices, retry, delivered_before=nudge.sent_at is not None)
+    reached = _Reached()
+    _deliver(nudge, devices, retry, reached, delivered_before=nudge.sent_at is not None)
+    reached.write()
     db.session.commit()
 
 
@@ -187,13 +217,13 @@ def _load(ids: list[int]) -> list[_Work]:
     ]
 
 
-def _send_one(work: _Work, retry) -> None:
+def _send_one(work: _Work, retry, reached: _Reached) -> None:
     nudge, kind = work.nudge, NudgeKind(work.nudge.kind)
     if work.settings is not None and kind.value in work.settings.muted_kinds:
-        _finish(nudge, NudgeStatus.DROPPED, "switched off by the person")
+        _drop(nudge, "switched off by the person")
         return
     if not work.devices:
-        _finish(nudge, NudgeStatus.DROPPED, "no device has notifications on")
+        _drop(nudge, "no device has notifications on")
         return
     settings = work.settings
     when = delivery_time(
@@ -208,10 +238,16 @@ def _send_one(work: _Work, retry) -> None:
     if when > utcnow():
         nudge.status, nudge.due_at, nudge.claimed_at = NudgeStatus.PENDING, when, None
         return
-    _deliver(nudge, work.devices, retry, delivered_before=False)
+    _deliver(nudge, work.devices, retry, reached, delivered_before=False)
 
 
-def _deliver(nudge: Nudge, devices: list[PushSubscription], retry, delivered_before: bool):
+def _deliver(
+    nudge: Nudge,
+    devices: list[PushSubscription],
+    retry,
+    reached: _Reached,
+    delivered_before: bool,
+) -> None:
     policy = POLICIES[NudgeKind(nudge.kind)]
     message = sender.Message(title=nudge.title, body=nudge.body, url=nudge.url, tag=nudge.kind)
     signer = vapid.signer_for(current_app.config)
@@ -229,7 +265,7 @@ def _deliver(nudge: Nudge, devices: list[PushSubscription], retry, delivered_bef
         )
         match outcome:
             case sender.Delivered():
-                device.last_success_at, device.failures = utcnow(), 0
+                reached.devices.append(device.id)
                 delivered = True
             case sender.Gone():
                 db.session.delete(device)
@@ -245,12 +281,10 @@ def _deliver(nudge: Nudge, devices: list[PushSubscription], retry, delivered_bef
         retry(nudge.id, waiting, min(max(delay, backoff), LONGEST_WAIT))
         return
     if delivered:
-        _finish(nudge, NudgeStatus.SENT, None)
+        reached.nudges.append(nudge.id)
     else:
-        _finish(nudge, NudgeStatus.DROPPED, "no device could be reached")
+        _drop(nudge, "no device could be reached")
 
 
-def _finish(nudge: Nudge, status: NudgeStatus, outcome: str | None) -> None:
-    nudge.status, nudge.outcome = status, outcome
-    if status == NudgeStatus.SENT and nudge.sent_at is None:
-        nudge.sent_at = utcnow()
+def _drop(nudge: Nudge, why: str) -> None:
+    nudge.status, nudge.outcome = NudgeStatus.DROPPED, why

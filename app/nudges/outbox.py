@@ -7,6 +7,7 @@ process dies, the queue is down) the periodic sweep finds the rows still pending
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -40,22 +41,29 @@ def queue_nudge(
     racing, nudges once. Muting, quiet hours and the daily cap are delivery's business.
     """
     now = utcnow()
-    insert = _INSERTS[db.session.get_bind().dialect.name](Nudge).values(
-        user_id=user_id,
-        kind=kind.value,
-        dedupe_key=key[:200],
-        title=title[:80],
-        body=body[:200],
-        url=url[:300],
-        created_at=now,
-        due_at=due_at or now,
-        status=NudgeStatus.PENDING,
-    )
     new_id = db.session.scalar(
-        insert.on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(Nudge.id)
+        _insert(db.session.get_bind().dialect.name),
+        {
+            "user_id": user_id,
+            "kind": kind.value,
+            "dedupe_key": key[:200],
+            "title": title[:80],
+            "body": body[:200],
+            "url": url[:300],
+            "created_at": now,
+            "due_at": due_at or now,
+            "status": NudgeStatus.PENDING,
+        },
     )
     if new_id is not None and (due_at is None or due_at <= now):
         queue.after_commit(_hand_over, new_id)
+
+
+@functools.cache
+def _insert(dialect: str):
+    """INSERT … ON CONFLICT (dedupe_key) DO NOTHING RETURNING id, built once per dialect."""
+    insert = _INSERTS[dialect](Nudge).on_conflict_do_nothing(index_elements=["dedupe_key"])
+    return insert.returning(Nudge.id)
 
 
 def _hand_over(ids: list[int]) -> None:

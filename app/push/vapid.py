@@ -11,6 +11,7 @@ reused until shortly before its ``exp`` (RFC 8292 allows up to 24 hours).
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 import time
@@ -115,6 +116,12 @@ def default_subject(mail_from: str) -> str:
 
 def origin(endpoint: str) -> str:
     """``scheme://host[:port]`` of a push endpoint: the ``aud`` claim and the cache key."""
+    return _origin_of("/".join(endpoint.split("/", 3)[:3]))
+
+
+@functools.lru_cache(maxsize=256)
+def _origin_of(endpoint: str) -> str:
+    """Parsed once per push service: a fan-out asks for the same few origins each time."""
     parts = urlsplit(endpoint)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValueError(f"not a push endpoint URL: {endpoint!r}")

@@ -8,9 +8,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-import requests
 
-from app.push.sender import new_session
+from app.push.sender import Connections, new_session
 from app.push.vapid import VapidSigner, generate_keys
 
 SUBJECT = "mailto:push-admin@test.example"
@@ -22,6 +21,6 @@ def signer() -> VapidSigner:
 
 
 @pytest.fixture
-def session() -> Iterator[requests.Session]:
+def session() -> Iterator[Connections]:
     with new_session() as session:
         yield session
