@@ -6,6 +6,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from ..extensions import db
 from ..push import vapid
 from ..queue import huey
 from . import outbox
@@ -14,8 +15,13 @@ queue_cli = AppGroup("queue", help="The background task queue (nudges, e-mail)."
 
 
 @queue_cli.command("work")
-@click.option("--workers", type=int, help="Threads (default: QUEUE_WORKERS).")
-def work_command(workers: int | None) -> None:
+@click.option("--workers", type=int, help="Workers (default: QUEUE_WORKERS).")
+@click.option(
+    "--processes",
+    is_flag=True,
+    help="Workers are processes (one per core uses every core) rather than threads.",
+)
+def work_command(workers: int | None, processes: bool) -> None:
     """Run a consumer until stopped (Ctrl+C finishes the tasks in hand first).
 
     It refuses to start without VAPID keys: every nudge would fail."""
@@ -24,8 +30,10 @@ def work_command(workers: int | None) -> None:
     except vapid.PushKeyError as error:
         raise click.ClickException(str(error)) from None
     count = workers or current_app.config["QUEUE_WORKERS"]
-    click.echo(f"Task queue consumer: {count} threads on {type(huey.storage).__name__}.")
-    consumer = huey.create_consumer(workers=count, worker_type="thread", periodic=True)
+    kind = "process" if processes else "thread"
+    click.echo(f"Task queue consumer: {count} {kind}es on {type(huey.storage).__name__}.")
+    db.engine.dispose()  # worker processes must not share the parent's connections
+    consumer = huey.create_consumer(workers=count, worker_type=kind, periodic=True)
     consumer.run()
 
 

@@ -118,49 +118,60 @@ def topic_for(tag: str) -> str:
 class Connections:
     """Keep-alive connection pools to push services, shared by the consumer's threads.
 
-    urllib3 directly rather than requests: a fan-out spends its time in the HTTP client, and
-    requests' layer doubled it. Proxy settings (``HTTPS_PROXY``, ``NO_PROXY`` …) are read from
-    the environment once per push service.
+    urllib3 directly rather than requests, and one connection pool per push service used
+    directly: a fan-out spends its time in the HTTP client, and requests' layer doubled it.
+    Proxy settings (``HTTPS_PROXY``, ``NO_PROXY`` …) are read from the environment once per
+    push service.
     """
 
     def __init__(self, pool_size: int = 16) -> None:
         self._pool_size = pool_size
-        self._direct = urllib3.PoolManager(maxsize=pool_size)
-        self._routes: dict[str, urllib3.PoolManager] = {}
+        self._pools: dict[str, urllib3.HTTPConnectionPool] = {}
+        self._proxies: dict[str, urllib3.ProxyManager] = {}
         self._lock = threading.Lock()
 
     def post(
         self, url: str, body: bytes, headers: dict[str, str], timeout: tuple[float, float]
     ) -> urllib3.BaseHTTPResponse:
-        return self._route(url).request(
+        pool, target = self._route(url)
+        return pool.urlopen(
             "POST",
-            url,
+            target,
             body=body,
             headers=headers,
             timeout=urllib3.Timeout(connect=timeout[0], read=timeout[1]),
             retries=False,
             redirect=False,
+            assert_same_host=False,
         )
 
-    def _route(self, url: str) -> urllib3.PoolManager:
+    def _route(self, url: str) -> tuple[urllib3.HTTPConnectionPool | urllib3.ProxyManager, str]:
+        """The pool for the URL's push service, and what to ask it for: the path, or the
+        whole URL through a proxy."""
         service = origin(url)
         with self._lock:
-            manager = self._routes.get(service)
-            if manager is None:
+            if service in self._proxies:
+                return self._proxies[service], url
+            pool = self._pools.get(service)
+            if pool is None:
                 parts = urlsplit(url)
                 proxy = urllib.request.getproxies().get(parts.scheme)
                 if proxy and not urllib.request.proxy_bypass(parts.hostname or ""):
-                    manager = urllib3.ProxyManager(proxy, maxsize=self._pool_size)
-                else:
-                    manager = self._direct
-                self._routes[service] = manager
-            return manager
+                    self._proxies[service] = urllib3.ProxyManager(proxy, maxsize=self._pool_size)
+                    return self._proxies[service], url
+                pool = self._pools[service] = urllib3.connection_from_url(
+                    service, maxsize=self._pool_size
+                )
+        return pool, "/" + (url.split("/", 3)[3:] or [""])[0]
 
     def close(self) -> None:
         with self._lock:
-            for manager in {id(m): m for m in [self._direct, *self._routes.values()]}.values():
+            for pool in self._pools.values():
+                pool.close()
+            for manager in self._proxies.values():
                 manager.clear()
-            self._routes.clear()
+            self._pools.clear()
+            self._proxies.clear()
 
     def __enter__(self) -> Connections:
         return self
