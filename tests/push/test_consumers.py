@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
@@ -21,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PEOPLE, EACH = 6, 10
 
 
-def _consumer(app) -> subprocess.Popen:
+def _consumer(app, *options: str) -> subprocess.Popen:
     env = {
         **os.environ,
         "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
@@ -29,7 +30,18 @@ def _consumer(app) -> subprocess.Popen:
         "VAPID_SUBJECT": app.config["VAPID_SUBJECT"],
     }
     return subprocess.Popen(
-        [sys.executable, "-m", "flask", "--app", "wsgi", "queue", "work", "--workers", "2"],
+        [
+            sys.executable,
+            "-m",
+            "flask",
+            "--app",
+            "wsgi",
+            "queue",
+            "work",
+            "--workers",
+            "2",
+            *options,
+        ],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -48,7 +60,8 @@ def _stop(consumer: subprocess.Popen) -> str:
     return errors
 
 
-def test_two_consumers_drain_one_outbox_and_send_each_nudge_once(app, world, push_service):
+@pytest.mark.parametrize("options", [(), ("--processes",)], ids=["threads", "processes"])
+def test_two_consumers_drain_one_outbox_and_send_each_nudge_once(app, world, push_service, options):
     devices = {}
     with app.app_context():
         people = db.session.scalars(sa.select(User.id).order_by(User.id).limit(PEOPLE)).all()
@@ -79,7 +92,7 @@ def test_two_consumers_drain_one_outbox_and_send_each_nudge_once(app, world, pus
         for _ in range(4):
             tasks.deliver_nudges(ids)
     expected = PEOPLE * EACH
-    consumers = [_consumer(app), _consumer(app)]
+    consumers = [_consumer(app, *options), _consumer(app, *options)]
     try:
         push_service.wait_for(expected, timeout=90)
         time.sleep(1)  # room for a second copy, if any consumer were to send one
