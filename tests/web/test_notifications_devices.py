@@ -4,6 +4,7 @@ they were made in ends; the test send; the service worker's resubscription."""
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 from notifications_support import (
     LAPTOP,
@@ -14,10 +15,12 @@ from notifications_support import (
     subscriptions,
     user_id,
 )
-from web_support import CSRF_MESSAGE, field_error
+from web_support import CSRF_MESSAGE, field_error, shown
 
+from app import config
 from app.extensions import db
 from app.models import Nudge, PushSubscription
+from app.notifications.forms import NOT_A_PUSH_SERVICE
 from game.nudges import NudgeKind
 
 
@@ -51,6 +54,69 @@ def test_a_bad_subscription_says_which_field(app, new_client) -> None:
     assert response.status_code == 422
     assert field_error(response.get_data(as_text=True), "endpoint")
     assert subscriptions(app) == {}
+
+
+@pytest.mark.parametrize(
+    "endpoint",
+    [
+        "https://fcm.googleapis.com/fcm/send/abc",
+        "https://updates.push.services.mozilla.com/wpush/v2/abc",
+        "https://web.push.apple.com/QGx",
+        "https://wns2-par02p.notify.windows.com/w/?token=abc",
+    ],
+)
+def test_the_browsers_push_services_are_taken(app, new_client, endpoint) -> None:
+    phone = {**browser_subscription(), "endpoint": endpoint}
+    assert subscribe(new_client("mentee"), phone).status_code == 201
+    assert set(subscriptions(app)) == {endpoint}
+
+
+@pytest.mark.parametrize(
+    "endpoint",
+    [
+        "https://push.example/send/abc",  # https, but no push service of a browser
+        "https://intranet.school.example/admin",
+        "https://evilpush.apple.com/x",  # not under push.apple.com
+        "https://fcm.googleapis.com.evil.example/fcm/send/abc",
+        "https://fcm.googleapis.com:8443/fcm/send/abc",
+        "https://169.254.169.254/latest/meta-data",
+        "https://[::1/x",  # unreadable: refused, not a server error
+        "https://fcm.googleapis.com:port/x",
+    ],
+)
+def test_any_other_host_is_refused_with_a_message(app, new_client, endpoint) -> None:
+    response = subscribe(new_client("mentee"), {**browser_subscription(), "endpoint": endpoint})
+    assert response.status_code == 422
+    assert shown(NOT_A_PUSH_SERVICE) in field_error(response.get_data(as_text=True), "endpoint")
+    assert subscriptions(app) == {}
+
+
+def test_the_push_services_are_a_setting(app, new_client) -> None:
+    app.config["PUSH_SERVICE_HOSTS"] = ("push.school.example", "*.relay.example")
+    client = new_client("mentee")
+    for endpoint in ("https://push.school.example/a", "https://eu.relay.example/b"):
+        phone = {**browser_subscription(), "endpoint": endpoint}
+        assert subscribe(client, phone).status_code == 201
+    fcm = browser_subscription()
+    assert subscribe(client, fcm).status_code == 422
+
+
+def test_the_setting_defaults_to_the_browsers_push_services(monkeypatch, tmp_path) -> None:
+    monkeypatch.delenv("PUSH_SERVICE_HOSTS", raising=False)
+    assert config.load(tmp_path)["PUSH_SERVICE_HOSTS"] == config.PUSH_SERVICES
+    monkeypatch.setenv("PUSH_SERVICE_HOSTS", " Push.School.example , *.relay.example,")
+    hosts = config.load(tmp_path)["PUSH_SERVICE_HOSTS"]
+    assert hosts == ("push.school.example", "*.relay.example")
+
+
+def test_a_loopback_push_service_only_outside_production(app, new_client) -> None:
+    client = new_client("mentee")
+    local = {**browser_subscription(), "endpoint": "http://127.0.0.1:8099/push/1"}
+    assert subscribe(client, local).status_code == 201
+    app.config["PRODUCTION"] = True
+    other = {**browser_subscription(), "endpoint": "http://127.0.0.1:8099/push/2"}
+    assert subscribe(client, other).status_code == 422
+    assert set(subscriptions(app)) == {local["endpoint"]}
 
 
 def test_the_same_browser_again_updates_its_keys_and_keeps_its_history(app, new_client) -> None:
