@@ -11,7 +11,7 @@ A claim left behind by a consumer that died is released after ``STALE_CLAIM``; t
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -155,8 +155,11 @@ def send_claimed(ids: list[int], retry) -> None:
     """Send the claimed nudges ``ids``; ``retry(nudge_id, subscription_ids, delay)`` schedules
     another try for the devices whose push service asked to wait."""
     reached = _Reached()
+    capped_now: Counter[int] = Counter()  # a batch may hold several nudges for one person
     for work in _load(ids):
-        _send_one(work, retry, reached)
+        work.sent_in_last_day += capped_now[work.nudge.user_id]
+        if _send_one(work, retry, reached) and work.nudge.kind not in UNCAPPED:
+            capped_now[work.nudge.user_id] += 1
     reached.write()
     db.session.commit()
 
@@ -217,14 +220,15 @@ def _load(ids: list[int]) -> list[_Work]:
     ]
 
 
-def _send_one(work: _Work, retry, reached: _Reached) -> None:
+def _send_one(work: _Work, retry, reached: _Reached) -> bool:
+    """Drop, delay or send one claimed nudge; True when it was sent (it counts for the cap)."""
     nudge, kind = work.nudge, NudgeKind(work.nudge.kind)
     if work.settings is not None and kind.value in work.settings.muted_kinds:
         _drop(nudge, "switched off by the person")
-        return
+        return False
     if not work.devices:
         _drop(nudge, "no device has notifications on")
-        return
+        return False
     settings = work.settings
     when = delivery_time(
         utcnow(),
@@ -237,8 +241,9 @@ def _send_one(work: _Work, retry, reached: _Reached) -> None:
     )
     if when > utcnow():
         nudge.status, nudge.due_at, nudge.claimed_at = NudgeStatus.PENDING, when, None
-        return
+        return False
     _deliver(nudge, work.devices, retry, reached, delivered_before=False)
+    return True
 
 
 def _deliver(

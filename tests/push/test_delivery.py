@@ -276,6 +276,25 @@ def test_the_daily_cap_holds_back_what_is_over_it(app, world, push_service, run_
         assert held.status == NudgeStatus.PENDING and held.due_at > NOON_IN_LONDON
 
 
+def test_the_daily_cap_holds_within_one_batch(app, world, push_service, run_tasks):
+    """Nudges for one person written together reach the consumer in one task."""
+    phone = push_service.subscription()
+    with app.app_context():
+        mentee = _mentee_id()
+        _device(mentee, phone)
+        for number in range(DAILY_CAP + 2):
+            outbox.queue_nudge(
+                mentee, NudgeKind.KUDOS, f"kudos:{number}", title="Kudos", body="Hi", url="/"
+            )
+        outbox.queue_nudge(mentee, NudgeKind.HELP_REQUESTED, "help:1", title="H", body="", url="/")
+        db.session.commit()
+    assert run_tasks(app) == 1
+    assert len(push_service.received) == DAILY_CAP + 1, "the cap, and the uncapped help request"
+    with app.app_context():
+        held = [_status(f"kudos:{number}") for number in (DAILY_CAP, DAILY_CAP + 1)]
+        assert {nudge.status for nudge in held} == {NudgeStatus.PENDING}
+
+
 def test_a_lost_hand_over_is_recovered_by_the_sweep(
     app, world, push_service, run_tasks, monkeypatch
 ):
