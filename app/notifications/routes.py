@@ -15,6 +15,8 @@ from . import bp, queries, service
 from .forms import ResubscribeForm, SettingsForm, SubscriptionForm
 from .kinds import kinds_for
 
+TAKEN = "This push address belongs to another browser's notifications."
+
 
 def _offered():
     return kinds_for(membership.role for membership in my_memberships())
@@ -66,13 +68,15 @@ def subscribe():
     form = SubscriptionForm()
     if not form.validate_on_submit():
         return _refused(form)
-    service.subscribe(
+    if not service.subscribe(
         current_user,
         request.headers.get("User-Agent", ""),
         endpoint=form.endpoint.data,
         p256dh=form.p256dh.data,
         auth=form.auth.data,
-    )
+    ):
+        form.endpoint.errors.append(TAKEN)
+        return _refused(form)
     devices = queries.devices_of(current_user.id)
     return Response(render_template("notifications/_devices.html", devices=devices), status=201)
 

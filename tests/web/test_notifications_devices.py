@@ -21,6 +21,7 @@ from app import config
 from app.extensions import db
 from app.models import Nudge, PushSubscription
 from app.notifications.forms import NOT_A_PUSH_SERVICE
+from app.notifications.routes import TAKEN
 from game.nudges import NudgeKind
 
 
@@ -150,6 +151,18 @@ def test_a_shared_device_moves_to_whoever_turned_it_on_last(app, world, new_clie
         assert (row.device, row.failures) == ("Firefox on Linux", 0)
     mentee_page = new_client("mentee").get("/notifications").get_data(as_text=True)
     assert "data-endpoint=" not in mentee_page
+
+
+def test_knowing_someone_elses_endpoint_does_not_take_their_device(app, new_client) -> None:
+    """Only the browser itself has the subscription's secret; the endpoint alone moves nothing."""
+    phone = browser_subscription()
+    subscribe(new_client("mentee"), phone)
+    before = subscriptions(app)
+    forged = {**browser_subscription(), "endpoint": phone["endpoint"]}
+    response = subscribe(new_client("own_mentor"), forged, LAPTOP)
+    assert response.status_code == 422
+    assert shown(TAKEN) in field_error(response.get_data(as_text=True), "endpoint")
+    assert subscriptions(app) == before
 
 
 def test_the_page_lists_the_devices_with_this_one_marked(app, world, new_client) -> None:
@@ -293,6 +306,31 @@ def test_a_wrong_old_secret_moves_nothing(app, new_client) -> None:
     response = app.test_client().post("/notifications/resubscribe", data=forged)
     assert response.status_code == 404
     assert set(subscriptions(app)) == {old["endpoint"]}
+
+
+def test_resubscribing_cannot_take_over_another_devices_endpoint(app, new_client) -> None:
+    """Someone with a subscription of their own names a victim's endpoint as the new one."""
+    victim, own = browser_subscription("victim"), browser_subscription("own")
+    subscribe(new_client("mentee"), victim)
+    subscribe(new_client("own_mentor"), own)
+    before = subscriptions(app)
+    onto_victim = {**browser_subscription(), "endpoint": victim["endpoint"]}
+    response = app.test_client().post(
+        "/notifications/resubscribe", data=_resubscription(own, onto_victim)
+    )
+    assert response.status_code == 404
+    assert subscriptions(app) == before
+
+
+def test_resubscribing_onto_its_own_new_endpoint_again_is_fine(app, new_client) -> None:
+    """The page turned notifications on with the new subscription before the worker's event."""
+    old, new = browser_subscription("old"), browser_subscription("new")
+    client = new_client("mentee")
+    subscribe(client, old)
+    subscribe(client, new)
+    response = app.test_client().post("/notifications/resubscribe", data=_resubscription(old, new))
+    assert response.status_code == 204
+    assert set(subscriptions(app)) == {new["endpoint"]}
 
 
 def test_a_logged_out_device_cannot_come_back_by_resubscribing(app, new_client) -> None:
