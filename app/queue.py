@@ -20,7 +20,7 @@ from flask import Flask, has_app_context
 from huey import Huey
 from huey.storage import BaseStorage, MemoryStorage, PostgresStorage, RedisStorage, SqliteStorage
 from sqlalchemy import event
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 
 from .extensions import db
 
@@ -73,7 +73,7 @@ def init_app(app: Flask) -> None:
     huey.storage = storage_for(app.config)
     if not event.contains(db.session, "after_commit", _run_after_commit):
         event.listen(db.session, "after_commit", _run_after_commit)
-        event.listen(db.session, "after_rollback", _forget_after_commit)
+        event.listen(db.session, "after_transaction_end", _forget_after_commit)
 
 
 def task(**options) -> Callable:
@@ -114,5 +114,8 @@ def _run_after_commit(session: Session) -> None:
             log.exception("Could not hand %s to the task queue", function.__name__)
 
 
-def _forget_after_commit(session: Session) -> None:
-    session.info.pop(_PENDING, None)
+def _forget_after_commit(session: Session, transaction: SessionTransaction) -> None:
+    """The transaction ended without a commit (a commit ran them already); a savepoint rolled
+    back inside it (a lost race for a unique row, say) leaves the rest to run."""
+    if transaction.parent is None:
+        session.info.pop(_PENDING, None)

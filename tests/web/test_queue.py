@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 from huey.storage import MemoryStorage, PostgresStorage, RedisStorage, SqliteStorage
+from sqlalchemy.exc import IntegrityError
 
 from app import queue
 from app.extensions import db
@@ -78,6 +80,20 @@ def test_a_rolled_back_nudge_leaves_neither_a_row_nor_a_task(app, world) -> None
         db.session.commit()  # a later commit must not hand over the forgotten nudge
         assert queue.huey.pending_count() == 0
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Nudge)) == 0
+
+
+def test_a_savepoint_rolled_back_keeps_the_hand_over_of_the_rest(app, world) -> None:
+    """A service that loses a race inside a savepoint still commits its nudge, and hands it
+    over at once (not a minute later, by the sweep)."""
+    with app.app_context():
+        user_id = _user_id()
+        _nudge(user_id, "test:before-savepoint")
+        with pytest.raises(IntegrityError), db.session.begin_nested():
+            _nudge(user_id, "test:in-savepoint")
+            db.session.execute(sa.insert(User).values(id=user_id))  # the race it lost
+        db.session.commit()
+        assert queue.huey.pending_count() == 1
+        assert db.session.scalars(sa.select(Nudge.dedupe_key)).all() == ["test:before-savepoint"]
 
 
 def test_one_cause_nudges_once_however_often_it_is_written(app, world) -> None:
