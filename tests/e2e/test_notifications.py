@@ -19,6 +19,7 @@ from playwright.sync_api import Page, expect
 
 from app.extensions import db
 from app.models import LoginSession, Nudge, PushSubscription, User
+from app.push import vapid
 
 pytestmark = pytest.mark.browser
 
@@ -118,7 +119,7 @@ def _open_settings(e2e, page: Page) -> None:
 
 
 def _turn_on(e2e, page: Page, push_service: str, world) -> dict:
-    e2e.app.config["VAPID_PUBLIC_KEY"] = server_key = _public_key()
+    server_key = vapid.load_keys(e2e.app.config).public  # derived, as in the quick start
     page.context.grant_permissions(["notifications"], origin=e2e.base_url)
     subscription = _stub(page, f"{push_service}/send/phone-1")
     _log_in(e2e, page, world.email("mentee"))
@@ -197,7 +198,6 @@ def test_turning_notifications_on_stores_the_subscription(e2e, world, push_servi
 
 
 def test_blocked_notifications_say_how_to_allow_them(e2e, world, push_service) -> None:
-    e2e.app.config["VAPID_PUBLIC_KEY"] = _public_key()
     page = e2e.new_page()
     _stub(page, f"{push_service}/send/blocked", permission=DENY)
     _log_in(e2e, page, world.email("own_mentor"))
@@ -211,7 +211,6 @@ def test_blocked_notifications_say_how_to_allow_them(e2e, world, push_service) -
 
 
 def test_without_javascript_the_choices_still_save(e2e, world) -> None:
-    e2e.app.config["VAPID_PUBLIC_KEY"] = _public_key()
     page = e2e.new_page(javascript=False, viewport={"width": 320, "height": 640})
     _log_in(e2e, page, world.email("mentee"))
     page.goto("/notifications")
