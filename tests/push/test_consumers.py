@@ -91,5 +91,9 @@ def test_two_consumers_drain_one_outbox_and_send_each_nudge_once(app, world, pus
     for user_id, device in devices.items():
         assert len(push_service.received_by(device)) == EACH, user_id
     with app.app_context():
-        statuses = db.session.scalars(sa.select(Nudge.status).distinct()).all()
+        # only this test's nudges: a consumer running at a multiple of five minutes also plans
+        # reminders for these people, which quiet hours may hold back
+        statuses = db.session.scalars(
+            sa.select(Nudge.status).where(Nudge.kind == NudgeKind.TEST).distinct()
+        ).all()
         assert statuses == [NudgeStatus.SENT]
