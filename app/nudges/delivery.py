@@ -50,7 +50,8 @@ _session = sender.new_session()
 
 @dataclass(frozen=True)
 class Policy:
-    """How long the push service keeps a nudge for an unreachable phone, and how urgently."""
+    """How long a nudge stays worth delivering (the push service keeps it that long for an
+    unreachable phone, and the outbox sends it no later after its time), and how urgently."""
 
     ttl: int
     urgency: sender.Urgency
@@ -228,6 +229,10 @@ def _send_one(work: _Work, retry, reached: _Reached) -> bool:
         return False
     if not work.devices:
         _drop(nudge, "no device has notifications on")
+        return False
+    if utcnow() - nudge.due_at > timedelta(seconds=POLICIES[kind].ttl):
+        # the consumer was down for long: "your meeting starts soon" after it began is noise
+        _drop(nudge, "too late to be of use")
         return False
     settings = work.settings
     when = delivery_time(

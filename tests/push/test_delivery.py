@@ -313,6 +313,26 @@ def test_a_lost_hand_over_is_recovered_by_the_sweep(
     assert len(push_service.received_by(phone)) == 1
 
 
+def test_a_nudge_found_after_its_time_to_live_is_dropped_unsent(
+    app, world, push_service, run_tasks
+):
+    """The consumer was down: a backlog of reminders for moments long past is not sent."""
+    phone = push_service.subscription()
+    with app.app_context():
+        _device(_mentee_id(), phone)
+        _nudge(_mentee_id(), "meeting-soon:1", NudgeKind.MEETING_REMINDER)
+        _nudge(_mentee_id(), "help:1")
+    queue.huey.flush()  # the hand-overs were lost with the consumer
+    clock.set_now(NOON_IN_LONDON + timedelta(hours=2))
+    with app.app_context():
+        tasks.sweep_outbox.call_local()
+    run_tasks(app)
+    assert [m.payload["tag"] for m in push_service.received] == ["help_requested"]
+    with app.app_context():
+        late = _status("meeting-soon:1")
+        assert (late.status, late.outcome) == (NudgeStatus.DROPPED, "too late to be of use")
+
+
 def test_a_claim_left_by_a_consumer_that_died_is_taken_back(app, world, push_service, run_tasks):
     phone = push_service.subscription()
     with app.app_context():
