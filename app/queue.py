@@ -15,6 +15,7 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
+import redis
 import sqlalchemy as sa
 from flask import Flask, has_app_context
 from huey import Huey
@@ -27,6 +28,8 @@ from .extensions import db
 NAME = "waypoint"
 TABLE_PREFIX = "huey"
 _PENDING = "waypoint_after_commit"
+REDIS_TIMEOUT = 3
+"""Seconds to reach Redis and to wait for its answer (longer than the consumer's 1 s poll)."""
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +53,14 @@ def storage_for(config) -> BaseStorage:
     ``instance/waypoint-queue.sqlite3``), so no extra service is needed.
     """
     if config.get("REDIS_URL"):
-        return RedisStorage(NAME, url=config["REDIS_URL"])
+        # A Redis that is down or hangs fails an enqueue in seconds (logged, swept up later),
+        # rather than holding the person's request for the system's TCP timeout.
+        pool = redis.ConnectionPool.from_url(
+            config["REDIS_URL"],
+            socket_connect_timeout=REDIS_TIMEOUT,
+            socket_timeout=REDIS_TIMEOUT,
+        )
+        return RedisStorage(NAME, connection_pool=pool)
     url = sa.engine.make_url(config["SQLALCHEMY_DATABASE_URI"])
     if url.get_backend_name() == "postgresql":
         dsn = url.set(drivername="postgresql").render_as_string(hide_password=False)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import socket
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -38,6 +41,29 @@ def test_redis_wins_when_it_is_configured(tmp_path) -> None:
     )
     assert isinstance(storage, RedisStorage)
     assert storage.conn.connection_pool.connection_kwargs["db"] == 3
+
+
+def test_a_redis_that_hangs_cannot_hold_a_request_long() -> None:
+    """A Redis that takes the connection and never answers: the enqueue gives up within the
+    timeout (the caller logs it; the sweep delivers later) instead of waiting for ever."""
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()  # connections complete in the backlog; nothing ever answers
+        storage = queue.storage_for({"REDIS_URL": f"redis://127.0.0.1:{silent.getsockname()[1]}/0"})
+        outcome: list[BaseException] = []
+
+        def enqueue() -> None:
+            try:
+                storage.enqueue(b"task")
+            except Exception as error:  # noqa: BLE001 - which error is redis-py's business
+                outcome.append(error)
+
+        worker = threading.Thread(target=enqueue, daemon=True)
+        started = time.monotonic()
+        worker.start()
+        worker.join(timeout=queue.REDIS_TIMEOUT + 5)
+        assert not worker.is_alive(), "the enqueue still waits"
+        assert outcome and time.monotonic() - started < queue.REDIS_TIMEOUT + 5
 
 
 def test_the_app_queues_beside_its_own_database(app) -> None:
