@@ -259,7 +259,10 @@ def _deliver(
     delivered_before: bool,
 ) -> None:
     policy = POLICIES[NudgeKind(nudge.kind)]
-    message = sender.Message(title=nudge.title, body=nudge.body, url=nudge.url, tag=nudge.kind)
+    # One tag per kind and page: "starts soon" replaces "tomorrow" for one meeting, but a second
+    # mentee's help request is a notification of its own (a replacement would not even alert).
+    tag = f"{nudge.kind}:{nudge.url}"
+    message = sender.Message(title=nudge.title, body=nudge.body, url=nudge.url, tag=tag)
     signer = vapid.signer_for(current_app.config)
     delivered, waiting, delay = delivered_before, [], 0
     for device in devices:

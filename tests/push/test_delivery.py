@@ -96,7 +96,7 @@ def test_a_nudge_reaches_each_device_of_its_person_once(app, world, push_service
             "title": "Sam asked for help",
             "body": "Open Waypoint",
             "url": "/checkins/7",
-            "tag": "help_requested",
+            "tag": "help_requested:/checkins/7",
         }
         assert message.urgency == "high" and message.ttl == 2 * 24 * 3600
         assert message.topic and len(message.topic) <= 32
@@ -108,6 +108,27 @@ def test_a_nudge_reaches_each_device_of_its_person_once(app, world, push_service
         tasks.sweep_outbox.call_local()
     assert run_tasks(app) == 0
     assert len(push_service.received) == 2, "the sweep sends nothing already sent"
+
+
+def test_nudges_about_different_pages_do_not_replace_each_other(
+    app, world, push_service, run_tasks
+):
+    """Two mentees asking for help are two notifications; two reminders of one meeting, one."""
+    phone = push_service.subscription()
+    with app.app_context():
+        mentor = _mentee_id()
+        _device(mentor, phone)
+        for key, kind, url in [
+            ("help:1", NudgeKind.HELP_REQUESTED, "/mentorships/1/checkins"),
+            ("help:2", NudgeKind.HELP_REQUESTED, "/mentorships/2/checkins"),
+            ("meeting-tomorrow:5", NudgeKind.MEETING_REMINDER, "/meetings/5"),
+            ("meeting-soon:5", NudgeKind.MEETING_REMINDER, "/meetings/5"),
+        ]:
+            outbox.queue_nudge(mentor, kind, key, title="T", body="B", url=url)
+        db.session.commit()
+    run_tasks(app)
+    tags = [message.payload["tag"] for message in push_service.received_by(phone)]
+    assert len(tags) == 4 and len(set(tags)) == 3
 
 
 @pytest.mark.parametrize("status", [404, 410])
@@ -327,7 +348,7 @@ def test_a_nudge_found_after_its_time_to_live_is_dropped_unsent(
     with app.app_context():
         tasks.sweep_outbox.call_local()
     run_tasks(app)
-    assert [m.payload["tag"] for m in push_service.received] == ["help_requested"]
+    assert [m.payload["url"] for m in push_service.received] == ["/checkins/7"]
     with app.app_context():
         late = _status("meeting-soon:1")
         assert (late.status, late.outcome) == (NudgeStatus.DROPPED, "too late to be of use")
