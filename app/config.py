@@ -13,6 +13,15 @@ from pathlib import Path
 
 from .push.vapid import default_subject, generate_keys
 
+PUSH_SERVICES = (
+    "fcm.googleapis.com",
+    "updates.push.services.mozilla.com",
+    "*.push.services.mozilla.com",
+    "*.push.apple.com",
+    "*.notify.windows.com",
+)
+"""The push services of the browsers people use: Google's, Mozilla's, Apple's, Microsoft's."""
+
 SETTINGS: dict[str, str] = {
     "WAYPOINT_ENV": "`development` (default) or `production`. Production turns on HSTS, "
     "Secure `__Host-` cookies and requires `SECRET_KEY`.",
@@ -56,6 +65,11 @@ SETTINGS: dict[str, str] = {
     "derived from `VAPID_PRIVATE_KEY`; when set it must match).",
     "VAPID_SUBJECT": "How push services can reach whoever runs the server: a `mailto:` address "
     "or an `https://` URL (default `mailto:` the `MAIL_FROM` address).",
+    "PUSH_SERVICE_HOSTS": "The push services a browser's subscription may point at, separated by "
+    "commas; `*.` before a name allows every host under it. The server posts to the address a "
+    "browser hands over, so any other host is refused. Default: "
+    f"`{', '.join(PUSH_SERVICES)}` (Chrome, Firefox, Safari, Edge). Outside production "
+    "`http://` on `localhost`/`127.0.0.1`/`::1` is allowed too, for the tests.",
 }
 
 MAX_FORM_PARTS = 100
@@ -90,6 +104,10 @@ def _instance_vapid_key(instance_path: Path) -> str:
             os.link(draft, path)
         draft.unlink()
     return path.read_text().strip()
+
+
+def _hosts(text: str) -> tuple[str, ...]:
+    return tuple(host.strip().lower() for host in text.split(",") if host.strip())
 
 
 def load(instance_path: Path) -> dict[str, object]:
@@ -141,6 +159,7 @@ def load(instance_path: Path) -> dict[str, object]:
         "VAPID_PRIVATE_KEY": vapid_private,
         "VAPID_PUBLIC_KEY": _env("VAPID_PUBLIC_KEY", ""),
         "VAPID_SUBJECT": _env("VAPID_SUBJECT", "") or default_subject(mail_from),
+        "PUSH_SERVICE_HOSTS": _hosts(_env("PUSH_SERVICE_HOSTS", ",".join(PUSH_SERVICES))),
     }
     if production:
         config.update(

@@ -15,18 +15,21 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
+import redis
 import sqlalchemy as sa
 from flask import Flask, has_app_context
 from huey import Huey
 from huey.storage import BaseStorage, MemoryStorage, PostgresStorage, RedisStorage, SqliteStorage
 from sqlalchemy import event
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 
 from .extensions import db
 
 NAME = "waypoint"
 TABLE_PREFIX = "huey"
 _PENDING = "waypoint_after_commit"
+REDIS_TIMEOUT = 3
+"""Seconds to reach Redis and to wait for its answer (longer than the consumer's 1 s poll)."""
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +53,14 @@ def storage_for(config) -> BaseStorage:
     ``instance/waypoint-queue.sqlite3``), so no extra service is needed.
     """
     if config.get("REDIS_URL"):
-        return RedisStorage(NAME, url=config["REDIS_URL"])
+        # A Redis that is down or hangs fails an enqueue in seconds (logged, swept up later),
+        # rather than holding the person's request for the system's TCP timeout.
+        pool = redis.ConnectionPool.from_url(
+            config["REDIS_URL"],
+            socket_connect_timeout=REDIS_TIMEOUT,
+            socket_timeout=REDIS_TIMEOUT,
+        )
+        return RedisStorage(NAME, connection_pool=pool)
     url = sa.engine.make_url(config["SQLALCHEMY_DATABASE_URI"])
     if url.get_backend_name() == "postgresql":
         dsn = url.set(drivername="postgresql").render_as_string(hide_password=False)
@@ -73,7 +83,7 @@ def init_app(app: Flask) -> None:
     huey.storage = storage_for(app.config)
     if not event.contains(db.session, "after_commit", _run_after_commit):
         event.listen(db.session, "after_commit", _run_after_commit)
-        event.listen(db.session, "after_rollback", _forget_after_commit)
+        event.listen(db.session, "after_transaction_end", _forget_after_commit)
 
 
 def task(**options) -> Callable:
@@ -114,5 +124,8 @@ def _run_after_commit(session: Session) -> None:
             log.exception("Could not hand %s to the task queue", function.__name__)
 
 
-def _forget_after_commit(session: Session) -> None:
-    session.info.pop(_PENDING, None)
+def _forget_after_commit(session: Session, transaction: SessionTransaction) -> None:
+    """The transaction ended without a commit (a commit ran them already); a savepoint rolled
+    back inside it (a lost race for a unique row, say) leaves the rest to run."""
+    if transaction.parent is None:
+        session.info.pop(_PENDING, None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from flask import current_app
@@ -17,8 +18,11 @@ from ..forms import Form
 from ..onboarding.forms import ChoicesField
 
 BAD_TIME = "Enter a time like 21:00."
-# Loopback push services are for the tests and the quick start only; a real push service is
-# always https (and the server posts to whatever is stored here, so nothing else is taken).
+NOT_A_PUSH_SERVICE = (
+    "This is not the address of a push service this server sends to. Notifications work "
+    "in Chrome, Edge, Firefox and Safari."
+)
+# Loopback push services are for the tests and the quick start only.
 LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1"})
 
 
@@ -56,12 +60,31 @@ def decoded_key(value: str | None) -> bytes | None:
 
 
 def push_endpoint(form, field) -> None:
-    parts = urlsplit(field.data)
-    local = parts.scheme == "http" and parts.hostname in LOOPBACK
-    if not parts.hostname or not (
-        parts.scheme == "https" or (local and not current_app.config["PRODUCTION"])
-    ):
-        raise StopValidation("This is not the address of a push service.")
+    """The server posts to the stored endpoint, so only the known push services' hosts (the
+    PUSH_SERVICE_HOSTS setting) over https are taken: no address inside the school's network
+    or anywhere else a forged subscription could point the server at."""
+    try:
+        parts = urlsplit(field.data)
+        port = parts.port
+    except ValueError:  # "https://[::1", "https://host:port"
+        raise StopValidation(NOT_A_PUSH_SERVICE) from None
+    config = current_app.config
+    if parts.scheme == "https" and port in (None, 443):
+        allowed = is_push_service(parts.hostname, config["PUSH_SERVICE_HOSTS"])
+    else:
+        allowed = parts.scheme == "http" and parts.hostname in LOOPBACK
+        allowed = allowed and not config["PRODUCTION"]
+    if not allowed:
+        raise StopValidation(NOT_A_PUSH_SERVICE)
+
+
+def is_push_service(host: str | None, patterns: Iterable[str]) -> bool:
+    """``host`` is one of ``patterns``, or under one written ``*.name``."""
+    host = (host or "").lower()
+    return bool(host) and any(
+        host.endswith(pattern[1:]) if pattern.startswith("*.") else host == pattern
+        for pattern in patterns
+    )
 
 
 def public_key(form, field) -> None:

@@ -10,10 +10,13 @@ from flask_login import current_user, login_required
 
 from ..access import my_memberships
 from ..extensions import csrf
+from ..push import vapid
 from ..rendering import redirect_to, render
 from . import bp, queries, service
 from .forms import ResubscribeForm, SettingsForm, SubscriptionForm
 from .kinds import kinds_for
+
+TAKEN = "This push address belongs to another browser's notifications."
 
 
 def _offered():
@@ -25,9 +28,20 @@ def _page(form: SettingsForm, status: int = 200) -> Response:
         "notifications/settings.html",
         form=form,
         devices=queries.devices_of(current_user.id),
-        vapid_key=current_app.config.get("VAPID_PUBLIC_KEY"),
+        vapid_key=_server_key(),
         status=status,
     )
+
+
+def _server_key() -> str | None:
+    """The key browsers subscribe with: VAPID_PUBLIC_KEY, or derived from the private key (the
+    quick start makes only that one); None while push is off or its keys are unusable."""
+    try:
+        keys = vapid.load_keys(current_app.config)
+    except vapid.PushKeyError:
+        current_app.logger.exception("Push is off: its keys are unusable")
+        return None
+    return keys.public if keys else None
 
 
 def _refused(form) -> Response:
@@ -66,13 +80,15 @@ def subscribe():
     form = SubscriptionForm()
     if not form.validate_on_submit():
         return _refused(form)
-    service.subscribe(
+    if not service.subscribe(
         current_user,
         request.headers.get("User-Agent", ""),
         endpoint=form.endpoint.data,
         p256dh=form.p256dh.data,
         auth=form.auth.data,
-    )
+    ):
+        form.endpoint.errors.append(TAKEN)
+        return _refused(form)
     devices = queries.devices_of(current_user.id)
     return Response(render_template("notifications/_devices.html", devices=devices), status=201)
 

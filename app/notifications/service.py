@@ -51,10 +51,20 @@ def save_choices(
     db.session.commit()
 
 
-def subscribe(user: User, user_agent: str, *, endpoint: str, p256dh: str, auth: str) -> None:
+def subscribe(user: User, user_agent: str, *, endpoint: str, p256dh: str, auth: str) -> bool:
     """Store this browser's subscription for ``user`` and this login. An endpoint stored for
     someone else moves to ``user`` (a shared device: it notifies whoever turned it on last)
-    and starts afresh; the same person turning it on again keeps its history."""
+    and starts afresh; the same person turning it on again keeps its history.
+
+    False, changing nothing, when the endpoint is someone else's under another auth secret:
+    the shared browser hands over the same subscription, secret and all, so this is someone
+    who learnt an endpoint and would take its notifications from its device."""
+    stored = db.session.scalar(
+        sa.select(PushSubscription).where(PushSubscription.endpoint == endpoint)
+    )
+    if stored is not None and stored.user_id != user.id and not _same_secret(stored.auth, auth):
+        db.session.rollback()
+        return False
     table = PushSubscription.__table__
     insert = _insert(PushSubscription).values(
         user_id=user.id,
@@ -81,29 +91,42 @@ def subscribe(user: User, user_agent: str, *, endpoint: str, p256dh: str, auth: 
                 "last_success_at": sa.case((same_person, table.c.last_success_at), else_=None),
                 "failures": sa.case((same_person, table.c.failures), else_=0),
             },
+            where=same_person | (table.c.auth == new.auth),  # a row stored meanwhile
         )
     )
     db.session.commit()
+    return True
 
 
 def resubscribe(*, old_endpoint: str, old_auth: str, endpoint: str, p256dh: str, auth: str) -> bool:
     """The push service replaced a subscription (``pushsubscriptionchange``): the row of the
     old endpoint, proven by its auth secret, takes the new endpoint and keys. False when there
-    is no such row (removed, or its login ended) or the secret is wrong."""
+    is no such row (removed, or its login ended), the secret is wrong, or the new endpoint is
+    stored already under another secret (not this browser's: see ``subscribe``)."""
     row = db.session.scalar(
         sa.select(PushSubscription).where(PushSubscription.endpoint == old_endpoint)
     )
-    if row is None or not hmac.compare_digest(row.auth.encode(), old_auth.encode()):
+    if row is None or not _same_secret(row.auth, old_auth):
         db.session.rollback()
         return False
-    db.session.execute(
-        sa.delete(PushSubscription).where(
+    twin = db.session.scalar(
+        sa.select(PushSubscription).where(
             PushSubscription.endpoint == endpoint, PushSubscription.id != row.id
         )
     )
+    if twin is not None:
+        if not _same_secret(twin.auth, auth):
+            db.session.rollback()
+            return False
+        db.session.execute(sa.delete(PushSubscription).where(PushSubscription.id == twin.id))
     row.endpoint, row.p256dh, row.auth, row.failures = endpoint, p256dh, auth, 0
     db.session.commit()
     return True
+
+
+def _same_secret(stored: str, given: str) -> bool:
+    """Auth secrets compared in constant time (the resubscription's only credential)."""
+    return hmac.compare_digest(stored.encode(), given.encode())
 
 
 def remove_device(user_id: int, subscription_id: int) -> bool:

@@ -11,7 +11,7 @@ A claim left behind by a consumer that died is released after ``STALE_CLAIM``; t
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -50,7 +50,8 @@ _session = sender.new_session()
 
 @dataclass(frozen=True)
 class Policy:
-    """How long the push service keeps a nudge for an unreachable phone, and how urgently."""
+    """How long a nudge stays worth delivering (the push service keeps it that long for an
+    unreachable phone, and the outbox sends it no later after its time), and how urgently."""
 
     ttl: int
     urgency: sender.Urgency
@@ -155,8 +156,11 @@ def send_claimed(ids: list[int], retry) -> None:
     """Send the claimed nudges ``ids``; ``retry(nudge_id, subscription_ids, delay)`` schedules
     another try for the devices whose push service asked to wait."""
     reached = _Reached()
+    capped_now: Counter[int] = Counter()  # a batch may hold several nudges for one person
     for work in _load(ids):
-        _send_one(work, retry, reached)
+        work.sent_in_last_day += capped_now[work.nudge.user_id]
+        if _send_one(work, retry, reached) and work.nudge.kind not in UNCAPPED:
+            capped_now[work.nudge.user_id] += 1
     reached.write()
     db.session.commit()
 
@@ -217,14 +221,19 @@ def _load(ids: list[int]) -> list[_Work]:
     ]
 
 
-def _send_one(work: _Work, retry, reached: _Reached) -> None:
+def _send_one(work: _Work, retry, reached: _Reached) -> bool:
+    """Drop, delay or send one claimed nudge; True when it was sent (it counts for the cap)."""
     nudge, kind = work.nudge, NudgeKind(work.nudge.kind)
     if work.settings is not None and kind.value in work.settings.muted_kinds:
         _drop(nudge, "switched off by the person")
-        return
+        return False
     if not work.devices:
         _drop(nudge, "no device has notifications on")
-        return
+        return False
+    if utcnow() - nudge.due_at > timedelta(seconds=POLICIES[kind].ttl):
+        # the consumer was down for long: "your meeting starts soon" after it began is noise
+        _drop(nudge, "too late to be of use")
+        return False
     settings = work.settings
     when = delivery_time(
         utcnow(),
@@ -237,8 +246,9 @@ def _send_one(work: _Work, retry, reached: _Reached) -> None:
     )
     if when > utcnow():
         nudge.status, nudge.due_at, nudge.claimed_at = NudgeStatus.PENDING, when, None
-        return
+        return False
     _deliver(nudge, work.devices, retry, reached, delivered_before=False)
+    return True
 
 
 def _deliver(
@@ -249,7 +259,10 @@ def _deliver(
     delivered_before: bool,
 ) -> None:
     policy = POLICIES[NudgeKind(nudge.kind)]
-    message = sender.Message(title=nudge.title, body=nudge.body, url=nudge.url, tag=nudge.kind)
+    # One tag per kind and page: "starts soon" replaces "tomorrow" for one meeting, but a second
+    # mentee's help request is a notification of its own (a replacement would not even alert).
+    tag = f"{nudge.kind}:{nudge.url}"
+    message = sender.Message(title=nudge.title, body=nudge.body, url=nudge.url, tag=tag)
     signer = vapid.signer_for(current_app.config)
     delivered, waiting, delay = delivered_before, [], 0
     for device in devices:

@@ -19,6 +19,7 @@ from playwright.sync_api import Page, expect
 
 from app.extensions import db
 from app.models import LoginSession, Nudge, PushSubscription, User
+from app.push import vapid
 
 pytestmark = pytest.mark.browser
 
@@ -118,7 +119,7 @@ def _open_settings(e2e, page: Page) -> None:
 
 
 def _turn_on(e2e, page: Page, push_service: str, world) -> dict:
-    e2e.app.config["VAPID_PUBLIC_KEY"] = server_key = _public_key()
+    server_key = vapid.load_keys(e2e.app.config).public  # derived, as in the quick start
     page.context.grant_permissions(["notifications"], origin=e2e.base_url)
     subscription = _stub(page, f"{push_service}/send/phone-1")
     _log_in(e2e, page, world.email("mentee"))
@@ -197,7 +198,6 @@ def test_turning_notifications_on_stores_the_subscription(e2e, world, push_servi
 
 
 def test_blocked_notifications_say_how_to_allow_them(e2e, world, push_service) -> None:
-    e2e.app.config["VAPID_PUBLIC_KEY"] = _public_key()
     page = e2e.new_page()
     _stub(page, f"{push_service}/send/blocked", permission=DENY)
     _log_in(e2e, page, world.email("own_mentor"))
@@ -211,7 +211,6 @@ def test_blocked_notifications_say_how_to_allow_them(e2e, world, push_service) -
 
 
 def test_without_javascript_the_choices_still_save(e2e, world) -> None:
-    e2e.app.config["VAPID_PUBLIC_KEY"] = _public_key()
     page = e2e.new_page(javascript=False, viewport={"width": 320, "height": 640})
     _log_in(e2e, page, world.email("mentee"))
     page.goto("/notifications")
@@ -239,18 +238,18 @@ CLICK = """async () => {
 }"""
 
 
-def _deliver(cdp, registration_id: str, origin: str, message: dict) -> None:
-    """A push as the push service delivers it (a trusted push event), through DevTools."""
+def _deliver(cdp, registration_id: str, origin: str, message: dict | str) -> None:
+    """A push as the push service delivers it (a trusted push event), through DevTools; a
+    string is delivered as it is."""
+    data = message if isinstance(message, str) else json.dumps(message)
     cdp.send(
         "ServiceWorker.deliverPushMessage",
-        {"origin": origin, "registrationId": registration_id, "data": json.dumps(message)},
+        {"origin": origin, "registrationId": registration_id, "data": data},
     )
 
 
-def test_a_push_shows_its_notification_and_a_tap_opens_its_page(e2e, world, push_service) -> None:
-    page = e2e.new_page()
-    _turn_on(e2e, page, push_service, world)
-    worker = page.context.service_workers[0]
+def _registration(page: Page):
+    """A DevTools session on the page and the id of its service worker's registration."""
     registrations: list[str] = []
     cdp = page.context.new_cdp_session(page)
     cdp.on(
@@ -262,6 +261,14 @@ def test_a_push_shows_its_notification_and_a_tap_opens_its_page(e2e, world, push
     cdp.send("ServiceWorker.enable")
     page.wait_for_timeout(200)
     assert registrations, "the page's service worker registration"
+    return cdp, registrations[0]
+
+
+def test_a_push_shows_its_notification_and_a_tap_opens_its_page(e2e, world, push_service) -> None:
+    page = e2e.new_page()
+    _turn_on(e2e, page, push_service, world)
+    worker = page.context.service_workers[0]
+    cdp, registration = _registration(page)
 
     message = {
         "title": "Your mentor replied",
@@ -269,8 +276,8 @@ def test_a_push_shows_its_notification_and_a_tap_opens_its_page(e2e, world, push
         "url": "/checkins/this-week",
         "tag": "mentor_replied",
     }
-    _deliver(cdp, registrations[0], e2e.base_url, message)
-    _deliver(cdp, registrations[0], e2e.base_url, {**message, "body": "Again."})
+    _deliver(cdp, registration, e2e.base_url, message)
+    _deliver(cdp, registration, e2e.base_url, {**message, "body": "Again."})
     shown = []
     for _ in range(50):
         shown = worker.evaluate(NOTIFICATIONS)
@@ -292,6 +299,27 @@ def test_a_push_shows_its_notification_and_a_tap_opens_its_page(e2e, world, push
     expect(page).to_have_url(f"{e2e.base_url}/checkins/this-week")
     e2e.check(page)
     assert worker.evaluate(NOTIFICATIONS) == [], "a tapped notification closes"
+
+
+@pytest.mark.parametrize(
+    "data",
+    ["null", "not json", "[1, 2]", json.dumps({"title": "Hi", "url": "https://[x"})],
+)
+def test_a_malformed_push_still_shows_a_notification(e2e, world, push_service, data) -> None:
+    """A push that shows nothing breaks userVisibleOnly: browsers then show their own notice,
+    or take the permission back."""
+    page = e2e.new_page()
+    _turn_on(e2e, page, push_service, world)
+    worker = page.context.service_workers[0]
+    cdp, registration = _registration(page)
+    _deliver(cdp, registration, e2e.base_url, data)
+    shown = []
+    for _ in range(50):
+        if shown := worker.evaluate(NOTIFICATIONS):
+            break
+        page.wait_for_timeout(100)
+    assert len(shown) == 1 and shown[0]["url"] == f"{e2e.base_url}/"
+    assert shown[0]["title"] in ("Waypoint", "Hi")
 
 
 # The push service replaced the subscription: the worker subscribes again (its PushManager

@@ -96,7 +96,7 @@ def test_a_nudge_reaches_each_device_of_its_person_once(app, world, push_service
             "title": "Sam asked for help",
             "body": "Open Waypoint",
             "url": "/checkins/7",
-            "tag": "help_requested",
+            "tag": "help_requested:/checkins/7",
         }
         assert message.urgency == "high" and message.ttl == 2 * 24 * 3600
         assert message.topic and len(message.topic) <= 32
@@ -108,6 +108,27 @@ def test_a_nudge_reaches_each_device_of_its_person_once(app, world, push_service
         tasks.sweep_outbox.call_local()
     assert run_tasks(app) == 0
     assert len(push_service.received) == 2, "the sweep sends nothing already sent"
+
+
+def test_nudges_about_different_pages_do_not_replace_each_other(
+    app, world, push_service, run_tasks
+):
+    """Two mentees asking for help are two notifications; two reminders of one meeting, one."""
+    phone = push_service.subscription()
+    with app.app_context():
+        mentor = _mentee_id()
+        _device(mentor, phone)
+        for key, kind, url in [
+            ("help:1", NudgeKind.HELP_REQUESTED, "/mentorships/1/checkins"),
+            ("help:2", NudgeKind.HELP_REQUESTED, "/mentorships/2/checkins"),
+            ("meeting-tomorrow:5", NudgeKind.MEETING_REMINDER, "/meetings/5"),
+            ("meeting-soon:5", NudgeKind.MEETING_REMINDER, "/meetings/5"),
+        ]:
+            outbox.queue_nudge(mentor, kind, key, title="T", body="B", url=url)
+        db.session.commit()
+    run_tasks(app)
+    tags = [message.payload["tag"] for message in push_service.received_by(phone)]
+    assert len(tags) == 4 and len(set(tags)) == 3
 
 
 @pytest.mark.parametrize("status", [404, 410])
@@ -276,6 +297,25 @@ def test_the_daily_cap_holds_back_what_is_over_it(app, world, push_service, run_
         assert held.status == NudgeStatus.PENDING and held.due_at > NOON_IN_LONDON
 
 
+def test_the_daily_cap_holds_within_one_batch(app, world, push_service, run_tasks):
+    """Nudges for one person written together reach the consumer in one task."""
+    phone = push_service.subscription()
+    with app.app_context():
+        mentee = _mentee_id()
+        _device(mentee, phone)
+        for number in range(DAILY_CAP + 2):
+            outbox.queue_nudge(
+                mentee, NudgeKind.KUDOS, f"kudos:{number}", title="Kudos", body="Hi", url="/"
+            )
+        outbox.queue_nudge(mentee, NudgeKind.HELP_REQUESTED, "help:1", title="H", body="", url="/")
+        db.session.commit()
+    assert run_tasks(app) == 1
+    assert len(push_service.received) == DAILY_CAP + 1, "the cap, and the uncapped help request"
+    with app.app_context():
+        held = [_status(f"kudos:{number}") for number in (DAILY_CAP, DAILY_CAP + 1)]
+        assert {nudge.status for nudge in held} == {NudgeStatus.PENDING}
+
+
 def test_a_lost_hand_over_is_recovered_by_the_sweep(
     app, world, push_service, run_tasks, monkeypatch
 ):
@@ -292,6 +332,26 @@ def test_a_lost_hand_over_is_recovered_by_the_sweep(
         tasks.sweep_outbox.call_local()
     assert run_tasks(app) == 1
     assert len(push_service.received_by(phone)) == 1
+
+
+def test_a_nudge_found_after_its_time_to_live_is_dropped_unsent(
+    app, world, push_service, run_tasks
+):
+    """The consumer was down: a backlog of reminders for moments long past is not sent."""
+    phone = push_service.subscription()
+    with app.app_context():
+        _device(_mentee_id(), phone)
+        _nudge(_mentee_id(), "meeting-soon:1", NudgeKind.MEETING_REMINDER)
+        _nudge(_mentee_id(), "help:1")
+    queue.huey.flush()  # the hand-overs were lost with the consumer
+    clock.set_now(NOON_IN_LONDON + timedelta(hours=2))
+    with app.app_context():
+        tasks.sweep_outbox.call_local()
+    run_tasks(app)
+    assert [m.payload["url"] for m in push_service.received] == ["/checkins/7"]
+    with app.app_context():
+        late = _status("meeting-soon:1")
+        assert (late.status, late.outcome) == (NudgeStatus.DROPPED, "too late to be of use")
 
 
 def test_a_claim_left_by_a_consumer_that_died_is_taken_back(app, world, push_service, run_tasks):

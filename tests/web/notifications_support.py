@@ -22,7 +22,7 @@ def _b64(data: bytes) -> str:
 def browser_subscription(name: str = "phone") -> dict[str, str]:
     """Fresh keys and an endpoint, as ``PushSubscription.toJSON()`` gives them."""
     return {
-        "endpoint": f"https://push.example/send/{name}-{os.urandom(4).hex()}",
+        "endpoint": f"https://fcm.googleapis.com/fcm/send/{name}-{os.urandom(4).hex()}",
         "p256dh": _b64(b"\x04" + os.urandom(64)),
         "auth": _b64(os.urandom(16)),
     }

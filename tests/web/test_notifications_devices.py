@@ -4,6 +4,7 @@ they were made in ends; the test send; the service worker's resubscription."""
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 from notifications_support import (
     LAPTOP,
@@ -14,10 +15,13 @@ from notifications_support import (
     subscriptions,
     user_id,
 )
-from web_support import CSRF_MESSAGE, field_error
+from web_support import CSRF_MESSAGE, field_error, shown
 
+from app import config
 from app.extensions import db
 from app.models import Nudge, PushSubscription
+from app.notifications.forms import NOT_A_PUSH_SERVICE
+from app.notifications.routes import TAKEN
 from game.nudges import NudgeKind
 
 
@@ -53,6 +57,69 @@ def test_a_bad_subscription_says_which_field(app, new_client) -> None:
     assert subscriptions(app) == {}
 
 
+@pytest.mark.parametrize(
+    "endpoint",
+    [
+        "https://fcm.googleapis.com/fcm/send/abc",
+        "https://updates.push.services.mozilla.com/wpush/v2/abc",
+        "https://web.push.apple.com/QGx",
+        "https://wns2-par02p.notify.windows.com/w/?token=abc",
+    ],
+)
+def test_the_browsers_push_services_are_taken(app, new_client, endpoint) -> None:
+    phone = {**browser_subscription(), "endpoint": endpoint}
+    assert subscribe(new_client("mentee"), phone).status_code == 201
+    assert set(subscriptions(app)) == {endpoint}
+
+
+@pytest.mark.parametrize(
+    "endpoint",
+    [
+        "https://push.example/send/abc",  # https, but no push service of a browser
+        "https://intranet.school.example/admin",
+        "https://evilpush.apple.com/x",  # not under push.apple.com
+        "https://fcm.googleapis.com.evil.example/fcm/send/abc",
+        "https://fcm.googleapis.com:8443/fcm/send/abc",
+        "https://169.254.169.254/latest/meta-data",
+        "https://[::1/x",  # unreadable: refused, not a server error
+        "https://fcm.googleapis.com:port/x",
+    ],
+)
+def test_any_other_host_is_refused_with_a_message(app, new_client, endpoint) -> None:
+    response = subscribe(new_client("mentee"), {**browser_subscription(), "endpoint": endpoint})
+    assert response.status_code == 422
+    assert shown(NOT_A_PUSH_SERVICE) in field_error(response.get_data(as_text=True), "endpoint")
+    assert subscriptions(app) == {}
+
+
+def test_the_push_services_are_a_setting(app, new_client) -> None:
+    app.config["PUSH_SERVICE_HOSTS"] = ("push.school.example", "*.relay.example")
+    client = new_client("mentee")
+    for endpoint in ("https://push.school.example/a", "https://eu.relay.example/b"):
+        phone = {**browser_subscription(), "endpoint": endpoint}
+        assert subscribe(client, phone).status_code == 201
+    fcm = browser_subscription()
+    assert subscribe(client, fcm).status_code == 422
+
+
+def test_the_setting_defaults_to_the_browsers_push_services(monkeypatch, tmp_path) -> None:
+    monkeypatch.delenv("PUSH_SERVICE_HOSTS", raising=False)
+    assert config.load(tmp_path)["PUSH_SERVICE_HOSTS"] == config.PUSH_SERVICES
+    monkeypatch.setenv("PUSH_SERVICE_HOSTS", " Push.School.example , *.relay.example,")
+    hosts = config.load(tmp_path)["PUSH_SERVICE_HOSTS"]
+    assert hosts == ("push.school.example", "*.relay.example")
+
+
+def test_a_loopback_push_service_only_outside_production(app, new_client) -> None:
+    client = new_client("mentee")
+    local = {**browser_subscription(), "endpoint": "http://127.0.0.1:8099/push/1"}
+    assert subscribe(client, local).status_code == 201
+    app.config["PRODUCTION"] = True
+    other = {**browser_subscription(), "endpoint": "http://127.0.0.1:8099/push/2"}
+    assert subscribe(client, other).status_code == 422
+    assert set(subscriptions(app)) == {local["endpoint"]}
+
+
 def test_the_same_browser_again_updates_its_keys_and_keeps_its_history(app, new_client) -> None:
     client = new_client("mentee")
     phone = browser_subscription()
@@ -84,6 +151,18 @@ def test_a_shared_device_moves_to_whoever_turned_it_on_last(app, world, new_clie
         assert (row.device, row.failures) == ("Firefox on Linux", 0)
     mentee_page = new_client("mentee").get("/notifications").get_data(as_text=True)
     assert "data-endpoint=" not in mentee_page
+
+
+def test_knowing_someone_elses_endpoint_does_not_take_their_device(app, new_client) -> None:
+    """Only the browser itself has the subscription's secret; the endpoint alone moves nothing."""
+    phone = browser_subscription()
+    subscribe(new_client("mentee"), phone)
+    before = subscriptions(app)
+    forged = {**browser_subscription(), "endpoint": phone["endpoint"]}
+    response = subscribe(new_client("own_mentor"), forged, LAPTOP)
+    assert response.status_code == 422
+    assert shown(TAKEN) in field_error(response.get_data(as_text=True), "endpoint")
+    assert subscriptions(app) == before
 
 
 def test_the_page_lists_the_devices_with_this_one_marked(app, world, new_client) -> None:
@@ -227,6 +306,31 @@ def test_a_wrong_old_secret_moves_nothing(app, new_client) -> None:
     response = app.test_client().post("/notifications/resubscribe", data=forged)
     assert response.status_code == 404
     assert set(subscriptions(app)) == {old["endpoint"]}
+
+
+def test_resubscribing_cannot_take_over_another_devices_endpoint(app, new_client) -> None:
+    """Someone with a subscription of their own names a victim's endpoint as the new one."""
+    victim, own = browser_subscription("victim"), browser_subscription("own")
+    subscribe(new_client("mentee"), victim)
+    subscribe(new_client("own_mentor"), own)
+    before = subscriptions(app)
+    onto_victim = {**browser_subscription(), "endpoint": victim["endpoint"]}
+    response = app.test_client().post(
+        "/notifications/resubscribe", data=_resubscription(own, onto_victim)
+    )
+    assert response.status_code == 404
+    assert subscriptions(app) == before
+
+
+def test_resubscribing_onto_its_own_new_endpoint_again_is_fine(app, new_client) -> None:
+    """The page turned notifications on with the new subscription before the worker's event."""
+    old, new = browser_subscription("old"), browser_subscription("new")
+    client = new_client("mentee")
+    subscribe(client, old)
+    subscribe(client, new)
+    response = app.test_client().post("/notifications/resubscribe", data=_resubscription(old, new))
+    assert response.status_code == 204
+    assert set(subscriptions(app)) == {new["endpoint"]}
 
 
 def test_a_logged_out_device_cannot_come_back_by_resubscribing(app, new_client) -> None:

@@ -12,9 +12,8 @@ from web_support import field_error, shown
 
 from app.extensions import db
 from app.models import NotificationSettings
+from app.push.vapid import generate_keys
 from game.nudges import NudgeKind
-
-PUBLIC_KEY = "BExampleVapidPublicKeyForTheTestsOnlyAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
 
 
 def offered(page: str) -> set[str]:
@@ -106,8 +105,9 @@ def test_a_bad_time_is_refused_next_to_its_field(app, world, new_client, start, 
         assert db.session.get(NotificationSettings, user_id(app, world.email("mentee"))) is None
 
 
-def test_without_a_push_key_the_page_says_push_is_not_set_up(app, new_client) -> None:
-    app.config.pop("VAPID_PUBLIC_KEY", None)
+@pytest.mark.parametrize("private_key", ["", "not a key"], ids=["push off", "unusable key"])
+def test_without_a_push_key_the_page_says_push_is_not_set_up(app, new_client, private_key) -> None:
+    app.config["VAPID_PRIVATE_KEY"] = private_key
     page = new_client("mentee").get("/notifications").get_data(as_text=True)
     assert "not set up on this server" in page
     assert "data-push-enable" not in page
@@ -115,13 +115,22 @@ def test_without_a_push_key_the_page_says_push_is_not_set_up(app, new_client) ->
 
 
 def test_with_a_push_key_the_switch_waits_for_a_tap(app, new_client) -> None:
-    app.config["VAPID_PUBLIC_KEY"] = PUBLIC_KEY
+    keys = generate_keys()
+    app.config.update(VAPID_PRIVATE_KEY=keys.private, VAPID_PUBLIC_KEY=keys.public)
     page = new_client("mentee").get("/notifications").get_data(as_text=True)
-    assert f'data-vapid-key="{PUBLIC_KEY}"' in page
+    assert f'data-vapid-key="{keys.public}"' in page
     # hidden until notifications.js shows it; without JavaScript the page says why
     assert re.search(r"<button [^>]*data-push-enable hidden>Turn on notifications</button>", page)
     assert "Notifications need JavaScript" in page
     assert "/static/js/notifications.js" in page
+
+
+def test_the_public_key_is_derived_when_only_the_private_one_is_set(app, new_client) -> None:
+    """The quick start generates only the private key into instance/."""
+    keys = generate_keys()
+    app.config.update(VAPID_PRIVATE_KEY=keys.private, VAPID_PUBLIC_KEY="")
+    page = new_client("mentee").get("/notifications").get_data(as_text=True)
+    assert f'data-vapid-key="{keys.public}"' in page
 
 
 def test_the_account_page_leads_to_the_notifications_page(new_client) -> None:

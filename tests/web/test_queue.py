@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import socket
+import threading
+import time
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 from huey.storage import MemoryStorage, PostgresStorage, RedisStorage, SqliteStorage
+from sqlalchemy.exc import IntegrityError
 
 from app import queue
 from app.extensions import db
@@ -36,6 +41,29 @@ def test_redis_wins_when_it_is_configured(tmp_path) -> None:
     )
     assert isinstance(storage, RedisStorage)
     assert storage.conn.connection_pool.connection_kwargs["db"] == 3
+
+
+def test_a_redis_that_hangs_cannot_hold_a_request_long() -> None:
+    """A Redis that takes the connection and never answers: the enqueue gives up within the
+    timeout (the caller logs it; the sweep delivers later) instead of waiting for ever."""
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()  # connections complete in the backlog; nothing ever answers
+        storage = queue.storage_for({"REDIS_URL": f"redis://127.0.0.1:{silent.getsockname()[1]}/0"})
+        outcome: list[BaseException] = []
+
+        def enqueue() -> None:
+            try:
+                storage.enqueue(b"task")
+            except Exception as error:  # noqa: BLE001 - which error is redis-py's business
+                outcome.append(error)
+
+        worker = threading.Thread(target=enqueue, daemon=True)
+        started = time.monotonic()
+        worker.start()
+        worker.join(timeout=queue.REDIS_TIMEOUT + 5)
+        assert not worker.is_alive(), "the enqueue still waits"
+        assert outcome and time.monotonic() - started < queue.REDIS_TIMEOUT + 5
 
 
 def test_the_app_queues_beside_its_own_database(app) -> None:
@@ -78,6 +106,20 @@ def test_a_rolled_back_nudge_leaves_neither_a_row_nor_a_task(app, world) -> None
         db.session.commit()  # a later commit must not hand over the forgotten nudge
         assert queue.huey.pending_count() == 0
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Nudge)) == 0
+
+
+def test_a_savepoint_rolled_back_keeps_the_hand_over_of_the_rest(app, world) -> None:
+    """A service that loses a race inside a savepoint still commits its nudge, and hands it
+    over at once (not a minute later, by the sweep)."""
+    with app.app_context():
+        user_id = _user_id()
+        _nudge(user_id, "test:before-savepoint")
+        with pytest.raises(IntegrityError), db.session.begin_nested():
+            _nudge(user_id, "test:in-savepoint")
+            db.session.execute(sa.insert(User).values(id=user_id))  # the race it lost
+        db.session.commit()
+        assert queue.huey.pending_count() == 1
+        assert db.session.scalars(sa.select(Nudge.dedupe_key)).all() == ["test:before-savepoint"]
 
 
 def test_one_cause_nudges_once_however_often_it_is_written(app, world) -> None:

@@ -13,17 +13,25 @@
   const KNOWN = "known"; // the subscription the server has: {endpoint, auth, key}
 
   function appUrl(path) {
-    const url = new URL(path || "/", self.location.origin);
-    return url.origin === self.location.origin ? url.href : new URL("/", self.location.origin).href;
+    try {
+      const url = new URL(path || "/", self.location.origin);
+      if (url.origin === self.location.origin) return url.href;
+    } catch (unreadable) { /* the home page instead */ }
+    return new URL("/", self.location.origin).href;
+  }
+
+  // The message as an object, whatever arrived: a push must always show a notification
+  // (userVisibleOnly), so nothing here may throw before showNotification is called.
+  function messageOf(data) {
+    try {
+      const message = data ? data.json() : null;
+      if (message && typeof message === "object") return message;
+    } catch (unreadable) { /* a plain Waypoint notification instead */ }
+    return {};
   }
 
   self.addEventListener("push", (event) => {
-    let message = {};
-    try {
-      message = event.data ? event.data.json() : {};
-    } catch (error) {
-      message = {};
-    }
+    const message = messageOf(event.data);
     const url = appUrl(message.url);
     event.waitUntil(
       self.registration.showNotification(message.title || "Waypoint", {
