@@ -127,26 +127,30 @@ class _Work:
 
 
 @dataclass
-class _Reached:
-    """The common outcome, written for a whole batch in two statements rather than a row at
-    a time: the devices that took a nudge, and the nudges that reached a device."""
+class _Batch:
+    """What one task's sending learned. The common outcome is written for the whole batch in
+    two statements rather than a row at a time: the devices that took a nudge, and the nudges
+    that reached a device. A push service that did not answer at all is not tried again in
+    the same batch, so a hanging service costs one timeout, not one per device, and a batch
+    ends well within ``STALE_CLAIM``."""
 
-    devices: list[int] = field(default_factory=list)
-    nudges: list[int] = field(default_factory=list)
+    reached_devices: list[int] = field(default_factory=list)
+    sent_nudges: list[int] = field(default_factory=list)
+    silent_services: set[str] = field(default_factory=set)
 
     def write(self) -> None:
         now = utcnow()
-        if self.devices:
+        if self.reached_devices:
             db.session.execute(
                 sa.update(PushSubscription)
-                .where(PushSubscription.id.in_(self.devices))
+                .where(PushSubscription.id.in_(self.reached_devices))
                 .values(last_success_at=now, failures=0)
                 .execution_options(synchronize_session=False)
             )
-        if self.nudges:
+        if self.sent_nudges:
             db.session.execute(
                 sa.update(Nudge)
-                .where(Nudge.id.in_(self.nudges))
+                .where(Nudge.id.in_(self.sent_nudges))
                 .values(status=NudgeStatus.SENT, sent_at=sa.func.coalesce(Nudge.sent_at, now))
                 .execution_options(synchronize_session=False)
             )
@@ -155,13 +159,13 @@ class _Reached:
 def send_claimed(ids: list[int], retry) -> None:
     """Send the claimed nudges ``ids``; ``retry(nudge_id, subscription_ids, delay)`` schedules
     another try for the devices whose push service asked to wait."""
-    reached = _Reached()
+    batch = _Batch()
     capped_now: Counter[int] = Counter()  # a batch may hold several nudges for one person
     for work in _load(ids):
         work.sent_in_last_day += capped_now[work.nudge.user_id]
-        if _send_one(work, retry, reached) and work.nudge.kind not in UNCAPPED:
+        if _send_one(work, retry, batch) and work.nudge.kind not in UNCAPPED:
             capped_now[work.nudge.user_id] += 1
-    reached.write()
+    batch.write()
     db.session.commit()
 
 
@@ -180,9 +184,9 @@ def retry_devices(nudge_id: int, subscription_ids: list[int], retry) -> None:
             )
         )
     )
-    reached = _Reached()
-    _deliver(nudge, devices, retry, reached, delivered_before=nudge.sent_at is not None)
-    reached.write()
+    batch = _Batch()
+    _deliver(nudge, devices, retry, batch, delivered_before=nudge.sent_at is not None)
+    batch.write()
     db.session.commit()
 
 
@@ -221,7 +225,7 @@ def _load(ids: list[int]) -> list[_Work]:
     ]
 
 
-def _send_one(work: _Work, retry, reached: _Reached) -> bool:
+def _send_one(work: _Work, retry, batch: _Batch) -> bool:
     """Drop, delay or send one claimed nudge; True when it was sent (it counts for the cap)."""
     nudge, kind = work.nudge, NudgeKind(work.nudge.kind)
     if work.settings is not None and kind.value in work.settings.muted_kinds:
@@ -247,7 +251,7 @@ def _send_one(work: _Work, retry, reached: _Reached) -> bool:
     if when > utcnow():
         nudge.status, nudge.due_at, nudge.claimed_at = NudgeStatus.PENDING, when, None
         return False
-    _deliver(nudge, work.devices, retry, reached, delivered_before=False)
+    _deliver(nudge, work.devices, retry, batch, delivered_before=False)
     return True
 
 
@@ -255,7 +259,7 @@ def _deliver(
     nudge: Nudge,
     devices: list[PushSubscription],
     retry,
-    reached: _Reached,
+    batch: _Batch,
     delivered_before: bool,
 ) -> None:
     policy = POLICIES[NudgeKind(nudge.kind)]
@@ -266,25 +270,34 @@ def _deliver(
     signer = vapid.signer_for(current_app.config)
     delivered, waiting, delay = delivered_before, [], 0
     for device in devices:
-        outcome = sender.send(
-            sender.Target(device.endpoint, device.p256dh, device.auth),
-            message,
-            signer=signer,
-            session=_session,
-            ttl=policy.ttl,
-            urgency=policy.urgency,
-            topic=sender.topic_for(nudge.dedupe_key),
-            timeout=TIMEOUT,
-        )
+        try:
+            service = vapid.origin(device.endpoint)
+        except ValueError:  # not a push URL: send() answers Gone, and the row goes
+            service = device.endpoint
+        if service in batch.silent_services:
+            outcome = sender.RetryLater(None, f"{service} did not answer", unanswered=True)
+        else:
+            outcome = sender.send(
+                sender.Target(device.endpoint, device.p256dh, device.auth),
+                message,
+                signer=signer,
+                session=_session,
+                ttl=policy.ttl,
+                urgency=policy.urgency,
+                topic=sender.topic_for(nudge.dedupe_key),
+                timeout=TIMEOUT,
+            )
         match outcome:
             case sender.Delivered():
-                reached.devices.append(device.id)
+                batch.reached_devices.append(device.id)
                 delivered = True
             case sender.Gone():
                 db.session.delete(device)
-            case sender.RetryLater(after_seconds=after):
+            case sender.RetryLater(after_seconds=after, unanswered=unanswered):
                 waiting.append(device.id)
                 delay = max(delay, after or 0)
+                if unanswered:
+                    batch.silent_services.add(service)
             case _:
                 device.failures += 1
     if waiting and nudge.attempts < MAX_ATTEMPTS:
@@ -294,7 +307,7 @@ def _deliver(
         retry(nudge.id, waiting, min(max(delay, backoff), LONGEST_WAIT))
         return
     if delivered:
-        reached.nudges.append(nudge.id)
+        batch.sent_nudges.append(nudge.id)
     else:
         _drop(nudge, "no device could be reached")
 

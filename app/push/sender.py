@@ -87,6 +87,8 @@ class RetryLater:
 
     after_seconds: float | None
     reason: str
+    unanswered: bool = False
+    """No answer at all (a timeout, no connection): the push service is likely down."""
 
 
 @dataclass(frozen=True)
@@ -228,11 +230,11 @@ def send(
     try:
         response = session.post(target.endpoint, body, headers, timeout)
     except urllib3.exceptions.NewConnectionError as error:  # also a TimeoutError, for history
-        return RetryLater(None, f"{service} unreachable: {type(error).__name__}")
+        return RetryLater(None, f"{service} unreachable: {type(error).__name__}", True)
     except urllib3.exceptions.TimeoutError:
-        return RetryLater(None, f"{service} timed out")
+        return RetryLater(None, f"{service} timed out", True)
     except urllib3.exceptions.HTTPError as error:
-        return RetryLater(None, f"{service} unreachable: {type(error).__name__}")
+        return RetryLater(None, f"{service} unreachable: {type(error).__name__}", True)
     text = response.data.decode("utf-8", "replace")
     return outcome_of(response.status, response.headers.get("Retry-After"), service, text)
 

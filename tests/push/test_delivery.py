@@ -232,6 +232,29 @@ def test_a_hanging_push_service_is_given_up_on_and_tried_later(app, world, push_
     assert len(push_service.received_by(phone)) == 1
 
 
+def test_a_push_service_that_does_not_answer_costs_one_timeout_per_batch(
+    app, world, push_service, run_tasks
+):
+    """Three people's phones on one hanging service: one request waits out the timeout, the
+    other two are not even tried, and all three are retried later."""
+    phones = [push_service.subscription() for _ in range(3)]
+    push_service.respond_with(hang=True, times=1)
+    with app.app_context():
+        people = db.session.scalars(sa.select(User.id).order_by(User.id).limit(3)).all()
+        for user_id, phone in zip(people, phones, strict=True):
+            _device(user_id, phone)
+        for user_id in people:  # one transaction: one batch
+            outbox.queue_nudge(
+                user_id, NudgeKind.TEST, f"test:{user_id}", title="T", body="B", url="/"
+            )
+        db.session.commit()
+    assert run_tasks(app) == 1
+    assert sum(push_service.attempts.values()) == 1
+    assert len(_scheduled()) == 3
+    assert _run_scheduled(app, run_tasks) == 3
+    assert sorted(len(push_service.received_by(phone)) for phone in phones) == [1, 1, 1]
+
+
 def test_a_request_never_waits_for_the_push_service(app, world, push_service, login, run_tasks):
     """While the push service hangs, asking for help in a check-in answers at once: the
     request only writes the outbox row; the queue does the sending."""
