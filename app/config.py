@@ -33,8 +33,10 @@ SETTINGS: dict[str, str] = {
     "(default): in the database's own server when `DATABASE_URL` is PostgreSQL, else in "
     "`instance/waypoint-queue.sqlite3` beside the SQLite database. Set it "
     "(`redis://host:6379/0`) to run consumers on several machines.",
-    "QUEUE_WORKERS": "Threads of one `flask queue work` consumer (default `4`): sending a "
-    "push mostly waits on the network.",
+    "QUEUE_WORKERS": "Workers of one `flask queue work` consumer (default: one per CPU core).",
+    "QUEUE_WORKER_TYPE": "`process` (default: encrypting and posting a push is CPU work, and "
+    "processes use every core) or `thread` (many workers waiting on push services far away "
+    "cost less memory).",
     "RATELIMIT_STORAGE_URI": "Where login attempts are counted: `memory://` (default, one "
     "process) or `redis://host:6379` when several server processes run.",
     "LOGIN_LIMIT_PER_ADDRESS": "Failed password checks, reset-link requests and wrong reset "
@@ -132,7 +134,8 @@ def load(instance_path: Path) -> dict[str, object]:
         "WTF_CSRF_TIME_LIMIT": None,
         "WTF_CSRF_SSL_STRICT": production,
         "REDIS_URL": _env("REDIS_URL", ""),
-        "QUEUE_WORKERS": int(_env("QUEUE_WORKERS", "4")),
+        "QUEUE_WORKERS": int(_env("QUEUE_WORKERS", str(os.cpu_count() or 2))),
+        "QUEUE_WORKER_TYPE": _env("QUEUE_WORKER_TYPE", "process"),
         "RATELIMIT_STORAGE_URI": _env("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": False,
         "LOGIN_LIMIT_PER_ADDRESS": _env("LOGIN_LIMIT_PER_ADDRESS", "50 per 10 minutes"),

@@ -201,14 +201,17 @@ def _sent() -> int:
 
 
 def _peak_memory_mb(pid: int) -> float:
+    """Peak resident memory (VmHWM) of a process and its worker processes, added up."""
+    total = 0.0
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
+            total += int(line.split()[1]) / 1024
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return total + sum(_peak_memory_mb(int(child)) for child in children)
 
 
 def _consume(
-    env: dict, workers: int, processes: bool, expected: int, timeout: float
+    env: dict, workers: int, worker_type: str | None, expected: int, timeout: float
 ) -> tuple[float, float, float]:
     """Run the consumer until ``expected`` nudges are sent: the seconds from its first claim to
     its last send (its start-up left out), the seconds from launch, and its peak memory."""
@@ -223,7 +226,7 @@ def _consume(
             "work",
             "--workers",
             str(workers),
-            *(["--processes"] if processes else []),
+            *(["--worker-type", worker_type] if worker_type else []),
         ],
         cwd=ROOT,
         env=env,
@@ -279,7 +282,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--nudges", type=int, default=10_000)
     parser.add_argument("--workers", type=int, default=None, help="consumer workers")
-    parser.add_argument("--processes", action="store_true", help="workers are processes")
+    parser.add_argument("--worker-type", choices=["process", "thread"], help="default: the app's")
     parser.add_argument("--database", help="a PostgreSQL URL (default: a temporary SQLite file)")
     parser.add_argument("--serve-push", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -319,14 +322,14 @@ def main() -> None:
             people = _people(args.nudges, public, origin, 0)
             others = _people(extra, public, origin, args.nudges)
             queued = _queue_nudges(people, "fanout")
-            kind = "processes" if args.processes else "threads"
-            print(f"storage: {type(queue.huey.storage).__name__}, consumer {kind}: {workers}")
+            kind = args.worker_type or app.config["QUEUE_WORKER_TYPE"]
+            print(f"storage: {type(queue.huey.storage).__name__}, consumer: {workers} {kind}es")
             print(
                 f"queued {args.nudges:,} nudges in one transaction: {queued:.2f} s, "
                 f"{queue.huey.pending_count()} delivery tasks"
             )
             db.session.remove()
-            drain, wall, peak = _consume(env, workers, args.processes, args.nudges, timeout=600)
+            drain, wall, peak = _consume(env, workers, args.worker_type, args.nudges, timeout=600)
             print(
                 f"drained by the consumer: {drain:.2f} s from its first claim to its last send "
                 f"= {args.nudges / drain:,.0f} nudges/s ({wall:.1f} s with its start-up); "

@@ -15,13 +15,13 @@ queue_cli = AppGroup("queue", help="The background task queue (nudges, e-mail)."
 
 
 @queue_cli.command("work")
-@click.option("--workers", type=int, help="Workers (default: QUEUE_WORKERS).")
+@click.option("--workers", type=int, help="How many workers (default: QUEUE_WORKERS).")
 @click.option(
-    "--processes",
-    is_flag=True,
-    help="Workers are processes (one per core uses every core) rather than threads.",
+    "--worker-type",
+    type=click.Choice(["process", "thread"]),
+    help="Processes or threads (default: QUEUE_WORKER_TYPE).",
 )
-def work_command(workers: int | None, processes: bool) -> None:
+def work_command(workers: int | None, worker_type: str | None) -> None:
     """Run a consumer until stopped (Ctrl+C finishes the tasks in hand first).
 
     It refuses to start without VAPID keys: every nudge would fail."""
@@ -30,7 +30,9 @@ def work_command(workers: int | None, processes: bool) -> None:
     except vapid.PushKeyError as error:
         raise click.ClickException(str(error)) from None
     count = workers or current_app.config["QUEUE_WORKERS"]
-    kind = "process" if processes else "thread"
+    kind = worker_type or current_app.config["QUEUE_WORKER_TYPE"]
+    if kind not in ("process", "thread"):
+        raise click.ClickException(f"QUEUE_WORKER_TYPE is process or thread, not {kind!r}.")
     click.echo(f"Task queue consumer: {count} {kind}es on {type(huey.storage).__name__}.")
     db.engine.dispose()  # worker processes must not share the parent's connections
     consumer = huey.create_consumer(workers=count, worker_type=kind, periodic=True)

@@ -60,8 +60,10 @@ def _stop(consumer: subprocess.Popen) -> str:
     return errors
 
 
-@pytest.mark.parametrize("options", [(), ("--processes",)], ids=["threads", "processes"])
-def test_two_consumers_drain_one_outbox_and_send_each_nudge_once(app, world, push_service, options):
+@pytest.mark.parametrize("worker_type", ["thread", "process"])
+def test_two_consumers_drain_one_outbox_and_send_each_nudge_once(
+    app, world, push_service, worker_type
+):
     devices = {}
     with app.app_context():
         people = db.session.scalars(sa.select(User.id).order_by(User.id).limit(PEOPLE)).all()
@@ -92,6 +94,7 @@ def test_two_consumers_drain_one_outbox_and_send_each_nudge_once(app, world, pus
         for _ in range(4):
             tasks.deliver_nudges(ids)
     expected = PEOPLE * EACH
+    options = ("--worker-type", worker_type)
     consumers = [_consumer(app, *options), _consumer(app, *options)]
     try:
         push_service.wait_for(expected, timeout=90)
