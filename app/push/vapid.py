@@ -11,7 +11,6 @@ reused until shortly before its ``exp`` (RFC 8292 allows up to 24 hours).
 
 from __future__ import annotations
 
-import functools
 import re
 import threading
 import time
@@ -119,7 +118,7 @@ def origin(endpoint: str) -> str:
     return _origin_of("/".join(endpoint.split("/", 3)[:3]))
 
 
-@functools.lru_cache(maxsize=256)
+@lru_cache(maxsize=256)
 def _origin_of(endpoint: str) -> str:
     """Parsed once per push service: a fan-out asks for the same few origins each time."""
     parts = urlsplit(endpoint)
