@@ -212,8 +212,7 @@ def _load(ids: list[int]) -> list[_Work]:
             sa.select(Nudge.user_id, sa.func.count())
             .where(
                 Nudge.user_id.in_(users),
-                Nudge.status == NudgeStatus.SENT,
-                Nudge.sent_at > utcnow() - CAP_WINDOW,
+                Nudge.sent_at > utcnow() - CAP_WINDOW,  # a nudge still retrying some devices too
                 Nudge.kind.not_in(UNCAPPED),
             )
             .group_by(Nudge.user_id)

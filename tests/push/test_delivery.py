@@ -339,6 +339,35 @@ def test_the_daily_cap_holds_within_one_batch(app, world, push_service, run_task
         assert {nudge.status for nudge in held} == {NudgeStatus.PENDING}
 
 
+def test_the_daily_cap_counts_nudges_still_retrying_some_devices(
+    app, world, push_service, run_tasks
+):
+    """Nudges that reached one device while another is still to be retried count too."""
+    phone = push_service.subscription()
+    with app.app_context():
+        mentee = _mentee_id()
+        _device(mentee, phone)
+        for number in range(DAILY_CAP):
+            db.session.add(
+                Nudge(
+                    user_id=mentee,
+                    kind=NudgeKind.KUDOS.value,
+                    dedupe_key=f"kudos:earlier:{number}",
+                    title="Kudos",
+                    body="Well done",
+                    url="/",
+                    status=NudgeStatus.SENDING,
+                    sent_at=NOON_IN_LONDON - timedelta(hours=1),
+                )
+            )
+        db.session.commit()
+        _nudge(mentee, "kudos:now", NudgeKind.KUDOS)
+    run_tasks(app)
+    assert push_service.received == []
+    with app.app_context():
+        assert _status("kudos:now").status == NudgeStatus.PENDING
+
+
 def test_a_lost_hand_over_is_recovered_by_the_sweep(
     app, world, push_service, run_tasks, monkeypatch
 ):
