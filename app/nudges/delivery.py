@@ -174,6 +174,14 @@ def retry_devices(nudge_id: int, subscription_ids: list[int], retry) -> None:
     nudge = db.session.get(Nudge, nudge_id)
     if nudge is None or nudge.status != NudgeStatus.SENDING:
         return
+    settings = db.session.get(NotificationSettings, nudge.user_id)
+    if settings is not None and nudge.kind in settings.muted_kinds:  # switched off meanwhile
+        if nudge.sent_at is None:
+            _drop(nudge, "switched off by the person")
+        else:
+            nudge.status = NudgeStatus.SENT
+        db.session.commit()
+        return
     nudge.attempts += 1
     nudge.claimed_at = utcnow()
     devices = list(

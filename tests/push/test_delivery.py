@@ -187,6 +187,28 @@ def test_retry_after_is_honoured_and_only_the_waiting_device_is_tried_again(
         assert nudge.status == NudgeStatus.SENT and nudge.attempts == 2
 
 
+def test_a_retry_is_not_sent_once_the_person_switched_the_kind_off(
+    app, world, push_service, run_tasks
+):
+    phone = push_service.subscription()
+    push_service.respond_with(429, retry_after=60)
+    with app.app_context():
+        mentee = _mentee_id()
+        _device(mentee, phone)
+        _nudge(mentee)
+    run_tasks(app)
+    with app.app_context():
+        db.session.add(
+            NotificationSettings(user_id=mentee, muted_kinds=[NudgeKind.HELP_REQUESTED.value])
+        )
+        db.session.commit()
+    push_service.respond_with(201)
+    assert _run_scheduled(app, run_tasks) == 1
+    assert push_service.received == []
+    with app.app_context():
+        assert _status().status == NudgeStatus.DROPPED
+
+
 def test_a_push_service_that_keeps_failing_is_given_up_on(app, world, push_service, run_tasks):
     phone = push_service.subscription()
     push_service.respond_with(500)
