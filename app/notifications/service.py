@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hmac
-from datetime import time
+from datetime import time, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -13,7 +13,7 @@ from game.nudges import NudgeKind, trial_words
 from ..accounts.sessions import device_label
 from ..clock import utcnow
 from ..extensions import db
-from ..models import NotificationSettings, PushSubscription, User
+from ..models import LoginSession, NotificationSettings, PushSubscription, User
 from ..nudges.outbox import queue_nudge
 
 TEST_URL = "/notifications"
@@ -154,3 +154,16 @@ def send_test(user_id: int) -> bool:
     queue_nudge(user_id, NudgeKind.TEST, key, title=words.title, body=words.body, url=TEST_URL)
     db.session.commit()
     return True
+
+
+def forget_devices_of_expired_logins(remember: timedelta) -> int:
+    """A device whose login was not seen for longer than "remember me" lasts is logged out
+    there (its cookie has expired), so it stops getting notifications too."""
+    expired = sa.select(LoginSession.id).where(LoginSession.last_seen_at < utcnow() - remember)
+    result = db.session.execute(
+        sa.delete(PushSubscription)
+        .where(PushSubscription.login_session_id.in_(expired))
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return result.rowcount

@@ -3,10 +3,14 @@ wait, sweep up whatever a lost hand-over or a delay left pending, and plan remin
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from flask import current_app
 from huey import crontab
 
 from .. import queue
 from ..clock import utcnow
+from ..notifications import service as notifications
 from . import delivery, planner
 from .outbox import BATCH
 
@@ -38,6 +42,13 @@ def sweep_outbox() -> None:
 def plan_nudges() -> None:
     """Every five minutes: meeting and check-in reminders, reviews waiting, quiet pairs."""
     planner.plan(utcnow())
+
+
+@queue.periodic_task(crontab(minute="17", hour="3"))
+def forget_stale_devices() -> None:
+    """Nightly: devices of logins that have expired get no more notifications."""
+    remember = timedelta(seconds=current_app.config["REMEMBER_COOKIE_DURATION"])
+    notifications.forget_devices_of_expired_logins(remember)
 
 
 def _retry_after_commit(nudge_id: int, subscription_ids: list[int], delay: int) -> None:

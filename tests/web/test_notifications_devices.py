@@ -4,6 +4,8 @@ they were made in ends; the test send; the service worker's resubscription."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 import sqlalchemy as sa
 from notifications_support import (
@@ -18,10 +20,12 @@ from notifications_support import (
 from web_support import CSRF_MESSAGE, field_error, shown
 
 from app import config
+from app.clock import utcnow
 from app.extensions import db
-from app.models import Nudge, PushSubscription
+from app.models import LoginSession, Nudge, PushSubscription
 from app.notifications.forms import NOT_A_PUSH_SERVICE
 from app.notifications.routes import TAKEN
+from app.nudges import tasks
 from game.nudges import NudgeKind
 
 
@@ -341,3 +345,22 @@ def test_a_logged_out_device_cannot_come_back_by_resubscribing(app, new_client) 
     response = app.test_client().post("/notifications/resubscribe", data=_resubscription(old, new))
     assert response.status_code == 404
     assert subscriptions(app) == {}
+
+
+def test_a_login_that_expired_unseen_stops_its_devices_notifications(
+    app, world, new_client
+) -> None:
+    """The nightly task: a device whose login outlived "remember me" unseen is logged out
+    there, so it is forgotten; a device seen since keeps its notifications."""
+    _, _, endpoints = _two_devices(app, world, new_client)
+    remember = timedelta(seconds=app.config["REMEMBER_COOKIE_DURATION"])
+    laptop_login = subscriptions(app)[endpoints["laptop"]][1]
+    with app.app_context():
+        db.session.execute(
+            sa.update(LoginSession)
+            .where(LoginSession.id == laptop_login)
+            .values(last_seen_at=utcnow() - remember - timedelta(minutes=1))
+        )
+        db.session.commit()
+        tasks.forget_stale_devices.call_local()
+    assert set(subscriptions(app)) == {endpoints["phone"]}
