@@ -12,7 +12,6 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, StopValidation
 from wtforms.widgets import HiddenInput
 
-from .. import clock
 from ..forms import Form
 from ..models.checkins import NOTE_LIMIT, REPLY_LIMIT
 from ..weeks import request_now
@@ -123,7 +122,7 @@ class OpenedField(Field):
         self.data = valuelist[0] if valuelist else None
 
     def _value(self) -> str:
-        return opened_token(current_user.id, clock.utcnow())
+        return opened_token(current_user.id, request_now())
 
 
 def _note(label: str) -> TextAreaField:
