@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from flask import current_app
+from flask_login import current_user
+from itsdangerous import BadData, URLSafeSerializer
 from wtforms import BooleanField, Field, RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, StopValidation
@@ -11,6 +14,7 @@ from wtforms.widgets import HiddenInput
 
 from ..forms import Form
 from ..models.checkins import NOTE_LIMIT, REPLY_LIMIT
+from ..weeks import request_now
 
 MOODS = {
     1: ("😣", "Rough"),
@@ -81,6 +85,46 @@ class InstantField(Field):
         return self.data.isoformat() if self.data else ""
 
 
+OPENED_SALT = "waypoint.checkin-opened"
+
+
+def _opened_signer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=OPENED_SALT)
+
+
+def opened_token(user_id: int, instant: datetime) -> str:
+    """Signed (user, instant the form was rendered). The instant is our clock's, not the
+    signer's own timestamp, so pinned test clocks and the demo seed hold."""
+    return _opened_signer().dumps([user_id, instant.astimezone(UTC).isoformat()])
+
+
+def opened_at(token: str | None, user_id: int) -> datetime | None:
+    """When ``user_id`` was shown the form that carried ``token``; None for a missing, forged,
+    tampered or someone else's token."""
+    try:
+        owner, instant = _opened_signer().loads(token or "")
+        opened = datetime.fromisoformat(instant)
+    except (BadData, ValueError, TypeError):
+        return None
+    if owner != user_id or opened.utcoffset() is None:
+        return None
+    return opened.astimezone(UTC)
+
+
+class OpenedField(Field):
+    """When the form was opened, signed for its reader: pages always come from the network
+    (the service worker keeps none), so a check-in kept offline was opened online, in its
+    week. Each rendering carries a fresh token; a post keeps the raw text."""
+
+    widget = HiddenInput()
+
+    def process_formdata(self, valuelist):
+        self.data = valuelist[0] if valuelist else None
+
+    def _value(self) -> str:
+        return opened_token(current_user.id, request_now())
+
+
 def _note(label: str) -> TextAreaField:
     return TextAreaField(
         label,
@@ -99,6 +143,20 @@ class CheckInForm(Form):
     wants_help = BooleanField("I'd like help from my mentor")
     made_at = InstantField()
     """Set only by the service worker, for a check-in kept on the phone while offline."""
+    opened = OpenedField()
+
+    def counted_made_at(self, user_id: int) -> datetime | None:
+        """The instant a kept check-in counts as made; None for the normal online post, which
+        never looks at the token. ``made_at`` is the phone's word, so it is bound to the
+        form's signed opening: a check-in cannot be made before its form was opened, and
+        without a valid token of this user it counts as made now, so a crafted ``made_at``
+        can never fill a week that was missed."""
+        if self.made_at.data is None:
+            return None
+        opened = opened_at(self.opened.data, user_id)
+        if opened is None:
+            return request_now()
+        return max(self.made_at.data, opened)
 
     def answers(self) -> dict:
         return {

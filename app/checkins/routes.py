@@ -133,17 +133,19 @@ def _too_late(made_at: datetime) -> str:
 @login_required
 def this_week_form():
     """The week's check-in. A check-in kept on the phone while offline is sent here by the
-    service worker with ``made_at``: it counts for the week it was made in, and every answer
-    carries a toast the worker keeps for the person (a 4xx tells it to stop trying)."""
+    service worker with ``made_at``: it counts for the week it was made in (never before its
+    form was opened: ``CheckInForm.counted_made_at``), and every answer carries a toast the
+    worker keeps for the person (a 4xx tells it to stop trying)."""
     membership = _mentee_membership()
     form = CheckInForm()
     if form.validate_on_submit():
+        made_at = form.counted_made_at(current_user.id)
         try:
             submitted = submit_checkin(
-                membership.id, current_user.week_zones, made_at=form.made_at.data, **form.answers()
+                membership.id, current_user.week_zones, made_at=made_at, **form.answers()
             )
         except TooLate:
-            form.made_at.errors.append(_too_late(form.made_at.data))
+            form.made_at.errors.append(_too_late(made_at))
         else:
             return _card_or_home(membership, _saved_message(form, submitted))
     posted = form if form.is_submitted() else None  # else the form shows what is saved

@@ -116,6 +116,7 @@ def test_a_check_in_made_offline_is_kept_then_sent_once_by_background_sync(
     kept = page.evaluate(KEPT)
     assert len(kept) == 1
     assert "Written+on+the+bus" in kept[0]["body"] and "made_at=" in kept[0]["body"]
+    assert "opened=" in kept[0]["body"]  # the form's signed opening rides along
     assert kept[0]["csrf"] and kept[0]["madeAt"].endswith("Z")
     page.wait_for_timeout(500)
     assert rows(e2e, email) == []  # the worker's own fetch is blocked too

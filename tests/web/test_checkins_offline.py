@@ -8,6 +8,7 @@ message of the ``waypoint:toast`` trigger for the person; a 4xx tells it to stop
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -30,11 +31,12 @@ from game_support import (
 from web_support import field_error, shown, snapshot
 
 from app import clock
-from app.checkins.forms import MADE_AT_UNREADABLE
+from app.checkins.forms import MADE_AT_UNREADABLE, opened_token
 from game.weeks import LATE_ARRIVAL
 
 SUNDAY_EVENING_W10 = datetime(2026, 3, 8, 20, 0, tzinfo=LONDON)
 TOO_LATE = "reached us after its week had closed, so it can&#39;t count any more"
+OPENED = re.compile(r'<input[^>]*name="opened"[^>]*value="([^"]+)"')
 
 
 @pytest.fixture(autouse=True)
@@ -42,10 +44,37 @@ def _clock(pinned):
     return pinned
 
 
-def send(client, made_at: datetime | str, mood: int = 4, **fields):
-    """What the service worker sends for a check-in it kept."""
-    made = made_at if isinstance(made_at, str) else made_at.astimezone(UTC).isoformat()
-    data = {"mood": str(mood), "made_at": made, **fields}
+def opened_form(client, at: datetime) -> str:
+    """The signed opening of the check-in form, as the page rendered at ``at`` carries it."""
+    now = clock.utcnow()
+    clock.set_now(at)
+    try:
+        page = client.get("/checkins/this-week").get_data(as_text=True)
+    finally:
+        clock.set_now(now)
+    match = OPENED.search(page)
+    assert match, "the check-in form carries its signed opening"
+    return match.group(1)
+
+
+def send(client, made_at: datetime | str, mood: int = 4, opened: datetime | None = None, **fields):
+    """What the service worker sends for a check-in it kept: the form as the page gave it
+    (opened at ``made_at`` unless told, never later than now) plus ``made_at``."""
+    if isinstance(made_at, str):
+        made = made_at
+        opened = opened or clock.utcnow()
+    else:
+        made = made_at.astimezone(UTC).isoformat()
+        opened = opened or min(made_at, clock.utcnow())
+    data = {"mood": str(mood), "opened": opened_form(client, opened), "made_at": made, **fields}
+    return client.htmx("POST", "/checkins/this-week", data)
+
+
+def crafted(client, made_at: datetime, opened: str | None):
+    """A check-in posted by hand with a ``made_at`` and whatever ``opened`` it likes."""
+    data = {"mood": "4", "made_at": made_at.astimezone(UTC).isoformat()}
+    if opened is not None:
+        data["opened"] = opened
     return client.htmx("POST", "/checkins/this-week", data)
 
 
@@ -208,6 +237,93 @@ def test_without_made_at_the_form_is_unchanged(app, login):
     assert toast(response) == "Checked in for this week. Thank you!"
     assert 'name="made_at"' not in client.get("/").get_data(as_text=True)
     assert [w for w, _, _ in weeks(app)] == [str(W11)]
+
+
+@pytest.mark.parametrize("opened", [None, "", "not-a-token"])
+def test_without_made_at_the_opening_is_never_looked_at(app, login, pinned, opened):
+    pinned(W11, days=1)  # Tuesday: last week is empty and still within its allowance
+    client = login("mentee")
+    data = {"mood": "3"} if opened is None else {"mood": "3", "opened": opened}
+    response = client.htmx("POST", "/checkins/this-week", data)
+    assert response.status_code == 200
+    assert toast(response) == "Checked in for this week. Thank you!"
+    assert weeks(app) == [(str(W11), 3, "")]
+
+
+def test_the_form_carries_its_opening_signed_for_its_reader(app, login):
+    client = login("mentee")
+    for page in ("/", "/checkins/this-week"):
+        match = OPENED.search(client.get(page).get_data(as_text=True))
+        with app.app_context():
+            assert match and match.group(1) == opened_token(user_id(MENTEE), NOW)
+
+
+def test_a_made_at_before_the_form_was_opened_is_read_as_the_opening(app, login, pinned):
+    """A phone cannot make a check-in on a form it had not been shown yet."""
+    monday_morning = datetime.combine(W11.monday(), datetime.min.time(), tzinfo=LONDON)
+    monday_morning += timedelta(hours=9)
+    pinned(W11, days=1)  # Tuesday: last week is empty and still within its allowance
+    response = send(login("mentee"), SUNDAY_EVENING_W10, opened=monday_morning)
+    assert response.status_code == 200
+    assert toast(response) == "Your check-in saved on this phone is in. Thank you!"
+    assert [w for w, _, _ in weeks(app)] == [str(W11)]
+
+
+def _tampered(token: str) -> str:
+    payload, signature = token.rsplit(".", 1)
+    return f"{payload}.{signature[:-2]}{'AA' if signature[-2:] != 'AA' else 'BB'}"
+
+
+@pytest.mark.parametrize(
+    "forge",
+    [
+        pytest.param(lambda app: None, id="no token"),
+        pytest.param(lambda app: "", id="empty token"),
+        pytest.param(lambda app: "[1, 2]", id="not signed"),
+        pytest.param(
+            lambda app: opened_token(user_id("other-mentee@test.example"), SUNDAY_EVENING_W10),
+            id="another user's token",
+        ),
+        pytest.param(
+            lambda app: _tampered(opened_token(user_id(MENTEE), SUNDAY_EVENING_W10)),
+            id="tampered signature",
+        ),
+    ],
+)
+def test_a_crafted_made_at_without_a_true_opening_counts_as_made_now(app, login, pinned, forge):
+    """Game integrity: a missed week cannot be filled by claiming a check-in was kept then."""
+    pinned(W11, days=1)  # Tuesday: last week is empty and still within its allowance
+    client = login("mentee")
+    with app.app_context():
+        opened = forge(app)
+    response = crafted(client, SUNDAY_EVENING_W10, opened)
+    assert response.status_code == 200
+    assert toast(response) == "Your check-in saved on this phone is in. Thank you!"
+    assert [w for w, _, _ in weeks(app)] == [str(W11)]
+
+
+def test_a_token_signed_with_another_key_is_not_trusted(app, login, pinned):
+    pinned(W11, days=1)
+    client = login("mentee")
+    with app.app_context():
+        secret = app.config["SECRET_KEY"]
+        app.config["SECRET_KEY"] = "not-the-server-secret"
+        try:
+            forged = opened_token(user_id(MENTEE), SUNDAY_EVENING_W10)
+        finally:
+            app.config["SECRET_KEY"] = secret
+    response = crafted(client, SUNDAY_EVENING_W10, forged)
+    assert response.status_code == 200
+    assert [w for w, _, _ in weeks(app)] == [str(W11)]
+
+
+def test_a_true_opening_of_last_week_lets_the_kept_copy_count_there(app, login, pinned):
+    """The same post as the crafted ones, with the token the page of last Sunday gave."""
+    pinned(W11, days=1)
+    client = login("mentee")
+    response = crafted(client, SUNDAY_EVENING_W10, opened_form(client, SUNDAY_EVENING_W10))
+    assert response.status_code == 200
+    assert [w for w, _, _ in weeks(app)] == [str(W10)]
 
 
 def test_a_copy_from_a_login_that_has_ended_is_never_sent_as_someone_else(app, login):

@@ -6,7 +6,8 @@
 // `made_at`, on Background Sync where the browser has it, and whenever a page asks
 // (offline-checkin.js, on page load and when the phone comes back online). A copy is removed
 // only once the server answered: a 2xx, or a 4xx that can never succeed (its message is kept
-// for the next page). The server counts it once, for the week it was made in.
+// for the next page). The server counts it once, for the week it was made in (never before
+// the page gave the form: the form carries its signed opening, `opened`).
 (() => {
   "use strict";
   const KEPT_CHECKIN_PATH = "/checkins/this-week";
