@@ -38,5 +38,4 @@ def nudge(program_id: int, mentorship_id: int):
         flash("Both of them have a kind word from you on their home page.", "success")
     else:
         flash("This pair was already nudged today.", "info")
-    anchor = f"pair-{mentorship_id}"
-    return redirect_to(url_for("programs.at_risk", program_id=program_id, _anchor=anchor))
+    return redirect_to(url_for("programs.at_risk", program_id=program_id))
