@@ -12,9 +12,12 @@ from playwright.sync_api import Page, expect
 
 from app import clock
 from app.extensions import db
-from app.models import Meeting, MeetingMode, MeetingStatus, User
+from app.models import CheckIn, Meeting, MeetingMode, MeetingStatus, Membership, Role, User
+from game.weeks import week_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("midweek")]
+
+NARROW = {"width": 320, "height": 640}
 
 
 def log_in(e2e, email: str) -> Page:
@@ -94,3 +97,41 @@ def test_a_quiet_pair_appears_and_the_coordinator_nudges_it(e2e, app, world, mid
         page = log_in(e2e, world.email(role))
         notice = page.get_by_role("link", name="Your program coordinator is thinking of you both")
         expect(notice).to_be_visible()
+
+
+def test_the_list_and_the_help_requests_fit_a_320px_phone(e2e, app, world, midweek):
+    """Both pairs are at risk from the start (matched four weeks ago, never met); the mentee's
+    help request has waited three days."""
+    with app.app_context():
+        membership_id = db.session.scalar(
+            sa.select(Membership.id)
+            .join(User)
+            .where(User.email == world.email("mentee"), Membership.role == Role.MENTEE)
+        )
+        db.session.add(
+            CheckIn(
+                membership_id=membership_id,
+                week_key=str(week_of(midweek.date())),
+                mood=2,
+                wants_help=True,
+                blocker="A private blocker",
+                zone="Europe/London",
+                created_at=midweek - timedelta(days=3),
+                updated_at=midweek - timedelta(days=3),
+            )
+        )
+        db.session.commit()
+    page = e2e.new_page(viewport=NARROW)
+    page.goto("/login")
+    e2e.check(page)
+    page.get_by_label("E-mail").fill(world.email("coordinator"))
+    page.get_by_label("Password", exact=True).fill(e2e.password)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_text("mentored by Omar Mentor")).to_be_visible()
+    for path in ("/", f"/programs/{world.program_id}/at-risk"):
+        page.goto(path)
+        expect(page.get_by_text("Mina Mentee").first).to_be_visible()
+        expect(page.get_by_text("A private blocker")).to_have_count(0)
+        e2e.check(page)
+        assert page.evaluate("document.documentElement.scrollWidth") <= NARROW["width"]
+    expect(page.get_by_text("help request waiting")).to_be_visible()
