@@ -5,6 +5,7 @@ is its break, "now" is Wednesday noon of week 11; both pairs were matched in wee
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
@@ -15,8 +16,9 @@ from meetings_support import add_meeting
 
 from app import clock
 from app.extensions import db
-from app.models import CheckIn, Kudos, MeetingStatus, Notice, Nudge
+from app.models import CheckIn, Kudos, MeetingStatus, Mentorship, Notice, Nudge
 from app.programs.risk_query import nudge_kind, pairs_at_risk
+from app.programs.risk_service import nudge_pair
 from game.risk import Signal
 from game.weeks import WeekKey
 
@@ -241,3 +243,26 @@ def test_the_nudge_words_are_kind_and_never_the_pairs_text(app, world, login, ne
             )
         ).all()
     assert written and not any(SECRET in " ".join(row) for row in written)
+
+
+def test_ten_nudges_at_once_tell_each_person_once(app, world):
+    """Each thread has its own session and connection: the row lock makes them take turns."""
+    start = threading.Barrier(10)
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            with app.app_context():
+                mentorship = db.session.get(Mentorship, world.mentorship_id)
+                start.wait(timeout=30)
+                nudge_pair(mentorship)
+        except BaseException as error:  # noqa: BLE001 - every failure is the test's business
+            errors.append(error)
+
+    threads = [threading.Thread(target=run) for _ in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    assert len(_nudges(app, world)) == 2
