@@ -3,6 +3,11 @@
 A fixed number of queries whatever the program's size, each an aggregate computed in SQL:
 no check-in, note or reply is ever loaded (a coordinator sees signals, not the text). The
 rules themselves are ``game.risk``'s.
+
+An entry is derived afresh on each visit and leaves the list as soon as its signals clear.
+What comes next needs a table of its own (a migration): the coordinator's private note on a
+pair and the history of resolved entries would join ``AtRisk`` by mentorship id; the nudges'
+notices stand in for that record until then.
 """
 
 from __future__ import annotations
