@@ -19,6 +19,7 @@ from ..models import Invite, Mentorship, MentorshipStatus, Program, Role
 from ..notices.service import unread as unread_notices
 from ..onboarding.status import checklist_of
 from ..programs.people_query import CURRENT_STATES, PARTICIPANTS, State, state_counts
+from ..programs.risk_query import help_waiting
 from ..rendering import render
 from . import bp
 
@@ -77,6 +78,8 @@ def index():
             meeting_aggregate=program_meeting_aggregate(membership.program_id, utcnow()),
             checkin_aggregate=program_checkin_aggregate(membership.program_id),
             goal_aggregate=program_goal_aggregate(membership.program_id),
+            help_waiting=help_waiting(membership.program_id),
+            now=utcnow(),
         )
     mentorships = mentorships_of(membership)
     if membership.role is Role.MENTOR:

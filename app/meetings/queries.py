@@ -213,27 +213,43 @@ def program_meeting_aggregate(program_id: int, now: datetime) -> MeetingAggregat
         .options(WITH_PEOPLE)
         .order_by(Mentorship.id)
     ).all()
-    last_met = {  # only the latest meeting decides how many periods passed without one
-        mentorship_id: week_at(starts_at, calendar.zone)
-        for mentorship_id, starts_at in db.session.execute(
-            sa.select(Meeting.mentorship_id, sa.func.max(Meeting.starts_at))
-            .where(held)
-            .group_by(Meeting.mentorship_id)
-        )
-    }
-    today = calendar.current_week(now)
-
-    def quiet(mentorship: Mentorship) -> bool:
-        met = [last_met[mentorship.id]] if mentorship.id in last_met else []
-        return game.is_quiet(met, calendar, today, matched_week(mentorship, calendar))
-
+    last_met = last_held_meetings(program_id, now)
     return MeetingAggregate(
         this_period=PERIOD_WORDS[program.cadence][0],
         two_periods=PERIOD_WORDS[program.cadence][1],
         held_this_period=this_count,
         held_last_four_weeks=four_weeks,
-        quiet_pairs=[mentorship for mentorship in active if quiet(mentorship)],
+        quiet_pairs=[m for m in active if is_quiet(m, last_met.get(m.id), calendar, now)],
     )
+
+
+def last_held_meetings(program_id: int, now: datetime) -> dict[int, datetime]:
+    """Per mentorship of the program, when its latest held meeting started: only the latest
+    decides how many periods passed without one. One query."""
+    return dict(
+        db.session.execute(
+            sa.select(Meeting.mentorship_id, sa.func.max(Meeting.starts_at))
+            .join(Mentorship, Mentorship.id == Meeting.mentorship_id)
+            .where(
+                Mentorship.program_id == program_id,
+                Meeting.status == MeetingStatus.HELD,
+                Meeting.starts_at <= now,
+            )
+            .group_by(Meeting.mentorship_id)
+        ).all()
+    )
+
+
+def is_quiet(
+    mentorship: Mentorship,
+    last_met: datetime | None,
+    calendar: game.ProgramCalendar,
+    now: datetime,
+) -> bool:
+    """The game's rhythm rule for one pair, from its latest held meeting and its match."""
+    met = [] if last_met is None else [week_at(last_met, calendar.zone)]
+    since = matched_week(mentorship, calendar)
+    return game.is_quiet(met, calendar, calendar.current_week(now), since)
 
 
 def participants(mentorship: Mentorship) -> list[User]:

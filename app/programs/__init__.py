@@ -4,4 +4,11 @@ from flask import Blueprint
 
 bp = Blueprint("programs", __name__, url_prefix="/programs")
 
-from . import invite_routes, people_routes, roster_routes, routes, training_routes  # noqa: E402,F401
+from . import (  # noqa: E402,F401
+    invite_routes,
+    people_routes,
+    risk_routes,
+    roster_routes,
+    routes,
+    training_routes,
+)

@@ -619,6 +619,22 @@ MATRIX: list[Row] = [
         )
     ],
 
+    # --- pairs at risk: the program's coordinators only ---------------------------------------
+    Row("programs.at_risk", "GET", "/programs/{program_id}/at-risk",
+        (LOGIN, 404, 404, 404, 200, 404)),
+    Row("programs.at_risk", "GET", "/programs/{other_program_id}/at-risk",
+        (LOGIN, 404, 404, 404, 404, 200)),
+    Row("programs.nudge", "POST", "/programs/{program_id}/at-risk/{mentorship_id}/nudge",
+        (LOGIN, 404, 404, 404, (303, "/programs/{program_id}/at-risk"), 404)),
+    Row("programs.nudge", "POST",
+        "/programs/{program_id}/at-risk/{other_program_mentorship_id}/nudge",
+        (LOGIN, 404, 404, 404, 404, 404)),
+    Row("programs.nudge", "POST",
+        "/programs/{other_program_id}/at-risk/{other_program_mentorship_id}/nudge",
+        (LOGIN, 404, 404, 404, 404, (303, "/programs/{other_program_id}/at-risk"))),
+    Row("programs.nudge", "POST", "/programs/{other_program_id}/at-risk/{mentorship_id}/nudge",
+        (LOGIN, 404, 404, 404, 404, 404)),
+
     # --- notifications: one's own settings and devices ----------------------------------------
     Row("notifications.settings", "GET", "/notifications", (LOGIN, 200, 200, 200, 200, 200)),
     Row("notifications.settings", "POST", "/notifications", (LOGIN, 422, 422, 422, 422, 422)),

@@ -583,6 +583,10 @@ CASES = [
     ),
     ("revoke: word id", "coordinator", "POST", P + "/invites/abc/revoke", {}),
     ("revoke: big id", "coordinator", "POST", P + "/invites/" + BIG_ID + "/revoke", {}),
+    # pairs at risk: the nudge takes no fields, only a pair of the program
+    ("nudge: big id", "coordinator", "POST", P + "/at-risk/" + BIG_ID + "/nudge", {}),
+    ("nudge: word id", "coordinator", "POST", P + "/at-risk/abc/nudge", {}),
+    ("nudge: junk fields", "coordinator", "POST", P + "/at-risk/-1/nudge", {"x": HUGE}),
     # check-ins (real check-ins get their junk in tests/web/test_checkins*.py)
     ("acknowledge: big id", "own_mentor", "POST", f"/checkins/{BIG_ID}/acknowledge", {}),
     ("acknowledge: word id", "own_mentor", "POST", "/checkins/abc/acknowledge", {}),

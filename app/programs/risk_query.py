@@ -1,0 +1,263 @@
+"""The facts behind "pairs at risk" and the waiting help requests, for one whole program.
+
+A fixed number of queries whatever the program's size, each an aggregate computed in SQL:
+no check-in, note or reply is ever loaded (a coordinator sees signals, not the text). The
+rules themselves are ``game.risk``'s.
+
+An entry is derived afresh on each visit and leaves the list as soon as its signals clear.
+What comes next needs a table of its own (a migration): the coordinator's private note on a
+pair and the history of resolved entries would join ``AtRisk`` by mentorship id; the nudges'
+notices stand in for that record until then.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import sqlalchemy as sa
+
+from game import risk
+from game.weeks import WeekKey
+
+from ..calendars import calendar_of
+from ..extensions import db
+from ..meetings.queries import is_quiet, last_held_meetings
+from ..mentorships_query import WITH_PEOPLE
+from ..models import (
+    CheckIn,
+    Goal,
+    Kudos,
+    Meeting,
+    MeetingConfirmation,
+    Membership,
+    Mentorship,
+    MentorshipMember,
+    MentorshipStatus,
+    Milestone,
+    MilestoneEvent,
+    Notice,
+    Role,
+    User,
+)
+
+NUDGE_KIND = "pair-nudge:{mentorship_id}"
+"""The notice kind of a coordinator's nudge to a pair: one kind per pair, so the notices are
+the record of who was nudged when (until the coordinator's notes have a table of their own)."""
+
+
+def nudge_kind(mentorship_id: int) -> str:
+    return NUDGE_KIND.format(mentorship_id=mentorship_id)
+
+
+@dataclass(frozen=True)
+class AtRisk:
+    mentorship: Mentorship  # with its people
+    reasons: list[risk.Reason]
+    nudged_at: datetime | None
+
+
+@dataclass(frozen=True)
+class HelpWaiting:
+    mentee: User
+    mentors: list[User]
+    asked_at: datetime
+
+
+def pairs_at_risk(program_id: int, now: datetime) -> list[AtRisk]:
+    """The program's active pairs that raise at least one signal, oldest reason first."""
+    calendar = calendar_of(program_id)
+    active = db.session.scalars(
+        sa.select(Mentorship)
+        .where(Mentorship.program_id == program_id, Mentorship.status == MentorshipStatus.ACTIVE)
+        .options(WITH_PEOPLE)
+        .order_by(Mentorship.id)
+    ).all()
+    last_met = last_held_meetings(program_id, now)
+    mentor_active = _mentor_last_active(program_id)
+    moods = _recent_moods(program_id)
+    help_asked = _oldest_open_help(program_id)
+    nudged = last_nudges(program_id)
+    found = []
+    for mentorship in active:
+        mentees = tuple(
+            risk.MenteeFacts(
+                member.membership.user.first_name,
+                *moods.get(member.membership_id, ((), None)),
+                help_asked.get(member.membership_id),
+            )
+            for member in mentorship.members
+            if member.membership.role is Role.MENTEE and member.membership.left_at is None
+        )
+        facts = risk.PairFacts(
+            matched_at=mentorship.created_at,
+            quiet=is_quiet(mentorship, last_met.get(mentorship.id), calendar, now),
+            last_met_at=last_met.get(mentorship.id),
+            mentor_last_active=mentor_active.get(mentorship.id),
+            mentees=mentees,
+        )
+        reasons = risk.reasons(facts, now)
+        if reasons:
+            found.append(AtRisk(mentorship, reasons, nudged.get(mentorship.id)))
+    return found
+
+
+def _mentor_last_active(program_id: int) -> dict[int, datetime]:
+    """Per pair, the latest thing one of its mentors did: acknowledged a check-in, logged or
+    confirmed a meeting, reviewed a milestone, gave kudos. One query (a union, aggregated)."""
+    mentors = (
+        sa.select(MentorshipMember.mentorship_id, Membership.user_id)
+        .join(Membership, Membership.id == MentorshipMember.membership_id)
+        .join(Mentorship, Mentorship.id == MentorshipMember.mentorship_id)
+        .where(Mentorship.program_id == program_id, Membership.role == Role.MENTOR)
+        .subquery()
+    )
+    mentees = (
+        sa.select(MentorshipMember.mentorship_id, MentorshipMember.membership_id)
+        .join(Mentorship, Mentorship.id == MentorshipMember.mentorship_id)
+        .where(Mentorship.program_id == program_id)
+        .subquery()
+    )
+
+    def by_mentor(source, at, user_id, pair_id, *joins):
+        """(pair, at) of the rows of ``source`` a mentor of that very pair wrote."""
+        query = sa.select(pair_id.label("pair"), at.label("at")).select_from(source)
+        for target, on in joins:
+            query = query.join(target, on)
+        mentor = sa.and_(mentors.c.mentorship_id == pair_id, mentors.c.user_id == user_id)
+        return query.join(mentors, mentor)
+
+    acks = (  # only the pair's mentors acknowledge its check-ins
+        sa.select(mentees.c.mentorship_id.label("pair"), CheckIn.acknowledged_at.label("at"))
+        .join(mentees, mentees.c.membership_id == CheckIn.membership_id)
+        .where(CheckIn.acknowledged_at.is_not(None))
+    )
+    logged = by_mentor(Meeting, Meeting.created_at, Meeting.created_by_id, Meeting.mentorship_id)
+    confirmed = by_mentor(
+        MeetingConfirmation,
+        MeetingConfirmation.at,
+        MeetingConfirmation.user_id,
+        Meeting.mentorship_id,
+        (Meeting, Meeting.id == MeetingConfirmation.meeting_id),
+    )
+    reviewed = by_mentor(
+        MilestoneEvent,
+        MilestoneEvent.at,
+        MilestoneEvent.actor_id,
+        Goal.mentorship_id,
+        (Milestone, Milestone.id == MilestoneEvent.milestone_id),
+        (Goal, Goal.id == Milestone.goal_id),
+    )
+    kudos = by_mentor(Kudos, Kudos.created_at, Kudos.mentor_id, Kudos.mentorship_id)
+    actions = sa.union_all(acks, logged, confirmed, reviewed, kudos).subquery()
+    return dict(
+        db.session.execute(
+            sa.select(actions.c.pair, sa.func.max(actions.c.at)).group_by(actions.c.pair)
+        ).all()
+    )
+
+
+def _program_mentees(program_id: int):
+    return sa.select(Membership.id).where(
+        Membership.program_id == program_id, Membership.role == Role.MENTEE
+    )
+
+
+def _recent_moods(program_id: int) -> dict[int, tuple[tuple[int, ...], date]]:
+    """Per mentee: the moods of their last ``LOW_MOOD_WEEKS`` counted weeks (newest first) and
+    the Monday of the oldest of them. One query, the window ranked in SQL."""
+    ranked = (
+        sa.select(
+            CheckIn.membership_id,
+            CheckIn.week_key,
+            CheckIn.mood,
+            sa.func.row_number()
+            .over(partition_by=CheckIn.membership_id, order_by=CheckIn.week_key.desc())
+            .label("rank"),
+        )
+        .where(CheckIn.membership_id.in_(_program_mentees(program_id)), CheckIn.mood.is_not(None))
+        .subquery()
+    )
+    rows = defaultdict(list)
+    for membership_id, week_key, mood in db.session.execute(
+        sa.select(ranked.c.membership_id, ranked.c.week_key, ranked.c.mood)
+        .where(ranked.c.rank <= risk.LOW_MOOD_WEEKS)
+        .order_by(ranked.c.membership_id, ranked.c.week_key.desc())
+    ):
+        rows[membership_id].append((week_key, mood))
+    return {
+        membership_id: (tuple(m for _, m in weeks), WeekKey.parse(weeks[-1][0]).monday())
+        for membership_id, weeks in rows.items()
+    }
+
+
+def _oldest_open_help(program_id: int) -> dict[int, datetime]:
+    """Per mentee, when their oldest help request nobody acknowledged was made. One query."""
+    return dict(
+        db.session.execute(
+            sa.select(CheckIn.membership_id, sa.func.min(CheckIn.updated_at))
+            .where(
+                CheckIn.membership_id.in_(_program_mentees(program_id)),
+                CheckIn.wants_help,
+                CheckIn.acknowledged_at.is_(None),
+            )
+            .group_by(CheckIn.membership_id)
+        ).all()
+    )
+
+
+def last_nudges(program_id: int) -> dict[int, datetime]:
+    """Per pair, when a coordinator last nudged it (the latest notice of its nudge kind)."""
+    prefix = nudge_kind(0)[:-1]
+    return {
+        int(kind.removeprefix(prefix)): at
+        for kind, at in db.session.execute(
+            sa.select(Notice.kind, sa.func.max(Notice.created_at))
+            .where(Notice.program_id == program_id, Notice.kind.startswith(prefix))
+            .group_by(Notice.kind)
+        )
+    }
+
+
+def help_waiting(program_id: int) -> list[HelpWaiting]:
+    """Who is waiting for help, oldest request first: the mentee, their mentors and when they
+    asked; never what they wrote. Two queries."""
+    asked = _oldest_open_help(program_id)
+    if not asked:
+        return []
+    rows = db.session.execute(
+        sa.select(MentorshipMember.membership_id, Membership.role, User)
+        .join(Membership, Membership.id == MentorshipMember.membership_id)
+        .join(User, User.id == Membership.user_id)
+        .join(Mentorship, Mentorship.id == MentorshipMember.mentorship_id)
+        .where(
+            Mentorship.status == MentorshipStatus.ACTIVE,
+            Mentorship.id.in_(
+                sa.select(MentorshipMember.mentorship_id).where(
+                    MentorshipMember.membership_id.in_(list(asked))
+                )
+            ),
+            Membership.left_at.is_(None),
+        )
+        .add_columns(MentorshipMember.mentorship_id)
+        .order_by(User.id)
+    ).all()
+    mentors = defaultdict(list)
+    mentees = {}
+    pairs_of = defaultdict(set)
+    for membership_id, role, user, pair in rows:
+        if role is Role.MENTOR:
+            mentors[pair].append(user)
+        elif membership_id in asked:
+            mentees[membership_id] = user
+            pairs_of[membership_id].add(pair)
+    waiting = [
+        HelpWaiting(
+            mentee,
+            [m for pair in sorted(pairs_of[membership_id]) for m in mentors[pair]],
+            asked[membership_id],
+        )
+        for membership_id, mentee in mentees.items()
+    ]
+    return sorted(waiting, key=lambda w: w.asked_at)

@@ -1,0 +1,89 @@
+"""Pairs at risk: the four signals a coordinator reads, as rules over plain facts.
+
+The app gathers the facts of a whole program in SQL (last held meeting, the mentor's last
+action, each mentee's last counted moods, the oldest open help request) and asks here which
+signals they raise. Each reason carries the instant it started, so the page can say since when.
+
+- Quiet: the meeting rhythm's rule (``game.rhythm.is_quiet``): two cadence periods in a row
+  without a held meeting, break-only periods skipped; it started at the last meeting, or at
+  the match when there was none.
+- Mentor silent: no acknowledged check-in, meeting logged or confirmed, milestone review or
+  kudos by a mentor for 14 days; a pair matched less than 14 days ago is not silent.
+- Low mood: the mentee's last three counted check-in weeks all had a mood of 2 or less.
+- Help waiting: a help request nobody acknowledged for 48 hours.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+MENTOR_SILENT = timedelta(days=14)
+LOW_MOOD = 2
+"""A mood at or below this is low."""
+LOW_MOOD_WEEKS = 3
+HELP_WAIT = timedelta(hours=48)
+
+
+class Signal(enum.Enum):
+    QUIET = "quiet"
+    MENTOR_SILENT = "mentor_silent"
+    LOW_MOOD = "low_mood"
+    HELP_WAITING = "help_waiting"
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    signal: Signal
+    since: datetime | date
+    who: str = ""  # the mentee's first name, for the signals that are one mentee's
+
+
+@dataclass(frozen=True, slots=True)
+class MenteeFacts:
+    first_name: str
+    recent_moods: tuple[int, ...] = ()  # the last counted weeks' moods, newest first
+    low_since: date | None = None  # the Monday of the oldest of those weeks
+    help_asked_at: datetime | None = None  # the oldest open help request
+
+
+@dataclass(frozen=True, slots=True)
+class PairFacts:
+    matched_at: datetime
+    quiet: bool
+    last_met_at: datetime | None
+    mentor_last_active: datetime | None
+    mentees: tuple[MenteeFacts, ...] = ()
+
+
+def mentor_silent(matched_at: datetime, last_active: datetime | None, now: datetime) -> bool:
+    """No mentor action for ``MENTOR_SILENT``, counted from the match if there was none."""
+    return now - max(matched_at, last_active or matched_at) >= MENTOR_SILENT
+
+
+def low_mood(recent_moods: Sequence[int]) -> bool:
+    """The last ``LOW_MOOD_WEEKS`` counted weeks (newest first) were all low."""
+    last = recent_moods[:LOW_MOOD_WEEKS]
+    return len(last) == LOW_MOOD_WEEKS and max(last) <= LOW_MOOD
+
+
+def help_waiting(asked_at: datetime | None, now: datetime) -> bool:
+    return asked_at is not None and now - asked_at >= HELP_WAIT
+
+
+def reasons(facts: PairFacts, now: datetime) -> list[Reason]:
+    """Every signal the pair raises, in a fixed order (pair first, then each mentee)."""
+    found = []
+    if facts.quiet:
+        found.append(Reason(Signal.QUIET, facts.last_met_at or facts.matched_at))
+    if mentor_silent(facts.matched_at, facts.mentor_last_active, now):
+        last = max(facts.matched_at, facts.mentor_last_active or facts.matched_at)
+        found.append(Reason(Signal.MENTOR_SILENT, last))
+    for mentee in facts.mentees:
+        if low_mood(mentee.recent_moods) and mentee.low_since is not None:
+            found.append(Reason(Signal.LOW_MOOD, mentee.low_since, mentee.first_name))
+        if help_waiting(mentee.help_asked_at, now):
+            found.append(Reason(Signal.HELP_WAITING, mentee.help_asked_at, mentee.first_name))
+    return found
