@@ -368,14 +368,15 @@ def pair_quiet_words(pair: str, cadence: Cadence) -> Words:
 NEWS = {
     "matched": "You have a new match. Open Waypoint to say hello.",
     "ended": "A mentorship of yours has changed. Open Waypoint to see what comes next.",
+    "pair-nudge": "Your coordinator is cheering you on: time to meet and catch up.",
 }
 
 
 def news_words(notice_kind: str) -> Words:
-    """Program news mirrors an in-app notice by its kind, never by its text."""
-    return _words(
-        "News from your program", NEWS.get(notice_kind, "There is something new for you.")
-    )
+    """Program news mirrors an in-app notice by its kind (before any ":<id>" part), never by
+    its text."""
+    family = notice_kind.split(":", 1)[0]
+    return _words("News from your program", NEWS.get(family, "There is something new for you."))
 
 
 def trial_words() -> Words:

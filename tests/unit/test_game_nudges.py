@@ -383,3 +383,10 @@ def test_meeting_words_say_the_day_as_the_person_sees_it() -> None:
     assert meeting_words(now, later_today, zone, "your group", MeetingReminder.SOON) == Words(
         "Your meeting starts soon", "With your group at 18:45."
     )
+
+
+def test_a_coordinators_nudge_to_a_pair_has_words_of_its_own() -> None:
+    """The notice kind carries the pair's id; the words go by its family."""
+    title, body = news_words("pair-nudge:42")
+    assert body == news_words("pair-nudge:7").body
+    assert "coordinator" in body and body != news_words("some-other-kind").body
