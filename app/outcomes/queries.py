@@ -8,7 +8,7 @@ people. A week's mood is shown only once ``THRESHOLD`` check-ins make it anonymo
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -18,7 +18,7 @@ from game.weeks import WeekKey
 
 from ..calendars import calendar_of
 from ..extensions import db
-from ..meetings.queries import MeetingAggregate, program_meeting_aggregate
+from ..meetings.queries import held_counts
 from ..models import (
     BreakWeek,
     CheckIn,
@@ -93,7 +93,7 @@ class Outcomes:
     funnels: list[Funnel]
     weeks: list[Week]
     periods: list[Period]
-    meetings: MeetingAggregate
+    held_last_four_weeks: int
 
     @property
     def rhythm_kept(self) -> int | None:
@@ -104,27 +104,26 @@ class Outcomes:
 
 
 def _utc_start(week: WeekKey, zone: str) -> datetime:
+    """Midnight opening ``week`` in the program's zone, in UTC."""
     return datetime.combine(week.monday(), time(), tzinfo=ZoneInfo(zone)).astimezone(UTC)
 
 
-def _bounds(spans: list[tuple[WeekKey, WeekKey]], zone: str) -> sa.Subquery:
-    """A small table ``(i, starts, ends)``: each span from its first week's Monday to the
-    Monday after its last, midnight in the program's zone, in UTC (a UNION ALL of literal
-    rows: SQLite has no column names for a VALUES list)."""
-    return sa.union_all(
-        *(
-            sa.select(
-                sa.literal(i, sa.Integer).label("i"),
-                sa.literal(_utc_start(first, zone), UTCDateTime).label("starts"),
-                sa.literal(_utc_start(last, zone) + timedelta(weeks=1), UTCDateTime).label("ends"),
-            )
-            for i, (first, last) in enumerate(spans)
-        )
-    ).subquery("spans")
+def _bucket(column, ends: list[datetime], low: int = 0, high: int | None = None):
+    """SQL: the index of the first span whose end ``column`` falls before (``len(ends)`` after
+    them all, or when NULL), as a balanced CASE: a handful of comparisons per row, so one pass
+    over a year of rows can GROUP BY span."""
+    high = len(ends) if high is None else high
+    if low == high:
+        return sa.literal(low, sa.Integer)
+    middle = (low + high) // 2
+    return sa.case(
+        (column < sa.literal(ends[middle], UTCDateTime), _bucket(column, ends, low, middle)),
+        else_=_bucket(column, ends, middle + 1, high),
+    )
 
 
-def _per_span(query: sa.Select) -> dict[int, tuple]:
-    return {row[0]: tuple(row[1:]) for row in db.session.execute(query)}
+def _counts(query: sa.Select) -> dict[int, int]:
+    return {bucket: count for bucket, count in db.session.execute(query)}
 
 
 def _funnels(program_id: int) -> list[Funnel]:
@@ -163,112 +162,84 @@ def _funnels(program_id: int) -> list[Funnel]:
 
 
 def _weeks(program: Program, calendar: game.ProgramCalendar, weeks: list[WeekKey]) -> list[Week]:
-    spans = _bounds([(w, w) for w in weeks], calendar.zone)
-    mentees = _per_span(
-        sa.select(spans.c.i, sa.func.count(Membership.id))
-        .select_from(spans)
-        .join(
-            Membership,
-            sa.and_(
-                Membership.program_id == program.id,
-                Membership.role == Role.MENTEE,
-                Membership.joined_at < spans.c.ends,
-                sa.or_(Membership.left_at.is_(None), Membership.left_at >= spans.c.starts),
-            ),
-        )
-        .group_by(spans.c.i)
-    )
+    ends = [_utc_start(week.next(), calendar.zone) for week in weeks]
+    joined, left = _bucket(Membership.joined_at, ends), _bucket(Membership.left_at, ends)
+    arrivals: dict[int, int] = {}
+    departures: dict[int, int] = {}
+    for came, went, count in db.session.execute(
+        sa.select(joined, left, sa.func.count())
+        .where(Membership.program_id == program.id, Membership.role == Role.MENTEE)
+        .group_by(joined, left)
+    ):
+        arrivals[came] = arrivals.get(came, 0) + count
+        departures[went] = departures.get(went, 0) + count  # bucket len(weeks): still here
     checkins = {
         key: (count, total)
         for key, count, total in db.session.execute(
             sa.select(CheckIn.week_key, sa.func.count(CheckIn.mood), sa.func.sum(CheckIn.mood))
             .join(Membership, Membership.id == CheckIn.membership_id)
-            .where(
-                Membership.program_id == program.id,
-                Membership.role == Role.MENTEE,
-                CheckIn.week_key.in_([str(w) for w in weeks]),
-            )
+            .where(Membership.program_id == program.id, Membership.role == Role.MENTEE)
             .group_by(CheckIn.week_key)
         )
     }
     in_program = sa.select(Mentorship.id).where(Mentorship.program_id == program.id)
-
-    def done_per_week(model, column, status, *where) -> dict[int, tuple]:
-        return _per_span(
-            sa.select(spans.c.i, sa.func.count(model.id))
-            .select_from(spans)
-            .join(model, sa.and_(column >= spans.c.starts, column < spans.c.ends))
-            .where(model.status == status, *where)
-            .group_by(spans.c.i)
-        )
-
-    milestones = done_per_week(
-        Milestone,
-        Milestone.confirmed_at,
-        MilestoneStatus.CONFIRMED,
-        Milestone.goal_id.in_(sa.select(Goal.id).where(Goal.mentorship_id.in_(in_program))),
+    confirmed = _bucket(Milestone.confirmed_at, ends)
+    milestones = _counts(
+        sa.select(confirmed, sa.func.count())
+        .join(Goal, Goal.id == Milestone.goal_id)
+        .where(Milestone.status == MilestoneStatus.CONFIRMED, Goal.mentorship_id.in_(in_program))
+        .group_by(confirmed)
     )
-    goals = done_per_week(
-        Goal, Goal.completed_at, GoalStatus.COMPLETED, Goal.mentorship_id.in_(in_program)
+    completed = _bucket(Goal.completed_at, ends)
+    goals = _counts(
+        sa.select(completed, sa.func.count())
+        .where(Goal.status == GoalStatus.COMPLETED, Goal.mentorship_id.in_(in_program))
+        .group_by(completed)
     )
     labels = dict(
         db.session.execute(
             sa.select(BreakWeek.monday, BreakWeek.label).where(BreakWeek.program_id == program.id)
         ).all()
     )
-    return [
-        Week(
-            key=week,
-            break_label=(labels.get(week.monday()) or "Break") if calendar.is_break(week) else None,
-            mentees=mentees.get(i, (0,))[0],
-            checked_in=checkins.get(str(week), (0, 0))[0],
-            mood_total=checkins.get(str(week), (0, 0))[1] or 0,
-            milestones=milestones.get(i, (0,))[0],
-            goals=goals.get(i, (0,))[0],
+    rows, present = [], 0
+    for i, week in enumerate(weeks):
+        # a mentee counts from the week they joined in to the week they left in
+        present += arrivals.get(i, 0) - departures.get(i - 1, 0)
+        count, total = checkins.get(str(week), (0, 0))
+        label = (labels.get(week.monday()) or "Break") if calendar.is_break(week) else None
+        rows.append(
+            Week(week, label, present, count, total or 0, milestones.get(i, 0), goals.get(i, 0))
         )
-        for i, week in enumerate(weeks)
-    ]
+    return rows
 
 
 def _periods(program_id: int, calendar: game.ProgramCalendar, today: WeekKey) -> list[Period]:
     """Per measured period (``game.measured_periods``): active pairs matched by its end, and
-    how many of them held a meeting in it."""
-    measured = game.measured_periods(calendar, today)
-    if not measured:
+    how many of them held a meeting in it. Rows are bucketed over every begun period, so a
+    meeting in a break-only period counts in none of the measured ones."""
+    begun = [p for p in calendar.periods() if p[0] <= today]
+    if not begun:
         return []
-    spans = _bounds([(p[0], p[-1]) for p in measured], calendar.zone)
-    met = (
-        sa.select(Meeting.id)
-        .where(
-            Meeting.mentorship_id == Mentorship.id,
-            Meeting.status == MeetingStatus.HELD,
-            Meeting.starts_at >= spans.c.starts,
-            Meeting.starts_at < spans.c.ends,
-        )
-        .exists()
+    ends = [_utc_start(period[-1].next(), calendar.zone) for period in begun]
+    active = sa.and_(
+        Mentorship.program_id == program_id, Mentorship.status == MentorshipStatus.ACTIVE
     )
-    counts = _per_span(
-        sa.select(spans.c.i, sa.func.count(Mentorship.id), sa.func.sum(sa.case((met, 1), else_=0)))
-        .select_from(spans)
-        .join(
-            Mentorship,
-            sa.and_(
-                Mentorship.program_id == program_id,
-                Mentorship.status == MentorshipStatus.ACTIVE,
-                Mentorship.created_at < spans.c.ends,
-            ),
-        )
-        .group_by(spans.c.i)
+    matched = _bucket(Mentorship.created_at, ends)
+    new_pairs = _counts(sa.select(matched, sa.func.count()).where(active).group_by(matched))
+    held = _bucket(Meeting.starts_at, ends)
+    met = _counts(
+        sa.select(held, sa.func.count(sa.distinct(Meeting.mentorship_id)))
+        .join(Mentorship, Mentorship.id == Meeting.mentorship_id)
+        .where(active, Meeting.status == MeetingStatus.HELD)
+        .group_by(held)
     )
-    return [
-        Period(
-            weeks=period,
-            pairs=counts.get(i, (0, 0))[0],
-            met=counts.get(i, (0, 0))[1] or 0,
-            in_progress=today in period,
-        )
-        for i, period in enumerate(measured)
-    ]
+    measured = set(game.measured_periods(calendar, today))
+    periods, pairs = [], 0
+    for i, period in enumerate(begun):
+        pairs += new_pairs.get(i, 0)
+        if period in measured:
+            periods.append(Period(period, pairs, met.get(i, 0), today in period))
+    return periods
 
 
 def program_outcomes(program: Program, now: datetime) -> Outcomes:
@@ -288,5 +259,5 @@ def program_outcomes(program: Program, now: datetime) -> Outcomes:
         funnels=_funnels(program.id),
         weeks=_weeks(program, calendar, weeks) if weeks else [],
         periods=_periods(program.id, calendar, today),
-        meetings=program_meeting_aggregate(program.id, now),
+        held_last_four_weeks=held_counts(program.id, calendar, now)[1],
     )
