@@ -202,11 +202,12 @@ def held_counts(program_id: int, calendar: game.ProgramCalendar, now: datetime) 
     def count_since(since: datetime):
         return sa.func.coalesce(sa.func.sum(sa.case((Meeting.starts_at >= since, 1), else_=0)), 0)
 
+    period_start, four_weeks_ago = _period_start(calendar, now), now - timedelta(weeks=4)
     return tuple(
         db.session.execute(
-            sa.select(
-                count_since(_period_start(calendar, now)), count_since(now - timedelta(weeks=4))
-            ).where(_held_in(program_id, now))
+            sa.select(count_since(period_start), count_since(four_weeks_ago)).where(
+                _held_in(program_id, now), Meeting.starts_at >= min(period_start, four_weeks_ago)
+            )
         ).one()
     )
 

@@ -30,6 +30,9 @@ class Chart:
     slots: tuple[Slot, ...]
     width: int = WIDTH
     height: int = HEIGHT
+    left: int = LEFT
+    top: int = TOP
+    right: int = WIDTH - RIGHT
 
     @property
     def step(self) -> float:
