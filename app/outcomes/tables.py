@@ -11,6 +11,7 @@ from ..programs.roster import csv_safe
 from .charts import Chart, Slot, fmt
 from .queries import THRESHOLD, Outcomes
 
+TABLE_NAMES = ("retention", "rhythm", "checkins", "milestones")
 HIDDEN = f"hidden (fewer than {THRESHOLD} check-ins)"
 
 
@@ -92,6 +93,7 @@ def tables(o: Outcomes) -> dict[str, Table]:
             [(str(w.key), w.break_label or "", str(w.milestones), str(w.goals)) for w in o.weeks],
         ),
     ]
+    assert tuple(table.name for table in listed) == TABLE_NAMES
     return {table.name: table for table in listed}
 
 

@@ -231,10 +231,17 @@ MATRIX: list[Row] = [
         (LOGIN, 404, 404, 404, 200, 404)),
     Row("outcomes.report", "GET", "/programs/{other_program_id}/outcomes/report",
         (LOGIN, 404, 404, 404, 404, 200)),
-    Row("outcomes.table_csv", "GET", "/programs/{program_id}/outcomes/checkins.csv",
-        (LOGIN, 404, 404, 404, 200, 404)),
-    Row("outcomes.table_csv", "GET", "/programs/{other_program_id}/outcomes/checkins.csv",
-        (LOGIN, 404, 404, 404, 404, 200)),
+    *(
+        row
+        for table in ("retention", "rhythm", "checkins", "milestones")
+        for row in (
+            Row(f"outcomes.{table}_csv", "GET", f"/programs/{{program_id}}/outcomes/{table}.csv",
+                (LOGIN, 404, 404, 404, 200, 404)),
+            Row(f"outcomes.{table}_csv", "GET",
+                f"/programs/{{other_program_id}}/outcomes/{table}.csv",
+                (LOGIN, 404, 404, 404, 404, 200)),
+        )
+    ),
     Row("programs.people", "GET", "/programs/{program_id}/people",
         (LOGIN, 404, 404, 404, 200, 404)),
     Row("programs.people", "GET", "/programs/{other_program_id}/people",
