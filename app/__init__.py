@@ -48,6 +48,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .notices import bp as notices_bp
     from .notifications import bp as notifications_bp
     from .onboarding import bp as onboarding_bp
+    from .outcomes import bp as outcomes_bp
     from .pairing import bp as pairing_bp
     from .programs import bp as programs_bp
     from .pwa import bp as pwa_bp
@@ -65,6 +66,7 @@ def create_app(config: dict | None = None) -> Flask:
         goals_bp,
         meetings_bp,
         gamification_bp,
+        outcomes_bp,
         pwa_bp,
     ):
         app.register_blueprint(blueprint)

@@ -92,6 +92,7 @@ from game.rhythm import (
     compute_rhythm,
     full_term_sixths,
     is_quiet,
+    measured_periods,
     periods_without_meeting,
 )
 from game.streaks import (
@@ -173,6 +174,7 @@ __all__ = [
     "is_comeback",
     "is_quiet",
     "kudos_key",
+    "measured_periods",
     "level_for",
     "local_date",
     "local_datetime",

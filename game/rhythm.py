@@ -92,6 +92,12 @@ def is_quiet(
     return periods_without_meeting(meeting_weeks, calendar, up_to, since) >= QUIET_PERIODS
 
 
+def measured_periods(calendar: ProgramCalendar, up_to: WeekKey) -> list[Period]:
+    """The program's periods a rhythm is measured over as of ``up_to``: those begun, break-only
+    ones left out (they are neutral for every pair)."""
+    return [p for p in calendar.periods() if p[0] <= up_to and not _all_break(p, calendar)]
+
+
 def _periods(calendar: ProgramCalendar, since: WeekKey | None) -> Iterator[Period]:
     """The pair's periods: from the one holding ``since`` on."""
     for period in calendar.periods():

@@ -184,29 +184,42 @@ def _period_start(calendar: game.ProgramCalendar, now: datetime) -> datetime:
     return datetime.combine(monday, time(), tzinfo=ZoneInfo(calendar.zone)).astimezone(UTC)
 
 
+def _held_in(program_id: int, now: datetime) -> sa.ColumnElement[bool]:
+    in_program = (
+        sa.select(Mentorship.id).where(Mentorship.program_id == program_id).scalar_subquery()
+    )
+    return sa.and_(
+        Meeting.mentorship_id.in_(in_program),
+        Meeting.status == MeetingStatus.HELD,
+        Meeting.starts_at <= now,
+    )
+
+
+def held_counts(program_id: int, calendar: game.ProgramCalendar, now: datetime) -> tuple[int, int]:
+    """Meetings held in the program's current cadence period and in the last four weeks (one
+    query, no people loaded: the outcomes page needs only these)."""
+
+    def count_since(since: datetime):
+        return sa.func.coalesce(sa.func.sum(sa.case((Meeting.starts_at >= since, 1), else_=0)), 0)
+
+    period_start, four_weeks_ago = _period_start(calendar, now), now - timedelta(weeks=4)
+    return tuple(
+        db.session.execute(
+            sa.select(count_since(period_start), count_since(four_weeks_ago)).where(
+                _held_in(program_id, now), Meeting.starts_at >= min(period_start, four_weeks_ago)
+            )
+        ).one()
+    )
+
+
 def program_meeting_aggregate(program_id: int, now: datetime) -> MeetingAggregate:
     """Counts of held meetings, and the active pairs that have gone quiet by the game's meeting
     rhythm: ``game.QUIET_PERIODS`` periods without a meeting, counted from when the pair was
     matched, break weeks skipped."""
     program = db.session.get(Program, program_id)
     calendar = calendar_of(program_id)
-    in_program = (
-        sa.select(Mentorship.id).where(Mentorship.program_id == program_id).scalar_subquery()
-    )
-    held = sa.and_(
-        Meeting.mentorship_id.in_(in_program),
-        Meeting.status == MeetingStatus.HELD,
-        Meeting.starts_at <= now,
-    )
-
-    def count_since(since: datetime):
-        return sa.func.coalesce(sa.func.sum(sa.case((Meeting.starts_at >= since, 1), else_=0)), 0)
-
-    this_count, four_weeks = db.session.execute(
-        sa.select(
-            count_since(_period_start(calendar, now)), count_since(now - timedelta(weeks=4))
-        ).where(held)
-    ).one()
+    held = _held_in(program_id, now)
+    this_count, four_weeks = held_counts(program_id, calendar, now)
     active = db.session.scalars(
         sa.select(Mentorship)
         .where(Mentorship.program_id == program_id, Mentorship.status == MentorshipStatus.ACTIVE)

@@ -15,6 +15,7 @@ from game import (
     WeekKey,
     compute_rhythm,
     full_term_sixths,
+    measured_periods,
     week_of,
 )
 
@@ -104,3 +105,18 @@ def test_full_term_needs_five_of_every_six_periods_by_the_end() -> None:
     assert full_term_sixths(five, cal, last) == 5
     assert full_term_sixths(four, cal, last) == 4
     assert full_term_sixths(five, cal, last.previous()) == 0  # not before the last week
+
+
+def test_measured_periods_leave_out_break_periods_and_the_future() -> None:
+    december = frozenset(week_of(date(2025, 12, d)) for d in (1, 8, 15, 22, 29))
+    cal = monthly(december)
+    measured = measured_periods(cal, week_of(date(2026, 1, 20)))
+    assert [p[0].monday().month for p in measured] == [9, 10, 11, 1]
+
+
+@PROPERTY
+@given(histories())
+def test_measured_periods_are_the_ones_a_pair_can_count(history: History) -> None:
+    cal, met, up_to = history
+    measured = measured_periods(cal, up_to)
+    assert compute_rhythm(cal.weeks(), cal, up_to).total_periods == len(measured)

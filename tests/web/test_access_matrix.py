@@ -223,6 +223,25 @@ MATRIX: list[Row] = [
     Row("programs.overview", "GET", "/programs/{program_id}", (LOGIN, 200, 200, 200, 200, 404)),
     Row("programs.overview", "GET", "/programs/{other_program_id}",
         (LOGIN, 404, 404, 404, 404, 200)),
+    Row("outcomes.dashboard", "GET", "/programs/{program_id}/outcomes",
+        (LOGIN, 404, 404, 404, 200, 404)),
+    Row("outcomes.dashboard", "GET", "/programs/{other_program_id}/outcomes",
+        (LOGIN, 404, 404, 404, 404, 200)),
+    Row("outcomes.report", "GET", "/programs/{program_id}/outcomes/report",
+        (LOGIN, 404, 404, 404, 200, 404)),
+    Row("outcomes.report", "GET", "/programs/{other_program_id}/outcomes/report",
+        (LOGIN, 404, 404, 404, 404, 200)),
+    *(
+        row
+        for table in ("retention", "rhythm", "checkins", "milestones")
+        for row in (
+            Row(f"outcomes.{table}_csv", "GET", f"/programs/{{program_id}}/outcomes/{table}.csv",
+                (LOGIN, 404, 404, 404, 200, 404)),
+            Row(f"outcomes.{table}_csv", "GET",
+                f"/programs/{{other_program_id}}/outcomes/{table}.csv",
+                (LOGIN, 404, 404, 404, 404, 200)),
+        )
+    ),
     Row("programs.people", "GET", "/programs/{program_id}/people",
         (LOGIN, 404, 404, 404, 200, 404)),
     Row("programs.people", "GET", "/programs/{other_program_id}/people",
