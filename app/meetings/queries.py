@@ -218,7 +218,6 @@ def program_meeting_aggregate(program_id: int, now: datetime) -> MeetingAggregat
     matched, break weeks skipped."""
     program = db.session.get(Program, program_id)
     calendar = calendar_of(program_id)
-    held = _held_in(program_id, now)
     this_count, four_weeks = held_counts(program_id, calendar, now)
     active = db.session.scalars(
         sa.select(Mentorship)
