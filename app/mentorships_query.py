@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from .extensions import db
-from .models import Membership, Mentorship, MentorshipMember
+from .models import Membership, Mentorship, MentorshipMember, MentorshipStatus
 
 WITH_PEOPLE = selectinload(Mentorship.members).options(
     selectinload(MentorshipMember.membership).selectinload(Membership.user)
@@ -37,5 +37,20 @@ def mentorships_in_program(program_id: int) -> list[Mentorship]:
             .where(Mentorship.program_id == program_id)
             .options(WITH_PEOPLE)
             .order_by(Mentorship.status, Mentorship.id)
+        )
+    )
+
+
+def active_mentorships(program_id: int) -> list[Mentorship]:
+    """The program's active pairs, people loaded, in id order."""
+    return list(
+        db.session.scalars(
+            sa.select(Mentorship)
+            .where(
+                Mentorship.program_id == program_id,
+                Mentorship.status == MentorshipStatus.ACTIVE,
+            )
+            .options(WITH_PEOPLE)
+            .order_by(Mentorship.id)
         )
     )

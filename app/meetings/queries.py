@@ -15,7 +15,7 @@ from game.weeks import local_date
 
 from ..calendars import calendar_of, matched_week, week_at
 from ..extensions import db
-from ..mentorships_query import WITH_PEOPLE
+from ..mentorships_query import WITH_PEOPLE, active_mentorships
 from ..models import (
     ActionItem,
     AgendaItem,
@@ -25,7 +25,6 @@ from ..models import (
     Membership,
     Mentorship,
     MentorshipMember,
-    MentorshipStatus,
     Program,
     Role,
     User,
@@ -219,12 +218,7 @@ def program_meeting_aggregate(program_id: int, now: datetime) -> MeetingAggregat
     program = db.session.get(Program, program_id)
     calendar = calendar_of(program_id)
     this_count, four_weeks = held_counts(program_id, calendar, now)
-    active = db.session.scalars(
-        sa.select(Mentorship)
-        .where(Mentorship.program_id == program_id, Mentorship.status == MentorshipStatus.ACTIVE)
-        .options(WITH_PEOPLE)
-        .order_by(Mentorship.id)
-    ).all()
+    active = active_mentorships(program_id)
     last_met = last_held_meetings(program_id, now)
     return MeetingAggregate(
         this_period=PERIOD_WORDS[program.cadence][0],

@@ -24,7 +24,7 @@ from game.weeks import WeekKey
 from ..calendars import calendar_of
 from ..extensions import db
 from ..meetings.queries import is_quiet, last_held_meetings
-from ..mentorships_query import WITH_PEOPLE
+from ..mentorships_query import active_mentorships
 from ..models import (
     CheckIn,
     Goal,
@@ -68,12 +68,7 @@ class HelpWaiting:
 def pairs_at_risk(program_id: int, now: datetime) -> list[AtRisk]:
     """The program's active pairs that raise at least one signal, oldest reason first."""
     calendar = calendar_of(program_id)
-    active = db.session.scalars(
-        sa.select(Mentorship)
-        .where(Mentorship.program_id == program_id, Mentorship.status == MentorshipStatus.ACTIVE)
-        .options(WITH_PEOPLE)
-        .order_by(Mentorship.id)
-    ).all()
+    active = active_mentorships(program_id)
     last_met = last_held_meetings(program_id, now)
     mentor_active = _mentor_last_active(program_id)
     moods = _recent_moods(program_id)
