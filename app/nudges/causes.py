@@ -13,7 +13,6 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from sqlalchemy.orm import aliased
 
 from game import nudges
 from game.nudges import NudgeKind
@@ -100,7 +99,7 @@ def milestone_moved(event: MilestoneEvent, goal_id: int) -> None:
         )
         return
     title, body = nudges.review_words(mentee.first_name)
-    for mentor_id in mentors_of_mentorship(goal.mentorship_id):
+    for mentor_id in _mentors_of_pair(goal.mentorship_id):
         queue_nudge(
             mentor_id,
             NudgeKind.REVIEW_WAITING,
@@ -146,37 +145,31 @@ def program_news(notice: Notice) -> None:
     )
 
 
-def mentors_of_mentorship(mentorship_id: int) -> list[int]:
+def _mentors_of_pair(mentorship_id: int) -> list[int]:
     """User ids of the active pair's current mentors (none once it is closed)."""
-    return list(
-        db.session.scalars(
-            sa.select(Membership.user_id)
-            .join(MentorshipMember, MentorshipMember.membership_id == Membership.id)
-            .join(Mentorship, Mentorship.id == MentorshipMember.mentorship_id)
-            .where(
-                MentorshipMember.mentorship_id == mentorship_id,
-                Mentorship.status == MentorshipStatus.ACTIVE,
-                Membership.role == Role.MENTOR,
-                Membership.left_at.is_(None),
-            )
-            .order_by(Membership.user_id)
-        )
-    )
+    return [user_id for user_id, _ in _current_mentors(Mentorship.id == mentorship_id)]
 
 
 def _mentors_of(mentee_membership_id: int) -> list[tuple[int, int]]:
     """(mentor user id, mentorship id) for the mentee's active pairs; mentors who left are out."""
-    mentee_side, mentor_side = aliased(MentorshipMember), aliased(MentorshipMember)
+    pairs_of_mentee = sa.select(MentorshipMember.mentorship_id).where(
+        MentorshipMember.membership_id == mentee_membership_id
+    )
+    return _current_mentors(Mentorship.id.in_(pairs_of_mentee))
+
+
+def _current_mentors(pairs: sa.ColumnElement[bool]) -> list[tuple[int, int]]:
+    """(mentor user id, mentorship id) of the active pairs chosen by ``pairs``, mentors who
+    left left out."""
     return [
         (user_id, mentorship_id)
         for user_id, mentorship_id in db.session.execute(
             sa.select(Membership.user_id, Mentorship.id)
-            .select_from(mentee_side)
-            .join(Mentorship, Mentorship.id == mentee_side.mentorship_id)
-            .join(mentor_side, mentor_side.mentorship_id == Mentorship.id)
-            .join(Membership, Membership.id == mentor_side.membership_id)
+            .select_from(MentorshipMember)
+            .join(Mentorship, Mentorship.id == MentorshipMember.mentorship_id)
+            .join(Membership, Membership.id == MentorshipMember.membership_id)
             .where(
-                mentee_side.membership_id == mentee_membership_id,
+                pairs,
                 Mentorship.status == MentorshipStatus.ACTIVE,
                 Membership.role == Role.MENTOR,
                 Membership.left_at.is_(None),
