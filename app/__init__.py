@@ -52,6 +52,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .pairing import bp as pairing_bp
     from .programs import bp as programs_bp
     from .pwa import bp as pwa_bp
+    from .surveys import bp as surveys_bp
 
     for blueprint in (
         errors_bp,
@@ -67,6 +68,7 @@ def create_app(config: dict | None = None) -> Flask:
         meetings_bp,
         gamification_bp,
         outcomes_bp,
+        surveys_bp,
         pwa_bp,
     ):
         app.register_blueprint(blueprint)

@@ -31,6 +31,7 @@ from ..models import (
     PointsAward,
     Role,
     StreakRepair,
+    Survey,
 )
 from ..nudges import causes as nudge_causes
 from . import sources, store
@@ -146,14 +147,16 @@ def _program_of(event: game.Event) -> int:
                 .where(Goal.id == event.goal_id)
             )
         case game.SurveyAnswered():
-            raise NotImplementedError("surveys are not part of the app yet")
+            return db.session.scalar(
+                sa.select(Survey.program_id).where(Survey.id == event.survey_id)
+            )
     return event.program_id
 
 
 def _payees(event: game.Event) -> set[int]:
     """Whose totals the event may move: they are locked before anything is read."""
     match event:
-        case game.CheckIn():
+        case game.CheckIn() | game.SurveyAnswered():
             return {event.user_id}
         case game.MeetingHeld():
             return set(event.participant_ids - event.mentor_ids)

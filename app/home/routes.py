@@ -21,6 +21,7 @@ from ..onboarding.status import checklist_of
 from ..programs.people_query import CURRENT_STATES, PARTICIPANTS, State, state_counts
 from ..programs.risk_query import help_waiting
 from ..rendering import render
+from ..surveys.queries import survey_to_answer
 from . import bp
 
 
@@ -93,6 +94,7 @@ def index():
             meeting_health=meeting_health(ids, utcnow(), current_user.time_zone),
             review_queue=review_queue(membership),
             waiting_counts=waiting_counts(ids),
+            survey_slot=survey_to_answer(membership, mentorships, utcnow()),
             **mentor_home_context(mentorships),
             **mentor_context(mentorships),
         )
@@ -104,6 +106,7 @@ def index():
         mentorships=mentorships,
         **mentee_meetings(mentorships, current_user.id, utcnow()),
         goal_summaries=goal_summaries(membership),
+        survey_slot=survey_to_answer(membership, mentorships, utcnow()),
         **card_context(membership),
         **mentee_context(membership),
     )

@@ -28,9 +28,15 @@ from .programs import (
     normalise_invite_code,
 )
 from .push import NotificationSettings, Nudge, NudgeStatus, PushSubscription
+from .surveys import Again, GoalsReached, Survey, SurveyAnswer, SurveyResponse
 from .users import User
 
 __all__ = [
+    "Again",
+    "GoalsReached",
+    "Survey",
+    "SurveyAnswer",
+    "SurveyResponse",
     "NotificationSettings",
     "Nudge",
     "NudgeStatus",
