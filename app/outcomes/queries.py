@@ -36,6 +36,7 @@ from ..models import (
     Role,
 )
 from ..models.types import UTCDateTime
+from ..surveys.results import SurveyResults, survey_results
 
 PARTICIPANTS = (Role.MENTEE, Role.MENTOR)
 
@@ -94,6 +95,7 @@ class Outcomes:
     weeks: list[Week]
     periods: list[Period]
     held_last_four_weeks: int
+    surveys: SurveyResults
 
     @property
     def rhythm_kept(self) -> int | None:
@@ -242,8 +244,9 @@ def _periods(program_id: int, calendar: game.ProgramCalendar, today: WeekKey) ->
     return periods
 
 
-def program_outcomes(program: Program, now: datetime) -> Outcomes:
-    """Everything the outcomes pages show, in a fixed number of queries."""
+def program_outcomes(program: Program, now: datetime, survey_group: str = "everyone") -> Outcomes:
+    """Everything the outcomes pages show, in a fixed number of queries; survey charts and
+    comments for ``survey_group`` (everyone, mentee or mentor)."""
     calendar = calendar_of(program.id)
     today = calendar.current_week(now)
     weeks = [w for w in calendar.weeks() if w <= today]
@@ -260,4 +263,5 @@ def program_outcomes(program: Program, now: datetime) -> Outcomes:
         weeks=_weeks(program, calendar, weeks) if weeks else [],
         periods=_periods(program.id, calendar, today),
         held_last_four_weeks=held_counts(program.id, calendar, now)[1],
+        surveys=survey_results(program.id, survey_group),
     )

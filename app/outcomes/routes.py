@@ -2,34 +2,37 @@
 
 from __future__ import annotations
 
-from flask import Response
+from flask import Response, request
 from flask_login import login_required
 
 from ..access import membership_in
 from ..clock import utcnow
 from ..models import Role
 from ..rendering import render
+from ..surveys.results import EVERYONE, GROUP_LABELS, GROUPS
 from . import bp
 from .queries import THRESHOLD, program_outcomes
 from .tables import TABLE_NAMES, charts, tables
 
 
-def _context(program_id: int) -> dict:
+def _context(program_id: int, survey_group: str = EVERYONE) -> dict:
     program = membership_in(program_id, Role.COORDINATOR).program
-    outcomes = program_outcomes(program, utcnow())
+    outcomes = program_outcomes(program, utcnow(), survey_group)
     return {
         "program": program,
         "o": outcomes,
         "tables": tables(outcomes),
         "charts": charts(outcomes),
         "threshold": THRESHOLD,
+        "survey_groups": [(group, GROUP_LABELS[group]) for group in GROUPS],
     }
 
 
 @bp.get("/<int:program_id>/outcomes")
 @login_required
 def dashboard(program_id: int):
-    return render("outcomes/dashboard.html", **_context(program_id))
+    group = request.args.get("survey_group", EVERYONE)
+    return render("outcomes/dashboard.html", **_context(program_id, group))
 
 
 @bp.get("/<int:program_id>/outcomes/report")

@@ -8,11 +8,13 @@ import io
 from dataclasses import dataclass
 
 from ..programs.roster import csv_safe
+from ..surveys.results import GROUP_LABELS, GROUPS, SurveyResult
 from .charts import Chart, Slot, fmt
 from .queries import THRESHOLD, Outcomes
 
-TABLE_NAMES = ("retention", "rhythm", "checkins", "milestones")
+TABLE_NAMES = ("retention", "rhythm", "checkins", "milestones", "surveys", "end_survey")
 HIDDEN = f"hidden (fewer than {THRESHOLD} check-ins)"
+HIDDEN_GROUP = f"hidden (a group under {THRESHOLD} answers)"
 
 
 @dataclass(frozen=True)
@@ -92,9 +94,59 @@ def tables(o: Outcomes) -> dict[str, Table]:
             ("Week", "Break", "Milestones confirmed", "Goals completed"),
             [(str(w.key), w.break_label or "", str(w.milestones), str(w.goals)) for w in o.weeks],
         ),
+        Table(
+            "surveys",
+            f"Pulse survey scores by group (each group shown from {THRESHOLD} answers)",
+            ("Survey", "Opened", "Group", "Answers", "Relationship (1–5)", "Usefulness (1–5)"),
+            [
+                (r.title, str(r.opens_on), GROUP_LABELS[group], *_pulse_cells(r, group))
+                for r in o.surveys.pulses
+                for group in GROUPS
+            ],
+        ),
+        Table(
+            "end_survey",
+            f"End-of-program survey by group (each group shown from {THRESHOLD} answers)",
+            (
+                "Group",
+                "Answers",
+                "Goals reached: yes",
+                "Partly",
+                "No",
+                "Would take part again: yes",
+                "Maybe",
+                "No",
+            ),
+            [
+                (GROUP_LABELS[group], *_end_cells(o.surveys.end, group))
+                for group in (GROUPS if o.surveys.end else ())
+            ],
+        ),
     ]
     assert tuple(table.name for table in listed) == TABLE_NAMES
     return {table.name: table for table in listed}
+
+
+def _pulse_cells(result: SurveyResult, group: str) -> tuple[str, ...]:
+    tally = result.tally(group)
+    if tally is None:
+        return (HIDDEN_GROUP, "–", "–")
+    return (
+        str(tally.answers),
+        fmt(tally.mean(tally.relationship)),
+        fmt(tally.mean(tally.usefulness)),
+    )
+
+
+def _end_cells(result: SurveyResult, group: str) -> tuple[str, ...]:
+    tally = result.tally(group)
+    if tally is None:
+        return (HIDDEN_GROUP, *["–"] * 6)
+    return (
+        str(tally.answers),
+        *(str(tally.goals[v]) for v in ("yes", "partly", "no")),
+        *(str(tally.again[v]) for v in ("yes", "maybe", "no")),
+    )
 
 
 def charts(o: Outcomes) -> dict[str, Chart]:
@@ -142,6 +194,30 @@ def charts(o: Outcomes) -> dict[str, Chart]:
             f"Milestones confirmed by mentors each week over {weeks}; break weeks shaded.",
             lambda w: w.milestones,
         ),
+        **_survey_charts(o),
+    }
+
+
+def _survey_charts(o: Outcomes) -> dict[str, Chart]:
+    """Mean scores of each pulse for the chosen group; a hidden group draws nothing."""
+    group = GROUP_LABELS[o.surveys.group].lower()
+
+    def chart(key: str, title: str, what: str) -> Chart:
+        slots = []
+        for r in o.surveys.pulses:
+            tally = r.tally(o.surveys.group)
+            value = None if tally is None else tally.mean(getattr(tally, key))
+            slots.append(Slot(r.title, value))
+        desc = (
+            f"Average {what} from 1 to 5 for {group}, per pulse survey over "
+            f"{len(slots)} surveys; a pulse with fewer than {THRESHOLD} answers in the group "
+            "is left out."
+        )
+        return Chart(f"chart-survey-{key}", title, desc, "bar", 5, "", tuple(slots))
+
+    return {
+        "survey_relationship": chart("relationship", "Relationship quality", "relationship"),
+        "survey_usefulness": chart("usefulness", "Usefulness", "usefulness"),
     }
 
 

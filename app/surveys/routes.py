@@ -51,4 +51,5 @@ def answer_survey(program_id: int):
         slot=slot,
         form=form,
         message=None if form is not None else ALREADY if done else CLOSED,
+        refused=status == 409,
     )

@@ -233,7 +233,7 @@ MATRIX: list[Row] = [
         (LOGIN, 404, 404, 404, 404, 200)),
     *(
         row
-        for table in ("retention", "rhythm", "checkins", "milestones")
+        for table in ("retention", "rhythm", "checkins", "milestones", "surveys", "end_survey")
         for row in (
             Row(f"outcomes.{table}_csv", "GET", f"/programs/{{program_id}}/outcomes/{table}.csv",
                 (LOGIN, 404, 404, 404, 200, 404)),
@@ -242,6 +242,16 @@ MATRIX: list[Row] = [
                 (LOGIN, 404, 404, 404, 404, 200)),
         )
     ),
+    # the program's open survey, for its mentees and mentors of an active pair (none is open
+    # in the world's week, so a post answers 409)
+    Row("surveys.answer_survey", "GET", "/programs/{program_id}/survey",
+        (LOGIN, 200, 200, 200, 404, 404)),
+    Row("surveys.answer_survey", "POST", "/programs/{program_id}/survey",
+        (LOGIN, 409, 409, 409, 404, 404)),
+    Row("surveys.answer_survey", "GET", "/programs/{other_program_id}/survey",
+        (LOGIN, *[404] * 5)),
+    Row("surveys.answer_survey", "POST", "/programs/{other_program_id}/survey",
+        (LOGIN, *[404] * 5)),
     Row("programs.people", "GET", "/programs/{program_id}/people",
         (LOGIN, 404, 404, 404, 200, 404)),
     Row("programs.people", "GET", "/programs/{other_program_id}/people",
