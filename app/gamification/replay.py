@@ -42,6 +42,8 @@ from ..models import (
     MilestoneEvent,
     Role,
     StreakRepair,
+    Survey,
+    SurveyResponse,
     User,
 )
 from ..weeks import request_now
@@ -98,10 +100,11 @@ class Facts:
     reviews: list[Review]  # in time order
     goals: list[tuple[int, int]]  # (goal, mentee membership), in completion order
     kudos: Counter[tuple[int, int]]  # (mentee user, program) -> received
+    surveys: list[tuple[int, int, int]]  # (survey, user, program) of each survey answered
 
 
 def read() -> Facts:
-    """Ten queries, however many programs, people and rows."""
+    """Eleven queries, however many programs, people and rows."""
     calendars = all_calendars()
     members = {
         row.id: Member(
@@ -163,6 +166,14 @@ def read() -> Facts:
                 )
             }
         ),
+        surveys=[
+            tuple(row)
+            for row in db.session.execute(
+                sa.select(SurveyResponse.survey_id, SurveyResponse.user_id, Survey.program_id)
+                .join(Survey, Survey.id == SurveyResponse.survey_id)
+                .order_by(SurveyResponse.id)
+            )
+        ],
     )
 
 
@@ -269,6 +280,7 @@ def replay(facts: Facts) -> Replay:
         )
         result.record(event, program)
     _reviews_and_goals(facts, result, mentors)
+    _surveys(facts, result)
     _badge_groups(facts, result, streaks)
     return result
 
@@ -337,6 +349,14 @@ def _reviews_and_goals(facts: Facts, result: Replay, mentors: dict[int, frozense
         mentee = facts.members[membership]
         event = game.GoalCompleted(goal, mentee.program_id, mentee.user_id)
         result.record(event, mentee.program_id)
+
+
+def _surveys(facts: Facts, result: Replay) -> None:
+    """Surveys answered pay mentees only, as the live answer does."""
+    mentees = {(member.user_id, member.program_id) for _, member in _mentees(facts)}
+    for survey, user, program in facts.surveys:
+        if (user, program) in mentees:
+            result.record(game.SurveyAnswered(survey, user), program)
 
 
 def _badge_groups(facts: Facts, result: Replay, streaks: dict[int, game.StreakState]) -> None:

@@ -55,7 +55,7 @@ class PulseForm(Form):
         return {
             "relationship": self.relationship.data,
             "usefulness": self.usefulness.data,
-            "comment": self.comment.data.strip(),
+            "comment": (self.comment.data or "").strip(),
         }
 
 
@@ -79,7 +79,7 @@ class EndForm(Form):
         return {
             "goals_reached": GoalsReached(self.goals_reached.data),
             "again": Again(self.again.data),
-            "comment": self.comment.data.strip(),
+            "comment": (self.comment.data or "").strip(),
         }
 
 

@@ -626,6 +626,8 @@ CASES = [
     ("milestone done: big id", "mentee", "POST", f"/milestones/{BIG_ID}/submit", {"note": HUGE}),
     ("milestone confirm: big id", "own_mentor", "POST", f"/milestones/{BIG_ID}/confirm", {}),
     ("send back: big id", "own_mentor", "POST", f"/milestones/{BIG_ID}/send-back", {"note": ""}),
+    # surveys (junk in an open survey: tests/web/test_surveys_answer.py)
+    ("survey: big program", "mentee", "POST", f"/programs/{BIG_ID}/survey", {"usefulness": "9"}),
     # matching: ids that are words or beyond range, a reason too long or with a NUL
     (
         "hand match: words",

@@ -43,6 +43,7 @@ from app.models import (
     PlayerTotal,
     PointsAward,
     Program,
+    Survey,
 )
 from game.weeks import weeks_between
 
@@ -153,7 +154,8 @@ def test_a_badge_no_longer_earned_is_reported_but_kept(app, world, runner, four_
 @pytest.fixture
 def everything(app, world, new_client, pinned) -> dict[str, int]:
     """A check-in history with a comeback, a held meeting, a milestone confirmed, sent back and
-    confirmed again, and a completed goal, all recorded live; returns the ledger."""
+    confirmed again, a completed goal and a survey answered, all recorded live; returns the
+    mentee's ledger."""
     mentee, mentor = new_client("mentee"), new_client("own_mentor")
     pinned(W07)
     check_in(mentee)
@@ -169,10 +171,18 @@ def everything(app, world, new_client, pinned) -> dict[str, int]:
     mentee.submit(f"/milestones/{first}/submit")
     mentor.submit(f"/milestones/{first}/confirm")
     mentor.submit(f"/milestones/{second}/confirm")
+    pinned(W12)  # the first pulse survey: the mentee is paid, the mentor is not
+    for person in (mentee, mentor):
+        answers = {"relationship": "4", "usefulness": "4"}
+        assert person.submit(f"/programs/{world.program_id}/survey", answers).status_code == 303
+    pinned(W11)
     with app.app_context():
         rows = ledger(MENTEE)
         mentee_id = user_id(MENTEE)
+        survey = db.session.scalar(sa.select(Survey.id))
+        assert not any(key.startswith("survey:") for key in ledger(MENTOR))
         assert {
+            f"survey:{survey}:{mentee_id}",
             f"comeback:{mentee_id}:2026-W11",
             f"meeting:{meeting}:{mentee_id}",
             f"milestone:{first}:confirmed:reversed:1",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 from game_support import MENTEE, MENTOR, W11, W12, ledger, pinned_fixture, user_id  # noqa: F401
+from web_support import explanation
 
 from app.extensions import db
 from app.models import Membership, PointsAward, Survey, SurveyAnswer, SurveyResponse
@@ -165,3 +166,21 @@ def test_outsiders_and_people_without_an_active_pair_get_404(app, login, open_pu
         db.session.commit()
     client = login("mentee")
     assert client.get(open_pulse).status_code == 404
+
+
+def test_no_comment_field_at_all_is_fine(app, login, open_pulse):
+    response = login("mentee").submit(open_pulse, {"relationship": "2", "usefulness": "3"})
+    assert response.status_code == 303
+    assert [a.comment for a in _answers(app)] == [""]
+
+
+@pytest.mark.parametrize(
+    "junk", ["", "-1", "0", "6", "9" * 40, "a\x00b", "\x01\x7f", "x" * 5000, "✓ 💥"]
+)
+def test_junk_in_every_field_is_refused_with_a_message(app, login, open_pulse, junk):
+    client = login("mentee")
+    data = dict.fromkeys(("relationship", "usefulness", "comment"), junk)
+    response = client.submit(open_pulse, data)
+    assert response.status_code in (400, 422)  # a NUL is refused before any form reads it
+    assert explanation(response.get_data(as_text=True))
+    assert _answers(app) == []
