@@ -14,6 +14,8 @@ hour-before reminder is less than ``MIN_DAY_BEFORE_LEAD`` away) and one an hour 
 A milestone waiting more than 48 hours reminds the mentor once per submission. A pair with no
 meeting for ``QUIET_PERIODS`` cadence periods (break-only periods skipped, see
 ``game.rhythm``) tells the coordinator once per quiet spell, never during a break week.
+An open survey (``game.surveys``) asks each mentee and mentor of an active pair once, until
+they answer it.
 
 Delivery (``delivery_time``): quiet hours delay a nudge to their end, never drop it; past the
 daily cap a nudge waits a full cap window. Tuned policies: a test the person asked for goes at
@@ -67,6 +69,7 @@ class NudgeKind(StrEnum):
     CHECKIN_REMINDER = "checkin_reminder"  # late in the week, once
     PAIR_QUIET = "pair_quiet"  # to the coordinator
     PROGRAM_NEWS = "program_news"  # matched, a mentorship ended, a word from the coordinator
+    SURVEY_OPEN = "survey_open"  # to mentees and mentors, once per survey
     TEST = "test"  # "send me a test": never muted, never capped
 
     @property
@@ -85,6 +88,7 @@ _LABELS = {
     NudgeKind.CHECKIN_REMINDER: "Weekly check-in reminder",
     NudgeKind.PAIR_QUIET: "Pairs that have not met",
     NudgeKind.PROGRAM_NEWS: "News from your program",
+    NudgeKind.SURVEY_OPEN: "Surveys to answer",
     NudgeKind.TEST: "Test notifications",
 }
 
@@ -379,6 +383,15 @@ def news_words(notice_kind: str) -> Words:
     return _words("News from your program", NEWS.get(family, "There is something new for you."))
 
 
+def survey_words(end_of_program: bool, closes_on: date) -> Words:
+    """Asks once per survey, when it opens; says how long it stays open, never a score."""
+    what = "The end-of-program survey" if end_of_program else "A one-minute survey"
+    return _words(
+        f"{what} is open",
+        f"Tell your program how it is going, anonymously. Open until {closes_on:%a %d %b}.",
+    )
+
+
 def trial_words() -> Words:
     return _words("Waypoint notifications work", "This is the test you asked for.")
 
@@ -394,6 +407,7 @@ WORDS: dict[NudgeKind, Callable[..., Words]] = {
     NudgeKind.CHECKIN_REMINDER: checkin_words,
     NudgeKind.PAIR_QUIET: pair_quiet_words,
     NudgeKind.PROGRAM_NEWS: news_words,
+    NudgeKind.SURVEY_OPEN: survey_words,
     NudgeKind.TEST: trial_words,
 }
 """The lock-screen words of every kind."""

@@ -19,10 +19,11 @@ _FOR_ROLE: dict[Role, frozenset[NudgeKind]] = {
             K.MEETING_REMINDER,
             K.CHECKIN_REMINDER,
             K.PROGRAM_NEWS,
+            K.SURVEY_OPEN,
         }
     ),
     Role.MENTOR: frozenset(
-        {K.HELP_REQUESTED, K.REVIEW_WAITING, K.MEETING_REMINDER, K.PROGRAM_NEWS}
+        {K.HELP_REQUESTED, K.REVIEW_WAITING, K.MEETING_REMINDER, K.PROGRAM_NEWS, K.SURVEY_OPEN}
     ),
     Role.COORDINATOR: frozenset({K.PAIR_QUIET, K.PROGRAM_NEWS}),
 }

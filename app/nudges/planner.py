@@ -3,7 +3,8 @@
 The queue's periodic task calls ``plan`` every few minutes. A fixed number of queries finds,
 across every running program at once, the meetings starting within two days, the mentees
 whose week may want a reminder, the milestones waiting more than 48 hours and the active
-pairs with their last meeting; the pure rules pick what is due now, and each nudge goes into
+pairs with their last meeting, the people asked an open survey; the pure rules pick what is
+due now, and each nudge goes into
 the outbox under a key naming its cause, so running ``plan`` again adds nothing. Keys already
 in the outbox are read in one query first, so a rerun does no per-person work either.
 
@@ -24,6 +25,7 @@ from sqlalchemy.orm import aliased
 
 import game
 from game import nudges
+from game import surveys as survey_schedule
 from game.nudges import MeetingReminder, NudgeKind, Words
 
 from ..calendars import all_calendars, joined_week, matched_week, week_at
@@ -44,6 +46,8 @@ from ..models import (
     Nudge,
     PushSubscription,
     Role,
+    Survey,
+    SurveyResponse,
     User,
 )
 from .causes import stamp
@@ -79,7 +83,7 @@ def plan(now: datetime) -> int:
     calendars = all_calendars()
     running = [pid for pid, cal in calendars.items() if cal.current_week(now) in cal]
     candidates: dict[str, _Candidate] = {}
-    for rule in (_meetings, _checkins, _reviews, _quiet_pairs):
+    for rule in (_meetings, _checkins, _reviews, _quiet_pairs, _surveys):
         for candidate in rule(now, calendars, running):
             candidates.setdefault(candidate.key, candidate)  # a mentee of two programs: once
     fresh = [candidates[key] for key in sorted(_not_queued(candidates))]
@@ -334,3 +338,59 @@ def _pair_names(people: dict[Role, list[str]]) -> str:
     if len(mentees) == 1:
         return f"{mentor} and {mentees[0]}"
     return f"{mentor}'s group" if mentors else mentor
+
+
+def _surveys(now: datetime, calendars, running: list[int]) -> Iterator[_Candidate]:
+    """Each mentee and mentor of an active pair, once per open survey they have not answered
+    (two queries: the people asked, the answers already in)."""
+    slots = {
+        program_id: slot
+        for program_id in running
+        if (
+            slot := survey_schedule.open_on(
+                calendars[program_id], game.local_date(now, calendars[program_id].zone)
+            )
+        )
+    }
+    in_active_pair = (
+        sa.select(MentorshipMember.id)
+        .join(Mentorship, Mentorship.id == MentorshipMember.mentorship_id)
+        .where(
+            MentorshipMember.membership_id == Membership.id,
+            Mentorship.status == MentorshipStatus.ACTIVE,
+        )
+        .exists()
+    )
+    asked = db.session.execute(
+        sa.select(Membership.program_id, Membership.user_id)
+        .where(
+            Membership.program_id.in_(list(slots)),
+            Membership.role.in_([Role.MENTEE, Role.MENTOR]),
+            Membership.left_at.is_(None),
+            in_active_pair,
+            _subscribed(Membership.user_id),
+        )
+        .order_by(Membership.program_id, Membership.user_id)
+    ).all()
+    answered = set(
+        db.session.execute(
+            sa.select(Survey.program_id, Survey.kind, Survey.number, SurveyResponse.user_id)
+            .join(SurveyResponse, SurveyResponse.survey_id == Survey.id)
+            .where(
+                sa.tuple_(Survey.program_id, Survey.kind, Survey.number).in_(
+                    [(program_id, slot.kind, slot.number) for program_id, slot in slots.items()]
+                )
+            )
+        ).all()
+    )
+    for program_id, user_id in asked:
+        slot = slots[program_id]
+        if (program_id, slot.kind, slot.number, user_id) in answered:
+            continue
+        yield _Candidate(
+            user_id,
+            NudgeKind.SURVEY_OPEN,
+            f"survey-open:{program_id}:{slot.kind}-{slot.number}:{user_id}",
+            f"/programs/{program_id}/survey",
+            nudges.survey_words(slot.kind is survey_schedule.SurveyKind.END, slot.closes_on),
+        )

@@ -51,6 +51,7 @@ from game.nudges import (
     review_overdue,
     review_words,
     should_nudge_pair_quiet,
+    survey_words,
     trial_words,
 )
 from game.weeks import local_date
@@ -348,6 +349,7 @@ def every_kind_words(name: str, state: StreakState) -> dict[NudgeKind, Words]:
         NudgeKind.CHECKIN_REMINDER: checkin_words(state),
         NudgeKind.PAIR_QUIET: pair_quiet_words(f"{name} and {name}", Cadence.MONTHLY),
         NudgeKind.PROGRAM_NEWS: news_words("matched"),
+        NudgeKind.SURVEY_OPEN: survey_words(True, date(2026, 12, 31)),
         NudgeKind.TEST: trial_words(),
     }
 

@@ -38,9 +38,12 @@ from app.models import (
     NotificationSettings,
     Nudge,
     Role,
+    Survey,
+    SurveyResponse,
     User,
 )
 from app.nudges.planner import plan
+from game.surveys import SurveyKind
 
 COORDINATOR = "coordinator@test.example"
 FRIDAY = date(2026, 3, 13)
@@ -113,11 +116,13 @@ def test_checkin_reminder_once_late_in_the_week_until_the_week_counts(app, world
             )
         )
         db.session.commit()
-        assert plan(london(FRIDAY + timedelta(days=7), time(17))) == 0  # counted already
+        # W12 counted already: only its pulse survey (open all week) asks
+        assert plan(london(FRIDAY + timedelta(days=7), time(17))) == 1
+        assert outbox()[-1].kind == "survey_open"
         next_friday = london(FRIDAY + timedelta(days=14), time(17))
         assert plan(next_friday) == 1  # W13: worded from the streak W12 started
         assert outbox()[-1].body.startswith("Your 1-week streak")
-        assert len(outbox()) == 2
+        assert len(outbox()) == 3
         assert_no_leak()
 
 
@@ -272,3 +277,35 @@ def test_plan_costs_the_same_queries_for_2_and_20_pairs(app, world, query_counte
         assert len(outbox("meeting_reminder")) == 40
         assert len(outbox("review_waiting")) == 20
         assert len(outbox("pair_quiet")) == 22
+
+
+def test_an_open_survey_asks_each_mentee_and_mentor_once_until_answered(app, world):
+    with app.app_context():
+        subscribe(MENTEE, MENTOR, COORDINATOR)
+        plan(london(date(2026, 3, 15), time(12)))  # the Sunday before: not open yet
+        assert outbox("survey_open") == []
+        opened = london(date(2026, 3, 16), time(9))  # Monday of W12: the first pulse
+        other_mentee = user_id("other-mentee@test.example")
+        subscribe("other-mentee@test.example")
+        survey = Survey(
+            program_id=world.program_id,
+            kind=SurveyKind.PULSE,
+            number=1,
+            opens_on=date(2026, 3, 16),
+            closes_on=date(2026, 3, 22),
+        )
+        db.session.add(survey)
+        db.session.flush()
+        db.session.add(SurveyResponse(survey_id=survey.id, user_id=other_mentee))  # answered
+        db.session.commit()
+        plan(opened)
+        nudges = outbox("survey_open")
+        assert {n.user_id for n in nudges} == {user_id(MENTEE), user_id(MENTOR)}
+        for nudge in nudges:
+            assert nudge.url == f"/programs/{world.program_id}/survey"
+            assert nudge.title == "A one-minute survey is open"
+            assert "Sun 22 Mar" in nudge.body
+        plan(opened + timedelta(days=2))  # once per survey
+        plan(london(date(2026, 3, 23), time(12)))  # closed
+        assert len(outbox("survey_open")) == 2
+        assert_no_leak()
