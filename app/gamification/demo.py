@@ -11,7 +11,7 @@ by a token; a check-in this week gives her the Unbroken badge.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -39,6 +39,7 @@ from ..models import (
     Role,
     User,
 )
+from ..surveys.demo import answered_by_mentees
 from . import service, sources
 
 HAMZA = "hamza@example.org"
@@ -93,6 +94,7 @@ def seed_game(program: Program, today: date) -> None:
         *_meetings(program.id),
         *_milestones(program.id),
         *_kudos(program.id),
+        *_surveys(program.id),
     ]
     for at, _, replay in sorted(steps, key=lambda step: (step[0], step[1])):
         with clock.pinned(at):
@@ -276,4 +278,16 @@ def _kudos(program_id: int) -> list[Step]:
             ),
         )
         for kudos in rows
+    ]
+
+
+def _surveys(program_id: int) -> list[Step]:
+    """Surveys answered, paid as of noon (UTC) on the day each opened."""
+    return [
+        (
+            datetime.combine(opened, time(12), tzinfo=UTC),
+            6,
+            lambda s=survey, u=user: service.record(game.SurveyAnswered(s, u)),
+        )
+        for survey, user, opened in answered_by_mentees(program_id)
     ]
