@@ -1,0 +1,89 @@
+"""A mentee answers the pulse survey from their home on a phone; the coordinator's outcomes
+show the pulse only once it has five answers. The clock is a week past the world's start of
+the fifth counted week (its break week does not count), when the first pulse opens."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from app import clock
+from app.extensions import db
+from app.models import Role, SurveyAnswer
+from app.surveys.queries import open_slot
+from app.surveys.service import survey_row
+
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("midweek")]
+
+
+def log_in(e2e, email: str) -> Page:
+    page = e2e.new_page()
+    page.goto("/login")
+    e2e.check(page)
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Password", exact=True).fill(e2e.password)
+    page.get_by_role("button", name="Log in").click()
+    expect(page).to_have_url(f"{e2e.base_url}/")
+    e2e.check(page)
+    return page
+
+
+def _four_answers_already(app, world) -> None:
+    with app.app_context():
+        slot = open_slot(world.program_id, clock.utcnow())
+        assert slot is not None and slot.number == 1
+        survey = survey_row(world.program_id, slot)
+        db.session.add_all(
+            SurveyAnswer(survey_id=survey.id, role=Role.MENTEE, relationship=3, usefulness=3)
+            for _ in range(4)
+        )
+        db.session.commit()
+
+
+def _pulse_row(page: Page):
+    table = page.get_by_role("table", name=re.compile("Pulse survey scores"))
+    return table.get_by_role("row", name=re.compile("Pulse 1 .*Everyone"))
+
+
+def test_a_mentee_answers_and_the_coordinator_sees_the_pulse(e2e, world) -> None:
+    clock.set_now(clock.utcnow() + timedelta(weeks=1))  # Wednesday of the first pulse's week
+    _four_answers_already(e2e.app, world)
+
+    coordinator = log_in(e2e, world.email("coordinator"))
+    coordinator.get_by_role("link", name="Outcomes").click()
+    expect(coordinator.get_by_role("heading", name="Survey scores over time")).to_be_visible()
+    coordinator.get_by_text("Data table: Pulse survey scores").click()
+    expect(_pulse_row(coordinator)).to_contain_text("hidden (a group under 5 answers)")
+    e2e.check(coordinator)
+
+    mentee = log_in(e2e, world.email("mentee"))
+    mentee.get_by_role("link", name="Answer the pulse survey").click()
+    expect(mentee.get_by_role("heading", level=2, name="Pulse survey 1")).to_be_visible()
+    e2e.check(mentee, "survey-pulse-phone")
+    mentee.get_by_role("button", name="Send my answers").click()  # nothing picked yet
+    relationship = mentee.get_by_role("group", name="How is your mentoring relationship going?")
+    expect(relationship.get_by_text("Pick a score from 1 to 5.")).to_be_visible()
+    e2e.check(mentee)
+    relationship.get_by_text("4", exact=True).click()
+    usefulness = mentee.get_by_role("group", name="How useful are your meetings?")
+    usefulness.get_by_text("5 – Excellent").click()
+    mentee.get_by_label("Anything you'd like to tell the program? (optional)").fill(
+        "Our meetings help me plan my week."
+    )
+    mentee.get_by_role("button", name="Send my answers").click()
+    expect(mentee).to_have_url(f"{e2e.base_url}/")
+    expect(mentee.get_by_text("Your answers are in").first).to_be_visible()
+    expect(mentee.get_by_role("link", name="Answer the pulse survey")).to_have_count(0)
+    e2e.check(mentee)
+
+    coordinator.reload()
+    coordinator.get_by_text("Data table: Pulse survey scores").click()
+    expect(_pulse_row(coordinator)).to_contain_text("5")
+    expect(_pulse_row(coordinator)).not_to_contain_text("hidden")
+    expect(coordinator.get_by_role("img", name="Relationship quality")).to_be_visible()
+    coordinator.get_by_text(re.compile(r"Pulse 1: 1 comment")).click()
+    expect(coordinator.get_by_text("Our meetings help me plan my week.")).to_be_visible()
+    e2e.check(coordinator, "survey-outcomes-phone")
