@@ -76,7 +76,7 @@ class Week:
 @dataclass(frozen=True)
 class Period:
     weeks: tuple[WeekKey, ...]
-    pairs: int  # active pairs matched by the period's end
+    pairs: int  # pairs running in the period: matched by its end, not closed before it
     met: int  # of those, pairs with a held meeting in the period
     in_progress: bool
 
@@ -214,32 +214,43 @@ def _weeks(program: Program, calendar: game.ProgramCalendar, weeks: list[WeekKey
 
 
 def _periods(program_id: int, calendar: game.ProgramCalendar, today: WeekKey) -> list[Period]:
-    """Per measured period (``game.measured_periods``): active pairs matched by its end, and
-    how many of them held a meeting in it. Rows are bucketed over every begun period, so a
-    meeting in a break-only period counts in none of the measured ones."""
+    """Per measured period (``game.measured_periods``): the pairs running in it (matched by its
+    end and not closed before it began, so a pair that ended later still counts where it
+    ran), and how many of them held a meeting in it. Rows are bucketed over every begun
+    period, so a meeting in a break-only period counts in none of the measured ones."""
     begun = [p for p in calendar.periods() if p[0] <= today]
     if not begun:
         return []
     ends = [_utc_start(period[-1].next(), calendar.zone) for period in begun]
-    active = sa.and_(
-        Mentorship.program_id == program_id, Mentorship.status == MentorshipStatus.ACTIVE
+    ran = sa.and_(
+        Mentorship.program_id == program_id,
+        Mentorship.status.in_((MentorshipStatus.ACTIVE, MentorshipStatus.CLOSED)),
     )
-    matched = _bucket(Mentorship.created_at, ends)
-    new_pairs = _counts(sa.select(matched, sa.func.count()).where(active).group_by(matched))
+    matched, closed = _bucket(Mentorship.created_at, ends), _bucket(Mentorship.closed_at, ends)
+    moves = {
+        (start, end): count
+        for start, end, count in db.session.execute(
+            sa.select(matched, closed, sa.func.count()).where(ran).group_by(matched, closed)
+        )
+    }
     held = _bucket(Meeting.starts_at, ends)
     met = _counts(
         sa.select(held, sa.func.count(sa.distinct(Meeting.mentorship_id)))
         .join(Mentorship, Mentorship.id == Meeting.mentorship_id)
-        .where(active, Meeting.status == MeetingStatus.HELD)
+        .where(ran, Meeting.status == MeetingStatus.HELD)
         .group_by(held)
     )
     measured = set(game.measured_periods(calendar, today))
-    periods, pairs = [], 0
-    for i, period in enumerate(begun):
-        pairs += new_pairs.get(i, 0)
-        if period in measured:
-            periods.append(Period(period, pairs, met.get(i, 0), today in period))
-    return periods
+    return [
+        Period(
+            period,
+            sum(n for (start, end), n in moves.items() if start <= i <= end),
+            met.get(i, 0),
+            today in period,
+        )
+        for i, period in enumerate(begun)
+        if period in measured
+    ]
 
 
 def program_outcomes(program: Program, now: datetime) -> Outcomes:
