@@ -108,18 +108,28 @@ def _utc_start(week: WeekKey, zone: str) -> datetime:
     return datetime.combine(week.monday(), time(), tzinfo=ZoneInfo(zone)).astimezone(UTC)
 
 
-def _bucket(column, ends: list[datetime], low: int = 0, high: int | None = None):
+def _bucket(column: sa.Column, ends: list[datetime]) -> sa.ColumnElement[int]:
     """SQL: the index of the first span whose end ``column`` falls before (``len(ends)`` after
     them all, or when NULL), as a balanced CASE: a handful of comparisons per row, so one pass
-    over a year of rows can GROUP BY span."""
-    high = len(ends) if high is None else high
-    if low == high:
-        return sa.literal(low, sa.Integer)
-    middle = (low + high) // 2
-    return sa.case(
-        (column < sa.literal(ends[middle], UTCDateTime), _bucket(column, ends, low, middle)),
-        else_=_bucket(column, ends, middle + 1, high),
-    )
+    over a year of rows can GROUP BY span.
+
+    Written as one text fragment with typed bound ends: built from SQLAlchemy constructs, the
+    tree of a year's weeks cost more to build and to key for the statement cache than the
+    query took to run."""
+    table, field = column.table.name, column.name
+    name, reference = f"{table}_{field}", f"{table}.{field}"
+
+    def case(low: int, high: int) -> str:
+        if low == high:
+            return str(low)
+        middle = (low + high) // 2
+        return (
+            f"CASE WHEN {reference} < :{name}_{middle} "
+            f"THEN {case(low, middle)} ELSE {case(middle + 1, high)} END"
+        )
+
+    ends_bound = [sa.bindparam(f"{name}_{i}", end, type_=UTCDateTime) for i, end in enumerate(ends)]
+    return sa.type_coerce(sa.text(case(0, len(ends))).bindparams(*ends_bound), sa.Integer)
 
 
 def _counts(query: sa.Select) -> dict[int, int]:
@@ -186,6 +196,7 @@ def _weeks(program: Program, calendar: game.ProgramCalendar, weeks: list[WeekKey
     confirmed = _bucket(Milestone.confirmed_at, ends)
     milestones = _counts(
         sa.select(confirmed, sa.func.count())
+        .select_from(Milestone)
         .join(Goal, Goal.id == Milestone.goal_id)
         .where(Milestone.status == MilestoneStatus.CONFIRMED, Goal.mentorship_id.in_(in_program))
         .group_by(confirmed)
@@ -236,6 +247,7 @@ def _periods(program_id: int, calendar: game.ProgramCalendar, today: WeekKey) ->
     held = _bucket(Meeting.starts_at, ends)
     met = _counts(
         sa.select(held, sa.func.count(sa.distinct(Meeting.mentorship_id)))
+        .select_from(Meeting)
         .join(Mentorship, Mentorship.id == Meeting.mentorship_id)
         .where(ran, Meeting.status == MeetingStatus.HELD)
         .group_by(held)
