@@ -1,7 +1,8 @@
 """What stays inside a mentorship never reaches a coordinator: every page and export our
 coordinator may open (each GET row of the access matrix they are allowed) is searched for a
 secret planted in every private text of both pairs: check-ins and their replies, meeting
-notes, agenda and action items, and review notes on milestones."""
+notes, agenda and action items, review notes on milestones, and the comments of a survey
+answered by four people (a group too small to show)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,12 @@ from app.models import (
     Meeting,
     MilestoneAction,
     MilestoneEvent,
+    Program,
+    Role,
+    Survey,
+    SurveyAnswer,
 )
+from game.surveys import SurveyKind
 
 SECRET = "heron-private-4471"
 COORDINATOR = ROLES.index("coordinator")
@@ -35,6 +41,20 @@ def _plant(ids: dict) -> None:
         db.session.add(
             MilestoneEvent(milestone_id=milestone_id, action=MilestoneAction.SENT_BACK, note=SECRET)
         )
+    program = db.session.get(Program, ids["program_id"])
+    survey = Survey(
+        program_id=program.id,
+        kind=SurveyKind.PULSE,
+        number=1,
+        opens_on=program.starts_on,
+        closes_on=program.starts_on,
+    )
+    db.session.add(survey)
+    db.session.flush()
+    db.session.add_all(
+        SurveyAnswer(survey_id=survey.id, role=Role.MENTEE, relationship=1, comment=SECRET)
+        for _ in range(4)
+    )
     db.session.commit()
 
 
