@@ -12,7 +12,7 @@ from game_support import MENTEE, MENTOR, W11, W12, ledger, pinned_fixture, user_
 from web_support import explanation
 
 from app.extensions import db
-from app.models import Membership, PointsAward, Survey, SurveyAnswer, SurveyResponse
+from app.models import Membership, PointsAward, Role, Survey, SurveyAnswer, SurveyResponse
 from game.weeks import WeekKey
 
 pytestmark = pytest.mark.usefixtures("pinned")  # before the world: its weeks stay the same
@@ -184,3 +184,24 @@ def test_junk_in_every_field_is_refused_with_a_message(app, login, open_pulse, j
     assert response.status_code in (400, 422)  # a NUL is refused before any form reads it
     assert explanation(response.get_data(as_text=True))
     assert _answers(app) == []
+
+
+@pytest.mark.parametrize("role", ["mentee", "own_mentor"])
+def test_the_home_card_costs_the_same_queries_however_many_answered(
+    app, new_client, open_pulse, query_counter, role
+):
+    client = new_client(role)
+    client.get("/")  # the first request after login also refreshes the session record
+
+    def home_queries() -> int:
+        with query_counter:
+            assert "Answer the pulse survey" in client.get("/").get_data(as_text=True)
+        return query_counter.count
+
+    before = home_queries()
+    assert new_client("other_mentor").submit(open_pulse, GOOD).status_code == 303
+    with app.app_context():  # and many more answers from elsewhere
+        survey = db.session.scalars(sa.select(Survey)).one()
+        db.session.add_all(SurveyAnswer(survey_id=survey.id, role=Role.MENTEE) for _ in range(30))
+        db.session.commit()
+    assert home_queries() == before

@@ -168,3 +168,13 @@ def test_query_count_is_fixed(app, login, world, query_counter, group):
                 assert client.get(page).status_code == 200
             counts.append(query_counter.count)
     assert counts[0:2] == counts[2:4] == counts[4:6]
+
+
+def test_the_report_shows_everyones_scores_only_when_shown(app, login, world):
+    add_survey(app, world.program_id, mentees(5, SECRET))
+    add_survey(app, world.program_id, mentees(2), number=2)
+    page = login("coordinator").get(f"/programs/{world.program_id}/outcomes/report")
+    text = page.get_data(as_text=True)
+    assert '<th scope="row">Pulse 1</th><td>5</td><td>relationship 4, usefulness 3' in text
+    assert '<th scope="row">Pulse 2</th><td>hidden (a group under 5 answers)</td><td>–' in text
+    assert SECRET not in text  # comments never go into the report
