@@ -4,7 +4,8 @@ Why it exists: issue 10 asks that a coordinator's dashboard for 2,000 participan
 under 150 ms on SQLite, in a fixed number of queries. This script builds a program of a year
 (52 weeks, four of them breaks) with 1,000 mentees and 1,000 mentors in 1,000 pairs (a few
 closed, a few people gone), about 80% of mentee-weeks checked in, a held meeting in about 70%
-of pair-weeks, two goals per mentee with four milestones each, through bulk inserts; then logs
+of pair-weeks, two goals per mentee with four milestones each, every survey of the year
+answered by three in four participants, through bulk inserts; then logs
 the coordinator in and times ``GET /programs/<id>/outcomes`` through the test client (server
 time: routing, queries and rendering), with its query count, and the report and a CSV too.
 
@@ -33,9 +34,11 @@ import sqlalchemy as sa  # noqa: E402 (the repository root goes on the path firs
 from app import clock, create_app  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.models import (  # noqa: E402
+    Again,
     BreakWeek,
     CheckIn,
     Goal,
+    GoalsReached,
     GoalStatus,
     Meeting,
     MeetingMode,
@@ -48,9 +51,13 @@ from app.models import (  # noqa: E402
     MilestoneStatus,
     Program,
     Role,
+    Survey,
+    SurveyAnswer,
     User,
 )
 from app.passwords import hash_password  # noqa: E402
+from game import surveys  # noqa: E402
+from game.calendar import Cadence, ProgramCalendar  # noqa: E402
 from game.weeks import week_of  # noqa: E402
 
 PASSWORD = "benchmark password"
@@ -191,12 +198,62 @@ def _setup(pairs: int) -> int:
             for s in range(4)
         ],
     )
+    answers = _surveys(program, pairs, rng)
     db.session.commit()
     print(
         f"built: {2 * pairs:,} participants, {len(checkins):,} check-ins, "
-        f"{len(meetings):,} meetings, {len(goals):,} goals, {4 * len(goals):,} milestones"
+        f"{len(meetings):,} meetings, {len(goals):,} goals, {4 * len(goals):,} milestones, "
+        f"{answers:,} survey answers"
     )
     return program.id
+
+
+def _surveys(program: Program, pairs: int, rng: random.Random) -> int:
+    """Every survey of the year, each answered by about three in four participants, a fifth of
+    them with a comment."""
+    calendar = ProgramCalendar(
+        program.starts_on,
+        program.ends_on,
+        Cadence.WEEKLY,
+        frozenset(week_of(START + timedelta(weeks=w)) for w in BREAKS),
+        "UTC",
+    )
+    slots = [slot for slot in surveys.schedule(calendar) if slot.opens_on <= NOW.date()]
+    _bulk(
+        Survey,
+        [
+            {
+                "program_id": program.id,
+                "kind": slot.kind,
+                "number": slot.number,
+                "opens_on": slot.opens_on,
+                "closes_on": slot.closes_on,
+            }
+            for slot in slots
+        ],
+    )
+    rows = [
+        {
+            "survey_id": survey,
+            "role": Role.MENTEE if person < pairs else Role.MENTOR,
+            **_scores(slot.kind, rng),
+            "comment": f"comment {person}" if rng.random() < 0.2 else "",
+        }
+        for survey, slot in zip(_ids(Survey, len(slots)), slots, strict=True)
+        for person in range(2 * pairs)
+        if rng.random() < 0.75
+    ]
+    _bulk(SurveyAnswer, rows)
+    return len(rows)
+
+
+def _scores(kind: surveys.SurveyKind, rng: random.Random) -> dict:
+    if kind is surveys.SurveyKind.END:
+        return {
+            "goals_reached": rng.choice(list(GoalsReached)),
+            "again": rng.choice(list(Again)),
+        }
+    return {"relationship": rng.randint(2, 5), "usefulness": rng.randint(1, 5)}
 
 
 def main() -> None:

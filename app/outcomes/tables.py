@@ -144,8 +144,8 @@ def _end_cells(result: SurveyResult, group: str) -> tuple[str, ...]:
         return (HIDDEN_GROUP, *["–"] * 6)
     return (
         str(tally.answers),
-        *(str(tally.goals[v]) for v in ("yes", "partly", "no")),
-        *(str(tally.again[v]) for v in ("yes", "maybe", "no")),
+        *(str(tally.goals.get(v, 0)) for v in ("yes", "partly", "no")),
+        *(str(tally.again.get(v, 0)) for v in ("yes", "maybe", "no")),
     )
 
 

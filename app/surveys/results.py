@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from game.surveys import EVERYONE, SurveyKind, shown
 
 from ..extensions import db
-from ..models import Again, GoalsReached, Role, Survey, SurveyAnswer
+from ..models import Role, Survey, SurveyAnswer
 
 GROUPS = (EVERYONE, Role.MENTEE.value, Role.MENTOR.value)
 GROUP_LABELS = {EVERYONE: "Everyone", "mentee": "Mentees", "mentor": "Mentors"}
@@ -77,31 +77,36 @@ class SurveyResults:
     comments: dict[str, list[str]]  # survey title -> comments of the chosen group, if shown
 
 
-def _counted(column, value) -> sa.ColumnElement:
-    return sa.func.sum(sa.case((column == value, 1), else_=0))
-
-
 def _tallies(program_id: int) -> list[tuple[Survey, dict[str, Tally]]]:
-    """One GROUP BY over the program's answers, by survey and role."""
-    columns = [
-        sa.func.count(SurveyAnswer.id),
-        sa.func.coalesce(sa.func.sum(SurveyAnswer.relationship), 0),
-        sa.func.coalesce(sa.func.sum(SurveyAnswer.usefulness), 0),
-        *(_counted(SurveyAnswer.goals_reached, v) for v in GoalsReached),
-        *(_counted(SurveyAnswer.again, v) for v in Again),
-    ]
+    """One GROUP BY over the program's answers, by survey, role and the two end answers (it
+    reads ``ix_survey_answers_tally`` alone, in its order); the few groups are added up here."""
+    answers = SurveyAnswer
+    choices = (answers.goals_reached, answers.again)
+    sums = (
+        sa.select(
+            answers.survey_id,
+            answers.role,
+            *choices,
+            sa.func.count().label("answers"),
+            sa.func.coalesce(sa.func.sum(answers.relationship), 0).label("relationship"),
+            sa.func.coalesce(sa.func.sum(answers.usefulness), 0).label("usefulness"),
+        )
+        .where(answers.survey_id.in_(sa.select(Survey.id).where(Survey.program_id == program_id)))
+        .group_by(answers.survey_id, answers.role, *choices)
+        .subquery()
+    )
     surveys: dict[int, Survey] = {}
     by_role: dict[int, dict[str, Tally]] = defaultdict(dict)
-    for survey, role, count, rel, use, *choices in db.session.execute(
-        sa.select(Survey, SurveyAnswer.role, *columns)
-        .join(SurveyAnswer, SurveyAnswer.survey_id == Survey.id)
-        .where(Survey.program_id == program_id)
-        .group_by(Survey.id, SurveyAnswer.role)
+    for row in db.session.execute(
+        sa.select(Survey, *sums.c).join(sums, sums.c.survey_id == Survey.id)
     ):
-        goals = {v.value: n or 0 for v, n in zip(GoalsReached, choices[:3], strict=True)}
-        again = {v.value: n or 0 for v, n in zip(Again, choices[3:], strict=True)}
+        survey = row.Survey
+        goals = {row.goals_reached.value: row.answers} if row.goals_reached else {}
+        again = {row.again.value: row.answers} if row.again else {}
+        tally = Tally(row.answers, row.relationship, row.usefulness, goals, again)
         surveys[survey.id] = survey
-        by_role[survey.id][role.value] = Tally(count, rel, use, goals, again)
+        roles = by_role[survey.id]
+        roles[row.role.value] = roles.get(row.role.value, Tally()) + tally
     ordered = sorted(surveys.values(), key=lambda s: (s.opens_on, s.kind.value, s.number))
     return [(survey, by_role[survey.id]) for survey in ordered]
 
@@ -116,31 +121,30 @@ def _result(survey: Survey, roles: dict[str, Tally]) -> SurveyResult:
 
 
 def _comments(results: list[tuple[int, SurveyResult]], group: str) -> dict[str, list[str]]:
-    """The comments of each survey whose ``group`` is shown, in one query (capped per
-    survey), ordered by their text."""
+    """The first comments, by their text, of each survey whose ``group`` is shown: one
+    statement of one short index range per survey (none when no survey is shown)."""
     ids = [survey_id for survey_id, result in results if group in result.visible]
+    if not ids:
+        return {}
     titles = {survey_id: result.title for survey_id, result in results}
-    place = sa.func.row_number().over(
-        partition_by=SurveyAnswer.survey_id, order_by=(SurveyAnswer.comment, SurveyAnswer.id)
-    )
-    wanted = sa.select(SurveyAnswer.survey_id, SurveyAnswer.comment, place.label("place")).where(
-        SurveyAnswer.survey_id.in_(ids), SurveyAnswer.comment != ""
-    )
-    if group != EVERYONE:
-        wanted = wanted.where(SurveyAnswer.role == Role(group))
-    wanted = wanted.subquery()
+    parts = []
+    for survey_id in ids:
+        part = sa.select(SurveyAnswer.survey_id, SurveyAnswer.comment).where(
+            SurveyAnswer.survey_id == survey_id, SurveyAnswer.comment > ""
+        )
+        if group != EVERYONE:
+            part = part.where(SurveyAnswer.role == Role(group))
+        part = part.order_by(SurveyAnswer.comment).limit(COMMENTS_PER_SURVEY).subquery()
+        parts.append(sa.select(part))
     comments: dict[str, list[str]] = defaultdict(list)
-    for survey_id, comment in db.session.execute(
-        sa.select(wanted.c.survey_id, wanted.c.comment)
-        .where(wanted.c.place <= COMMENTS_PER_SURVEY)
-        .order_by(wanted.c.survey_id, wanted.c.place)
-    ):
+    for survey_id, comment in db.session.execute(sa.union_all(*parts)):
         comments[titles[survey_id]].append(comment)
-    return dict(comments)
+    return {title: sorted(texts) for title, texts in comments.items()}
 
 
 def survey_results(program_id: int, group: str = EVERYONE) -> SurveyResults:
-    """Everything the outcomes pages show of the program's surveys, in two queries."""
+    """Everything the outcomes pages show of the program's surveys, in two queries (one when
+    no group is large enough to show)."""
     group = group if group in GROUPS else EVERYONE
     results = [(survey.id, _result(survey, roles)) for survey, roles in _tallies(program_id)]
     return SurveyResults(

@@ -74,8 +74,11 @@ def upgrade():
     )
     with op.batch_alter_table("survey_answers", schema=None) as batch_op:
         batch_op.create_index(
-            batch_op.f("ix_survey_answers_survey_id"), ["survey_id"], unique=False
+            "ix_survey_answers_tally",
+            ["survey_id", "role", "goals_reached", "again", "relationship", "usefulness"],
+            unique=False,
         )
+        batch_op.create_index("ix_survey_answers_comments", ["survey_id", "comment"], unique=False)
 
     op.create_table(
         "survey_responses",
@@ -104,7 +107,8 @@ def upgrade():
 def downgrade():
     op.drop_table("survey_responses")
     with op.batch_alter_table("survey_answers", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_survey_answers_survey_id"))
+        batch_op.drop_index("ix_survey_answers_comments")
+        batch_op.drop_index("ix_survey_answers_tally")
 
     op.drop_table("survey_answers")
     op.drop_table("surveys")

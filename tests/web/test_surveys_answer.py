@@ -205,3 +205,9 @@ def test_the_home_card_costs_the_same_queries_however_many_answered(
         db.session.add_all(SurveyAnswer(survey_id=survey.id, role=Role.MENTEE) for _ in range(30))
         db.session.commit()
     assert home_queries() == before
+
+
+def test_the_survey_nudge_has_a_switch_for_mentees_and_mentors_only(new_client):
+    for role, shown in (("mentee", True), ("own_mentor", True), ("coordinator", False)):
+        page = new_client(role).get("/notifications").get_data(as_text=True)
+        assert ("Surveys to answer" in page) is shown, role
