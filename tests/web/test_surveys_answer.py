@@ -6,13 +6,18 @@ first pulse survey opens on Monday of week 12, its fifth counted week, for seven
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 import sqlalchemy as sa
 from game_support import MENTEE, MENTOR, W11, W12, ledger, pinned_fixture, user_id  # noqa: F401
 from web_support import explanation
 
+from app import clock
 from app.extensions import db
 from app.models import Membership, PointsAward, Role, Survey, SurveyAnswer, SurveyResponse
+from app.surveys.queries import open_slot
+from app.surveys.service import AlreadyAnswered, answer
 from game.weeks import WeekKey
 
 pytestmark = pytest.mark.usefixtures("pinned")  # before the world: its weeks stay the same
@@ -211,3 +216,48 @@ def test_the_survey_nudge_has_a_switch_for_mentees_and_mentors_only(new_client):
     for role, shown in (("mentee", True), ("own_mentor", True), ("coordinator", False)):
         page = new_client(role).get("/notifications").get_data(as_text=True)
         assert ("Surveys to answer" in page) is shown, role
+
+
+def test_answers_sent_at_once_make_one_survey_one_answer_each_and_pay_once(app, world, pinned):
+    """Ten taps of the mentee and ten of the mentor at the same instant, each in its own
+    session: the first survey row is made once, each person answers once and is paid once."""
+    pinned(W12)
+    with app.app_context():
+        members = {
+            role: db.session.scalars(
+                sa.select(Membership).where(Membership.user_id == user_id(email))
+            )
+            .one()
+            .id
+            for role, email in (("mentee", MENTEE), ("mentor", MENTOR))
+        }
+        slot = open_slot(world.program_id, clock.utcnow())
+    start = threading.Barrier(20)
+    outcomes: list[str] = []
+
+    def tap(membership_id: int) -> None:
+        with app.app_context():
+            try:
+                start.wait(timeout=30)  # no connection held while waiting: the pool is small
+                membership = db.session.get(Membership, membership_id)
+                answer(membership, slot, {"relationship": 3, "usefulness": 3, "comment": ""})
+                outcomes.append("answered")
+            except AlreadyAnswered:
+                outcomes.append("already")
+            except BaseException as error:  # noqa: BLE001 - every failure is the test's business
+                outcomes.append(repr(error))
+
+    threads = [
+        threading.Thread(target=tap, args=(members[role],))
+        for role in ("mentee", "mentor")
+        for _ in range(10)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert sorted(outcomes) == ["already"] * 18 + ["answered"] * 2
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Survey.id))) == 1
+        assert len(_answers(app)) == 2
+        assert sum(1 for key in ledger(MENTEE) if key.startswith("survey:")) == 1
