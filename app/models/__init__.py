@@ -28,6 +28,7 @@ from .programs import (
     normalise_invite_code,
 )
 from .push import NotificationSettings, Nudge, NudgeStatus, PushSubscription
+from .risk import CareKind, CareRecord
 from .users import User
 
 __all__ = [
@@ -47,6 +48,8 @@ __all__ = [
     "ActionItem",
     "AgendaItem",
     "BadgeEarned",
+    "CareKind",
+    "CareRecord",
     "CheckIn",
     "Goal",
     "GoalStatus",

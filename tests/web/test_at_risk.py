@@ -23,6 +23,7 @@ from game.risk import Signal
 from game.weeks import WeekKey
 
 MENTEE, MENTOR = "mentee@test.example", "mentor@test.example"
+COORDINATOR = "coordinator@test.example"
 SECRET = "Planted secret 7f3a"
 
 
@@ -254,8 +255,9 @@ def test_ten_nudges_at_once_tell_each_person_once(app, world):
         try:
             with app.app_context():
                 mentorship = db.session.get(Mentorship, world.mentorship_id)
+                coordinator = user_id(COORDINATOR)
                 start.wait(timeout=30)
-                nudge_pair(mentorship)
+                nudge_pair(mentorship, coordinator)
         except BaseException as error:  # noqa: BLE001 - every failure is the test's business
             errors.append(error)
 
