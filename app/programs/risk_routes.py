@@ -78,8 +78,8 @@ def add_care_note(program_id: int, mentorship_id: int):
     if not form.validate_on_submit():
         return _pair_page(mentorship, note_form=form, status=422)
     risk_service.add_note(mentorship, current_user.id, form.body.data)
-    if wants_fragment():
-        return _pair_page(mentorship)
+    if wants_fragment():  # the commit expired the pair: load it afresh
+        return _pair_page(_pair(program_id, mentorship_id))
     flash("Note saved. Only the program's coordinators see it.", "success")
     return redirect_to(_pair_url(program_id, mentorship_id) + "#care-history")
 

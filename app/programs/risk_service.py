@@ -85,7 +85,7 @@ def resolve(mentorship: Mentorship, by: int, note: str = "") -> bool:
             kind=CareKind.RESOLVED,
             author_id=by,
             body=note,
-            signals=sorted({reason.code for reason in entry.reasons}),
+            signals=list(dict.fromkeys(reason.code for reason in entry.reasons)),
         )
     )
     db.session.commit()
