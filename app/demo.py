@@ -32,6 +32,7 @@ from .models import (
 )
 from .pairing.demo import seed_pool
 from .passwords import hash_password
+from .programs.risk_demo import seed_risk_care
 
 DEMO_PASSWORD = "waypoint-demo-2026"
 DEMO_ZONE = "America/Chicago"
@@ -190,6 +191,7 @@ def seed_demo(today: date) -> list[DemoLogin]:
     seed_checkins(program, today)
     seed_meetings(program, today)
     seed_goals(program, today)
+    seed_risk_care(program, today)
     seed_game(program, today)  # last: it replays what the seeds above wrote
     return [
         DemoLogin("coordinator", *COORDINATOR),
