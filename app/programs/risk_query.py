@@ -1,8 +1,8 @@
 """The facts behind "pairs at risk" and the waiting help requests, for one whole program.
 
 A fixed number of queries whatever the program's size, each an aggregate computed in SQL:
-no check-in, note or reply is ever loaded (a coordinator sees signals, not the text). The
-rules themselves are ``game.risk``'s, including when a resolved entry comes back.
+no check-in, meeting note or reply is ever loaded (a coordinator sees signals, not the pair's
+text). The rules themselves are ``game.risk``'s, including when a resolved entry comes back.
 
 An entry is derived afresh on each visit and leaves the list as soon as its signals clear, or
 when a coordinator marks it resolved. The coordinators' record of each pair (private notes,

@@ -48,6 +48,7 @@ def _pair_page(mentorship: Mentorship, note_form=None, resolve_form=None, status
     program = membership_in(mentorship.program_id, Role.COORDINATOR).program
     now = utcnow()
     (entry,) = assess(program.id, [mentorship], now)
+    active = mentorship.status is MentorshipStatus.ACTIVE
     return render(
         "programs/at_risk_pair.html",
         "programs/_care_history.html",
@@ -55,7 +56,8 @@ def _pair_page(mentorship: Mentorship, note_form=None, resolve_form=None, status
         program=program,
         mentorship=mentorship,
         entry=entry,
-        on_list=mentorship.status is MentorshipStatus.ACTIVE and on_list(entry),
+        active=active,
+        on_list=active and on_list(entry),
         history=history(mentorship),
         note_form=note_form or NoteForm(formdata=None),
         resolve_form=resolve_form or ResolveForm(formdata=None),

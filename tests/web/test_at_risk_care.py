@@ -18,7 +18,14 @@ from risk_support import COORDINATOR, MENTEE, MENTOR, active_mentor, mine, noon
 
 from app import clock
 from app.extensions import db
-from app.models import CareKind, CareRecord, CheckIn, MeetingStatus, Mentorship
+from app.models import (
+    CareKind,
+    CareRecord,
+    CheckIn,
+    MeetingStatus,
+    Mentorship,
+    MentorshipStatus,
+)
 from app.models.risk import NOTE_LENGTH
 from app.outcomes.tables import TABLE_NAMES
 from app.programs.risk_service import resolve
@@ -377,3 +384,18 @@ def test_the_pair_page_costs_the_same_queries_for_1_and_30_records(
         add_mentee(world.mentorship_id, "Nia Second", "nia@test.example")
     assert client.get(pair).get_data(as_text=True).count("Cora Coordinator,") == 26
     assert _queries(client, query_counter, pair) == before
+
+
+def test_a_closed_pairs_history_stays_readable_and_cannot_be_resolved(app, world, login):
+    client = login("coordinator")
+    pair = _urls(world)[1]
+    client.submit(pair + "/notes", {"body": "Ended at the mentee's request."})
+    with app.app_context():
+        mentorship = db.session.get(Mentorship, world.mentorship_id)
+        mentorship.status, mentorship.closed_at = MentorshipStatus.CLOSED, clock.utcnow()
+        db.session.commit()
+    page = client.get(pair).get_data(as_text=True)
+    assert "This pair is not active: its history stays here." in page
+    assert "Ended at the mentee&#39;s request." in page and "Mark resolved" not in page
+    _resolve(client, world)
+    assert _records(app, world, CareKind.RESOLVED) == []
