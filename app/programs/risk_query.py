@@ -65,7 +65,7 @@ class AtRisk:
     mentorship: Mentorship  # with its people
     reasons: list[risk.Reason]  # every signal it raises now
     nudged_at: datetime | None
-    resolved: Resolved | None = None  # the last resolution: set when the entry came back
+    resolved: Resolved | None = None  # its last resolution (on the list: it came back since)
 
 
 @dataclass(frozen=True)
