@@ -3,6 +3,7 @@
 
     python3 dev.py serve   # virtualenv, dependencies, migrations, demo data, dev server and
                            # the task queue's consumer beside it (push, e-mail)
+    python3 dev.py serve --port 8000   # another port (or PORT=8000; the default is 5000)
     python3 dev.py test    # virtualenv, dependencies, Chromium, ruff, the whole test suite
 
 Extra arguments after ``test`` go to pytest (``python3 dev.py test -k login``).
@@ -13,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import venv
@@ -66,15 +68,43 @@ def flask(*args: str) -> None:
     run(BIN / "flask", "--app", "wsgi", *args)
 
 
-def serve() -> None:
+def port_from(args: list[str]) -> int:
+    """``--port N`` (or ``--port=N``), else ``PORT``, else 5000."""
+    value = os.environ.get("PORT", "5000")
+    for i, arg in enumerate(args):
+        if arg == "--port" and i + 1 < len(args):
+            value = args[i + 1]
+        elif arg.startswith("--port="):
+            value = arg.partition("=")[2]
+    if not value.isdigit() or not 0 < int(value) < 65536:
+        sys.exit(f"The port must be a number from 1 to 65535, not {value!r}.")
+    return int(value)
+
+
+def port_is_free(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def serve(args: list[str]) -> None:
+    port = port_from(args)
+    if not port_is_free(port):
+        sys.exit(
+            f"Port {port} is already in use (is Waypoint already running?).\n"
+            f"Stop what uses it, or pick another port:  python3 dev.py serve --port {port + 1}"
+        )
     ensure_environment("")
     flask("db", "upgrade")
     flask("seed-demo")
     print("$ flask queue work  (in the background)", flush=True)
     consumer = subprocess.Popen([str(BIN / "flask"), "--app", "wsgi", "queue", "work"], cwd=ROOT)
-    print("\nWaypoint is running at http://127.0.0.1:5000 (Ctrl+C to stop)\n", flush=True)
+    print(f"\nWaypoint is running at http://127.0.0.1:{port} (Ctrl+C to stop)\n", flush=True)
     try:
-        flask("run", "--host", "127.0.0.1", "--port", "5000")
+        flask("run", "--host", "127.0.0.1", "--port", str(port))
     finally:
         consumer.terminate()
         consumer.wait(timeout=30)
@@ -100,7 +130,7 @@ def main() -> None:
     command, *rest = sys.argv[1:] or ["help"]
     try:
         if command == "serve":
-            serve()
+            serve(rest)
         elif command == "test":
             test(rest)
         else:

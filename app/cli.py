@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import click
 import sqlalchemy as sa
-from flask import Flask
+from flask import Flask, current_app
 
 from .clock import utcnow
 from .extensions import db
@@ -88,7 +88,5 @@ def init_app(app: Flask) -> None:
         )
         db.session.add(invite)
         db.session.commit()
-        click.echo(
-            f"Program {program.id} created. Coordinator invite (one use, 7 days): "
-            f"/join/{invite.code}"
-        )
+        link = f"{current_app.config['PUBLIC_URL']}/join/{invite.code}"
+        click.echo(f"Program {program.id} created. Coordinator invite (one use, 7 days):\n{link}")

@@ -55,6 +55,9 @@ SETTINGS: dict[str, str] = {
     "MAIL_PASSWORD": "SMTP password for `MAIL_USERNAME`.",
     "MAIL_FROM": "Sender address of the e-mails (default `waypoint@localhost`).",
     "REMEMBER_DAYS": "How long “remember me” keeps a phone logged in (default `60`).",
+    "PUBLIC_URL": "The address people open Waypoint at (`https://mentoring.school.example`), "
+    "for the links `flask` commands print (default `http://127.0.0.1:5000`, the development "
+    "server).",
     "TRUST_PROXY_HOPS": "Number of reverse proxies in front of the app whose "
     "`X-Forwarded-For`/`-Proto` headers are trusted (default `0`).",
     "MAX_REQUEST_KB": "Largest request body accepted, in kilobytes (default `256`, ample for "
@@ -150,6 +153,7 @@ def load(instance_path: Path) -> dict[str, object]:
         "MAIL_PASSWORD": _env("MAIL_PASSWORD", ""),
         "MAIL_FROM": mail_from,
         "REMEMBER_COOKIE_DURATION": int(_env("REMEMBER_DAYS", "60")) * 86400,
+        "PUBLIC_URL": _env("PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/"),
         "TRUST_PROXY_HOPS": int(_env("TRUST_PROXY_HOPS", "0")),
         "MAX_CONTENT_LENGTH": max_request,
         "MAX_FORM_MEMORY_SIZE": max_request,

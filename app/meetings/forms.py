@@ -20,10 +20,12 @@ class EnumRadioField(EnumSelectField):
     option_widget = RadioInput()
 
 
-def _text(label: str, max_length: int, required: str | None = None) -> StringField:
+def _text(label: str, max_length: int, required: str | None = None, **kwargs) -> StringField:
     too_long = f"Keep it under {max_length} characters."
     checks = [DataRequired(required)] if required else [Optional()]
-    return StringField(label, validators=[*checks, Length(max=max_length, message=too_long)])
+    return StringField(
+        label, validators=[*checks, Length(max=max_length, message=too_long)], **kwargs
+    )
 
 
 class MeetingForm(Form):
@@ -59,19 +61,21 @@ class CancelForm(Form):
 
 
 class AgendaForm(Form):
-    text = _text("Add to the agenda", 300, "Write what you want to talk about.")
+    # ids of their own: the agenda, the notes and the action items share the meeting's page
+    text = _text("Add to the agenda", 300, "Write what you want to talk about.", id="agenda-text")
 
 
 class NotesForm(Form):
     notes = TextAreaField(
         "Shared notes",
+        id="meeting-notes",
         validators=[Length(max=10000, message="Notes can be up to 10,000 characters.")],
         render_kw={"rows": 8},
     )
 
 
 class ActionItemForm(Form):
-    text = _text("Action", 300, "Write what needs doing.")
+    text = _text("Action", 300, "Write what needs doing.", id="action-text")
     owner = SelectField("Who does it", coerce=int, validate_choice=True)
     due_on = DateField("Due by (optional)", validators=[Optional()])
 

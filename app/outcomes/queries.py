@@ -76,7 +76,7 @@ class Week:
 @dataclass(frozen=True)
 class Period:
     weeks: tuple[WeekKey, ...]
-    pairs: int  # active pairs matched by the period's end
+    pairs: int  # pairs running in the period: matched by its end, not closed before it
     met: int  # of those, pairs with a held meeting in the period
     in_progress: bool
 
@@ -108,18 +108,28 @@ def _utc_start(week: WeekKey, zone: str) -> datetime:
     return datetime.combine(week.monday(), time(), tzinfo=ZoneInfo(zone)).astimezone(UTC)
 
 
-def _bucket(column, ends: list[datetime], low: int = 0, high: int | None = None):
+def _bucket(column: sa.Column, ends: list[datetime]) -> sa.ColumnElement[int]:
     """SQL: the index of the first span whose end ``column`` falls before (``len(ends)`` after
     them all, or when NULL), as a balanced CASE: a handful of comparisons per row, so one pass
-    over a year of rows can GROUP BY span."""
-    high = len(ends) if high is None else high
-    if low == high:
-        return sa.literal(low, sa.Integer)
-    middle = (low + high) // 2
-    return sa.case(
-        (column < sa.literal(ends[middle], UTCDateTime), _bucket(column, ends, low, middle)),
-        else_=_bucket(column, ends, middle + 1, high),
-    )
+    over a year of rows can GROUP BY span.
+
+    Written as one text fragment with typed bound ends: built from SQLAlchemy constructs, the
+    tree of a year's weeks cost more to build and to key for the statement cache than the
+    query took to run."""
+    table, field = column.table.name, column.name
+    name, reference = f"{table}_{field}", f"{table}.{field}"
+
+    def case(low: int, high: int) -> str:
+        if low == high:
+            return str(low)
+        middle = (low + high) // 2
+        return (
+            f"CASE WHEN {reference} < :{name}_{middle} "
+            f"THEN {case(low, middle)} ELSE {case(middle + 1, high)} END"
+        )
+
+    ends_bound = [sa.bindparam(f"{name}_{i}", end, type_=UTCDateTime) for i, end in enumerate(ends)]
+    return sa.type_coerce(sa.text(case(0, len(ends))).bindparams(*ends_bound), sa.Integer)
 
 
 def _counts(query: sa.Select) -> dict[int, int]:
@@ -186,6 +196,7 @@ def _weeks(program: Program, calendar: game.ProgramCalendar, weeks: list[WeekKey
     confirmed = _bucket(Milestone.confirmed_at, ends)
     milestones = _counts(
         sa.select(confirmed, sa.func.count())
+        .select_from(Milestone)
         .join(Goal, Goal.id == Milestone.goal_id)
         .where(Milestone.status == MilestoneStatus.CONFIRMED, Goal.mentorship_id.in_(in_program))
         .group_by(confirmed)
@@ -214,32 +225,44 @@ def _weeks(program: Program, calendar: game.ProgramCalendar, weeks: list[WeekKey
 
 
 def _periods(program_id: int, calendar: game.ProgramCalendar, today: WeekKey) -> list[Period]:
-    """Per measured period (``game.measured_periods``): active pairs matched by its end, and
-    how many of them held a meeting in it. Rows are bucketed over every begun period, so a
-    meeting in a break-only period counts in none of the measured ones."""
+    """Per measured period (``game.measured_periods``): the pairs running in it (matched by its
+    end and not closed before it began, so a pair that ended later still counts where it
+    ran), and how many of them held a meeting in it. Rows are bucketed over every begun
+    period, so a meeting in a break-only period counts in none of the measured ones."""
     begun = [p for p in calendar.periods() if p[0] <= today]
     if not begun:
         return []
     ends = [_utc_start(period[-1].next(), calendar.zone) for period in begun]
-    active = sa.and_(
-        Mentorship.program_id == program_id, Mentorship.status == MentorshipStatus.ACTIVE
+    ran = sa.and_(
+        Mentorship.program_id == program_id,
+        Mentorship.status.in_((MentorshipStatus.ACTIVE, MentorshipStatus.CLOSED)),
     )
-    matched = _bucket(Mentorship.created_at, ends)
-    new_pairs = _counts(sa.select(matched, sa.func.count()).where(active).group_by(matched))
+    matched, closed = _bucket(Mentorship.created_at, ends), _bucket(Mentorship.closed_at, ends)
+    moves = {
+        (start, end): count
+        for start, end, count in db.session.execute(
+            sa.select(matched, closed, sa.func.count()).where(ran).group_by(matched, closed)
+        )
+    }
     held = _bucket(Meeting.starts_at, ends)
     met = _counts(
         sa.select(held, sa.func.count(sa.distinct(Meeting.mentorship_id)))
+        .select_from(Meeting)
         .join(Mentorship, Mentorship.id == Meeting.mentorship_id)
-        .where(active, Meeting.status == MeetingStatus.HELD)
+        .where(ran, Meeting.status == MeetingStatus.HELD)
         .group_by(held)
     )
     measured = set(game.measured_periods(calendar, today))
-    periods, pairs = [], 0
-    for i, period in enumerate(begun):
-        pairs += new_pairs.get(i, 0)
-        if period in measured:
-            periods.append(Period(period, pairs, met.get(i, 0), today in period))
-    return periods
+    return [
+        Period(
+            period,
+            sum(n for (start, end), n in moves.items() if start <= i <= end),
+            met.get(i, 0),
+            today in period,
+        )
+        for i, period in enumerate(begun)
+        if period in measured
+    ]
 
 
 def program_outcomes(program: Program, now: datetime) -> Outcomes:

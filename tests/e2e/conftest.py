@@ -278,10 +278,22 @@ class E2E:
         )
         assert width <= viewport, f"{page.url} scrolls sideways: {width}px in {viewport}px"
 
+    def assert_words_kept_whole(self, page: Page) -> None:
+        """Nothing may split words anywhere ("libr-ary"): long links and addresses wrap with
+        ``overflow-wrap``, which breaks a word only when it cannot fit a line by itself."""
+        splitting = page.evaluate(
+            """Array.from(document.querySelectorAll('body *'))
+                .filter(e => ['break-all', 'break-word'].includes(getComputedStyle(e).wordBreak))
+                .map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : ''))"""
+        )
+        assert not splitting, f"{page.url} splits words in {splitting}"
+
     def check(self, page: Page, screenshot: str | None = None) -> None:
-        """The per-page check: axe, no sideways scroll, and a screenshot when named."""
+        """The per-page check: axe, no sideways scroll, words kept whole, and a screenshot
+        when named."""
         self.assert_accessible(page)
         self.assert_no_sideways_scroll(page)
+        self.assert_words_kept_whole(page)
         for visit in self._visits.get(page, []):
             if visit[0] == page.url:
                 visit[1] = True

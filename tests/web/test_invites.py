@@ -124,7 +124,7 @@ def test_each_invite_has_a_link_to_tap_copy_and_share(app, world, login) -> None
     page = login("coordinator").get(_url(world)).get_data(as_text=True)
     link = _link(world.invite_code)
     field = f"invite-link-{world.invite_id}"
-    assert f'<a class="break-all" href="{link}">{link}</a>' in page
+    assert f'<a class="long-text" href="{link}">{link}</a>' in page
     assert re.search(rf'<input id="{field}"[^>]*value="{re.escape(link)}"', page)
     assert f'data-copy="{field}"' in page and f'data-share="{field}"' in page
     assert "/static/js/share.js" in page

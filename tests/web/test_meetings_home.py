@@ -40,7 +40,7 @@ def test_the_mentee_home_shows_the_next_meeting_in_their_zone(app, world, login,
         add_meeting(world.other_mentorship_id, now + HOUR, location="Someone else's")
     page = login("mentee").get("/").get_data(as_text=True)
     section = page.split('id="next-meeting-heading"', 1)[1].split("</section>", 1)[0]
-    assert local(soon, "America/New_York") in section and "America/New York time" in section
+    assert f"{local(soon, 'America/New_York')}</time>" in section and "your time" in section
     assert "Room 12" in section and "In person with Omar Mentor" in section
     assert "Later room" not in page and "Someone else" not in page
 

@@ -85,7 +85,7 @@ def test_a_double_submitted_agenda_item_is_one_row(app, login, upcoming):
 def test_an_agenda_item_must_be_short_text(app, login, upcoming, text, message):
     response = login("mentee").htmx("POST", f"/meetings/{upcoming}/agenda", {"text": text})
     assert response.status_code == 422
-    assert message in field_error(response.get_data(as_text=True), "text")
+    assert message in field_error(response.get_data(as_text=True), "agenda-text")
     with app.app_context():
         assert count(AgendaItem) == 0
 
@@ -107,7 +107,7 @@ def test_notes_over_the_limit_are_refused_and_kept_unchanged(app, login, upcomin
     client.submit(f"/meetings/{upcoming}/notes", {"notes": "First version"})
     response = client.submit(f"/meetings/{upcoming}/notes", {"notes": "n" * 10001})
     assert response.status_code == 422
-    assert "10,000" in field_error(response.get_data(as_text=True), "notes")
+    assert "10,000" in field_error(response.get_data(as_text=True), "meeting-notes")
     with app.app_context():
         assert meeting(upcoming).notes == "First version"
 

@@ -173,6 +173,23 @@ def test_numbers_for_a_small_program(built, login, world):
     assert milestones[cal.key(0)] == ["0", "0"]
 
 
+def test_a_pair_that_closed_still_counts_where_it_ran(app, built, login, world):
+    """Pair 1 held its week-1 meeting and closed in week 3: it stays in the rhythm of weeks
+    0–3 (so closing never rewrites the past) and leaves from week 4 on."""
+    cal = built
+    with app.app_context():
+        pair = db.session.get(Mentorship, world.other_mentorship_id)
+        pair.status, pair.closed_at = MentorshipStatus.CLOSED, cal.at(3, day=4)
+        db.session.commit()
+    rhythm = rows_of(login("coordinator"), world.program_id, "rhythm")
+    assert rhythm[1:] == [
+        [cal.key(0), "2", "2", "100%"],
+        [cal.key(1), "2", "1", "50%"],
+        [cal.key(3), "2", "1", "50%"],
+        [f"{cal.key(4)} (in progress)", "1", "0", "0%"],
+    ]
+
+
 def test_mood_hidden_below_the_threshold(built, login, world):
     client = login("coordinator")
     checkins = {row[0]: row for row in rows_of(client, world.program_id, "checkins")[1:]}

@@ -204,7 +204,7 @@ def test_the_cli_prints_a_one_use_coordinator_invite(app, runner) -> None:
         program = db.session.scalar(sa.select(Program).where(Program.name == "Evening Club"))
         (invite,) = db.session.scalars(sa.select(Invite).where(Invite.program_id == program.id))
         assert invite.role is Role.COORDINATOR and invite.uses_left == 1
-    assert f"/join/{invite.code}" in result.output
+    assert f"\nhttp://127.0.0.1:5000/join/{invite.code}\n" in result.output  # a link to open
     assert _versions(app, program.id) == [(1, "")]
 
 
