@@ -1,6 +1,7 @@
 """The data model. Import models from here."""
 
 from .awards import BadgeEarned, PlayerTotal, PointsAward, StreakRepair
+from .certificates import Certificate
 from .checkins import CheckIn
 from .goals import Goal, GoalStatus, Milestone, MilestoneAction, MilestoneEvent, MilestoneStatus
 from .kudos import Kudos
@@ -47,6 +48,7 @@ __all__ = [
     "ActionItem",
     "AgendaItem",
     "BadgeEarned",
+    "Certificate",
     "CheckIn",
     "Goal",
     "GoalStatus",
