@@ -8,8 +8,10 @@ import re
 from datetime import timedelta
 
 import sqlalchemy as sa
+from game_support import pinned_fixture  # noqa: F401  (the ``pinned`` fixture)
 from goals_support import add_goal, membership_id, user_id
 from meetings_support import add_meeting, confirm
+from nudges_support import outbox, subscribe
 from web_support import snapshot
 
 from app.certificates import service
@@ -25,11 +27,14 @@ from app.models import (
     Mentorship,
     MentorshipMember,
     MentorshipStatus,
+    Milestone,
     MilestoneStatus,
+    Nudge,
     Program,
     Role,
     User,
 )
+from app.nudges.planner import plan
 
 SECRET = "Okapi-secret-4410"
 """Planted in everything people write: no certificate page may ever show it."""
@@ -408,3 +413,30 @@ def test_certificate_pages_take_fixed_queries(app, world, new_client, query_coun
     other = _mine(app, MENTOR)
     assert cost(anyone, f"/certificates/verify/{other.token}") == verify
     assert cost(new_client("own_mentor"), f"/certificates/{other.id}") == own
+
+
+# --- nudges --------------------------------------------------------------------------------
+
+
+def test_a_closed_program_gets_no_nudges(app, pinned, world) -> None:
+    """The same pair with a meeting tomorrow and a milestone waiting three days: nudged while
+    the program runs, nothing once it is closed. The clock is pinned to a Wednesday noon in
+    London, outside anyone's quiet hours."""
+    with app.app_context():
+        now = utcnow()
+        subscribe(MENTEE, MENTOR)
+        add_meeting(world.mentorship_id, now + timedelta(hours=20))
+        goal = add_goal(world.mentorship_id, MENTEE, milestones=(MilestoneStatus.WAITING,))
+        db.session.execute(
+            sa.update(Milestone)
+            .where(Milestone.goal_id == goal)
+            .values(submitted_at=now - timedelta(days=3))
+        )
+        db.session.commit()
+        assert plan(now) > 0
+        db.session.execute(sa.delete(Nudge))
+        db.session.commit()
+    _close(app, world)
+    with app.app_context():
+        assert plan(utcnow()) == 0
+        assert not outbox()
