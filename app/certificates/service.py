@@ -7,7 +7,15 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from ..extensions import db
-from ..models import OPEN_STATUSES, Certificate, Mentorship, MentorshipStatus, Program
+from ..models import (
+    OPEN_STATUSES,
+    Certificate,
+    Invite,
+    MatchDraft,
+    Mentorship,
+    MentorshipStatus,
+    Program,
+)
 from .facts import program_facts
 from .rules import closable
 
@@ -19,8 +27,9 @@ class Refused(Exception):
 
 
 def close_program(program: Program, by_user_id: int, now: datetime) -> int:
-    """Close ``program`` at ``now``: its open pairs end with ``ENDED_REASON`` and everyone who
-    took part gets a certificate of the facts as they stand. Returns how many were issued.
+    """Close ``program`` at ``now``: its open pairs end with ``ENDED_REASON``, its invites stop
+    working, its draft matches go, and everyone who took part gets a certificate of the facts
+    as they stand. Returns how many were issued.
 
     The guarded UPDATE makes a second close (a double submit, two coordinators at once) a
     refusal rather than a second set of certificates."""
@@ -48,6 +57,13 @@ def close_program(program: Program, by_user_id: int, now: datetime) -> int:
         )
         .execution_options(synchronize_session=False)
     )
+    db.session.execute(
+        sa.update(Invite)
+        .where(Invite.program_id == program.id, Invite.expires_at > now)
+        .values(expires_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.execute(sa.delete(MatchDraft).where(MatchDraft.program_id == program.id))
     db.session.add_all(
         Certificate(
             program_id=program.id,

@@ -22,6 +22,8 @@ from app.models import (
     BadgeEarned,
     Certificate,
     CheckIn,
+    Invite,
+    MatchDraft,
     MeetingStatus,
     Membership,
     Mentorship,
@@ -152,6 +154,10 @@ def test_closing_asks_first_then_ends_the_pairs_and_issues_the_certificates(app,
         program = db.session.get(Program, world.program_id)
         assert program.closed_at is not None
         assert program.closed_by_id == user_id("coordinator@test.example")
+        invite = db.session.get(Invite, world.invite_id)
+        assert not invite.usable(utcnow())  # nobody joins a closed program
+        other = db.session.get(Invite, world.other_invite_id)
+        assert other.usable(utcnow())  # another program's invite is untouched
         for pair_id in (world.mentorship_id, world.other_mentorship_id):
             pair = db.session.get(Mentorship, pair_id)
             assert pair.status is MentorshipStatus.CLOSED
@@ -176,13 +182,20 @@ def test_closing_asks_first_then_ends_the_pairs_and_issues_the_certificates(app,
 
 def test_who_took_part(app, world) -> None:
     """Active at closing, or ended earlier after a held meeting: a certificate. Only proposed,
-    ended before anyone met, or deactivated: none."""
+    ended before anyone met, deactivated, or waiting in a draft match: none."""
     with app.app_context():
         _pair(world.program_id, MentorshipStatus.PROPOSED, "Pia Proposedmentor", "Pat Proposed")
         ended = _pair(world.program_id, MentorshipStatus.CLOSED, "Hal Heldmentor", "Hana Held")
         add_meeting(ended, utcnow() - timedelta(days=30), MeetingStatus.HELD)
         _pair(world.program_id, MentorshipStatus.CLOSED, "Nell Nevermet", "Ned Nevermet")
         db.session.get(Membership, membership_id("other-mentee@test.example")).left_at = utcnow()
+        waiting = _person("Wes Waiting", world.program_id, Role.MENTEE)
+        room = _person("Rae Room", world.program_id, Role.MENTOR)
+        db.session.add(
+            MatchDraft(
+                program_id=world.program_id, mentee=waiting, mentor=room, score=50, reasons=[]
+            )
+        )
         db.session.commit()
     _close(app, world)
     with app.app_context():
@@ -198,6 +211,7 @@ def test_who_took_part(app, world) -> None:
             sa.select(Mentorship.status).where(Mentorship.program_id == world.program_id)
         ).all()
         assert set(proposed) == {MentorshipStatus.CLOSED}  # the proposed pair ended too
+        assert not db.session.scalars(sa.select(MatchDraft)).all()  # no match to publish
 
 
 def test_closing_twice_is_a_clear_message(app, world, login) -> None:
