@@ -286,6 +286,7 @@ def test_the_home_page_links_the_certificate_and_closed_pairs_hide(app, world, l
     home = mentee.get("/").get_data(as_text=True)
     assert "Your certificate" in home
     assert f'href="/certificates/{mine.id}"' in home
+    assert "This program has ended" in home and "finding the right mentor" not in home
     # the pair's own pages went with it
     assert mentee.get(f"/mentorships/{world.mentorship_id}/meetings").status_code == 404
     assert mentee.get(f"/mentorships/{world.mentorship_id}/checkins").status_code == 404
