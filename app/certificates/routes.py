@@ -31,7 +31,8 @@ def close(program_id: int):
             except service.Refused as refusal:
                 problem = str(refusal)
             else:
-                flash(f"{program.name} is closed: {issued} certificates issued.", "success")
+                certificates = "1 certificate" if issued == 1 else f"{issued} certificates"
+                flash(f"{program.name} is closed: {certificates} issued.", "success")
                 return redirect_to(url_for("certificates.issued", program_id=program_id))
         status = 422
     return render(

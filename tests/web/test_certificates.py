@@ -246,7 +246,7 @@ def test_a_program_that_has_not_started_cannot_close(app, world, login) -> None:
         db.session.commit()
     coordinator = login("coordinator")
     page = coordinator.get(f"/programs/{world.program_id}/close").get_data(as_text=True)
-    assert "has not started yet" in page
+    assert "has not started yet" in page and "<button" not in page.split("<main", 1)[1]
     before = snapshot(app)
     refused = coordinator.submit(f"/programs/{world.program_id}/close")
     assert refused.status_code == 422
