@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
+from .certificates.demo import seed_past_program
 from .checkins.demo import seed_checkins
 from .extensions import db
 from .gamification.demo import seed_game
@@ -37,6 +38,7 @@ from .programs.risk_demo import seed_risk_care
 DEMO_PASSWORD = "waypoint-demo-2026"
 DEMO_ZONE = "America/Chicago"
 PROGRAM_NAME = "Riverside High Mentoring"
+PAST_PROGRAM_NAME = "Riverside High Mentoring, last year"
 
 COORDINATOR = ("Rosa Delgado", "coordinator@example.org")
 MENTORS = [
@@ -192,6 +194,7 @@ def seed_demo(today: date) -> list[DemoLogin]:
     seed_meetings(program, today)
     seed_goals(program, today)
     seed_risk_care(program, today)
+    seed_past_program(today, PAST_PROGRAM_NAME, DEMO_ZONE, COORDINATOR[1])
     seed_game(program, today)  # last: it replays what the seeds above wrote
     return [
         DemoLogin("coordinator", *COORDINATOR),

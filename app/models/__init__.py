@@ -1,6 +1,7 @@
 """The data model. Import models from here."""
 
 from .awards import BadgeEarned, PlayerTotal, PointsAward, StreakRepair
+from .certificates import Certificate
 from .checkins import CheckIn
 from .goals import Goal, GoalStatus, Milestone, MilestoneAction, MilestoneEvent, MilestoneStatus
 from .kudos import Kudos
@@ -50,6 +51,7 @@ __all__ = [
     "BadgeEarned",
     "CareKind",
     "CareRecord",
+    "Certificate",
     "CheckIn",
     "Goal",
     "GoalStatus",

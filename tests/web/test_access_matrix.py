@@ -679,6 +679,28 @@ MATRIX: list[Row] = [
                (303, "/programs/{program}/at-risk/{pair}"), data={"body": "Called the mentor"}),
     *care_rows("programs.resolve", "POST", "/resolve", (303, "/programs/{program}/at-risk")),
 
+    # --- closing a program: its coordinators; certificates: their owner; verification: anyone
+    Row("certificates.close", "GET", "/programs/{program_id}/close",
+        (LOGIN, 404, 404, 404, 200, 404)),
+    Row("certificates.close", "GET", "/programs/{other_program_id}/close",
+        (LOGIN, 404, 404, 404, 404, 200)),
+    Row("certificates.close", "POST", "/programs/{program_id}/close",
+        (LOGIN, 404, 404, 404, (303, "/programs/{program_id}/certificates"), 404)),
+    Row("certificates.close", "POST", "/programs/{other_program_id}/close",
+        (LOGIN, 404, 404, 404, 404, (303, "/programs/{other_program_id}/certificates"))),
+    Row("certificates.issued", "GET", "/programs/{program_id}/certificates",
+        (LOGIN, 404, 404, 404, 200, 404)),
+    Row("certificates.issued", "GET", "/programs/{other_program_id}/certificates",
+        (LOGIN, 404, 404, 404, 404, 200)),
+    Row("certificates.certificate", "GET", "/certificates/{certificate_id}",
+        (LOGIN, 200, 404, 404, 404, 404)),
+    Row("certificates.certificate", "GET", "/certificates/{other_certificate_id}",
+        (LOGIN, 404, 404, 200, 404, 404)),
+    Row("certificates.verify", "GET", "/certificates/verify/{certificate_token}", EVERYONE_200),
+    Row("certificates.verify", "GET", "/certificates/verify/{other_certificate_token}",
+        EVERYONE_200),
+    Row("certificates.verify", "GET", "/certificates/verify/no-such-token", (404,) * 6),
+
     # --- notifications: one's own settings and devices ----------------------------------------
     Row("notifications.settings", "GET", "/notifications", (LOGIN, 200, 200, 200, 200, 200)),
     Row("notifications.settings", "POST", "/notifications", (LOGIN, 422, 422, 422, 422, 422)),

@@ -110,6 +110,7 @@ FORMLESS = {
     "programs.training_delete",
     "notifications.remove_device",
     "notifications.send_test",
+    "certificates.close",
 }
 P = "/programs/{program_id}"
 M = "/mentorships/{mentorship_id}/meetings/new"
