@@ -39,6 +39,7 @@ def create_app(config: dict | None = None) -> Flask:
     database.configure_engine_events(app)
 
     from .accounts import bp as accounts_bp
+    from .certificates import bp as certificates_bp
     from .checkins import bp as checkins_bp
     from .errors import bp as errors_bp
     from .gamification import bp as gamification_bp
@@ -69,6 +70,7 @@ def create_app(config: dict | None = None) -> Flask:
         gamification_bp,
         outcomes_bp,
         surveys_bp,
+        certificates_bp,
         pwa_bp,
     ):
         app.register_blueprint(blueprint)

@@ -63,13 +63,15 @@ def my_memberships() -> list[Membership]:
 
 
 def active_membership() -> Membership | None:
-    """The membership the person is acting in now: the one they picked, else their first."""
+    """The membership the person is acting in now: the one they picked, else their first in
+    a program still running (a closed one only when they have nothing else)."""
     memberships = my_memberships()
     chosen = session.get(SESSION_KEY)
     for membership in memberships:
         if membership.id == chosen:
             return membership
-    return memberships[0] if memberships else None
+    running = [m for m in memberships if m.program.closed_at is None]
+    return (running or memberships or [None])[0]
 
 
 def my_membership(membership_id: int, *roles: Role) -> Membership:

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
+from .certificates.demo import seed_past_program
 from .checkins.demo import seed_checkins
 from .extensions import db
 from .gamification.demo import seed_game
@@ -32,11 +33,13 @@ from .models import (
 )
 from .pairing.demo import seed_pool
 from .passwords import hash_password
+from .programs.risk_demo import seed_risk_care
 from .surveys.demo import seed_surveys
 
 DEMO_PASSWORD = "waypoint-demo-2026"
 DEMO_ZONE = "America/Chicago"
 PROGRAM_NAME = "Riverside High Mentoring"
+PAST_PROGRAM_NAME = "Riverside High Mentoring, last year"
 
 COORDINATOR = ("Rosa Delgado", "coordinator@example.org")
 MENTORS = [
@@ -192,6 +195,8 @@ def seed_demo(today: date) -> list[DemoLogin]:
     seed_meetings(program, today)
     seed_goals(program, today)
     seed_surveys(program)
+    seed_risk_care(program, today)
+    seed_past_program(today, PAST_PROGRAM_NAME, DEMO_ZONE, COORDINATOR[1])
     seed_game(program, today)  # last: it replays what the seeds above wrote
     return [
         DemoLogin("coordinator", *COORDINATOR),

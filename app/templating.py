@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 from flask import Flask
 from flask_login import current_user
 
+from game import clock_words
+
 from .access import active_membership, my_memberships
 from .markdown import render_markdown
 from .meetings.links import is_video_link
@@ -43,8 +45,22 @@ def local_time(value: datetime | None, fmt: str = "%a %d %b, %H:%M") -> str:
     """An instant shown in the viewer's own time zone."""
     if value is None:
         return ""
-    zone = ZoneInfo(current_user.time_zone if current_user.is_authenticated else "UTC")
-    return value.astimezone(zone).strftime(fmt)
+    return value.astimezone(ZoneInfo(_viewer_zone())).strftime(fmt)
+
+
+def meeting_time(meeting) -> str:
+    """When a meeting is, on the viewer's clock: ``Tue 1 Dec, 4:30–5:15 pm``."""
+    return clock_words.span(meeting.starts_at, meeting.ends_at, _viewer_zone())
+
+
+def their_times(meeting, people) -> list[str]:
+    """The others' times where their clocks differ from the viewer's: ``5:30 pm for Maya``."""
+    others = [person for person in people if person.id != current_user.id]
+    return clock_words.elsewhere(meeting.starts_at, _viewer_zone(), others)
+
+
+def _viewer_zone() -> str:
+    return current_user.time_zone if current_user.is_authenticated else "UTC"
 
 
 def short_date(value: date | None) -> str:
@@ -54,6 +70,8 @@ def short_date(value: date | None) -> str:
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.filters["short_date"] = short_date
+    app.jinja_env.filters["meeting_time"] = meeting_time
+    app.jinja_env.filters["their_times"] = their_times
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.tests["video_link"] = is_video_link
 

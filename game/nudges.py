@@ -36,6 +36,7 @@ from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from game.calendar import Cadence, ProgramCalendar
+from game.clock_words import clock
 from game.rhythm import is_quiet
 from game.streaks import StreakState
 from game.weeks import WeekKey, local_date, local_datetime, week_of
@@ -346,8 +347,8 @@ def meeting_words(
     days = (start.date() - local_date(now_utc, zone)).days
     when = {0: "today", 1: "tomorrow"}.get(days, f"on {start:%A}")
     if reminder is MeetingReminder.SOON:
-        return _words("Your meeting starts soon", f"With {with_whom} at {start:%H:%M}.")
-    return _words(f"Meeting {when}", f"With {with_whom} {when} at {start:%H:%M}.")
+        return _words("Your meeting starts soon", f"With {with_whom} at {clock(start)}.")
+    return _words(f"Meeting {when}", f"With {with_whom} {when} at {clock(start)}.")
 
 
 def checkin_words(state: StreakState) -> Words:

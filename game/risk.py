@@ -11,6 +11,20 @@ signals they raise. Each reason carries the instant it started, so the page can 
   kudos by a mentor for 14 days; a pair matched less than 14 days ago is not silent.
 - Low mood: the mentee's last three counted check-in weeks all had a mood of 2 or less.
 - Help waiting: a help request nobody acknowledged for 48 hours.
+
+A coordinator may mark an entry resolved: the resolution keeps the codes of the reasons it
+covered (``Reason.code``: the signal, and the mentee's id for a mentee's signal). A reason stays
+covered while it is the same spell, that is while it started (its ``since``) no later than the
+resolution; the entry comes back as soon as one reason is not covered (``open_reasons``):
+
+- a signal that was not part of what was resolved (another signal, or another mentee's);
+- a quiet spell counted from a meeting held after the resolution (they met, then went quiet
+  again), or from the match;
+- mentor silence counted from a mentor action after the resolution;
+- low mood whose three counted weeks all began after the resolution's day: three more low
+  weeks, as a new spell;
+- a help request waiting since after the resolution: every earlier request was answered and a
+  new one has waited 48 hours (while the earlier one still waits, it is the same spell).
 """
 
 from __future__ import annotations
@@ -39,6 +53,14 @@ class Reason:
     signal: Signal
     since: datetime | date
     who: str = ""  # the mentee's first name, for the signals that are one mentee's
+    mentee_id: int | None = None  # and the mentee's id, which tells two mentees apart
+
+    @property
+    def code(self) -> str:
+        """What a resolution stores: ``quiet``, or ``low_mood:<mentee id>``."""
+        if self.mentee_id is None:
+            return self.signal.value
+        return f"{self.signal.value}:{self.mentee_id}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +69,7 @@ class MenteeFacts:
     recent_moods: tuple[int, ...] = ()  # the last counted weeks' moods, newest first
     low_since: date | None = None  # the Monday of the oldest of those weeks
     help_asked_at: datetime | None = None  # the oldest open help request
+    mentee_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +106,34 @@ def reasons(facts: PairFacts, now: datetime) -> list[Reason]:
         found.append(Reason(Signal.MENTOR_SILENT, last))
     for mentee in facts.mentees:
         if low_mood(mentee.recent_moods) and mentee.low_since is not None:
-            found.append(Reason(Signal.LOW_MOOD, mentee.low_since, mentee.first_name))
+            found.append(
+                Reason(Signal.LOW_MOOD, mentee.low_since, mentee.first_name, mentee.mentee_id)
+            )
         if help_waiting(mentee.help_asked_at, now):
-            found.append(Reason(Signal.HELP_WAITING, mentee.help_asked_at, mentee.first_name))
+            found.append(
+                Reason(
+                    Signal.HELP_WAITING, mentee.help_asked_at, mentee.first_name, mentee.mentee_id
+                )
+            )
     return found
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    codes: frozenset[str]
+    at: datetime
+    on: date  # the day of ``at`` in the program's zone, for the signals counted in weeks
+
+
+def covered(reason: Reason, resolution: Resolution | None) -> bool:
+    """The reason is part of what ``resolution`` resolved and has gone on since."""
+    if resolution is None or reason.code not in resolution.codes:
+        return False
+    if isinstance(reason.since, datetime):
+        return reason.since <= resolution.at
+    return reason.since <= resolution.on
+
+
+def open_reasons(found: Sequence[Reason], resolution: Resolution | None) -> list[Reason]:
+    """The reasons the last resolution does not cover: the pair is on the list while any is."""
+    return [reason for reason in found if not covered(reason, resolution)]

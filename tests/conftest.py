@@ -27,6 +27,7 @@ from app.extensions import db, limiter
 from app.models import (
     ActionItem,
     BreakWeek,
+    Certificate,
     CheckIn,
     Goal,
     Invite,
@@ -350,9 +351,11 @@ def build_probe_rows(world: World) -> dict[str, int]:
     """What the access matrix probes beyond the ``world``: real rows of both pairs
     (``goal_id``, ``milestone_id``, ``meeting_id``, ``action_id``, ``checkin_id`` of the
     mentee's pair, the same names with ``other_`` for the other mentor's pair), a training
-    module in each program (``training_module_id``, ``other_training_module_id``), and the
-    leaderboard on in both programs. Only tests that ask for them get them (through ``ids``):
-    most tests count these rows from zero."""
+    module in each program (``training_module_id``, ``other_training_module_id``), a
+    certificate of the mentee and one of the other mentor (``certificate_id``,
+    ``certificate_token`` and their ``other_`` twins), and the leaderboard on in both programs.
+    Only tests that ask for them get them (through ``ids``): most tests count these rows from
+    zero."""
     for program_id in (world.program_id, world.other_program_id):
         db.session.get(Program, program_id).leaderboard_enabled = True
     ours = _pair_rows(world.mentorship_id, world.email("mentee"), world.email("own_mentor"))
@@ -365,6 +368,34 @@ def build_probe_rows(world: World) -> dict[str, int]:
         **_training_rows(world),
         **_pairing_rows(world),
         **_roster_uploads(world),
+        **_certificate_rows(world),
+    }
+
+
+def _certificate_rows(world: World) -> dict[str, object]:
+    """A certificate of the mentee (``certificate_id``, ``certificate_token``) and one of the
+    other mentor (``other_certificate_id``, ``other_certificate_token``), written directly (as
+    if from a past program, the other one), so both programs stay open for every other route
+    and closing either issues no certificate twice."""
+    program = db.session.get(Program, world.other_program_id)
+    certificates = {}
+    for name, role, kind in (("", "mentee", Role.MENTEE), ("other_", "other_mentor", Role.MENTOR)):
+        user = db.session.scalar(sa.select(User).where(User.email == world.email(role)))
+        certificates[name] = Certificate(
+            program_id=program.id,
+            user_id=user.id,
+            role=kind,
+            name=user.name,
+            program_name=program.name,
+            starts_on=program.starts_on,
+            ends_on=program.ends_on,
+        )
+    db.session.add_all(certificates.values())
+    db.session.commit()
+    return {
+        f"{name}certificate_{field}": getattr(certificate, field)
+        for name, certificate in certificates.items()
+        for field in ("id", "token")
     }
 
 

@@ -7,6 +7,7 @@ from flask import render_template
 from flask_login import current_user
 
 from ..access import active_membership
+from ..certificates.queries import certificates_of
 from ..checkins.queries import program_checkin_aggregate
 from ..checkins.routes import card_context, mentor_home_context
 from ..clock import utcnow
@@ -83,6 +84,7 @@ def index():
             now=utcnow(),
         )
     mentorships = mentorships_of(membership)
+    certificates = certificates_of(current_user.id)
     if membership.role is Role.MENTOR:
         ids = [m.id for m in mentorships]
         return render(
@@ -90,6 +92,7 @@ def index():
             membership=membership,
             checklist=checklist_of(membership),
             notices=notices,
+            certificates=certificates,
             mentorships=mentorships,
             meeting_health=meeting_health(ids, utcnow(), current_user.time_zone),
             review_queue=review_queue(membership),
@@ -103,6 +106,7 @@ def index():
         membership=membership,
         checklist=checklist_of(membership),
         notices=notices,
+        certificates=certificates,
         mentorships=mentorships,
         **mentee_meetings(mentorships, current_user.id, utcnow()),
         goal_summaries=goal_summaries(membership),

@@ -1,6 +1,7 @@
 """The data model. Import models from here."""
 
 from .awards import BadgeEarned, PlayerTotal, PointsAward, StreakRepair
+from .certificates import Certificate
 from .checkins import CheckIn
 from .goals import Goal, GoalStatus, Milestone, MilestoneAction, MilestoneEvent, MilestoneStatus
 from .kudos import Kudos
@@ -28,6 +29,7 @@ from .programs import (
     normalise_invite_code,
 )
 from .push import NotificationSettings, Nudge, NudgeStatus, PushSubscription
+from .risk import CareKind, CareRecord
 from .surveys import Again, GoalsReached, Survey, SurveyAnswer, SurveyResponse
 from .users import User
 
@@ -53,6 +55,9 @@ __all__ = [
     "ActionItem",
     "AgendaItem",
     "BadgeEarned",
+    "CareKind",
+    "CareRecord",
+    "Certificate",
     "CheckIn",
     "Goal",
     "GoalStatus",

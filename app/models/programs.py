@@ -99,6 +99,9 @@ class Program(db.Model):
     group_size: Mapped[int] = mapped_column(default=4, server_default="4")
     leaderboard_enabled: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Closed by a coordinator at the end: its pairs end and its certificates are issued.
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
 
     break_weeks: Mapped[list[BreakWeek]] = relationship(
         back_populates="program",

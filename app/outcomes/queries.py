@@ -138,35 +138,44 @@ def _counts(query: sa.Select) -> dict[int, int]:
     return {bucket: count for bucket, count in db.session.execute(query)}
 
 
-def _funnels(program_id: int) -> list[Funnel]:
-    """Joined → ever matched → still in an active pair and not left, per role, in one query."""
+def _funnels(program: Program) -> list[Funnel]:
+    """Joined → ever matched → still in an active pair and not left, per role, in one query.
+    Once the program is closed, the pairs its closing ended count as still active: they
+    lasted to the end."""
 
-    def paired(*statuses: MentorshipStatus) -> sa.Exists:
+    def paired(condition: sa.ColumnElement[bool]) -> sa.Exists:
         return (
             sa.select(MentorshipMember.id)
             .join(Mentorship, Mentorship.id == MentorshipMember.mentorship_id)
-            .where(
-                MentorshipMember.membership_id == Membership.id,
-                Mentorship.status.in_(statuses),
-            )
+            .where(MentorshipMember.membership_id == Membership.id, condition)
             .exists()
         )
 
+    lasting = Mentorship.status == MentorshipStatus.ACTIVE
+    if program.closed_at is not None:
+        lasting = sa.or_(lasting, Mentorship.closed_at >= program.closed_at)
     rows = db.session.execute(
         sa.select(
             Membership.role,
             sa.func.count(),
             sa.func.sum(
-                sa.case((paired(MentorshipStatus.ACTIVE, MentorshipStatus.CLOSED), 1), else_=0)
-            ),
-            sa.func.sum(
                 sa.case(
-                    (sa.and_(Membership.left_at.is_(None), paired(MentorshipStatus.ACTIVE)), 1),
+                    (
+                        paired(
+                            Mentorship.status.in_(
+                                (MentorshipStatus.ACTIVE, MentorshipStatus.CLOSED)
+                            )
+                        ),
+                        1,
+                    ),
                     else_=0,
                 )
             ),
+            sa.func.sum(
+                sa.case((sa.and_(Membership.left_at.is_(None), paired(lasting)), 1), else_=0)
+            ),
         )
-        .where(Membership.program_id == program_id, Membership.role.in_(PARTICIPANTS))
+        .where(Membership.program_id == program.id, Membership.role.in_(PARTICIPANTS))
         .group_by(Membership.role)
     ).all()
     found = {row[0]: Funnel(row[0], row[1], row[2] or 0, row[3] or 0) for row in rows}
@@ -282,7 +291,7 @@ def program_outcomes(program: Program, now: datetime, survey_group: str = "every
         program=program,
         today=today,
         active_pairs=active_pairs or 0,
-        funnels=_funnels(program.id),
+        funnels=_funnels(program),
         weeks=_weeks(program, calendar, weeks) if weeks else [],
         periods=_periods(program.id, calendar, today),
         held_last_four_weeks=held_counts(program.id, calendar, now)[1],

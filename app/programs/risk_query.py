@@ -1,13 +1,13 @@
 """The facts behind "pairs at risk" and the waiting help requests, for one whole program.
 
 A fixed number of queries whatever the program's size, each an aggregate computed in SQL:
-no check-in, note or reply is ever loaded (a coordinator sees signals, not the text). The
-rules themselves are ``game.risk``'s.
+no check-in, meeting note or reply is ever loaded (a coordinator sees signals, not the pair's
+text). The rules themselves are ``game.risk``'s, including when a resolved entry comes back.
 
-An entry is derived afresh on each visit and leaves the list as soon as its signals clear.
-What comes next needs a table of its own (a migration): the coordinator's private note on a
-pair and the history of resolved entries would join ``AtRisk`` by mentorship id; the nudges'
-notices stand in for that record until then.
+An entry is derived afresh on each visit and leaves the list as soon as its signals clear, or
+when a coordinator marks it resolved. The coordinators' record of each pair (private notes,
+nudges, resolutions) is ``CareRecord``: the list reads only each pair's latest nudge and latest
+resolution from it, in one windowed query; the pair's page reads its whole history.
 """
 
 from __future__ import annotations
@@ -17,15 +17,18 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 
 from game import risk
-from game.weeks import WeekKey
+from game.weeks import WeekKey, local_date
 
 from ..calendars import calendar_of
 from ..extensions import db
 from ..meetings.queries import is_quiet, last_held_meetings
 from ..mentorships_query import active_mentorships
 from ..models import (
+    CareKind,
+    CareRecord,
     CheckIn,
     Goal,
     Kudos,
@@ -37,14 +40,13 @@ from ..models import (
     MentorshipStatus,
     Milestone,
     MilestoneEvent,
-    Notice,
     Role,
     User,
 )
 
 NUDGE_KIND = "pair-nudge:{mentorship_id}"
-"""The notice kind of a coordinator's nudge to a pair: one kind per pair, so the notices are
-the record of who was nudged when (until the coordinator's notes have a table of their own)."""
+"""The kind of the notices a nudge leaves the pair's people (one kind per pair, so a planner or
+a test can tell them apart); the coordinators' record of the nudge is a ``CareRecord``."""
 
 
 def nudge_kind(mentorship_id: int) -> str:
@@ -52,10 +54,24 @@ def nudge_kind(mentorship_id: int) -> str:
 
 
 @dataclass(frozen=True)
+class Resolved:
+    at: datetime
+    by: str  # the coordinator's name, "" once their account is gone
+    resolution: risk.Resolution
+
+
+@dataclass(frozen=True)
 class AtRisk:
     mentorship: Mentorship  # with its people
-    reasons: list[risk.Reason]
+    reasons: list[risk.Reason]  # every signal it raises now
     nudged_at: datetime | None
+    resolved: Resolved | None = None  # its last resolution (on the list: it came back since)
+
+
+@dataclass(frozen=True)
+class Board:
+    at_risk: list[AtRisk]
+    resolved: list[AtRisk]  # active pairs a resolution took off the list, latest first
 
 
 @dataclass(frozen=True)
@@ -65,22 +81,44 @@ class HelpWaiting:
     asked_at: datetime
 
 
+def board(program_id: int, now: datetime) -> Board:
+    """The program's active pairs that raise a signal no resolution covers, and those that a
+    resolution took off the list (whether or not their signals cleared since)."""
+    entries = assess(program_id, active_mentorships(program_id), now)
+    at_risk = [e for e in entries if on_list(e)]
+    resolved = [e for e in entries if e.resolved is not None and not on_list(e)]
+    resolved.sort(key=lambda e: e.resolved.at, reverse=True)
+    return Board(at_risk, resolved)
+
+
 def pairs_at_risk(program_id: int, now: datetime) -> list[AtRisk]:
-    """The program's active pairs that raise at least one signal, oldest reason first."""
+    """The program's active pairs on the list, in id order."""
+    return board(program_id, now).at_risk
+
+
+def on_list(entry: AtRisk) -> bool:
+    """Whether a reason of the entry is not covered by its last resolution."""
+    resolution = entry.resolved.resolution if entry.resolved else None
+    return bool(risk.open_reasons(entry.reasons, resolution))
+
+
+def assess(program_id: int, mentorships: list[Mentorship], now: datetime) -> list[AtRisk]:
+    """Each of ``mentorships`` (of the program, people loaded) with what it raises now, its last
+    nudge and its last resolution. The program's aggregates, so a fixed number of queries."""
     calendar = calendar_of(program_id)
-    active = active_mentorships(program_id)
     last_met = last_held_meetings(program_id, now)
     mentor_active = _mentor_last_active(program_id)
     moods = _recent_moods(program_id)
     help_asked = _oldest_open_help(program_id)
-    nudged = last_nudges(program_id)
-    found = []
-    for mentorship in active:
+    nudged, resolved = _latest_care(program_id, calendar.zone)
+    entries = []
+    for mentorship in mentorships:
         mentees = tuple(
             risk.MenteeFacts(
                 member.membership.user.first_name,
                 *moods.get(member.membership_id, ((), None)),
                 help_asked.get(member.membership_id),
+                member.membership_id,
             )
             for member in mentorship.members
             if member.membership.role is Role.MENTEE and member.membership.left_at is None
@@ -92,10 +130,56 @@ def pairs_at_risk(program_id: int, now: datetime) -> list[AtRisk]:
             mentor_last_active=mentor_active.get(mentorship.id),
             mentees=mentees,
         )
-        reasons = risk.reasons(facts, now)
-        if reasons:
-            found.append(AtRisk(mentorship, reasons, nudged.get(mentorship.id)))
-    return found
+        entries.append(
+            AtRisk(
+                mentorship,
+                risk.reasons(facts, now),
+                nudged.get(mentorship.id),
+                resolved.get(mentorship.id),
+            )
+        )
+    return entries
+
+
+def _latest_care(program_id: int, zone: str) -> tuple[dict[int, datetime], dict[int, Resolved]]:
+    """Per pair of the program, its latest nudge and its latest resolution (with who resolved
+    it). One query: the records ranked per pair and kind in SQL, only the first of each read."""
+    ranked = (
+        sa.select(
+            CareRecord.id,
+            sa.func.row_number()
+            .over(
+                partition_by=(CareRecord.mentorship_id, CareRecord.kind),
+                order_by=(CareRecord.created_at.desc(), CareRecord.id.desc()),
+            )
+            .label("rank"),
+        )
+        .join(Mentorship, Mentorship.id == CareRecord.mentorship_id)
+        .where(
+            Mentorship.program_id == program_id,
+            CareRecord.kind.in_((CareKind.NUDGE, CareKind.RESOLVED)),
+        )
+        .subquery()
+    )
+    rows = db.session.execute(
+        sa.select(
+            CareRecord.mentorship_id,
+            CareRecord.kind,
+            CareRecord.created_at,
+            CareRecord.signals,
+            User.name,
+        )
+        .join(ranked, sa.and_(ranked.c.id == CareRecord.id, ranked.c.rank == 1))
+        .outerjoin(User, User.id == CareRecord.author_id)
+    )
+    nudged, resolved = {}, {}
+    for pair, kind, at, signals, name in rows:
+        if kind is CareKind.NUDGE:
+            nudged[pair] = at
+        else:
+            resolution = risk.Resolution(frozenset(signals), at, local_date(at, zone))
+            resolved[pair] = Resolved(at, name or "", resolution)
+    return nudged, resolved
 
 
 def _mentor_last_active(program_id: int) -> dict[int, datetime]:
@@ -202,19 +286,6 @@ def _oldest_open_help(program_id: int) -> dict[int, datetime]:
     )
 
 
-def last_nudges(program_id: int) -> dict[int, datetime]:
-    """Per pair, when a coordinator last nudged it (the latest notice of its nudge kind)."""
-    prefix = nudge_kind(0)[:-1]
-    return {
-        int(kind.removeprefix(prefix)): at
-        for kind, at in db.session.execute(
-            sa.select(Notice.kind, sa.func.max(Notice.created_at))
-            .where(Notice.program_id == program_id, Notice.kind.startswith(prefix))
-            .group_by(Notice.kind)
-        )
-    }
-
-
 def help_waiting(program_id: int) -> list[HelpWaiting]:
     """Who is waiting for help, oldest request first: the mentee, their mentors and when they
     asked; never what they wrote. Two queries."""
@@ -256,3 +327,44 @@ def help_waiting(program_id: int) -> list[HelpWaiting]:
         for membership_id, mentee in mentees.items()
     ]
     return sorted(waiting, key=lambda w: w.asked_at)
+
+
+@dataclass(frozen=True)
+class HistoryItem:
+    record: CareRecord  # with its author
+    signals: list[str]  # a resolution's reasons, in words
+
+
+def history(mentorship: Mentorship) -> list[HistoryItem]:
+    """The pair's notes, nudges and resolutions, newest first, with their authors: one query.
+    ``mentorship`` has its people loaded (a resolution names the mentees it covered)."""
+    names = {
+        member.membership_id: member.membership.user.first_name for member in mentorship.members
+    }
+    records = db.session.scalars(
+        sa.select(CareRecord)
+        .where(CareRecord.mentorship_id == mentorship.id)
+        .options(joinedload(CareRecord.author))
+        .order_by(CareRecord.created_at.desc(), CareRecord.id.desc())
+    )
+    return [
+        HistoryItem(record, [signal_words(code, names) for code in record.signals])
+        for record in records
+    ]
+
+
+SIGNAL_WORDS = {
+    risk.Signal.QUIET.value: "no meetings",
+    risk.Signal.MENTOR_SILENT.value: "mentor silent",
+    risk.Signal.LOW_MOOD.value: "low mood",
+    risk.Signal.HELP_WAITING.value: "help request waiting",
+}
+
+
+def signal_words(code: str, names: dict[int, str]) -> str:
+    """A stored reason code in words: ``low_mood:12`` is "Mina: low mood"."""
+    signal, _, mentee = code.partition(":")
+    words = SIGNAL_WORDS.get(signal, signal)
+    if not mentee:
+        return words
+    return f"{names.get(int(mentee), 'a mentee who left')}: {words}"

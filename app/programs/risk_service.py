@@ -1,7 +1,10 @@
-"""A coordinator's nudge to a pair at risk: one kind notice to each of its people.
+"""The coordinators' actions on a pair at risk: nudge it, write a private note, mark it resolved.
 
-The notices are the record for now (see ``risk_query.nudge_kind``); a pair is nudged at most
-once a day in the program's zone, so a double submit tells nobody twice.
+Each is one transaction. The nudge and the resolution first lock the pair's row (``FOR UPDATE``;
+on SQLite the first write lock), so two coordinators acting at once take turns: a pair is nudged
+at most once a day in the program's zone (a double submit tells nobody twice), and an entry is
+resolved once (the second finds it off the list). The nudge tells both sides by a kind notice;
+its record for the coordinators is a ``CareRecord``, like the notes and the resolutions.
 """
 
 from __future__ import annotations
@@ -15,9 +18,10 @@ from game.weeks import local_date
 
 from .. import clock
 from ..extensions import db
-from ..models import Membership, Mentorship, MentorshipMember, Notice, Program
+from ..mentorships_query import WITH_PEOPLE
+from ..models import CareKind, CareRecord, Membership, Mentorship, MentorshipMember, Program
 from ..notices.service import tell
-from .risk_query import nudge_kind
+from .risk_query import assess, nudge_kind, on_list
 
 WORDS = (
     "Your program coordinator is thinking of you both: a short meeting or a check-in this week "
@@ -25,14 +29,18 @@ WORDS = (
 )
 
 
-def nudge_pair(mentorship: Mentorship) -> bool:
-    """Tell both sides of the pair, unless it was already nudged today; True when sent."""
-    db.session.scalar(  # one nudge at a time per pair (a row lock where the database has one)
-        sa.select(Mentorship.id).where(Mentorship.id == mentorship.id).with_for_update()
+def _lock(mentorship_id: int) -> None:
+    """One action at a time per pair (a row lock where the database has one)."""
+    db.session.scalar(
+        sa.select(Mentorship.id).where(Mentorship.id == mentorship_id).with_for_update()
     )
+
+
+def nudge_pair(mentorship: Mentorship, by: int) -> bool:
+    """Tell both sides of the pair, unless it was already nudged today; True when sent."""
+    _lock(mentorship.id)
     program = db.session.get(Program, mentorship.program_id)
-    kind = nudge_kind(mentorship.id)
-    if _nudged_since(kind, _start_of_today(program.time_zone)):
+    if _nudged_since(mentorship.id, _start_of_today(program.time_zone)):
         db.session.rollback()
         return False
     users = db.session.scalars(
@@ -41,8 +49,45 @@ def nudge_pair(mentorship: Mentorship) -> bool:
         .where(MentorshipMember.mentorship_id == mentorship.id, Membership.left_at.is_(None))
         .order_by(Membership.user_id)
     ).all()
+    kind = nudge_kind(mentorship.id)
     for user_id in users:
         tell(user_id, program.id, kind, WORDS, url=f"/mentorships/{mentorship.id}/meetings")
+    db.session.add(CareRecord(mentorship_id=mentorship.id, kind=CareKind.NUDGE, author_id=by))
+    db.session.commit()
+    return True
+
+
+def add_note(mentorship: Mentorship, by: int, body: str) -> CareRecord:
+    """A coordinator's private note on the pair."""
+    note = CareRecord(mentorship_id=mentorship.id, kind=CareKind.NOTE, author_id=by, body=body)
+    db.session.add(note)
+    db.session.commit()
+    return note
+
+
+def resolve(mentorship: Mentorship, by: int, note: str = "") -> bool:
+    """Take the pair off the list: the resolution covers every reason it raises now (see
+    ``game.risk`` for when it comes back). False when it was not on the list (any more)."""
+    _lock(mentorship.id)
+    pair = db.session.scalars(
+        sa.select(Mentorship)
+        .where(Mentorship.id == mentorship.id)
+        .options(WITH_PEOPLE)
+        .execution_options(populate_existing=True)
+    ).one()
+    (entry,) = assess(pair.program_id, [pair], clock.utcnow())
+    if not on_list(entry):
+        db.session.rollback()
+        return False
+    db.session.add(
+        CareRecord(
+            mentorship_id=pair.id,
+            kind=CareKind.RESOLVED,
+            author_id=by,
+            body=note,
+            signals=list(dict.fromkeys(reason.code for reason in entry.reasons)),
+        )
+    )
     db.session.commit()
     return True
 
@@ -52,7 +97,13 @@ def _start_of_today(zone: str) -> datetime:
     return datetime.combine(today, time(), tzinfo=ZoneInfo(zone)).astimezone(UTC)
 
 
-def _nudged_since(kind: str, since: datetime) -> bool:
+def _nudged_since(mentorship_id: int, since: datetime) -> bool:
     return db.session.scalar(
-        sa.select(sa.exists().where(Notice.kind == kind, Notice.created_at >= since))
+        sa.select(
+            sa.exists().where(
+                CareRecord.mentorship_id == mentorship_id,
+                CareRecord.kind == CareKind.NUDGE,
+                CareRecord.created_at >= since,
+            )
+        )
     )

@@ -1,7 +1,7 @@
 """Surveys, with who answered (responses) kept apart from what was answered (answers).
 
 Revision ID: b2d4e6f8a0c1
-Revises: a9c0b1d2e3f4
+Revises: d4f6a8c0e2b3
 Create Date: 2026-11-30 07:53:21.493745
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "b2d4e6f8a0c1"
-down_revision = "a9c0b1d2e3f4"
+down_revision = "d4f6a8c0e2b3"
 branch_labels = None
 depends_on = None
 

@@ -4,6 +4,7 @@ the reason, nudges it, and both of its people find the kind word on their home p
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -135,3 +136,48 @@ def test_the_list_and_the_help_requests_fit_a_320px_phone(e2e, app, world, midwe
         e2e.check(page)
         assert page.evaluate("document.documentElement.scrollWidth") <= NARROW["width"]
     expect(page.get_by_text("help request waiting")).to_be_visible()
+
+
+def test_the_coordinator_writes_a_note_and_resolves_the_entry(e2e, app, world, midweek):
+    """Both pairs were matched four weeks ago and never met: both are on the list. The note is
+    added in place (the page is not reloaded); resolving takes the pair off the list, and its
+    history stays a tap away under Resolved."""
+    coordinator = log_in(e2e, world.email("coordinator"))
+    coordinator.goto(f"/programs/{world.program_id}/at-risk")
+    entry = coordinator.locator(f"#pair-{world.mentorship_id}")
+    expect(entry).to_contain_text("No meeting in two weeks")
+    e2e.check(coordinator)
+
+    entry.get_by_role("link", name=re.compile("Notes, history and resolve")).click()
+    expect(coordinator.get_by_role("heading", level=1, name="Notes and history")).to_be_visible()
+    e2e.check(coordinator)
+    coordinator.evaluate("window.stillHere = true")
+    coordinator.get_by_label("Your note").fill("Called Omar: exams <b>this week</b>.")
+    coordinator.get_by_role("button", name="Add the note").click()
+    history = coordinator.locator("#care-history")
+    expect(history).to_contain_text("Called Omar: exams <b>this week</b>.")
+    expect(history).to_contain_text("Cora Coordinator")
+    expect(coordinator.get_by_label("Your note")).to_have_value("")
+    assert coordinator.evaluate("window.stillHere === true")
+    e2e.check(coordinator, "at-risk-pair")
+
+    coordinator.get_by_label("What was done (optional)").fill("They meet on Monday.")
+    coordinator.get_by_role("button", name="Mark resolved").click()
+    expect(
+        coordinator.get_by_text("Marked resolved. Its history stays under Resolved.")
+    ).to_be_visible()
+    expect(coordinator.locator(f"#pair-{world.mentorship_id}")).to_have_count(0)
+    expect(coordinator.locator(f"#pair-{world.other_mentorship_id}")).to_have_count(1)
+    resolved = coordinator.locator(f"#resolved-{world.mentorship_id}")
+    expect(resolved).to_contain_text("Mina Mentee")
+    e2e.check(coordinator, "at-risk-resolved")
+
+    resolved.get_by_role("link", name=re.compile("History")).click()
+    expect(coordinator.get_by_text("Resolved on")).to_be_visible()
+    expect(coordinator.locator("#care-history")).to_contain_text("They meet on Monday.")
+    expect(coordinator.locator("#care-history")).to_contain_text("Called Omar")
+    e2e.check(coordinator)
+
+    page = log_in(e2e, world.email("own_mentor"))
+    assert page.goto(f"/programs/{world.program_id}/at-risk/{world.mentorship_id}").status == 404
+    e2e.check(page)

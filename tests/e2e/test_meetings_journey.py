@@ -12,6 +12,7 @@ from icalendar import Calendar
 from playwright.sync_api import Locator, Page, expect
 
 from app import clock
+from game import clock_words
 
 pytestmark = pytest.mark.browser
 
@@ -60,7 +61,8 @@ def test_planning_and_holding_a_meeting(e2e, world, pinned_clock):
     e2e.check(mentor, "meeting-plan")
     mentor.get_by_role("button", name="Plan meeting").click()
     expect(mentor.get_by_role("heading", level=1, name="Meeting with Mina Mentee")).to_be_visible()
-    expect(mentor.get_by_text(f"{starts:%a %d %b, %H:%M}")).to_be_visible()
+    said = clock_words.span(starts, starts + timedelta(minutes=45), "Europe/London")
+    expect(mentor.get_by_text(said)).to_be_visible()  # "Tue 1 Dec, 3:30–4:15 pm"
     e2e.check(mentor)
     meeting_url = mentor.url
 

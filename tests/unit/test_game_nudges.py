@@ -379,11 +379,11 @@ def test_meeting_words_say_the_day_as_the_person_sees_it() -> None:
     now = at_local(date(2026, 3, 11), time(18), zone)
     tomorrow = at_local(date(2026, 3, 12), time(16, 30), zone)
     assert meeting_words(now, tomorrow, zone, "Omar", MeetingReminder.TOMORROW) == Words(
-        "Meeting tomorrow", "With Omar tomorrow at 16:30."
+        "Meeting tomorrow", "With Omar tomorrow at 4:30 pm."
     )
     later_today = at_local(date(2026, 3, 11), time(18, 45), zone)
     assert meeting_words(now, later_today, zone, "your group", MeetingReminder.SOON) == Words(
-        "Your meeting starts soon", "With your group at 18:45."
+        "Your meeting starts soon", "With your group at 6:45 pm."
     )
 
 

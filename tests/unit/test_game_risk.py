@@ -10,10 +10,13 @@ from game.risk import (
     MenteeFacts,
     PairFacts,
     Reason,
+    Resolution,
     Signal,
+    covered,
     help_waiting,
     low_mood,
     mentor_silent,
+    open_reasons,
     reasons,
 )
 
@@ -76,3 +79,38 @@ def test_a_quiet_pair_that_never_met_is_quiet_since_its_match():
 def test_a_healthy_pair_raises_nothing():
     facts = PairFacts(MATCHED, False, NOW, NOW, (MenteeFacts("Ana", (4, 3, 5), date(2026, 3, 2)),))
     assert reasons(facts, NOW) == []
+
+
+def test_a_reason_code_names_the_mentee_for_a_mentees_signal():
+    assert Reason(Signal.QUIET, NOW).code == "quiet"
+    assert Reason(Signal.LOW_MOOD, date(2026, 3, 2), "Ana", 12).code == "low_mood:12"
+    facts = PairFacts(
+        MATCHED, False, NOW, NOW, (MenteeFacts("Ana", (1, 1, 1), NOW.date(), None, 7),)
+    )
+    assert [r.code for r in reasons(facts, NOW)] == ["low_mood:7"]
+
+
+RESOLVED = Resolution(frozenset({"quiet", "low_mood:7"}), NOW, NOW.date())
+
+
+def test_a_resolution_covers_its_signals_while_they_go_on():
+    assert covered(Reason(Signal.QUIET, NOW - timedelta(days=20)), RESOLVED)
+    assert covered(Reason(Signal.QUIET, NOW), RESOLVED)  # started the very instant: same spell
+    assert covered(Reason(Signal.LOW_MOOD, NOW.date(), "Ana", 7), RESOLVED)
+    assert not covered(Reason(Signal.QUIET, NOW - timedelta(days=20)), None)
+
+
+def test_a_signal_not_resolved_or_started_after_the_resolution_is_open():
+    started_before = NOW - timedelta(days=20)
+    assert not covered(Reason(Signal.MENTOR_SILENT, started_before), RESOLVED)  # not resolved
+    assert not covered(Reason(Signal.LOW_MOOD, date(2026, 3, 2), "Ben", 8), RESOLVED)  # another
+    assert not covered(Reason(Signal.QUIET, NOW + timedelta(seconds=1)), RESOLVED)  # a new spell
+    assert not covered(Reason(Signal.LOW_MOOD, NOW.date() + timedelta(days=1), "Ana", 7), RESOLVED)
+
+
+def test_open_reasons_keep_the_order_and_leave_out_the_covered():
+    quiet = Reason(Signal.QUIET, NOW - timedelta(days=20))
+    silent = Reason(Signal.MENTOR_SILENT, NOW - timedelta(days=20))
+    assert open_reasons([quiet, silent], RESOLVED) == [silent]
+    assert open_reasons([quiet], RESOLVED) == []
+    assert open_reasons([quiet, silent], None) == [quiet, silent]

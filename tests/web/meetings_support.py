@@ -30,6 +30,7 @@ from app.models import (
     Role,
     User,
 )
+from game import clock_words
 
 HOUR = timedelta(hours=1)
 
@@ -135,8 +136,9 @@ def next_dst_start(zone: str, after: datetime) -> date:
         day += timedelta(days=1)
 
 
-def local(instant: datetime, zone: str, fmt: str = "%a %d %b, %H:%M") -> str:
-    return instant.astimezone(ZoneInfo(zone)).strftime(fmt)
+def local(instant: datetime, zone: str, minutes: int = 45) -> str:
+    """How a meeting from ``instant`` shows on the clock of someone in ``zone``."""
+    return clock_words.span(instant, instant + timedelta(minutes=minutes), zone)
 
 
 def utc(*args) -> datetime:

@@ -152,6 +152,32 @@ def people_rows(endpoint: str, method: str, tail: str, ours, theirs) -> list[Row
     ]
 
 
+def care_rows(endpoint: str, method: str, tail: str, allowed, data=None) -> list[Row]:
+    """Four rows for a route under a pair at risk (``/programs/<id>/at-risk/<pair>{tail}``):
+    each program's coordinator gets ``allowed`` on their own program's pair (a redirect names
+    ``{program}`` and ``{pair}``); a pair under the other program's URL is 404 for everyone."""
+    data = data or {}
+    url = "/programs/{%s}/at-risk/{%s}" + tail
+
+    def outcome(program: str, pair: str):
+        if isinstance(allowed, tuple):
+            target = allowed[1].replace("{program}", f"{{{program}}}")
+            return (allowed[0], target.replace("{pair}", f"{{{pair}}}"))
+        return allowed
+
+    ours, theirs = (
+        ("program_id", "mentorship_id"),
+        ("other_program_id", "other_program_mentorship_id"),
+    )
+    nobody = (LOGIN, *[404] * 5)
+    return [
+        Row(endpoint, method, url % ours, (LOGIN, 404, 404, 404, outcome(*ours), 404), data),
+        Row(endpoint, method, url % (ours[0], theirs[1]), nobody, data),
+        Row(endpoint, method, url % theirs, (LOGIN, 404, 404, 404, 404, outcome(*theirs)), data),
+        Row(endpoint, method, url % (theirs[0], ours[1]), nobody, data),
+    ]
+
+
 # fmt: off
 MATRIX: list[Row] = [
     # --- public pages ----------------------------------------------------------------------
@@ -653,16 +679,37 @@ MATRIX: list[Row] = [
         (LOGIN, 404, 404, 404, 200, 404)),
     Row("programs.at_risk", "GET", "/programs/{other_program_id}/at-risk",
         (LOGIN, 404, 404, 404, 404, 200)),
-    Row("programs.nudge", "POST", "/programs/{program_id}/at-risk/{mentorship_id}/nudge",
-        (LOGIN, 404, 404, 404, (303, "/programs/{program_id}/at-risk"), 404)),
-    Row("programs.nudge", "POST",
-        "/programs/{program_id}/at-risk/{other_program_mentorship_id}/nudge",
-        (LOGIN, 404, 404, 404, 404, 404)),
-    Row("programs.nudge", "POST",
-        "/programs/{other_program_id}/at-risk/{other_program_mentorship_id}/nudge",
-        (LOGIN, 404, 404, 404, 404, (303, "/programs/{other_program_id}/at-risk"))),
-    Row("programs.nudge", "POST", "/programs/{other_program_id}/at-risk/{mentorship_id}/nudge",
-        (LOGIN, 404, 404, 404, 404, 404)),
+    *care_rows("programs.nudge", "POST", "/nudge", (303, "/programs/{program}/at-risk")),
+    *care_rows("programs.at_risk_pair", "GET", "", 200),
+    # the other mentor's pair in our program: still our coordinator's, still no mentor's
+    Row("programs.at_risk_pair", "GET", "/programs/{program_id}/at-risk/{other_mentorship_id}",
+        (LOGIN, 404, 404, 404, 200, 404)),
+    *care_rows("programs.add_care_note", "POST", "/notes", 422),
+    *care_rows("programs.add_care_note", "POST", "/notes",
+               (303, "/programs/{program}/at-risk/{pair}"), data={"body": "Called the mentor"}),
+    *care_rows("programs.resolve", "POST", "/resolve", (303, "/programs/{program}/at-risk")),
+
+    # --- closing a program: its coordinators; certificates: their owner; verification: anyone
+    Row("certificates.close", "GET", "/programs/{program_id}/close",
+        (LOGIN, 404, 404, 404, 200, 404)),
+    Row("certificates.close", "GET", "/programs/{other_program_id}/close",
+        (LOGIN, 404, 404, 404, 404, 200)),
+    Row("certificates.close", "POST", "/programs/{program_id}/close",
+        (LOGIN, 404, 404, 404, (303, "/programs/{program_id}/certificates"), 404)),
+    Row("certificates.close", "POST", "/programs/{other_program_id}/close",
+        (LOGIN, 404, 404, 404, 404, (303, "/programs/{other_program_id}/certificates"))),
+    Row("certificates.issued", "GET", "/programs/{program_id}/certificates",
+        (LOGIN, 404, 404, 404, 200, 404)),
+    Row("certificates.issued", "GET", "/programs/{other_program_id}/certificates",
+        (LOGIN, 404, 404, 404, 404, 200)),
+    Row("certificates.certificate", "GET", "/certificates/{certificate_id}",
+        (LOGIN, 200, 404, 404, 404, 404)),
+    Row("certificates.certificate", "GET", "/certificates/{other_certificate_id}",
+        (LOGIN, 404, 404, 200, 404, 404)),
+    Row("certificates.verify", "GET", "/certificates/verify/{certificate_token}", EVERYONE_200),
+    Row("certificates.verify", "GET", "/certificates/verify/{other_certificate_token}",
+        EVERYONE_200),
+    Row("certificates.verify", "GET", "/certificates/verify/no-such-token", (404,) * 6),
 
     # --- notifications: one's own settings and devices ----------------------------------------
     Row("notifications.settings", "GET", "/notifications", (LOGIN, 200, 200, 200, 200, 200)),

@@ -6,28 +6,23 @@ is its break, "now" is Wednesday noon of week 11; both pairs were matched in wee
 from __future__ import annotations
 
 import threading
-from datetime import UTC, datetime, time, timedelta
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 from checkins_support import add_checkin, add_mentees, membership_id, user_id
 from game_support import NOW, W08, W09, W10, W11, W12, pinned_fixture  # noqa: F401
 from meetings_support import add_meeting
+from risk_support import COORDINATOR, MENTEE, MENTOR, active_mentor, mine, noon, signals
 
 from app import clock
 from app.extensions import db
-from app.models import CheckIn, Kudos, MeetingStatus, Mentorship, Notice, Nudge
-from app.programs.risk_query import nudge_kind, pairs_at_risk
+from app.models import CheckIn, MeetingStatus, Mentorship, Notice, Nudge
+from app.programs.risk_query import nudge_kind
 from app.programs.risk_service import nudge_pair
 from game.risk import Signal
-from game.weeks import WeekKey
 
-MENTEE, MENTOR = "mentee@test.example", "mentor@test.example"
 SECRET = "Planted secret 7f3a"
-
-
-def _noon(week: WeekKey, days: int = 2) -> datetime:
-    return datetime.combine(week.monday() + timedelta(days=days), time(12), UTC)
 
 
 @pytest.fixture(autouse=True)
@@ -35,74 +30,45 @@ def _clock(pinned):
     return pinned  # pinned before the world is built, so its weeks are always the same
 
 
-def _signals(app, world) -> dict[int, list[Signal]]:
-    with app.app_context():
-        return {
-            entry.mentorship.id: [reason.signal for reason in entry.reasons]
-            for entry in pairs_at_risk(world.program_id, clock.utcnow())
-        }
-
-
-def _mine(app, world) -> list[Signal]:
-    return _signals(app, world).get(world.mentorship_id, [])
-
-
-def _active_mentor(app, world, at: datetime) -> None:
-    """The mentor gave kudos at ``at``: the pair's mentor is not silent then."""
-    with app.app_context():
-        db.session.add(
-            Kudos(
-                key=f"kudos-test:{at:%Y%m%d%H%M}",
-                mentorship_id=world.mentorship_id,
-                mentor_id=user_id(MENTOR),
-                mentee_id=user_id(MENTEE),
-                month=f"{at:%Y-%m}",
-                note="Well done",
-                created_at=at,
-            )
-        )
-        db.session.commit()
-
-
 def test_a_pair_quiet_for_two_periods_appears_and_leaves_when_it_meets(app, world, pinned):
-    assert _signals(app, world)[world.mentorship_id][0] is Signal.QUIET
+    assert signals(app, world)[world.mentorship_id][0] is Signal.QUIET
     with app.app_context():
-        add_meeting(world.mentorship_id, _noon(W10), MeetingStatus.HELD)
-    assert Signal.QUIET not in _mine(app, world)
+        add_meeting(world.mentorship_id, noon(W10), MeetingStatus.HELD)
+    assert Signal.QUIET not in mine(app, world)
     pinned(W12)  # weeks 11 and 12 without a meeting
-    assert Signal.QUIET in _mine(app, world)
+    assert Signal.QUIET in mine(app, world)
 
 
 def test_break_weeks_are_skipped(app, world, pinned):
     with app.app_context():
-        add_meeting(world.mentorship_id, _noon(W08), MeetingStatus.HELD)
+        add_meeting(world.mentorship_id, noon(W08), MeetingStatus.HELD)
     pinned(W10)  # week 9 is the break: only week 10 passed without a meeting
-    assert Signal.QUIET not in _mine(app, world)
+    assert Signal.QUIET not in mine(app, world)
     pinned(W11)
-    assert Signal.QUIET in _mine(app, world)
+    assert Signal.QUIET in mine(app, world)
 
 
 def test_a_mentor_silent_for_fourteen_days(app, world, pinned):
-    assert Signal.MENTOR_SILENT in _mine(app, world)  # matched four weeks ago, nothing since
-    _active_mentor(app, world, NOW - timedelta(days=13))
-    assert Signal.MENTOR_SILENT not in _mine(app, world)
+    assert Signal.MENTOR_SILENT in mine(app, world)  # matched four weeks ago, nothing since
+    active_mentor(app, world, NOW - timedelta(days=13))
+    assert Signal.MENTOR_SILENT not in mine(app, world)
     clock.set_now(NOW + timedelta(days=1))
-    assert Signal.MENTOR_SILENT in _mine(app, world)
+    assert Signal.MENTOR_SILENT in mine(app, world)
 
 
 def test_each_kind_of_mentor_action_counts_and_the_mentees_do_not(app, world, pinned):
     with app.app_context():
-        add_meeting(world.mentorship_id, _noon(W10), created_by_id=user_id(MENTEE), created_at=NOW)
-    assert Signal.MENTOR_SILENT in _mine(app, world)
+        add_meeting(world.mentorship_id, noon(W10), created_by_id=user_id(MENTEE), created_at=NOW)
+    assert Signal.MENTOR_SILENT in mine(app, world)
     with app.app_context():
-        add_meeting(world.mentorship_id, _noon(W12), created_by_id=user_id(MENTOR), created_at=NOW)
-    assert Signal.MENTOR_SILENT not in _mine(app, world)
+        add_meeting(world.mentorship_id, noon(W12), created_by_id=user_id(MENTOR), created_at=NOW)
+    assert Signal.MENTOR_SILENT not in mine(app, world)
 
 
 def test_an_acknowledged_checkin_is_a_mentor_action(app, world, pinned):
     with app.app_context():
         add_checkin(membership_id(MENTEE), W10, mood=4, acknowledged_at=NOW - timedelta(days=2))
-    assert Signal.MENTOR_SILENT not in _mine(app, world)
+    assert Signal.MENTOR_SILENT not in mine(app, world)
 
 
 def test_low_mood_three_weeks_running(app, world, pinned):
@@ -110,26 +76,26 @@ def test_low_mood_three_weeks_running(app, world, pinned):
         mentee = membership_id(MENTEE)
         add_checkin(mentee, W08, mood=2)
         add_checkin(mentee, W09, mood=1)
-    assert Signal.LOW_MOOD not in _mine(app, world)
+    assert Signal.LOW_MOOD not in mine(app, world)
     with app.app_context():
         add_checkin(mentee, W10, mood=2)
-    assert Signal.LOW_MOOD in _mine(app, world)
+    assert Signal.LOW_MOOD in mine(app, world)
     with app.app_context():
         add_checkin(mentee, W11, mood=4)
-    assert Signal.LOW_MOOD not in _mine(app, world)
+    assert Signal.LOW_MOOD not in mine(app, world)
 
 
 def test_a_help_request_unanswered_for_48_hours(app, world, pinned):
     with app.app_context():
         checkin_id = add_checkin(membership_id(MENTEE), W11, mood=None, wants_help=True)
     clock.set_now(NOW + timedelta(hours=47))
-    assert Signal.HELP_WAITING not in _mine(app, world)
+    assert Signal.HELP_WAITING not in mine(app, world)
     clock.set_now(NOW + timedelta(hours=48))
-    assert Signal.HELP_WAITING in _mine(app, world)
+    assert Signal.HELP_WAITING in mine(app, world)
     with app.app_context():
         db.session.get(CheckIn, checkin_id).acknowledged_at = clock.utcnow()
         db.session.commit()
-    assert Signal.HELP_WAITING not in _mine(app, world)
+    assert Signal.HELP_WAITING not in mine(app, world)
 
 
 def test_the_page_shows_reasons_in_words_and_links_to_the_people(app, world, login):
@@ -155,7 +121,7 @@ def _busy_pair(mentorship_id: int, mentee: int, n: int) -> None:
     for week, mood in ((W08, 1), (W09, 2), (W10, 2)):
         add_checkin(mentee, week, mood=mood, progress_note=SECRET)
     add_checkin(mentee, W11, mood=None, wants_help=n % 2 == 0, blocker=SECRET)
-    add_meeting(mentorship_id, _noon(W08), MeetingStatus.HELD, notes=SECRET)
+    add_meeting(mentorship_id, noon(W08), MeetingStatus.HELD, notes=SECRET)
 
 
 def test_page_and_home_cost_the_same_queries_for_2_and_20_pairs(app, world, login, query_counter):
@@ -254,8 +220,9 @@ def test_ten_nudges_at_once_tell_each_person_once(app, world):
         try:
             with app.app_context():
                 mentorship = db.session.get(Mentorship, world.mentorship_id)
+                coordinator = user_id(COORDINATOR)
                 start.wait(timeout=30)
-                nudge_pair(mentorship)
+                nudge_pair(mentorship, coordinator)
         except BaseException as error:  # noqa: BLE001 - every failure is the test's business
             errors.append(error)
 

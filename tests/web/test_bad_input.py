@@ -110,6 +110,7 @@ FORMLESS = {
     "programs.training_delete",
     "notifications.remove_device",
     "notifications.send_test",
+    "certificates.close",
 }
 P = "/programs/{program_id}"
 M = "/mentorships/{mentorship_id}/meetings/new"
@@ -587,6 +588,30 @@ CASES = [
     ("nudge: big id", "coordinator", "POST", P + "/at-risk/" + BIG_ID + "/nudge", {}),
     ("nudge: word id", "coordinator", "POST", P + "/at-risk/abc/nudge", {}),
     ("nudge: junk fields", "coordinator", "POST", P + "/at-risk/-1/nudge", {"x": HUGE}),
+    # a pair's private notes and its resolution
+    ("care note: nothing", "coordinator", "POST", P + "/at-risk/{mentorship_id}/notes", {}),
+    (
+        "care note: huge",
+        "coordinator",
+        "POST",
+        P + "/at-risk/{mentorship_id}/notes",
+        {"body": HUGE},
+    ),
+    (
+        "care note: big id",
+        "coordinator",
+        "POST",
+        P + "/at-risk/" + BIG_ID + "/notes",
+        {"body": "x"},
+    ),
+    (
+        "resolve: huge note",
+        "coordinator",
+        "POST",
+        P + "/at-risk/{mentorship_id}/resolve",
+        {"note": HUGE},
+    ),
+    ("resolve: word id", "coordinator", "POST", P + "/at-risk/abc/resolve", {}),
     # check-ins (real check-ins get their junk in tests/web/test_checkins*.py)
     ("acknowledge: big id", "own_mentor", "POST", f"/checkins/{BIG_ID}/acknowledge", {}),
     ("acknowledge: word id", "own_mentor", "POST", "/checkins/abc/acknowledge", {}),

@@ -9,10 +9,10 @@ import sqlalchemy as sa
 
 from app import clock
 from app.calendars import calendar_of, joined_week
-from app.demo import seed_demo
+from app.demo import PROGRAM_NAME, seed_demo
 from app.extensions import db
 from app.gamification import rebuild, sources
-from app.models import BadgeEarned, Membership, PlayerTotal, PointsAward, User
+from app.models import BadgeEarned, Membership, PlayerTotal, PointsAward, Program, User
 
 NOW = datetime(2026, 11, 25, 18, 0, tzinfo=UTC)  # a Wednesday
 TODAY = NOW.date()
@@ -26,7 +26,13 @@ def _clock():
 
 
 def _streak(email: str):
-    membership = db.session.scalar(sa.select(Membership).join(User).where(User.email == email))
+    """In the current program (Aisha also took part in last year's, now closed)."""
+    membership = db.session.scalar(
+        sa.select(Membership)
+        .join(User)
+        .join(Program, Program.id == Membership.program_id)
+        .where(User.email == email, Program.name == PROGRAM_NAME)
+    )
     weeks = sources.checkin_weeks([membership.id])[membership.id]
     calendar = calendar_of(membership.program_id)
     since = joined_week(membership, "America/Chicago")
@@ -37,7 +43,8 @@ def _points(email: str) -> int:
     return db.session.scalar(
         sa.select(PlayerTotal.points)
         .join(User, User.id == PlayerTotal.user_id)
-        .where(User.email == email)
+        .join(Program, Program.id == PlayerTotal.program_id)
+        .where(User.email == email, Program.name == PROGRAM_NAME)
     )
 
 

@@ -89,10 +89,24 @@ def test_each_person_sees_the_time_in_their_own_zone(app, world, browser, now):
     assert response.status_code == 303
     mentor_page = mentor.get(response.location).get_data(as_text=True)
     mentee_page = browser("mentee").get(response.location).get_data(as_text=True)
-    assert local(when, "Europe/London") in mentor_page and "Europe/London time" in mentor_page
-    assert local(when, "America/New_York") in mentee_page
-    assert "America/New York time" in mentee_page
+    # 18:00 in London is 1 pm in New York: each sees their own clock, and the other's too
+    assert f"{local(when, 'Europe/London')}</time>" in mentor_page
+    assert f"{local(when, 'America/New_York')}</time>" in mentee_page
+    assert "your time</span>" in mentor_page and "(1 pm for Mina)" in mentor_page
+    assert "(6 pm for Omar)" in mentee_page
     assert local(when, "Europe/London") not in mentee_page
+    assert "Europe/London" not in mentor_page and "America/New" not in mentee_page
+
+
+def test_the_other_time_is_left_out_when_the_clocks_agree(app, world, browser, now):
+    with app.app_context():
+        set_zone(world.email("own_mentor"), "Europe/London")
+        set_zone(world.email("mentee"), "Europe/Lisbon")  # another zone, the same clock
+    when = (now + timedelta(days=2)).replace(hour=16, minute=30)
+    mentor = browser("own_mentor")
+    response = mentor.submit(new_url(world), plan(when, "Europe/London"))
+    page = mentor.get(response.location).get_data(as_text=True)
+    assert f"{local(when, 'Europe/London')}</time>" in page and " for Mina" not in page
 
 
 @pytest.mark.parametrize(

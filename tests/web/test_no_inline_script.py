@@ -106,9 +106,9 @@ def test_vendored_htmx_is_the_vetted_file() -> None:
 
 def test_pages_load_the_vendored_htmx_and_app_js_only(client) -> None:
     """And share.js, the invite pages' share sheet, install.js, the "Install app" offer,
-    offline-checkin.js, which sends check-ins kept offline, and notifications.js, the
-    notifications page's switch: htmx runs no script tag of a swapped page, so every script is
-    in the head of every page."""
+    offline-checkin.js, which sends check-ins kept offline, notifications.js, the
+    notifications page's switch, and print.js, the certificate's Print button: htmx runs no
+    script tag of a swapped page, so every script is in the head of every page."""
     found = scan(client.get("/login").get_data(as_text=True))
     assert found.script_sources == [
         "/static/js/htmx-2.0.11.min.js",
@@ -117,6 +117,7 @@ def test_pages_load_the_vendored_htmx_and_app_js_only(client) -> None:
         "/static/js/install.js",
         "/static/js/offline-checkin.js",
         "/static/js/notifications.js",
+        "/static/js/print.js",
     ]
     for source in found.script_sources:
         with client.get(source) as response:

@@ -160,8 +160,8 @@ def test_meeting_reminders_the_evening_before_and_an_hour_before(app, world):
         bodies = {n.user_id: (n.title, n.body, n.url) for n in outbox("meeting_reminder")}
         url = f"/meetings/{meeting_id}"
         assert bodies == {
-            user_id(MENTEE): ("Meeting tomorrow", "With Omar tomorrow at 16:00.", url),
-            user_id(MENTOR): ("Meeting tomorrow", "With Mina tomorrow at 16:00.", url),
+            user_id(MENTEE): ("Meeting tomorrow", "With Omar tomorrow at 4 pm.", url),
+            user_id(MENTOR): ("Meeting tomorrow", "With Mina tomorrow at 4 pm.", url),
         }
         assert plan(eve + timedelta(minutes=5)) == 0
         assert plan(starts - timedelta(minutes=55)) == 2

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 
 from app import clock
+from app.certificates.service import close_program
 from app.extensions import db
 from app.models import (
     BreakWeek,
@@ -188,6 +189,25 @@ def test_a_pair_that_closed_still_counts_where_it_ran(app, built, login, world):
         [cal.key(3), "2", "1", "50%"],
         [f"{cal.key(4)} (in progress)", "1", "0", "0%"],
     ]
+
+
+def test_closing_the_program_keeps_its_retention_and_rhythm(app, built, login, world):
+    """The program's closing ends every pair: they lasted to the end, so retention still
+    counts them, and each period keeps the pairs that ran in it."""
+    with app.app_context():
+        program = db.session.get(Program, world.program_id)
+        coordinator = db.session.scalar(
+            db.select(User).where(User.email == world.email("coordinator"))
+        )
+        close_program(program, coordinator.id, clock.utcnow())  # commits
+    client = login("coordinator")
+    retention = rows_of(client, world.program_id, "retention")
+    assert retention[1] == ["mentee", "7", "2", "29%", "2", "29%"]
+    assert retention[2] == ["mentor", "2", "2", "100%", "2", "100%"]
+    rhythm = rows_of(client, world.program_id, "rhythm")
+    assert [row[1] for row in rhythm[1:]] == ["2", "2", "2", "2"]
+    page = client.get(f"/programs/{world.program_id}/outcomes").get_data(as_text=True)
+    assert "the pairs it ended count as active to the end" in page
 
 
 def test_mood_hidden_below_the_threshold(built, login, world):

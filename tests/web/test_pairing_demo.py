@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from web_support import log_in
 
 from app import clock
-from app.demo import DEMO_PASSWORD, seed_demo
+from app.demo import DEMO_PASSWORD, PROGRAM_NAME, seed_demo
 from app.extensions import db
 from app.models import MatchDraft, Mentorship, MentorshipStatus, Program
 from app.pairing.pool import load_pool
@@ -28,7 +28,7 @@ def test_the_demo_has_a_pool_to_match_and_people_not_ready(app):
     with app.app_context():
         seed_demo(NOW.date())
         seed_demo(NOW.date())  # idempotent
-        program = db.session.scalar(sa.select(Program))
+        program = db.session.scalar(sa.select(Program).where(Program.name == PROGRAM_NAME))
         pool = load_pool(program)
         assert len(pool.waiting) == 8, [m.user.name for m in pool.waiting]
         assert len(pool.room) == 3 and sum(pool.room.values()) == 7
@@ -45,7 +45,7 @@ def test_the_demo_has_a_pool_to_match_and_people_not_ready(app):
 def test_matching_can_be_tried_from_the_quick_start(app):
     with app.app_context():
         seed_demo(NOW.date())
-        program_id = db.session.scalar(sa.select(Program.id))
+        program_id = db.session.scalar(sa.select(Program.id).where(Program.name == PROGRAM_NAME))
     client = app.test_client()
     assert log_in(client, "coordinator@example.org", DEMO_PASSWORD).status_code == 303
     page = client.get(f"/programs/{program_id}/matching").get_data(as_text=True)
