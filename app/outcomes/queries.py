@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 
 import game
-from game.weeks import WeekKey
+from game.weeks import WeekKey, local_date
 
 from ..calendars import calendar_of
 from ..extensions import db
@@ -295,5 +295,5 @@ def program_outcomes(program: Program, now: datetime, survey_group: str = "every
         weeks=_weeks(program, calendar, weeks) if weeks else [],
         periods=_periods(program.id, calendar, today),
         held_last_four_weeks=held_counts(program.id, calendar, now)[1],
-        surveys=survey_results(program.id, survey_group),
+        surveys=survey_results(program.id, local_date(now, program.time_zone), survey_group),
     )

@@ -127,10 +127,16 @@ def tables(o: Outcomes) -> dict[str, Table]:
     return {table.name: table for table in listed}
 
 
+def _hidden(result: SurveyResult) -> str:
+    if result.open_until:
+        return f"open: results after it closes on {result.open_until:%d %b}"
+    return HIDDEN_GROUP
+
+
 def _pulse_cells(result: SurveyResult, group: str) -> tuple[str, ...]:
     tally = result.tally(group)
     if tally is None:
-        return (HIDDEN_GROUP, "–", "–")
+        return (_hidden(result), "–", "–")
     return (
         str(tally.answers),
         fmt(tally.mean(tally.relationship)),
@@ -141,7 +147,7 @@ def _pulse_cells(result: SurveyResult, group: str) -> tuple[str, ...]:
 def _end_cells(result: SurveyResult, group: str) -> tuple[str, ...]:
     tally = result.tally(group)
     if tally is None:
-        return (HIDDEN_GROUP, *["–"] * 6)
+        return (_hidden(result), *["–"] * 6)
     return (
         str(tally.answers),
         *(str(tally.goals.get(v, 0)) for v in ("yes", "partly", "no")),

@@ -5,6 +5,9 @@ Three groups exist for every survey: everyone, mentees and mentors. The rule is 
 group the page, the exports or the report could show, so no filter and no pair of tables gives
 away a group smaller than ``THRESHOLD``. Comments come out in the order of their text, never of
 their writing, and without any name or role.
+
+Nothing of a survey shows while it is open: a coordinator who looked just before and just after
+one person answered would otherwise read that person's scores and comment in the difference.
 """
 
 from __future__ import annotations
@@ -59,6 +62,7 @@ class SurveyResult:
     opens_on: date
     tallies: dict[str, Tally]  # by group
     visible: frozenset[str]  # the groups a coordinator may see
+    open_until: date | None  # still open (nothing shown) until this day, else None
 
     @property
     def title(self) -> str:
@@ -111,12 +115,19 @@ def _tallies(program_id: int) -> list[tuple[Survey, dict[str, Tally]]]:
     return [(survey, by_role[survey.id]) for survey in ordered]
 
 
-def _result(survey: Survey, roles: dict[str, Tally]) -> SurveyResult:
+def _result(survey: Survey, roles: dict[str, Tally], today: date) -> SurveyResult:
     tallies = dict(roles)
     tallies[EVERYONE] = sum(roles.values(), Tally())
     counts = {group: roles.get(group, Tally()).answers for group in GROUPS[1:]}
+    still_open = survey.closes_on >= today
+    visible = frozenset() if still_open else frozenset(shown(counts))
     return SurveyResult(
-        survey.kind, survey.number, survey.opens_on, tallies, frozenset(shown(counts))
+        survey.kind,
+        survey.number,
+        survey.opens_on,
+        tallies,
+        visible,
+        survey.closes_on if still_open else None,
     )
 
 
@@ -142,11 +153,11 @@ def _comments(results: list[tuple[int, SurveyResult]], group: str) -> dict[str, 
     return {title: sorted(texts) for title, texts in comments.items()}
 
 
-def survey_results(program_id: int, group: str = EVERYONE) -> SurveyResults:
-    """Everything the outcomes pages show of the program's surveys, in two queries (one when
-    no group is large enough to show)."""
+def survey_results(program_id: int, today: date, group: str = EVERYONE) -> SurveyResults:
+    """Everything the outcomes pages show of the program's surveys on ``today`` (the
+    program's day), in two queries (one when no group may be shown)."""
     group = group if group in GROUPS else EVERYONE
-    results = [(survey.id, _result(survey, roles)) for survey, roles in _tallies(program_id)]
+    results = [(survey.id, _result(survey, roles, today)) for survey, roles in _tallies(program_id)]
     return SurveyResults(
         group=group,
         pulses=[r for _, r in results if r.kind is SurveyKind.PULSE],

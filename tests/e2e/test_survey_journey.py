@@ -1,13 +1,13 @@
 """A mentee answers the pulse survey from their home on a phone (with and without JavaScript)
-and on a laptop; the coordinator's outcomes show the pulse only once it has five answers.
+and on a laptop; the coordinator's outcomes show the pulse once it has closed with five answers.
 
 The clock is moved a week past the world's start, into the fifth counted week (its break week
-does not count), when the first pulse survey is open."""
+does not count), when the first pulse survey is open; then past the day it closes."""
 
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -33,7 +33,8 @@ def log_in(e2e, email: str, **profile) -> Page:
     return page
 
 
-def _four_answers_already(app, world) -> None:
+def _four_answers_already(app, world) -> date:
+    """Four answers to the open pulse; the day it closes."""
     with app.app_context():
         slot = open_slot(world.program_id, clock.utcnow())
         assert slot is not None and slot.number == 1
@@ -43,6 +44,7 @@ def _four_answers_already(app, world) -> None:
             for _ in range(4)
         )
         db.session.commit()
+        return survey.closes_on
 
 
 def _pulse_row(page: Page):
@@ -57,13 +59,14 @@ def _pulse_row(page: Page):
 )
 def test_a_mentee_answers_and_the_coordinator_sees_the_pulse(e2e, world, profile) -> None:
     clock.set_now(clock.utcnow() + timedelta(weeks=1))  # Wednesday of the first pulse's week
-    _four_answers_already(e2e.app, world)
+    closes = _four_answers_already(e2e.app, world)
 
     coordinator = log_in(e2e, world.email("coordinator"), **profile)
     coordinator.get_by_role("link", name="Outcomes").click()
     expect(coordinator.get_by_role("heading", name="Survey scores over time")).to_be_visible()
     coordinator.get_by_text("Data table: Pulse survey scores").click()
-    expect(_pulse_row(coordinator)).to_contain_text("hidden (a group under 5 answers)")
+    open_until = f"open: results after it closes on {closes:%d %b}"
+    expect(_pulse_row(coordinator)).to_contain_text(open_until)
     e2e.check(coordinator)
 
     mentee = log_in(e2e, world.email("mentee"), **profile)
@@ -86,6 +89,11 @@ def test_a_mentee_answers_and_the_coordinator_sees_the_pulse(e2e, world, profile
     expect(mentee.get_by_role("link", name="Answer the pulse survey")).to_have_count(0)
     e2e.check(mentee)
 
+    coordinator.reload()  # still open: the fifth answer changes nothing a coordinator sees
+    coordinator.get_by_text("Data table: Pulse survey scores").click()
+    expect(_pulse_row(coordinator)).to_contain_text(open_until)
+
+    clock.set_now(datetime.combine(closes + timedelta(days=1), time(12), UTC))
     coordinator.reload()
     coordinator.get_by_text("Data table: Pulse survey scores").click()
     expect(_pulse_row(coordinator)).to_contain_text("5")

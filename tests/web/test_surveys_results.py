@@ -6,16 +6,28 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
+from app import clock
 from app.extensions import db
 from app.models import Program, Role, Survey, SurveyAnswer
 from game.surveys import SurveyKind
 
 SECRET = "quokka-secret-5521"
 CSVS = ("retention", "rhythm", "checkins", "milestones", "surveys", "end_survey")
+
+
+@pytest.fixture(autouse=True)
+def surveys_closed(app, world):
+    """Twenty weeks into the program: the surveys these tests add (weeks 4 to 12) have closed,
+    as a survey's results show only then."""
+    with app.app_context():
+        start = db.session.get(Program, world.program_id).starts_on
+    clock.set_now(datetime.combine(start + timedelta(weeks=20), time(12), UTC))
+    yield
+    clock.set_now(None)
 
 
 def add_survey(app, program_id: int, answers: list[tuple], kind=SurveyKind.PULSE, number=1):
@@ -82,6 +94,23 @@ def test_a_comment_in_a_group_of_four_reaches_no_coordinator_page(app, login, wo
     rows = survey_rows(client, world.program_id)
     assert rows[("Pulse 1", "Everyone")] == ["hidden (a group under 5 answers)", "–", "–"]
     assert rows[("Pulse 1", "Mentees")][0].startswith("hidden")
+
+
+def test_nothing_of_a_survey_shows_while_it_is_open(app, login, world):
+    """Otherwise one person's answer could be read from the difference between two visits."""
+    add_survey(app, world.program_id, mentees(5, SECRET))
+    with app.app_context():
+        survey = db.session.scalar(db.select(Survey).filter_by(program_id=world.program_id))
+        closes = survey.closes_on
+    clock.set_now(datetime.combine(closes, time(12), UTC))  # its last day, in the program's zone
+    client = login("coordinator")
+    for url, page in pages(client, world.program_id).items():
+        assert SECRET not in page, url
+    rows = survey_rows(client, world.program_id)
+    assert rows[("Pulse 1", "Everyone")][0] == f"open: results after it closes on {closes:%d %b}"
+    clock.set_now(datetime.combine(closes + timedelta(days=1), time(12), UTC))
+    assert survey_rows(client, world.program_id)[("Pulse 1", "Everyone")][0] == "5"
+    assert SECRET in client.get(f"/programs/{world.program_id}/outcomes").get_data(True)
 
 
 def test_the_fifth_answer_shows_the_group_and_its_comments(app, login, world):
