@@ -25,7 +25,14 @@ from types import ModuleType
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from flask import Flask
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    Page,
+    Playwright,
+    expect,
+    sync_playwright,
+)
 from werkzeug.serving import make_server
 
 from app import clock
@@ -287,6 +294,28 @@ class E2E:
                 .map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : ''))"""
         )
         assert not splitting, f"{page.url} splits words in {splitting}"
+
+    def log_in_on(
+        self, page: Page, email: str, password: str | None = None, *, remember: bool = False
+    ) -> None:
+        """Log in through the form on ``page``, checking the form page and where it lands
+        (the home page, with the main navigation)."""
+        page.goto("/login")
+        self.check(page)
+        page.get_by_label("E-mail").fill(email)
+        page.get_by_label("Password", exact=True).fill(password or self.password)
+        if remember:
+            page.get_by_label("Keep me logged in on this device").check()
+        page.get_by_role("button", name="Log in").click()
+        expect(page).to_have_url(f"{self.base_url}/")
+        expect(page.get_by_role("navigation", name="Main")).to_be_visible()
+        self.check(page)
+
+    def log_in(self, email: str, **page_options) -> Page:
+        """A new page (``new_page``'s options) logged in as ``email``."""
+        page = self.new_page(**page_options)
+        self.log_in_on(page, email)
+        return page
 
     def check(self, page: Page, screenshot: str | None = None) -> None:
         """The per-page check: axe, no sideways scroll, words kept whole, and a screenshot

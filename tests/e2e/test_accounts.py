@@ -28,13 +28,8 @@ def _record_posts(page: Page) -> list[Request]:
 
 
 def _log_in(e2e, page: Page, email: str, password: str, first_name: str) -> None:
-    page.goto("/login")
-    e2e.check(page)
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Password", exact=True).fill(password)
-    page.get_by_role("button", name="Log in").click()
+    e2e.log_in_on(page, email, password)
     expect(page.get_by_role("heading", level=1, name=f"Hi {first_name}")).to_be_visible()
-    e2e.check(page)
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from app import clock
 from app.extensions import db
@@ -19,18 +19,6 @@ from game.weeks import week_of
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("midweek")]
 
 NARROW = {"width": 320, "height": 640}
-
-
-def log_in(e2e, email: str) -> Page:
-    page = e2e.new_page()
-    page.goto("/login")
-    e2e.check(page)
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Password", exact=True).fill(e2e.password)
-    page.get_by_role("button", name="Log in").click()
-    expect(page).to_have_url(f"{e2e.base_url}/")
-    e2e.check(page)
-    return page
 
 
 def _both_pairs_met_now(app, world) -> None:
@@ -61,7 +49,7 @@ def _both_pairs_met_now(app, world) -> None:
 
 def test_a_quiet_pair_appears_and_the_coordinator_nudges_it(e2e, app, world, midweek):
     _both_pairs_met_now(app, world)
-    coordinator = log_in(e2e, world.email("coordinator"))
+    coordinator = e2e.log_in(world.email("coordinator"))
     link = coordinator.get_by_role("link", name="Pairs at risk").first
     coordinator.goto(link.get_attribute("href"))
     expect(coordinator.get_by_role("heading", level=1, name="Pairs at risk")).to_be_visible()
@@ -95,7 +83,7 @@ def test_a_quiet_pair_appears_and_the_coordinator_nudges_it(e2e, app, world, mid
     e2e.check(coordinator)
 
     for role in ("mentee", "own_mentor"):
-        page = log_in(e2e, world.email(role))
+        page = e2e.log_in(world.email(role))
         notice = page.get_by_role("link", name="Your program coordinator is thinking of you both")
         expect(notice).to_be_visible()
 
@@ -142,7 +130,7 @@ def test_the_coordinator_writes_a_note_and_resolves_the_entry(e2e, app, world, m
     """Both pairs were matched four weeks ago and never met: both are on the list. The note is
     added in place (the page is not reloaded); resolving takes the pair off the list, and its
     history stays a tap away under Resolved."""
-    coordinator = log_in(e2e, world.email("coordinator"))
+    coordinator = e2e.log_in(world.email("coordinator"))
     coordinator.goto(f"/programs/{world.program_id}/at-risk")
     entry = coordinator.locator(f"#pair-{world.mentorship_id}")
     expect(entry).to_contain_text("No meeting in two weeks")
@@ -178,6 +166,6 @@ def test_the_coordinator_writes_a_note_and_resolves_the_entry(e2e, app, world, m
     expect(coordinator.locator("#care-history")).to_contain_text("Called Omar")
     e2e.check(coordinator)
 
-    page = log_in(e2e, world.email("own_mentor"))
+    page = e2e.log_in(world.email("own_mentor"))
     assert page.goto(f"/programs/{world.program_id}/at-risk/{world.mentorship_id}").status == 404
     e2e.check(page)

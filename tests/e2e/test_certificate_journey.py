@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from app import clock
 from app.extensions import db
@@ -28,18 +28,6 @@ BADGES = (
     ("dream_team", 1),
     ("kudos", 1),
 )
-
-
-def log_in(e2e, email: str) -> Page:
-    page = e2e.new_page()
-    page.goto("/login")
-    e2e.check(page)
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Password", exact=True).fill(e2e.password)
-    page.get_by_role("button", name="Log in").click()
-    expect(page).to_have_url(f"{e2e.base_url}/")
-    e2e.check(page)
-    return page
 
 
 def _a_full_year(app, world) -> None:
@@ -82,7 +70,7 @@ def _pages(pdf: bytes) -> int:
 
 def test_a_program_closes_and_its_certificate_prints_on_one_page(e2e, app, world):
     _a_full_year(app, world)
-    coordinator = log_in(e2e, world.email("coordinator"))
+    coordinator = e2e.log_in(world.email("coordinator"))
     coordinator.get_by_role("link", name="Program", exact=True).click()
     expect(coordinator.get_by_role("link", name="Close the program")).to_be_visible()
     e2e.check(coordinator)
@@ -95,7 +83,7 @@ def test_a_program_closes_and_its_certificate_prints_on_one_page(e2e, app, world
     expect(coordinator.get_by_text("4 issued")).to_be_visible()
     e2e.check(coordinator)
 
-    mentee = log_in(e2e, world.email("mentee"))
+    mentee = e2e.log_in(world.email("mentee"))
     expect(mentee.get_by_role("heading", name="Your certificate")).to_be_visible()
     mentee.get_by_role("link", name=re.compile("your certificate")).click()
     expect(mentee.get_by_role("heading", name="Mina Alexandra Mentee-Montgomery")).to_be_visible()

@@ -5,25 +5,13 @@ Without JavaScript the same form still works."""
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("midweek")]
 
 
-def log_in(e2e, email: str, javascript: bool = True) -> Page:
-    page = e2e.new_page(javascript=javascript)
-    page.goto("/login")
-    e2e.check(page)
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Password", exact=True).fill(e2e.password)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Hi")
-    e2e.check(page)
-    return page
-
-
 def test_two_tap_check_in_help_and_the_mentors_reply(e2e, world):
-    mentee = log_in(e2e, world.email("mentee"))
+    mentee = e2e.log_in(world.email("mentee"))
     card = mentee.locator(".checkin-card")
     moods = card.get_by_role("group", name="How are you this week?")
     expect(moods.get_by_role("radio")).to_have_count(5)
@@ -43,7 +31,7 @@ def test_two_tap_check_in_help_and_the_mentors_reply(e2e, world):
     expect(mentee.get_by_text("You asked for help this week.")).to_be_visible()
     e2e.check(mentee)
 
-    mentor = log_in(e2e, world.email("own_mentor"))
+    mentor = e2e.log_in(world.email("own_mentor"))
     inbox = mentor.get_by_role("region", name="New check-ins and help requests")
     item = inbox.get_by_role("listitem").first
     expect(item).to_contain_text("Mina Mentee")
@@ -65,7 +53,7 @@ def test_two_tap_check_in_help_and_the_mentors_reply(e2e, world):
 
 
 def test_checking_in_without_javascript(e2e, world):
-    mentee = log_in(e2e, world.email("other_mentee"), javascript=False)
+    mentee = e2e.log_in(world.email("other_mentee"), javascript=False)
     mentee.get_by_role("radio", name="3 – Okay").check()
     mentee.get_by_text("Add a note").click()
     mentee.get_by_label("Progress this week").fill("Started my revision timetable.")

@@ -52,14 +52,8 @@ def last_wednesday() -> Iterator[datetime]:
 
 
 def log_in(e2e, email: str) -> Page:
-    page = e2e.new_page()
-    page.goto("/login")
-    e2e.check(page)
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Password", exact=True).fill(e2e.password)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Hi")
-    e2e.check(page)
+    """Logged in, with the service worker in control (it keeps the offline check-in)."""
+    page = e2e.log_in(email)
     page.wait_for_function("navigator.serviceWorker.controller !== null")
     return page
 

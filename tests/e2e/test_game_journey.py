@@ -7,25 +7,13 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("midweek")]
 
 
-def log_in(e2e, email: str) -> Page:
-    page = e2e.new_page()
-    page.goto("/login")
-    e2e.check(page)
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Password", exact=True).fill(e2e.password)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Hi")
-    e2e.check(page)
-    return page
-
-
 def test_check_in_celebration_profile_and_kudos(e2e, world):
-    mentee = log_in(e2e, world.email("mentee"))
+    mentee = e2e.log_in(world.email("mentee"))
     progress = mentee.get_by_role("region", name="Your progress")
     expect(progress).to_contain_text("Level 1 · Starter")
     expect(progress).to_contain_text("0 points")
@@ -59,7 +47,7 @@ def test_check_in_celebration_profile_and_kudos(e2e, world):
     )
     e2e.check(mentee, "game-progress")
 
-    mentor = log_in(e2e, world.email("own_mentor"))
+    mentor = e2e.log_in(world.email("own_mentor"))
     mentee_line = mentor.locator(".game-mentee").first
     expect(mentee_line).to_contain_text("Mina: 1-week streak")
     expect(mentee_line).to_contain_text("First Step")

@@ -18,15 +18,7 @@ FIRST, SECOND = "Shortlist five programmes", "Draft my personal statement"
 
 
 def log_in(e2e, world, role: str) -> Page:
-    page = e2e.new_page()
-    page.goto("/login")
-    e2e.check(page)
-    page.get_by_label("E-mail").fill(world.email(role))
-    page.get_by_label("Password", exact=True).fill(e2e.password)
-    page.get_by_role("button", name="Log in").click()
-    expect(page).to_have_url(f"{e2e.base_url}/")
-    e2e.check(page)
-    return page
+    return e2e.log_in(world.email(role))
 
 
 def follow(link: Locator) -> None:

@@ -12,15 +12,6 @@ WIDE = {"width": 1280, "height": 800}
 MIN_TAP = 44
 
 
-def _log_in(e2e, page: Page, email: str) -> None:
-    page.goto("/login")
-    e2e.check(page)
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Password", exact=True).fill(e2e.password)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("navigation", name="Main")).to_be_visible()
-
-
 NAVIGATION_GEOMETRY = """nav => {
     const rect = (el) => el.getBoundingClientRect();
     window.scrollTo(0, document.documentElement.scrollHeight);
@@ -85,7 +76,7 @@ def test_every_page_fits_320px_with_a_usable_bottom_navigation(e2e, world):
 
     program = f"/programs/{world.program_id}"
     coordinator = e2e.new_page(viewport=NARROW)
-    _log_in(e2e, coordinator, world.email("coordinator"))
+    e2e.log_in_on(coordinator, world.email("coordinator"))
     _tour(
         e2e,
         coordinator,
@@ -102,7 +93,7 @@ def test_every_page_fits_320px_with_a_usable_bottom_navigation(e2e, world):
     )
 
     mentor = e2e.new_page(viewport=NARROW)
-    _log_in(e2e, mentor, world.email("own_mentor"))
+    e2e.log_in_on(mentor, world.email("own_mentor"))
     _tour(
         e2e,
         mentor,
@@ -113,7 +104,7 @@ def test_every_page_fits_320px_with_a_usable_bottom_navigation(e2e, world):
 
 def test_wide_screens_put_the_navigation_at_the_side(e2e, world):
     page = e2e.new_page(viewport=WIDE, mobile=False)
-    _log_in(e2e, page, world.email("coordinator"))
+    e2e.log_in_on(page, world.email("coordinator"))
     expect(page.get_by_role("heading", level=1, name="Hillside Mentoring")).to_be_visible()
     e2e.check(page)
     nav = page.get_by_role("navigation", name="Main")

@@ -99,16 +99,6 @@ def _stub(page: Page, endpoint: str, permission: str = "") -> dict:
     return subscription
 
 
-def _log_in(e2e, page: Page, email: str) -> None:
-    page.goto("/login")
-    e2e.check(page)
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Password", exact=True).fill(e2e.password)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Hi")
-    e2e.check(page)
-
-
 def _open_settings(e2e, page: Page) -> None:
     page.get_by_role("link", name="Account").first.click()
     expect(page.get_by_role("heading", level=1, name="Your account")).to_be_visible()
@@ -122,7 +112,7 @@ def _turn_on(e2e, page: Page, push_service: str, world) -> dict:
     server_key = vapid.load_keys(e2e.app.config).public  # derived, as in the quick start
     page.context.grant_permissions(["notifications"], origin=e2e.base_url)
     subscription = _stub(page, f"{push_service}/send/phone-1")
-    _log_in(e2e, page, world.email("mentee"))
+    e2e.log_in_on(page, world.email("mentee"))
     _open_settings(e2e, page)
     page.wait_for_function("navigator.serviceWorker.controller !== null")
     status = page.locator("[data-push-status]")
@@ -200,7 +190,7 @@ def test_turning_notifications_on_stores_the_subscription(e2e, world, push_servi
 def test_blocked_notifications_say_how_to_allow_them(e2e, world, push_service) -> None:
     page = e2e.new_page()
     _stub(page, f"{push_service}/send/blocked", permission=DENY)
-    _log_in(e2e, page, world.email("own_mentor"))
+    e2e.log_in_on(page, world.email("own_mentor"))
     page.goto("/notifications")
     page.get_by_role("button", name="Turn on notifications").click()
     status = page.locator("[data-push-status]")
@@ -212,7 +202,7 @@ def test_blocked_notifications_say_how_to_allow_them(e2e, world, push_service) -
 
 def test_without_javascript_the_choices_still_save(e2e, world) -> None:
     page = e2e.new_page(javascript=False, viewport={"width": 320, "height": 640})
-    _log_in(e2e, page, world.email("mentee"))
+    e2e.log_in_on(page, world.email("mentee"))
     page.goto("/notifications")
     expect(page.get_by_text("Notifications need JavaScript")).to_be_visible()
     expect(page.get_by_role("button", name="Turn on notifications")).to_be_hidden()

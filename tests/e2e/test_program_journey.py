@@ -29,15 +29,6 @@ def _open(e2e, profile: str) -> Page:
     return e2e.new_page(mobile=profile == "phone")
 
 
-def _log_in(e2e, page: Page, email: str) -> None:
-    page.goto("/login")
-    e2e.check(page)
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Password", exact=True).fill(e2e.password)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("navigation", name="Main")).to_be_visible()
-
-
 def _heading(e2e, page: Page, name: str | re.Pattern) -> None:
     expect(page.get_by_role("heading", level=1, name=name)).to_be_visible()
     e2e.check(page)
@@ -89,7 +80,7 @@ def test_a_program_runs_from_setup_to_a_published_match(e2e, world, midweek, pro
 
     # --- the coordinator sets the program up -----------------------------------------------
     coordinator = _open(e2e, profile)
-    _log_in(e2e, coordinator, world.email("coordinator"))
+    e2e.log_in_on(coordinator, world.email("coordinator"))
     coordinator.get_by_role("link", name="New program").click()
     _heading(e2e, coordinator, "New program")
     coordinator.get_by_label("Name").fill("Northside Mentoring")

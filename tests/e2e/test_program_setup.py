@@ -6,24 +6,15 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
-
-
-def _log_in(e2e, page: Page, email: str) -> None:
-    page.goto("/login")
-    e2e.check(page)
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Password", exact=True).fill(e2e.password)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("navigation", name="Main")).to_be_visible()
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
 def test_a_coordinator_sets_up_a_new_program(e2e, world, javascript):
     page = e2e.new_page(javascript=javascript)
-    _log_in(e2e, page, world.email("coordinator"))
+    e2e.log_in_on(page, world.email("coordinator"))
     e2e.check(page)
     page.get_by_role("link", name="New program").click()
     expect(page.get_by_role("heading", level=1, name="New program")).to_be_visible()

@@ -90,16 +90,6 @@ OFFER_INSTALL = """() => {
 }"""
 
 
-def _log_in(e2e, page, email: str) -> None:
-    page.goto("/login")
-    e2e.check(page)
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Password", exact=True).fill(e2e.password)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Hi")
-    e2e.check(page)
-
-
 def test_chromium_finds_nothing_that_stops_installing(e2e, tmp_path):
     # A persistent profile: in an incognito context Chromium reports "in-incognito" and stops.
     page = e2e.new_page(profile=tmp_path / "profile")
@@ -118,7 +108,7 @@ def test_chromium_finds_nothing_that_stops_installing(e2e, tmp_path):
 
 def test_the_install_button_waits_for_the_browsers_offer_and_opens_its_dialog(e2e, world):
     page = e2e.new_page()
-    _log_in(e2e, page, world.email("mentee"))
+    e2e.log_in_on(page, world.email("mentee"))
     install = page.get_by_role("button", name="Install app")
     expect(install).to_be_hidden()
     expect(page.get_by_role("heading", name="Add Waypoint to your Home Screen")).to_be_hidden()
@@ -148,7 +138,7 @@ def test_an_installed_app_offers_nothing(e2e, world):
         "window.matchMedia = (query) => ({ matches: query === '(display-mode: standalone)',"
         " media: query, addEventListener() {}, removeEventListener() {} });"
     )
-    _log_in(e2e, page, world.email("mentee"))
+    e2e.log_in_on(page, world.email("mentee"))
     page.evaluate(OFFER_INSTALL)
     expect(page.get_by_role("button", name="Install app")).to_be_hidden()
     expect(page.get_by_role("heading", name="Add Waypoint to your Home Screen")).to_be_hidden()
@@ -156,7 +146,7 @@ def test_an_installed_app_offers_nothing(e2e, world):
 
 def test_safari_on_an_iphone_shows_the_home_screen_steps_until_dismissed(e2e, world):
     page = e2e.new_page(user_agent=IPHONE_SAFARI, viewport={"width": 320, "height": 640})
-    _log_in(e2e, page, world.email("mentee"))
+    e2e.log_in_on(page, world.email("mentee"))
     steps = page.get_by_role("region", name="Add Waypoint to your Home Screen")
     expect(steps).to_be_visible()
     expect(steps).to_contain_text("Share")
@@ -177,21 +167,21 @@ def test_safari_on_an_iphone_shows_the_home_screen_steps_until_dismissed(e2e, wo
 def test_an_ipad_asking_for_desktop_sites_gets_the_steps_and_a_mac_does_not(e2e, world):
     ipad = e2e.new_page(user_agent=IPAD_SAFARI, viewport={"width": 820, "height": 1180})
     assert ipad.evaluate("navigator.maxTouchPoints") > 0  # a touch screen; a Mac reports 0
-    _log_in(e2e, ipad, world.email("mentee"))
+    e2e.log_in_on(ipad, world.email("mentee"))
     expect(ipad.get_by_role("heading", name="Add Waypoint to your Home Screen")).to_be_visible()
     e2e.check(ipad)
 
     mac = e2e.new_page(user_agent=IPAD_SAFARI, mobile=False)
-    _log_in(e2e, mac, world.email("mentee"))
+    e2e.log_in_on(mac, world.email("mentee"))
     expect(mac.get_by_role("heading", name="Add Waypoint to your Home Screen")).to_be_hidden()
 
 
 def test_the_steps_are_for_safari_with_javascript_only(e2e, world):
     chrome = e2e.new_page(user_agent=IPHONE_CHROME)
-    _log_in(e2e, chrome, world.email("mentee"))
+    e2e.log_in_on(chrome, world.email("mentee"))
     expect(chrome.get_by_role("heading", name="Add Waypoint to your Home Screen")).to_be_hidden()
 
     no_script = e2e.new_page(user_agent=IPHONE_SAFARI, javascript=False)
-    _log_in(e2e, no_script, world.email("mentee"))
+    e2e.log_in_on(no_script, world.email("mentee"))
     expect(no_script.get_by_role("heading", name="Add Waypoint to your Home Screen")).to_be_hidden()
     expect(no_script.get_by_role("button", name="Install app")).to_be_hidden()

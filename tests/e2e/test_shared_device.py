@@ -7,7 +7,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from app.clock import utcnow
 from app.extensions import db
@@ -47,21 +47,10 @@ def _meeting_with_notes(e2e, world) -> int:
         return meeting.id
 
 
-def _log_in(e2e, page: Page, email: str) -> None:
-    page.goto("/login")
-    e2e.check(page)
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Password", exact=True).fill(e2e.password)
-    page.get_by_label("Keep me logged in on this device").check()
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Hi")
-    e2e.check(page)
-
-
 def test_after_logout_nothing_private_is_left_on_a_shared_computer(e2e, world) -> None:
     meeting_id = _meeting_with_notes(e2e, world)
     page = e2e.new_page()
-    _log_in(e2e, page, world.email("mentee"))
+    e2e.log_in_on(page, world.email("mentee"), remember=True)
 
     # Boosted navigation, so that htmx would file each page it leaves in its history cache.
     page.goto(f"/mentorships/{world.mentorship_id}/meetings")

@@ -21,18 +21,6 @@ from app.surveys.service import survey_row
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("midweek")]
 
 
-def log_in(e2e, email: str, **profile) -> Page:
-    page = e2e.new_page(**profile)
-    page.goto("/login")
-    e2e.check(page)
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Password", exact=True).fill(e2e.password)
-    page.get_by_role("button", name="Log in").click()
-    expect(page).to_have_url(f"{e2e.base_url}/")
-    e2e.check(page)
-    return page
-
-
 def _four_answers_already(app, world) -> date:
     """Four answers to the open pulse; the day it closes."""
     with app.app_context():
@@ -61,7 +49,7 @@ def test_a_mentee_answers_and_the_coordinator_sees_the_pulse(e2e, world, profile
     clock.set_now(clock.utcnow() + timedelta(weeks=1))  # Wednesday of the first pulse's week
     closes = _four_answers_already(e2e.app, world)
 
-    coordinator = log_in(e2e, world.email("coordinator"), **profile)
+    coordinator = e2e.log_in(world.email("coordinator"), **profile)
     coordinator.get_by_role("link", name="Outcomes").click()
     expect(coordinator.get_by_role("heading", name="Survey scores over time")).to_be_visible()
     coordinator.get_by_text("Data table: Pulse survey scores").click()
@@ -69,7 +57,7 @@ def test_a_mentee_answers_and_the_coordinator_sees_the_pulse(e2e, world, profile
     expect(_pulse_row(coordinator)).to_contain_text(open_until)
     e2e.check(coordinator)
 
-    mentee = log_in(e2e, world.email("mentee"), **profile)
+    mentee = e2e.log_in(world.email("mentee"), **profile)
     mentee.get_by_role("link", name="Answer the pulse survey").click()
     expect(mentee.get_by_role("heading", level=2, name="Pulse survey 1")).to_be_visible()
     e2e.check(mentee, "survey-pulse-phone" if not profile else None)
