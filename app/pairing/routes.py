@@ -18,8 +18,25 @@ from .pool import Pool, load_pool
 from .service import PairingError
 
 
+class ProgramClosed(Exception):
+    """A change to the matches of a program that has closed."""
+
+    def __init__(self, program: Program) -> None:
+        self.program = program
+
+
 def _program(program_id: int) -> Program:
-    return membership_in(program_id, Role.COORDINATOR).program
+    """The coordinator's program; one that has closed takes no more changes to its matches."""
+    program = membership_in(program_id, Role.COORDINATOR).program
+    if program.closed_at is not None and request.method == "POST":
+        raise ProgramClosed(program)
+    return program
+
+
+@bp.errorhandler(ProgramClosed)
+def program_closed(error: ProgramClosed):
+    flash(f"{error.program.name} has closed: nobody can be matched in it any more.", "error")
+    return _back(error.program)
 
 
 def _person(pool: Pool, membership_id: int | None, role: Role) -> int:

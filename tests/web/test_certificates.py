@@ -455,3 +455,17 @@ def test_a_closed_program_gets_no_nudges(app, pinned, world) -> None:
     with app.app_context():
         assert plan(utcnow()) == 0
         assert not outbox()
+
+
+def test_a_closed_program_takes_no_more_matches(app, world, login) -> None:
+    _close(app, world)
+    client = login("coordinator")
+    before = snapshot(app)
+    base = f"/programs/{world.program_id}/matching"
+    for action in ("suggest", "accept", "publish", "hand"):
+        response = client.submit(f"{base}/{action}", {"mentee": "1", "mentor": "2"})
+        assert (response.status_code, response.location) == (303, base), action
+    assert snapshot(app) == before
+    page = client.get(base).get_data(as_text=True)
+    assert "Hillside Mentoring has closed: nobody can be matched in it any more." in page
+    assert "nobody can be matched in it any more.</p>" in page and "Suggest matches" not in page
