@@ -222,10 +222,15 @@ def move_milestone(milestone_id: int):
     return _changed(access.goal.id, "Milestone moved." if moved else "")
 
 
-@bp.post("/milestones/<int:milestone_id>/delete")
+@bp.route("/milestones/<int:milestone_id>/delete", methods=["GET", "POST"])
 @login_required
 def delete_milestone(milestone_id: int):
+    """Removing asks first: GET is the question (no script needed), POST removes."""
     milestone, access = _writable_milestone(milestone_id)
+    if request.method == "GET":
+        removable = milestone.status is MilestoneStatus.OPEN
+        page = "goals/milestone_remove.html"
+        return render(page, milestone=milestone, goal=access.goal, removable=removable)
     if service.delete_milestone(milestone):
         return _changed(access.goal.id, "Milestone removed.")
     return _changed(

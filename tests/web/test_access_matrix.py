@@ -540,6 +540,7 @@ MATRIX: list[Row] = [
     *pair_rows("goals.edit_milestone", "POST", "/milestones/{milestone_id}/edit",
                (303, "/goals/{goal_id}"), (303, "/goals/{goal_id}")),
     *pair_rows("goals.move_milestone", "POST", "/milestones/{milestone_id}/move", 400, 400),
+    *pair_rows("goals.delete_milestone", "GET", "/milestones/{milestone_id}/delete", 200, 200),
     *pair_rows("goals.delete_milestone", "POST", "/milestones/{milestone_id}/delete",
                (303, "/goals/{goal_id}"), (303, "/goals/{goal_id}")),
     # the mentee may see the milestone but not confirm it (403); the mentor may not mark it done

@@ -210,6 +210,13 @@ def test_only_open_never_confirmed_milestones_can_be_removed(app, world, login):
     page = client.get(f"/goals/{goal_id}").get_data(as_text=True)
     assert "Only an open milestone that was never confirmed can be removed." in page
     assert page.count("Remove<span") == 1
+    # the Remove link asks first, on a page of its own; leaving it keeps the milestone
+    question = client.get(f"/milestones/{open_one}/delete").get_data(as_text=True)
+    assert "Remove “Step 1”?" in question and "Keep it" in question
+    assert f'action="/milestones/{open_one}/delete"' in question
+    assert _titles(app, goal_id) == ["Step 1", "Step 2", "Step 3", "Step 4"]
+    refused_page = client.get(f"/milestones/{waiting}/delete").get_data(as_text=True)
+    assert "this one stays on record" in refused_page and "Remove the milestone" not in refused_page
     client.submit(f"/milestones/{open_one}/delete")
     assert _titles(app, goal_id) == ["Step 2", "Step 3", "Step 4"]
     with app.app_context():
