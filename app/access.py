@@ -19,6 +19,7 @@ from .extensions import db
 from .mentorships_query import WITH_PEOPLE
 from .models import (
     ActionItem,
+    Certificate,
     CheckIn,
     Goal,
     GoalStatus,
@@ -275,3 +276,19 @@ def checkin_for_mentor(checkin_id: int, *options) -> tuple[CheckIn, int]:
         )
     )
     abort(403 if own else 404)
+
+
+# --- certificates --------------------------------------------------------------------------
+
+
+def certificate_for_me(certificate_id: int) -> Certificate:
+    """My own certificate; anyone else's, a coordinator's program's included, is a 404 (they
+    see the list of those issued, and anyone holding the link sees the verified facts)."""
+    mine = db.session.scalar(
+        sa.select(Certificate).where(
+            Certificate.id == certificate_id, Certificate.user_id == current_user.id
+        )
+    )
+    if mine is None:
+        abort(404)
+    return mine

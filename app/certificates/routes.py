@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from flask import abort, flash, request, url_for
 from flask_login import current_user, login_required
 
-from ..access import membership_in
+from ..access import certificate_for_me, membership_in
 from ..clock import utcnow
 from ..extensions import db
 from ..models import Certificate, Role
@@ -66,13 +66,7 @@ def _verification(certificate: Certificate) -> tuple[str, object]:
 @login_required
 def certificate(certificate_id: int):
     """The owner's printable certificate; anyone else, coordinators too, gets 404."""
-    mine = db.session.scalar(
-        sa.select(Certificate).where(
-            Certificate.id == certificate_id, Certificate.user_id == current_user.id
-        )
-    )
-    if mine is None:
-        abort(404)
+    mine = certificate_for_me(certificate_id)
     link, qr = _verification(mine)
     return render("certificates/certificate.html", certificate=mine, link=link, qr=qr)
 
