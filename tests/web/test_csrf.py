@@ -119,7 +119,9 @@ def test_htmx_request_with_the_header_passes(app, ids, login, endpoint) -> None:
     response = client.htmx("POST", url, data)
     page = response.get_data(as_text=True)
     assert CSRF_MESSAGE not in page
-    allowed = (200, 204, 422) if _allowed(row.expect[ROLES.index(role)]) else (404,)
+    expected = row.expect[ROLES.index(role)]
+    # past the token, the route answers as the matrix says (a 409 when nothing is open...)
+    allowed = (200, 204, 422, expected) if _allowed(expected) else (404,)
     assert response.status_code in allowed, f"POST {url} as {role}: {response.status_code}"
 
 
