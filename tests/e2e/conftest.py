@@ -319,7 +319,11 @@ class E2E:
 
     def check(self, page: Page, screenshot: str | None = None) -> None:
         """The per-page check: axe, no sideways scroll, words kept whole, and a screenshot
-        when named."""
+        when named. An htmx request still under way (its button dimmed) is waited for first:
+        the page is judged as the person sees it once it has settled."""
+        page.wait_for_function(
+            "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
+        )
         self.assert_accessible(page)
         self.assert_no_sideways_scroll(page)
         self.assert_words_kept_whole(page)
