@@ -38,6 +38,11 @@ def badge_name(rule: game.BadgeRule, tier: int) -> str:
     return f"{rule.name} ({label})" if label else rule.name
 
 
+def badge_frame(rule: game.BadgeRule, tier: int) -> str:
+    """The emblem's frame in the badge sprite: the medal's colour, or ``plain`` for one tier."""
+    return rule.tiers[tier - 1].label or "plain"
+
+
 def what_it_needs(reach: game.Reach) -> str:
     """What is left to earn the next tier, in the person's own terms."""
     missing = reach.need - reach.have
