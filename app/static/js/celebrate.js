@@ -110,7 +110,9 @@
     if (event.key === "Escape" && region() && region().firstChild) dismiss();
   });
 
-  document.addEventListener("focusin", function () {
-    if (region() && region().firstChild) place();
+  // Focus moving elsewhere moves the card out of its way (focus on the card itself does not).
+  document.addEventListener("focusin", function (event) {
+    var box = region();
+    if (box && box.firstChild && !box.contains(event.target)) place();
   });
 })();
