@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 import game
 from app.extensions import db
 from app.gamification import store
-from app.models import User
+from app.models import BadgeEarned, User
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("midweek")]
 
@@ -134,6 +134,41 @@ def test_the_progress_page_shows_each_badge_emblem_earned_or_within_reach(e2e, w
     badges.scroll_into_view_if_needed()
     e2e.check(page, "11-1-badges-390")
     e2e.screenshot(page, "11-1-badges-320", size=SMALL)
+
+
+def test_medal_tiers_have_emblems_of_their_own(e2e, world):
+    """Bronze, silver and gold side by side (held badges written directly: 26 weeks of
+    check-ins are for the game's own tests)."""
+    held = [("first_step", 1), ("consistent", 1), ("consistent", 2), ("consistent", 3)]
+    held += [("milestone_maker", 1), ("milestone_maker", 2), ("goal_getter", 1), ("kudos", 1)]
+    with e2e.app.app_context():
+        mentee = db.session.scalar(sa.select(User.id).where(User.email == world.email("mentee")))
+        db.session.add_all(
+            BadgeEarned(
+                user_id=mentee,
+                program_id=world.program_id,
+                badge_id=badge,
+                tier=tier,
+                rule_version=1,
+                subject="user",
+            )
+            for badge, tier in held
+        )
+        db.session.commit()
+    page = _mentee_page(e2e, world)
+    page.goto("/me/progress")
+    badges = page.get_by_role("region", name="Badges")
+    looks = {}
+    for name in ("Consistent, gold medal, earned", "Milestone Maker, silver medal, earned"):
+        emblem = badges.get_by_role("img", name=name)
+        expect(emblem).to_be_visible()
+        looks[name] = emblem.evaluate("e => getComputedStyle(e).fill")
+    next_gold = badges.get_by_role("img", name="Milestone Maker, gold medal, not earned yet")
+    expect(next_gold).to_be_visible()
+    assert len(set(looks.values())) == 2  # gold and silver are different colours
+    badges.scroll_into_view_if_needed()
+    e2e.check(page, "11-1-badge-tiers-390")
+    e2e.screenshot(page, "11-1-badge-tiers-320", size=SMALL)
 
 
 def test_with_reduced_motion_the_card_stays_still_and_the_phone_does_not_buzz(e2e, world):
