@@ -65,8 +65,8 @@ def celebration(user_id: int, outcomes: list[Outcome]) -> dict | None:
             parts.append(f"Streak of {entry.key.rsplit(':', 1)[1]} weeks reached")
         elif entry.reason is game.Reason.CHECKIN:
             streaks = [o.streak for o in outcomes if o.streak is not None]
-            words = _WORDS[entry.reason]
-            parts.append(f"{words} — {_streak_words(streaks[0].current)}" if streaks else words)
+            said = _WORDS[entry.reason]
+            parts.append(f"{said} — {_streak_words(streaks[0].current)}" if streaks else said)
         else:
             parts.append(_WORDS[entry.reason])
     parts += [f"New badge: {_badge(badge)['name']}" for badge in badges]
