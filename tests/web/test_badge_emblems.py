@@ -12,7 +12,7 @@ import pytest
 from game_support import W07, W08, W10, W11, check_in, pinned_fixture  # noqa: F401
 
 import game
-from app.gamification.words import badge_frame
+from app.gamification.words import badge_art, badge_frame, badge_name
 
 STATIC = Path(__file__).parents[2] / "app" / "static"
 SPRITE = STATIC / "icons" / "badges.svg"
@@ -124,3 +124,12 @@ def test_the_celebration_code_and_badge_sprite_add_at_most_8_kb_compressed(capsy
 def test_the_celebration_script_is_loaded_deferred_on_every_page(client, script):
     page = client.get("/login").get_data(as_text=True)
     assert f'<script src="/static/js/{script}" defer></script>' in page
+
+
+def test_a_badge_known_only_by_its_name_finds_its_emblem():
+    """Certificates keep badge names, frozen: each name of the rule book finds its art."""
+    for rule in game.BADGES:
+        for tier in range(1, len(rule.tiers) + 1):
+            assert badge_art(badge_name(rule, tier)) == (rule.id, badge_frame(rule, tier))
+    assert badge_art("Consistent (silver)") == ("consistent", "silver")
+    assert badge_art("A badge retired long ago") is None
