@@ -40,6 +40,10 @@
     close.innerHTML = '<span aria-hidden="true">×</span>';
     close.addEventListener("click", dismiss);
     card.appendChild(close);
+    // Someone reading or reaching for it keeps it: it waits for them to close it.
+    ["focusin", "pointerenter"].forEach(function (name) {
+      card.addEventListener(name, function () { clearTimeout(timer); });
+    });
     clearTimeout(timer);
     place();
     box.replaceChildren(card);
