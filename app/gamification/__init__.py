@@ -5,4 +5,6 @@ from flask import Blueprint
 
 bp = Blueprint("gamification", __name__, cli_group="game")
 
-from . import celebrations, cli, routes  # noqa: E402,F401
+from . import celebrations, cli, routes, words  # noqa: E402,F401
+
+bp.add_app_template_global(words.badge_art)

@@ -1,25 +1,28 @@
-"""The moment something is earned: an ``HX-Trigger`` event for htmx, a flash message without JS.
+"""The moment something is earned: one ``HX-Trigger`` event for htmx, one flash without JS.
 
 ``service.record`` keeps each outcome of the request in ``g``; after the view has answered,
 the part earned by the person who acted becomes one ``waypoint:celebrate`` event (rendered by
-app.js as a toast or a badge card) merged into any ``HX-Trigger`` the view set. A redirect
-(plain, or HX-Redirect for htmx) would drop the event, so it becomes a flash on the next page.
+celebrate.js as a card with the points or the badge's emblem). An action is celebrated once:
+the view's own toast (or, without JS, its success flash) is folded into the card as its
+``note`` instead of showing beside it. A redirect (plain, or HX-Redirect for htmx) would drop
+the event, so it becomes a flash on the next page, rendered as the same card.
 """
 
 from __future__ import annotations
 
 import json
 
-from flask import Response, flash, g
+from flask import Response, flash, g, session, url_for
 from flask_login import current_user
 
 import game
 
 from ..extensions import htmx
-from . import bp
+from . import bp, words
 from .service import EarnedBadge, Outcome
 
 EVENT = "waypoint:celebrate"
+TOAST = "waypoint:toast"
 
 _WORDS = {
     game.Reason.CHECKIN: "Week checked in",
@@ -36,9 +39,11 @@ def _streak_words(weeks: int) -> str:
 
 
 def _badge(earned: EarnedBadge) -> dict[str, str]:
-    label = earned.tier_label
+    """The badge in words, and its emblem: the sprite symbol ``id`` under frame ``tier``."""
     return {
-        "name": f"{earned.rule.name} ({label})" if label else earned.rule.name,
+        "id": earned.rule.id,
+        "tier": words.badge_frame(earned.rule, earned.tier),
+        "name": words.badge_name(earned.rule, earned.tier),
         "description": earned.rule.description,
     }
 
@@ -60,8 +65,8 @@ def celebration(user_id: int, outcomes: list[Outcome]) -> dict | None:
             parts.append(f"Streak of {entry.key.rsplit(':', 1)[1]} weeks reached")
         elif entry.reason is game.Reason.CHECKIN:
             streaks = [o.streak for o in outcomes if o.streak is not None]
-            words = _WORDS[entry.reason]
-            parts.append(f"{words} — {_streak_words(streaks[0].current)}" if streaks else words)
+            said = _WORDS[entry.reason]
+            parts.append(f"{said} — {_streak_words(streaks[0].current)}" if streaks else said)
         else:
             parts.append(_WORDS[entry.reason])
     parts += [f"New badge: {_badge(badge)['name']}" for badge in badges]
@@ -77,7 +82,6 @@ def celebration(user_id: int, outcomes: list[Outcome]) -> dict | None:
     if before is not None and game.level_for(after) > game.level_for(before):
         level = game.progress(after)
         payload["level"] = {"level": level.level, "name": level.name}
-        payload["message"] += f" · You reached level {level.level}: {level.name}!"
     return payload
 
 
@@ -91,6 +95,7 @@ def earned_now(user_id: int) -> bool:
 
 
 def _merge_trigger(response: Response, payload: dict) -> None:
+    """Add the celebration to the view's events; its toast becomes the card's note."""
     header = response.headers.get("HX-Trigger")
     events: dict = {}
     if header:
@@ -98,8 +103,20 @@ def _merge_trigger(response: Response, payload: dict) -> None:
             events = json.loads(header)
         except ValueError:
             events = {name.strip(): None for name in header.split(",")}
+    toast = events.pop(TOAST, None)
+    if isinstance(toast, dict) and toast.get("message"):
+        payload["note"] = toast["message"]
     events[EVENT] = payload
     response.headers["HX-Trigger"] = json.dumps(events)
+
+
+def _fold_flashes(payload: dict) -> None:
+    """Without JS: the view's success messages waiting for the next page join the card."""
+    waiting = session.get("_flashes", [])
+    notes = [message for category, message in waiting if category == "success"]
+    if notes:
+        session["_flashes"] = [(c, m) for c, m in waiting if c != "success"]
+        payload["note"] = " ".join(notes)
 
 
 @bp.after_app_request
@@ -110,9 +127,12 @@ def celebrate(response: Response) -> Response:
     payload = celebration(current_user.id, outcomes)
     if payload is None:
         return response
+    if "badge" in payload:
+        payload["sprite"] = url_for("static", filename="icons/badges.svg")
     redirected = 300 <= response.status_code < 400 or "HX-Redirect" in response.headers
     if htmx and not redirected:
         _merge_trigger(response, payload)
     else:
-        flash(f"{payload['title']} — {payload['message']}", "celebrate")
+        _fold_flashes(payload)
+        flash(payload, "celebrate")
     return response

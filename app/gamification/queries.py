@@ -59,6 +59,10 @@ class HeldBadge:
     def name(self) -> str:
         return words.badge_name(self.rule, self.tier)
 
+    @property
+    def frame(self) -> str:
+        return words.badge_frame(self.rule, self.tier)
+
 
 @dataclass(frozen=True)
 class HistoryLine:
@@ -68,8 +72,9 @@ class HistoryLine:
 
 
 @dataclass(frozen=True)
-class NextBadge:
-    name: str
+class NextBadge(HeldBadge):
+    """The next tier of a badge not yet held: ``have`` of the ``need`` it takes."""
+
     needs: str
     have: int
     need: int
@@ -217,7 +222,8 @@ def _within_reach(
     ]
     return tuple(
         NextBadge(
-            words.badge_name(reach.badge, reach.tier),
+            reach.badge,
+            reach.tier,
             words.what_it_needs(reach),
             reach.have,
             reach.need,

@@ -38,6 +38,24 @@ def badge_name(rule: game.BadgeRule, tier: int) -> str:
     return f"{rule.name} ({label})" if label else rule.name
 
 
+def badge_frame(rule: game.BadgeRule, tier: int) -> str:
+    """The emblem's frame in the badge sprite: the medal's colour, or ``plain`` for one tier."""
+    return rule.tiers[tier - 1].label or "plain"
+
+
+_ART = {
+    badge_name(rule, tier): (rule.id, badge_frame(rule, tier))
+    for rule in game.BADGES
+    for tier in range(1, len(rule.tiers) + 1)
+}
+
+
+def badge_art(name: str) -> tuple[str, str] | None:
+    """The emblem (symbol, frame) of a badge known only by its name, as a certificate keeps
+    it; None for a name the rule book no longer has."""
+    return _ART.get(name)
+
+
 def what_it_needs(reach: game.Reach) -> str:
     """What is left to earn the next tier, in the person's own terms."""
     missing = reach.need - reach.have

@@ -67,8 +67,10 @@ def test_two_taps_from_home_swap_the_card_in_place(app, login, at):
     assert page.startswith('<section class="card checkin-card"') and "<html" not in page
     assert "Checked in ✓ this week" in page and "You said 4 – Good" in page
     assert 'hx-get="/checkins/this-week"' in page and ">Edit</a>" in page
-    toast = json.loads(response.headers["HX-Trigger"])["waypoint:toast"]["message"]
-    assert toast == "Checked in for this week. Thank you!"
+    # The first check-in earns points: its thanks come inside the one celebration.
+    events = json.loads(response.headers["HX-Trigger"])
+    assert events["waypoint:celebrate"]["note"] == "Checked in for this week. Thank you!"
+    assert "waypoint:toast" not in events
     assert rows(app) == [(str(W11), 4, False, "")]
     with app.app_context():
         assert rows_of(MENTEE)[0].zone == "Europe/London"

@@ -79,7 +79,12 @@ def crafted(client, made_at: datetime, opened: str | None):
 
 
 def toast(response) -> str:
-    return json.loads(response.headers["HX-Trigger"])["waypoint:toast"]["message"]
+    """What the service worker keeps (sw-offline.js toastOf): the toast, or the note of the
+    celebration that took it in."""
+    events = json.loads(response.headers["HX-Trigger"])
+    if "waypoint:toast" in events:
+        return events["waypoint:toast"]["message"]
+    return events["waypoint:celebrate"]["note"]
 
 
 def weeks(app) -> list[tuple[str, int | None, str]]:

@@ -38,10 +38,17 @@ def test_a_check_in_celebrates_with_points_streak_and_first_badge(app, login):
     assert celebration(response) == {
         "title": "+10 points",
         "message": "Week checked in — your streak has begun · New badge: First Step",
-        "badge": {"name": "First Step", "description": "Your first check-in."},
+        "badge": {
+            "id": "first_step",
+            "tier": "plain",
+            "name": "First Step",
+            "description": "Your first check-in.",
+        },
+        "sprite": "/static/icons/badges.svg",
+        "note": "Checked in for this week. Thank you!",
     }
-    # The check-in's own toast is still there, next to the celebration.
-    assert "waypoint:toast" in response.headers["HX-Trigger"]
+    # One celebration: the check-in's own toast is folded into it, not shown beside it.
+    assert "waypoint:toast" not in response.headers["HX-Trigger"]
     with app.app_context():
         assert ledger(MENTEE) == {f"checkin:{user_id(MENTEE)}:2026-W11": 10}
         assert total(MENTEE) == 10
@@ -64,11 +71,21 @@ def test_without_javascript_the_celebration_is_a_flash_on_the_next_page(login):
     response = check_in(client, htmx=False)
     assert response.status_code == 303
     home = client.get("/").get_data(as_text=True)
-    assert re.search(
-        r'class="flash flash-celebrate">\+10 points — Week checked in — your streak has begun'
-        r" · New badge: First Step</p>",
-        home,
+    flashes = home[home.index('class="flashes"') : home.index("</main>")]
+    card = re.search(
+        r'<div class="flash flash-celebrate celebration celebration-badge">.*?</div>\s*</div>',
+        flashes,
+        re.S,
     )
+    assert card, flashes
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", card[0])).strip()
+    assert text == (
+        "+10 points Week checked in — your streak has begun · New badge: First Step"
+        " Your first check-in. Checked in for this week. Thank you!"
+    )
+    assert 'href="/static/icons/badges.svg#first_step"' in card[0]
+    # The view's own "Thank you" flash is in the card, not a second message beside it.
+    assert flashes.count('class="flash ') == 1
 
 
 def test_the_profile_shows_level_points_history_badges_and_streak(login):

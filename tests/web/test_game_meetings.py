@@ -55,7 +55,11 @@ def test_the_mentee_confirming_last_sees_the_celebration(app, world, new_client)
     meeting_id = meeting(app, world)
     new_client("own_mentor").htmx("POST", f"/meetings/{meeting_id}/confirm")
     response = new_client("mentee").htmx("POST", f"/meetings/{meeting_id}/confirm")
-    assert celebration(response) == {"title": "+15 points", "message": "Meeting counted"}
+    assert celebration(response) == {
+        "title": "+15 points",
+        "message": "Meeting counted",
+        "note": "You met! This meeting now counts as held.",
+    }
     again = new_client("mentee").htmx("POST", f"/meetings/{meeting_id}/confirm")
     assert celebration(again) is None
 

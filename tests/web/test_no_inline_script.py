@@ -105,14 +105,16 @@ def test_vendored_htmx_is_the_vetted_file() -> None:
 
 
 def test_pages_load_the_vendored_htmx_and_app_js_only(client) -> None:
-    """And share.js, the invite pages' share sheet, install.js, the "Install app" offer,
-    offline-checkin.js, which sends check-ins kept offline, notifications.js, the
-    notifications page's switch, and print.js, the certificate's Print button: htmx runs no
-    script tag of a swapped page, so every script is in the head of every page."""
+    """And celebrate.js, toasts and celebrations, share.js, the invite pages' share sheet,
+    install.js, the "Install app" offer, offline-checkin.js, which sends check-ins kept
+    offline, notifications.js, the notifications page's switch, and print.js, the
+    certificate's Print button: htmx runs no script tag of a swapped page, so every script is
+    in the head of every page."""
     found = scan(client.get("/login").get_data(as_text=True))
     assert found.script_sources == [
         "/static/js/htmx-2.0.11.min.js",
         "/static/js/app.js",
+        "/static/js/celebrate.js",
         "/static/js/share.js",
         "/static/js/install.js",
         "/static/js/offline-checkin.js",

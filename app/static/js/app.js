@@ -1,4 +1,4 @@
-// Waypoint's one small script: CSRF for htmx, toasts from HX-Trigger events, small comforts.
+// Waypoint's one small script: CSRF for htmx, messages for failed requests, small comforts.
 // Everything here enhances pages that already work without JavaScript.
 (function () {
   "use strict";
@@ -15,45 +15,10 @@
     }
   });
 
-  // Show a short message without moving focus; screen readers hear it through aria-live.
+  // A short message, shown by celebrate.js (one at a time, heard through aria-live).
   function toast(text) {
-    var region = document.getElementById("toasts");
-    if (!region || !text) return;
-    var item = document.createElement("p");
-    item.className = "toast";
-    item.textContent = text;
-    region.appendChild(item);
-    setTimeout(function () { item.remove(); }, 5000);
+    document.body.dispatchEvent(new CustomEvent("waypoint:toast", { detail: { message: text } }));
   }
-
-  document.body.addEventListener("waypoint:toast", function (event) {
-    toast(event.detail && event.detail.message);
-  });
-
-  // Something earned (HX-Trigger "waypoint:celebrate" from the game): a toast with the points,
-  // or a small card for a new badge, heard through the same aria-live region. It only moves
-  // for people who have not asked their system for less motion.
-  function line(text, className) {
-    var p = document.createElement("p");
-    p.textContent = text;
-    if (className) p.className = className;
-    return p;
-  }
-
-  document.body.addEventListener("waypoint:celebrate", function (event) {
-    var data = event.detail || {};
-    var region = document.getElementById("toasts");
-    if (!region || !data.title) return;
-    var card = document.createElement("div");
-    card.className = "toast celebration" + (data.badge ? " celebration-badge" : "");
-    card.appendChild(line(data.title, "celebration-title"));
-    if (data.message) card.appendChild(line(data.message));
-    if (data.badge) card.appendChild(line(data.badge.description, "celebration-badge-note"));
-    var still = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
-    if (!still) card.classList.add("celebration-moves");
-    region.appendChild(card);
-    setTimeout(function () { card.remove(); }, data.badge ? 9000 : 6000);
-  });
 
   document.addEventListener("htmx:responseError", function (event) {
     var status = event.detail.xhr.status;

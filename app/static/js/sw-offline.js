@@ -146,9 +146,11 @@
     return response.type === "opaqueredirect" || (status >= 400 && status < 500 && status !== 408 && status !== 429);
   }
 
+  // The view's toast, or its note when a celebration took the toast in (celebrations.py).
   function toastOf(response) {
     try {
-      return JSON.parse(response.headers.get("HX-Trigger"))["waypoint:toast"].message;
+      const events = JSON.parse(response.headers.get("HX-Trigger"));
+      return events["waypoint:toast"] ? events["waypoint:toast"].message : events["waypoint:celebrate"].note;
     } catch (none) {
       return "";
     }
