@@ -4,6 +4,7 @@ meeting and which pays the meeting points under the same weekly cap."""
 from __future__ import annotations
 
 import re
+import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -24,7 +25,16 @@ from meetings_support import add_meeting, count, set_mentorship_status
 from web_support import field_error, shown
 
 from app.extensions import db
-from app.models import Meeting, MeetingConfirmation, MeetingStatus, MentorshipStatus, Program
+from app.meetings import service
+from app.models import (
+    Meeting,
+    MeetingConfirmation,
+    MeetingStatus,
+    Mentorship,
+    MentorshipStatus,
+    Program,
+    User,
+)
 
 HOUR = timedelta(hours=1)
 TODAY = NOW.date()  # the world's people live in London, on UTC in March
@@ -117,6 +127,33 @@ def test_a_double_tap_logs_one_meeting(app, world, new_client):
     [logged] = meetings(app)
     assert first.headers["Location"] == second.headers["Location"]
     assert confirmers(app, logged.id) == {user_id_in(app, MENTEE)}
+
+
+def test_both_people_tapping_at_once_log_one_meeting(app, world):
+    """The mentorship row is locked before the day is searched, so ten taps at the same
+    moment, from both sides, find one another's meeting."""
+    start, errors = threading.Barrier(10), []
+
+    def tap(email: str) -> None:
+        try:
+            with app.app_context():
+                mentorship = db.session.get(Mentorship, world.mentorship_id)
+                person = db.session.scalar(sa.select(User).where(User.email == email))
+                start.wait(timeout=30)
+                service.log_met(mentorship, person, TODAY, 30)
+        except BaseException as error:  # noqa: BLE001 - every failure is the test's business
+            errors.append(error)
+
+    threads = [threading.Thread(target=tap, args=((MENTEE, MENTOR)[n % 2],)) for n in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    [logged] = meetings(app)
+    assert logged.status is MeetingStatus.HELD
+    with app.app_context():
+        assert ledger(MENTEE) == {f"meeting:{logged.id}:{user_id(MENTEE)}": 15}
 
 
 def user_id_in(app, email: str) -> int:
