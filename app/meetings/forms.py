@@ -53,7 +53,7 @@ class MeetingForm(Form):
 
 
 class MetForm(Form):
-    """ "We met" for a meeting nobody planned: which day (today unless changed) and how long."""
+    """Log "we met" for a meeting nobody planned: which day (today unless changed) and how long."""
 
     day = DateField("When you met", validators=[InputRequired("Pick the day you met.")])
     minutes = IntegerField(

@@ -111,7 +111,7 @@ def schedule(mentorship_id: int):
 @bp.route("/mentorships/<int:mentorship_id>/meetings/met", methods=["GET", "POST"])
 @login_required
 def log_met(mentorship_id: int):
-    """ "We met today": a meeting that already happened, for the other side to confirm."""
+    """Log "we met today": a meeting that already happened, for the other side to confirm."""
     mentorship, membership = mentorship_for_me(mentorship_id)
     program = membership.program
     today = local_date(clock.utcnow(), current_user.time_zone)

@@ -333,7 +333,7 @@ def _logged_start(day: date, minutes: int, zone: str, now: datetime) -> datetime
 
 
 def log_met(mentorship: Mentorship, by: User, day: date, minutes: int) -> LoggedMeeting:
-    """ "We met" for a meeting nobody planned: a meeting of ``day`` (the logger's own date) that
+    """Log "we met" for a meeting nobody planned: a meeting of ``day`` (the logger's own date) that
     already has the logger's confirmation and waits for the other side's, like any meeting.
 
     The mentorship row is locked first, so a double tap finds the meeting the first tap made:

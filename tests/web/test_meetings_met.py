@@ -1,4 +1,4 @@
-""" "We met today": logging a meeting nobody planned, which the other side confirms like any
+"""Logging "we met today" for a meeting nobody planned, which the other side confirms like any
 meeting and which pays the meeting points under the same weekly cap."""
 
 from __future__ import annotations
