@@ -52,6 +52,19 @@ class MeetingForm(Form):
         )
 
 
+class MetForm(Form):
+    """Log "we met" for a meeting nobody planned: which day (today unless changed) and how long."""
+
+    day = DateField("When you met", validators=[InputRequired("Pick the day you met.")])
+    minutes = IntegerField(
+        "How long (minutes)",
+        validators=[
+            InputRequired("How long did you meet?"),
+            NumberRange(MIN_MINUTES, MAX_MINUTES, f"Between {MIN_MINUTES} and {MAX_MINUTES}."),
+        ],
+    )
+
+
 class RescheduleForm(MeetingForm):
     reason = _text("Why it moves", 300, "Say why, so everyone knows.")
 

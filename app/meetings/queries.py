@@ -48,7 +48,10 @@ PERIOD_WORDS = {
 def meetings_of(mentorship_id: int, now: datetime) -> tuple[list[Meeting], list[Meeting]]:
     """(upcoming soonest first, past latest first); a meeting under way is still upcoming."""
     meetings = db.session.scalars(
-        sa.select(Meeting).where(Meeting.mentorship_id == mentorship_id).order_by(Meeting.starts_at)
+        sa.select(Meeting)
+        .where(Meeting.mentorship_id == mentorship_id)
+        .options(selectinload(Meeting.confirmations))  # whose "we met" is still missing
+        .order_by(Meeting.starts_at)
     ).all()
     upcoming = [m for m in meetings if m.ends_at > now]
     past = [m for m in reversed(meetings) if m.ends_at <= now]

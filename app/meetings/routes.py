@@ -16,14 +16,24 @@ import sqlalchemy as sa
 from flask import Response, abort, flash, request, url_for
 from flask_login import current_user, login_required
 
+from game.weeks import local_date
+
 from .. import clock
 from ..access import action_item_for_me, meeting_for_me, mentorship_for_me
 from ..extensions import db, htmx
 from ..models import Meeting, MentorshipStatus, User
 from ..rendering import redirect_to, render
 from . import bp, ics, queries, service
-from .forms import ActionItemForm, AgendaForm, CancelForm, MeetingForm, NotesForm, RescheduleForm
-from .service import MeetingClosed, MeetingRejected
+from .forms import (
+    ActionItemForm,
+    AgendaForm,
+    CancelForm,
+    MeetingForm,
+    MetForm,
+    NotesForm,
+    RescheduleForm,
+)
+from .service import LogRefused, MeetingClosed, MeetingRejected
 
 HELD_MESSAGE = "You met! This meeting now counts as held."
 
@@ -98,12 +108,60 @@ def schedule(mentorship_id: int):
     )
 
 
+@bp.route("/mentorships/<int:mentorship_id>/meetings/met", methods=["GET", "POST"])
+@login_required
+def log_met(mentorship_id: int):
+    """Log "we met today": a meeting that already happened, for the other side to confirm."""
+    mentorship, membership = mentorship_for_me(mentorship_id)
+    program = membership.program
+    today = local_date(clock.utcnow(), current_user.time_zone)
+    form = MetForm(data={"day": today, "minutes": program.meeting_minutes})
+    refused = service.log_refusal(mentorship.status, program.closed_at, program.name)
+    status = 409 if refused and request.method == "POST" else 200
+    if not refused and form.validate_on_submit():
+        group = mentorship.is_group  # read before the commit expires the people
+        try:
+            logged = service.log_met(mentorship, current_user, form.day.data, form.minutes.data)
+        except MeetingRejected as problem:
+            form[problem.field].errors.append(problem.message)
+        except LogRefused as problem:
+            refused, status = problem.message, 409
+        else:
+            flash(_logged_message(logged, group), "success")
+            return redirect_to(url_for("meetings.show", meeting_id=logged.meeting_id))
+    if form.errors:
+        status = 422
+    first, last = service.log_window(program, today)
+    return render(
+        "meetings/met.html",
+        "meetings/_met_form.html",
+        status,
+        form=form,
+        mentorship=mentorship,
+        refused=refused,
+        first_day=first,
+        last_day=last,
+    )
+
+
+def _logged_message(logged: service.LoggedMeeting, group: bool) -> str:
+    if logged.held:
+        return HELD_MESSAGE
+    if not logged.new:
+        return "You already had a meeting that day: it now has your \u201cwe met\u201d."
+    who = "someone on the other side" if group else "the other person"
+    return f"Logged. It counts once {who} confirms you met."
+
+
 @bp.get("/mentorships/<int:mentorship_id>/meetings")
 @login_required
 def index(mentorship_id: int):
     mentorship, _ = mentorship_for_me(mentorship_id)
-    upcoming, past = queries.meetings_of(mentorship.id, clock.utcnow())
-    return render("meetings/index.html", mentorship=mentorship, upcoming=upcoming, past=past)
+    now = clock.utcnow()
+    upcoming, past = queries.meetings_of(mentorship.id, now)
+    return render(
+        "meetings/index.html", mentorship=mentorship, upcoming=upcoming, past=past, now=now
+    )
 
 
 @bp.get("/meetings/<int:meeting_id>")

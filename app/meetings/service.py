@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
+from game.weeks import local_date
+
 from .. import clock
 from ..extensions import db
 from ..gamification import hooks as game_hooks
@@ -28,6 +30,7 @@ from ..models import (
     Membership,
     Mentorship,
     MentorshipMember,
+    MentorshipStatus,
     Program,
     Role,
     User,
@@ -241,11 +244,19 @@ def confirm_met(meeting: Meeting, user: User) -> bool:
     if now < meeting.starts_at:
         raise MeetingRejected("confirm", "You can say you met once the meeting has started.")
     db.session.execute(sa.select(Meeting.id).where(Meeting.id == meeting.id).with_for_update())
-    _insert_once(MeetingConfirmation, meeting_id=meeting.id, user_id=user.id, at=now)
+    held = _record_met(meeting.id, user.id, now)
+    db.session.commit()
+    return held
+
+
+def _record_met(meeting_id: int, user_id: int, now: datetime) -> bool:
+    """The person's "we met" and, when it completes the sides, the HELD transition and its
+    points; True when this call made the meeting held. The caller holds the lock."""
+    _insert_once(MeetingConfirmation, meeting_id=meeting_id, user_id=user_id, at=now)
     held = db.session.execute(
         sa.update(Meeting)
         .where(
-            Meeting.id == meeting.id,
+            Meeting.id == meeting_id,
             Meeting.status == MeetingStatus.SCHEDULED,
             _confirmed_by(Role.MENTOR),
             _confirmed_by(Role.MENTEE),
@@ -253,9 +264,127 @@ def confirm_met(meeting: Meeting, user: User) -> bool:
         .values(status=MeetingStatus.HELD, held_at=now)
         .execution_options(synchronize_session=False)
     )
-    game_hooks.meeting_confirmed(meeting.id)
-    db.session.commit()
+    game_hooks.meeting_confirmed(meeting_id)
     return held.rowcount == 1
+
+
+LOG_DAYS_BACK = 14
+
+
+class LogRefused(Exception):
+    """The pair can't log meetings now (not active yet, or the program has closed)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class LoggedMeeting:
+    meeting_id: int
+    new: bool  # False: the pair already had a meeting that day, which now has this "we met"
+    held: bool  # this log made the meeting held (the other side had confirmed it already)
+
+
+def log_refusal(status: MentorshipStatus, closed_at: datetime | None, program: str) -> str | None:
+    """Why the pair can't log a meeting now, or None."""
+    if closed_at is not None:
+        return f"{program} has closed, so no more meetings can be logged."
+    if status is not MentorshipStatus.ACTIVE:
+        return "You can log meetings once your coordinator has confirmed this match."
+    return None
+
+
+def log_window(program: Program, today: date) -> tuple[date, date]:
+    """The days a meeting can be logged for: the last two weeks, inside the program."""
+    return max(today - timedelta(days=LOG_DAYS_BACK), program.starts_on), min(
+        today, program.ends_on
+    )
+
+
+def _check_log_day(day: date, today: date, program: Program) -> None:
+    if day > today:
+        raise MeetingRejected("day", "That day hasn't come yet. Log a meeting once it happened.")
+    if day < today - timedelta(days=LOG_DAYS_BACK):
+        raise MeetingRejected("day", f"Only meetings from the last {LOG_DAYS_BACK} days.")
+    first, last = log_window(program, today)
+    if not first <= day <= last:
+        raise MeetingRejected(
+            "day",
+            f"Pick a day while the program ran: {program.starts_on:%d %b %Y} "
+            f"to {program.ends_on:%d %b %Y}.",
+        )
+
+
+def _day_bounds(day: date, zone: str) -> tuple[datetime, datetime]:
+    """The UTC instants that start ``day`` and the day after in ``zone``."""
+    tz = ZoneInfo(zone)
+    return tuple(
+        datetime.combine(d, time(), tzinfo=tz).astimezone(UTC) for d in (day, day + ONE_DAY)
+    )
+
+
+def _logged_start(day: date, minutes: int, zone: str, now: datetime) -> datetime:
+    """A logged meeting ended at this time of day (now, for today), or started at midnight if
+    that would reach into the day before: the day, not the minute, is what the person told."""
+    tz = ZoneInfo(zone)
+    ended = datetime.combine(day, now.astimezone(tz).time(), tzinfo=tz).astimezone(UTC)
+    return max(min(ended, now) - timedelta(minutes=minutes), _day_bounds(day, zone)[0])
+
+
+def log_met(mentorship: Mentorship, by: User, day: date, minutes: int) -> LoggedMeeting:
+    """Log "we met" for a meeting nobody planned: a meeting of ``day`` (the logger's own date) that
+    already has the logger's confirmation and waits for the other side's, like any meeting.
+
+    The mentorship row is locked first, so a double tap finds the meeting the first tap made:
+    a pair has one meeting a day here, and logging a day that already has a started meeting
+    (planned, logged by the other side, or a repeat) adds this person's "we met" to it.
+    """
+    if not MIN_MINUTES <= minutes <= MAX_MINUTES:
+        raise MeetingRejected("minutes", f"Between {MIN_MINUTES} and {MAX_MINUTES} minutes.")
+    status, closed_at = db.session.execute(
+        sa.select(Mentorship.status, Program.closed_at)
+        .join(Program, Program.id == Mentorship.program_id)
+        .where(Mentorship.id == mentorship.id)
+        .with_for_update(of=Mentorship)
+    ).one()
+    program = _program_of(mentorship.id)
+    refusal = log_refusal(status, closed_at, program.name)
+    if refusal:
+        raise LogRefused(refusal)
+    now = clock.utcnow()
+    _check_log_day(day, local_date(now, by.time_zone), program)
+    day_starts, day_ends = _day_bounds(day, by.time_zone)
+    same_day = db.session.scalar(
+        sa.select(Meeting.id)
+        .where(
+            Meeting.mentorship_id == mentorship.id,
+            Meeting.status != MeetingStatus.CANCELLED,
+            Meeting.starts_at >= day_starts,
+            Meeting.starts_at < day_ends,
+            Meeting.starts_at <= now,
+        )
+        .order_by(Meeting.starts_at, Meeting.id)
+        .limit(1)
+    )
+    if same_day is not None:
+        held = _record_met(same_day, by.id, now)
+        db.session.commit()
+        return LoggedMeeting(same_day, new=False, held=held)
+    meeting = Meeting(
+        mentorship_id=mentorship.id,
+        created_by_id=by.id,
+        starts_at=_logged_start(day, minutes, by.time_zone, now),
+        zone=by.time_zone,
+        minutes=minutes,
+        mode=program.meeting_mode,
+        location="",
+    )
+    db.session.add(meeting)
+    db.session.flush()
+    _record_met(meeting.id, by.id, now)
+    db.session.commit()
+    return LoggedMeeting(meeting.id, new=True, held=False)
 
 
 def rotate_calendar_token(user: User) -> None:

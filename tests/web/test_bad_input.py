@@ -114,6 +114,7 @@ FORMLESS = {
 }
 P = "/programs/{program_id}"
 M = "/mentorships/{mentorship_id}/meetings/new"
+MET = "/mentorships/{mentorship_id}/meetings/met"
 G = "/mentorships/{mentorship_id}/goals/new"
 # (label, role, method, url template, form)
 CASES = [
@@ -626,6 +627,14 @@ CASES = [
     ("meeting: huge place", "mentee", "POST", M, meeting(location=HUGE)),
     ("meeting: video, no link", "mentee", "POST", M, meeting(mode="video", location="zoom")),
     ("meeting: big mentorship", "mentee", "POST", f"/mentorships/{BIG_ID}/meetings/new", meeting()),
+    ("we met: nothing", "mentee", "POST", MET, {}),
+    ("we met: 30 February", "mentee", "POST", MET, {"day": "2026-02-30", "minutes": "30"}),
+    ("we met: year 1", "mentee", "POST", MET, {"day": "0001-01-01", "minutes": "30"}),
+    ("we met: year 9999", "mentee", "POST", MET, {"day": "9999-12-31", "minutes": "30"}),
+    ("we met: minutes huge", "mentee", "POST", MET, {"day": "2026-03-02", "minutes": HUGE_NUMBER}),
+    ("we met: minutes word", "mentee", "POST", MET, {"day": "2026-03-02", "minutes": "long"}),
+    ("we met: two days", "mentee", "POST", MET, {"day": ["2026-03-02", "x"], "minutes": "30"}),
+    ("we met: big mentorship", "mentee", "POST", f"/mentorships/{BIG_ID}/meetings/met", {}),
     ("agenda: big id", "mentee", "POST", f"/meetings/{BIG_ID}/agenda", {"text": "Hi"}),
     ("notes: big id", "mentee", "POST", f"/meetings/{BIG_ID}/notes", {"notes": HUGE}),
     ("action: big id", "mentee", "POST", f"/meetings/{BIG_ID}/actions", {"text": "Do"}),
