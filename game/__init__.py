@@ -53,6 +53,7 @@ from game.events import (
     MilestoneSentBack,
     SurveyAnswered,
 )
+from game.grid import GridWeek, WeekState, legend, term_grid
 from game.keys import (
     checkin_key,
     comeback_key,
@@ -133,6 +134,7 @@ __all__ = [
     "Entry",
     "Event",
     "GoalCompleted",
+    "GridWeek",
     "KudosGiven",
     "Ledger",
     "LedgerError",
@@ -155,6 +157,7 @@ __all__ = [
     "SurveyAnswered",
     "Tier",
     "WeekKey",
+    "WeekState",
     "WeekZones",
     "answered_in_time",
     "can_repair",
@@ -174,6 +177,7 @@ __all__ = [
     "is_comeback",
     "is_quiet",
     "kudos_key",
+    "legend",
     "measured_periods",
     "level_for",
     "local_date",
@@ -191,6 +195,7 @@ __all__ = [
     "streak_key",
     "streak_milestones_reached",
     "survey_key",
+    "term_grid",
     "threshold",
     "timely_answers",
     "week_of",

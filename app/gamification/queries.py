@@ -13,6 +13,7 @@ import sqlalchemy as sa
 
 import game
 from game.metrics import Metric
+from game.streaks import STREAK_FREEZES
 
 from ..calendars import calendar_of, joined_week
 from ..extensions import db
@@ -34,7 +35,9 @@ from ..weeks import week_now
 from . import sources, words
 from .service import RULES, kudos_month, repairable_weeks
 
-HISTORY_SIZE = 30
+HISTORY_PAGE_SIZE = 20
+HISTORY_LAST_PAGE = 10_000
+"""Further pages are empty anyway; the bound keeps the offset a small number for the database."""
 REACH_SIZE = 3
 RECENT_KUDOS = 3
 NOT_WITHIN_REACH = {"comeback", "full_term"}  # earned by a pause, or only at the term's end
@@ -48,6 +51,10 @@ class StreakCard:
     @property
     def words(self) -> str:
         return game.describe(self.state, self.week_counted)
+
+    @property
+    def tokens_max(self) -> int:
+        return STREAK_FREEZES.hold_max
 
 
 @dataclass(frozen=True)
@@ -107,16 +114,31 @@ class RepairNote:
 
 
 @dataclass(frozen=True)
+class HistoryPage:
+    """One page of the points history, newest first; ``more``: an older page follows."""
+
+    lines: tuple[HistoryLine, ...] = ()
+    number: int = 1
+    more: bool = False
+
+
+@dataclass(frozen=True)
 class Progress:
-    """The profile page. Mentors have no points: ``level`` and ``streak`` are None for them."""
+    """The profile page. Mentors have no points: ``level`` and ``streak`` are None for them,
+    and their ``grid`` is empty."""
 
     level: game.LevelProgress | None
     points: int
     streak: StreakCard | None
-    history: tuple[HistoryLine, ...]
+    history: HistoryPage
     badges: tuple[HeldBadge, ...]
     within_reach: tuple[NextBadge, ...]
     repair: RepairNote | None = None
+    grid: tuple[game.GridWeek, ...] = ()
+
+    @property
+    def legend(self) -> tuple[game.WeekState, ...]:
+        return game.legend(self.grid)
 
 
 @dataclass(frozen=True)
@@ -193,7 +215,13 @@ def mentee_game(membership: Membership, now: game.WeekKey, zone: str) -> MenteeG
     )
 
 
-def _history(user_id: int, program_id: int) -> tuple[HistoryLine, ...]:
+def history_page(requested: int) -> int:
+    """The page asked for in the address, within 1..HISTORY_LAST_PAGE."""
+    return min(max(requested, 1), HISTORY_LAST_PAGE)
+
+
+def _history(user_id: int, program_id: int, page: int) -> HistoryPage:
+    """One query: a line more than the page holds tells whether an older page follows."""
     rows = db.session.execute(
         sa.select(
             PointsAward.created_at,
@@ -206,12 +234,14 @@ def _history(user_id: int, program_id: int) -> tuple[HistoryLine, ...]:
         .outerjoin(Goal, Goal.id == PointsAward.goal_id)
         .where(PointsAward.user_id == user_id, PointsAward.program_id == program_id)
         .order_by(PointsAward.created_at.desc(), PointsAward.id.desc())
-        .limit(HISTORY_SIZE)
-    )
-    return tuple(
+        .offset((page - 1) * HISTORY_PAGE_SIZE)
+        .limit(HISTORY_PAGE_SIZE + 1)
+    ).all()
+    lines = tuple(
         HistoryLine(at, amount, words.award_reason(reason, key, week_key, title))
-        for at, amount, reason, key, week_key, title in rows
+        for at, amount, reason, key, week_key, title in rows[:HISTORY_PAGE_SIZE]
     )
+    return HistoryPage(lines, page, len(rows) > HISTORY_PAGE_SIZE)
 
 
 def _within_reach(
@@ -260,9 +290,11 @@ def _repair_note(membership_id: int) -> tuple[dict[int, StreakRepair], RepairNot
     return {membership_id: repair}, note
 
 
-def progress(membership: Membership, now: game.WeekKey, zone: str) -> Progress:
-    """A mentee's level, history, streak and badges; a mentor's badges (fixed queries).
-    ``now`` is the person's week, ``zone`` their zone."""
+def progress(
+    membership: Membership, now: game.WeekKey, zone: str, history_page: int = 1
+) -> Progress:
+    """A mentee's level, streak and its week grid, a page of history and badges; a mentor's
+    badges (fixed queries). ``now`` is the person's week, ``zone`` their zone."""
     user_id, program_id = membership.user_id, membership.program_id
     held = sources.badges_held([user_id], program_id)[user_id]
     if membership.role is Role.MENTOR:
@@ -271,22 +303,26 @@ def progress(membership: Membership, now: game.WeekKey, zone: str) -> Progress:
             Metric.PAIR_MEETINGS: _pair_meetings_best(membership.id),
         }
         scopes = (game.Scope.MENTOR, game.Scope.PAIR)
-        return Progress(None, 0, None, (), _held(held), _within_reach(scopes, metrics, held))
+        return Progress(
+            None, 0, None, HistoryPage(), _held(held), _within_reach(scopes, metrics, held)
+        )
     points = points_of(user_id, program_id)
     calendar = calendar_of(program_id)
     weeks = sources.checkin_weeks([membership.id])
     repairs, repair_note = _repair_note(membership.id)
     since = joined_week(membership, zone)
     streak = _streak_card(membership, now, since, calendar, weeks[membership.id], repairs)
+    repaired = sources.repaired_weeks(repairs.get(membership.id))
     metrics = sources.mentee_metrics(user_id, program_id, weeks[membership.id], streak.state)
     return Progress(
         level=game.progress(points),
         points=points,
         streak=streak,
-        history=_history(user_id, program_id),
+        history=_history(user_id, program_id, history_page),
         badges=_held(held),
         within_reach=_within_reach((game.Scope.USER, game.Scope.PAIR), metrics, held),
         repair=repair_note,
+        grid=game.term_grid(calendar, weeks[membership.id], now, repaired, since),
     )
 
 

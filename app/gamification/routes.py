@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Response, abort, flash, url_for
+from flask import Response, abort, flash, request, url_for
 from flask_login import current_user, login_required
 
 from game.weeks import WeekKey
@@ -91,10 +91,12 @@ def progress():
     membership = active_membership()
     if membership is None or membership.role is Role.COORDINATOR:
         abort(404)
+    page = queries.history_page(request.args.get("page", 1, type=int))
     return render(
         "gamification/progress.html",
         membership=membership,
-        progress=queries.progress(membership, week_now(current_user), current_user.time_zone),
+        progress=queries.progress(membership, week_now(current_user), current_user.time_zone, page),
+        history_open="page" in request.args,
     )
 
 

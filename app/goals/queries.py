@@ -55,6 +55,11 @@ class GoalSummary:
     waiting: int
     total: int
 
+    @property
+    def open_milestones(self) -> int:
+        """Milestones still to work on and mark done (neither waiting nor confirmed)."""
+        return self.total - self.confirmed - self.waiting
+
 
 def goal_summaries(mentee: Membership) -> list[GoalSummary]:
     """The mentee's goals that are not archived, active ones first, in one query."""

@@ -13,10 +13,16 @@ from ..checkins.routes import card_context, mentor_home_context
 from ..clock import utcnow
 from ..extensions import db
 from ..gamification.routes import mentee_context, mentor_context
-from ..goals.queries import goal_summaries, program_goal_aggregate, review_queue, waiting_counts
+from ..goals.queries import (
+    GoalSummary,
+    goal_summaries,
+    program_goal_aggregate,
+    review_queue,
+    waiting_counts,
+)
 from ..meetings.queries import meeting_health, mentee_meetings, program_meeting_aggregate
 from ..mentorships_query import mentorships_of
-from ..models import Invite, Mentorship, MentorshipStatus, Program, Role
+from ..models import GoalStatus, Invite, Mentorship, MentorshipStatus, Program, Role
 from ..notices.service import unread as unread_notices
 from ..onboarding.status import checklist_of
 from ..programs.people_query import CURRENT_STATES, PARTICIPANTS, State, state_counts
@@ -63,6 +69,19 @@ def _program_counts(program: Program) -> dict[str, int]:
     }
 
 
+def _next_action(week_done: bool, next_meeting, goals: list[GoalSummary]) -> dict:
+    """The one thing the mentee's home puts first: this week's check-in until it is in, then
+    the next meeting, then a goal with a milestone still to work on and mark done; with none
+    of these, planning a meeting (the meeting card offers it)."""
+    if not week_done:
+        return {"next_action": "checkin"}
+    if next_meeting is None:
+        goal = next((g for g in goals if g.status is GoalStatus.ACTIVE and g.open_milestones), None)
+        if goal is not None:
+            return {"next_action": "milestone", "next_goal": goal}
+    return {"next_action": "meeting"}
+
+
 @bp.get("/")
 def index():
     if not current_user.is_authenticated:
@@ -101,6 +120,9 @@ def index():
             **mentor_home_context(mentorships),
             **mentor_context(mentorships),
         )
+    meetings = mentee_meetings(mentorships, current_user.id, utcnow())
+    goals = goal_summaries(membership)
+    checkin_card = card_context(membership)
     return render(
         "home/mentee.html",
         membership=membership,
@@ -108,9 +130,10 @@ def index():
         notices=notices,
         certificates=certificates,
         mentorships=mentorships,
-        **mentee_meetings(mentorships, current_user.id, utcnow()),
-        goal_summaries=goal_summaries(membership),
+        **meetings,
+        goal_summaries=goals,
         survey_slot=survey_to_answer(membership, mentorships, utcnow()),
-        **card_context(membership),
+        **checkin_card,
+        **_next_action(checkin_card["this_week"].done, meetings["next_meeting"], goals),
         **mentee_context(membership),
     )

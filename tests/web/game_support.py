@@ -8,6 +8,7 @@ week 11 unless a test moves it.
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -128,3 +129,10 @@ def totals_match_ledger() -> bool:
     return all(cached.get(key, 0) == value for key, value in sums.items()) and all(
         sums.get(key, 0) == value for key, value in cached.items()
     )
+
+
+def fact(page: str, name: str) -> str:
+    """The text of a ``<dt>name</dt><dd>…</dd>`` fact on a page, its icons left out."""
+    match = re.search(rf"<dt>{re.escape(name)}</dt><dd>(.*?)</dd>", page, re.S)
+    assert match, f"no fact named {name!r}"
+    return re.sub(r"<[^>]+>", "", re.sub(r"<svg.*?</svg>", "", match[1], flags=re.S)).strip()
