@@ -116,7 +116,11 @@ def test_the_mentor_logs_an_earlier_day_and_the_mentees_confirmation_celebrates(
     [logged] = meetings(app)
     assert logged.starts_at == NOW - timedelta(days=3, minutes=60)
     response = new_client("mentee").htmx("POST", f"/meetings/{logged.id}/confirm")
-    assert celebration(response) == {"title": "+15 points", "message": "Meeting counted"}
+    assert celebration(response) == {
+        "title": "+15 points",
+        "message": "Meeting counted",
+        "note": "You met! This meeting now counts as held.",
+    }
     with app.app_context():
         assert total(MENTEE) == 15
 
