@@ -205,7 +205,7 @@ def test_reply_opens_in_the_card_and_the_card_updates(e2e, world):
     mina = card(mentor, world.mentorship_id)
     mina.get_by_role("link", name="Reply to Mina Mentee").click()
     field = mina.get_by_label("Reply (optional)")
-    expect(field).to_be_visible()
+    expect(field).to_be_focused()
     expect(mina).to_contain_text(BLOCKER)
     assert mentor.url == f"{e2e.base_url}/"  # loaded into the card, no new page
     expect(card(mentor, ids["second_mentorship"]).get_by_label("Reply (optional)")).to_have_count(0)

@@ -78,6 +78,7 @@ def test_reply_loads_its_form_into_the_card_and_the_reply_gives_the_card_back(
     assert fragment.lstrip().startswith('<ul class="list checkin-list">')
     assert "<html" not in fragment and BLOCKER in fragment
     assert 'name="back" value="card"' in fragment and f'hx-post="{url}"' in fragment
+    assert " autofocus" in fragment
 
     field = f"checkin-{checkin_id}-reply"
     refused = client.htmx("POST", url, {"back": "card", field: "x" * (REPLY_LIMIT + 1)})
