@@ -13,6 +13,8 @@ from checkins_support import (
 )
 from web_support import field_error, snapshot
 
+from app import clock
+from app.checkins.queries import reply_targets
 from app.extensions import db
 from app.models import CheckIn
 from app.models.checkins import REPLY_LIMIT
@@ -204,3 +206,21 @@ def test_a_group_mentor_acknowledges_each_mentee_of_the_group(app, login, world,
     for checkin_id in ids:
         assert client.submit(f"/checkins/{checkin_id}/acknowledge").status_code == 303
         assert stored(app, checkin_id).acknowledged_at is not None
+
+
+def test_a_group_card_replies_to_help_first_then_the_newest(app, world, at):
+    at(2026, 3, 11, 18, 0)
+    with app.app_context():
+        people = add_mentees(world.program_id, MENTOR, 2, group=True)
+        group_id = people[0][0]
+        older = add_checkin(people[0][1], W10, mood=3)
+        at(2026, 3, 11, 19, 0)
+        newest = add_checkin(people[1][1], W11, mood=4)
+        at(2026, 3, 11, 20, 0)
+        seen = add_checkin(people[0][1], W11, mood=4, acknowledged_at=clock.utcnow())
+        assert reply_targets([group_id, world.other_mentorship_id]) == {group_id: newest}
+        db.session.get(CheckIn, older).wants_help = True
+        db.session.commit()
+        assert reply_targets([group_id]) == {group_id: older}
+        assert seen not in reply_targets([group_id]).values()
+        assert reply_targets([]) == {}
