@@ -23,7 +23,6 @@ from ..weeks import request_now
 
 TREND_WEEKS = 4
 PROGRAM_WEEKS = 6
-INBOX_SIZE = 20
 
 WITH_PEOPLE = (
     joinedload(CheckIn.membership).joinedload(Membership.user),
@@ -112,16 +111,31 @@ def with_people(checkin_id: int) -> CheckIn:
     ).one()
 
 
-def unacknowledged(membership_ids: list[int], limit: int = INBOX_SIZE) -> list[CheckIn]:
-    """What a mentor has not seen yet: help requests first, then the newest."""
-    return list(
-        db.session.scalars(
-            sa.select(CheckIn)
-            .where(CheckIn.membership_id.in_(membership_ids), CheckIn.acknowledged_at.is_(None))
-            .options(*WITH_PEOPLE)
-            .order_by(CheckIn.wants_help.desc(), CheckIn.updated_at.desc(), CheckIn.id.desc())
-            .limit(limit)
+def reply_targets(mentorship_ids: list[int]) -> dict[int, int]:
+    """Per mentorship, the check-in its mentor's "Reply" opens: the first not seen yet, help
+    requests first, then the newest. One query for any number of mentorships; only the ids
+    travel, the reply form is built when the mentor asks for it."""
+    first = (
+        sa.func.row_number()
+        .over(
+            partition_by=MentorshipMember.mentorship_id,
+            order_by=(CheckIn.wants_help.desc(), CheckIn.updated_at.desc(), CheckIn.id.desc()),
         )
+        .label("first")
+    )
+    waiting = (
+        sa.select(MentorshipMember.mentorship_id, CheckIn.id, first)
+        .join(CheckIn, CheckIn.membership_id == MentorshipMember.membership_id)
+        .where(
+            MentorshipMember.mentorship_id.in_(mentorship_ids),
+            CheckIn.acknowledged_at.is_(None),
+        )
+        .subquery()
+    )
+    return dict(
+        db.session.execute(
+            sa.select(waiting.c.mentorship_id, waiting.c.id).where(waiting.c.first == 1)
+        ).all()
     )
 
 

@@ -12,11 +12,11 @@ from datetime import datetime
 from flask import abort, flash, request, url_for
 from flask_login import current_user, login_required
 
-from game.weeks import WeekKey, local_date, week_of
+from game.weeks import WeekKey
 
-from .. import clock
 from ..access import active_membership, checkin_for_mentor, mentorship_for_me
 from ..gamification.routes import mentee_update
+from ..mentor_cards import mentor_cards
 from ..models import CheckIn, Membership, Mentorship, Role
 from ..rendering import redirect_to, render, wants_fragment
 from ..templating import local_time
@@ -25,10 +25,8 @@ from . import bp
 from .forms import MOODS, AcknowledgeForm, CheckInForm, acknowledge_form, mood_label
 from .queries import (
     WITH_PEOPLE,
-    checkin_health,
     history,
     this_week,
-    unacknowledged,
     with_people,
 )
 from .service import Submitted, TooLate, acknowledge, request_help, submit_checkin
@@ -73,17 +71,6 @@ def mentee_ids(mentorships: list[Mentorship]) -> list[int]:
         for member in mentorship.members
         if member.membership.role is Role.MENTEE
     ]
-
-
-def mentor_home_context(mentorships: list[Mentorship]) -> dict:
-    """Each mentorship's check-in health and the list of what is new, for the mentor's home."""
-    today = week_of(local_date(clock.utcnow(), current_user.time_zone))
-    inbox = unacknowledged(mentee_ids(mentorships))
-    return {
-        "checkin_health": checkin_health([m.id for m in mentorships], today),
-        "checkin_inbox": inbox,
-        "ack_forms": ack_forms(inbox),
-    }
 
 
 def _mentee_membership() -> Membership:
@@ -184,10 +171,22 @@ def mentorship_checkins(mentorship_id: int):
     )
 
 
-@bp.post("/checkins/<int:checkin_id>/acknowledge")
+@bp.route("/checkins/<int:checkin_id>/acknowledge", methods=["GET", "POST"])
 @login_required
 def acknowledge_checkin(checkin_id: int):
+    """The reply to one check-in. Its page is where a mentee card's "Reply" leads without
+    JavaScript; htmx loads the same form into the card (``back`` "card") and, once it is
+    sent, gets the card again, its counts and its next check-in to reply to updated."""
     checkin, mentorship_id = checkin_for_mentor(checkin_id, *WITH_PEOPLE)
+    if request.method == "GET":
+        return render(
+            "checkins/acknowledge.html",
+            "checkins/_reply.html",
+            checkin=checkin,
+            ack_forms=ack_forms([checkin]),
+            show_names=True,
+            back="card" if wants_fragment() else "home",
+        )
     form = acknowledge_form(checkin_id)
     item = {"show_names": True, "back": request.form.get("back", "history")}
     if not form.validate_on_submit():
@@ -200,11 +199,23 @@ def acknowledge_checkin(checkin_id: int):
             **item,
         )
     acknowledge(checkin, current_user.id, form.reply.data)
+    if wants_fragment() and item["back"] == "card":
+        return _toast(_mentee_card(mentorship_id), "Sent. Your mentee will see it.")
     if wants_fragment():
         return render(
             "checkins/_checkin.html", checkin=with_people(checkin_id), ack_forms={}, **item
         )
     flash("Acknowledged. Your mentee will see it.", "success")
-    if item["back"] == "home":
+    if item["back"] in ("home", "card"):
         return redirect_to(url_for("home.index"))
     return redirect_to(url_for("checkins.mentorship_checkins", mentorship_id=mentorship_id))
+
+
+def _mentee_card(mentorship_id: int):
+    """A mentee card of the mentor's home again, in place of the one the reply was sent from
+    (the form's own target is its check-in, for a refusal shown next to the field)."""
+    mentorship, _ = mentorship_for_me(mentorship_id, Role.MENTOR)
+    response = render("home/_mentee_card.html", mentorship=mentorship, **mentor_cards([mentorship]))
+    response.headers["HX-Retarget"] = f"#mentee-card-{mentorship_id}"
+    response.headers["HX-Reswap"] = "outerHTML"
+    return response

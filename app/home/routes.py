@@ -9,18 +9,18 @@ from flask_login import current_user
 from ..access import active_membership
 from ..certificates.queries import certificates_of
 from ..checkins.queries import program_checkin_aggregate
-from ..checkins.routes import card_context, mentor_home_context
+from ..checkins.routes import card_context
 from ..clock import utcnow
 from ..extensions import db
-from ..gamification.routes import mentee_context, mentor_context
+from ..gamification.routes import mentee_context
 from ..goals.queries import (
     GoalSummary,
     goal_summaries,
     program_goal_aggregate,
     review_queue,
-    waiting_counts,
 )
-from ..meetings.queries import meeting_health, mentee_meetings, program_meeting_aggregate
+from ..meetings.queries import mentee_meetings, program_meeting_aggregate
+from ..mentor_cards import mentor_cards
 from ..mentorships_query import mentorships_of
 from ..models import GoalStatus, Invite, Mentorship, MentorshipStatus, Program, Role
 from ..notices.service import unread as unread_notices
@@ -105,7 +105,6 @@ def index():
     mentorships = mentorships_of(membership)
     certificates = certificates_of(current_user.id)
     if membership.role is Role.MENTOR:
-        ids = [m.id for m in mentorships]
         return render(
             "home/mentor.html",
             membership=membership,
@@ -113,12 +112,9 @@ def index():
             notices=notices,
             certificates=certificates,
             mentorships=mentorships,
-            meeting_health=meeting_health(ids, utcnow(), current_user.time_zone),
             review_queue=review_queue(membership),
-            waiting_counts=waiting_counts(ids),
             survey_slot=survey_to_answer(membership, mentorships, utcnow()),
-            **mentor_home_context(mentorships),
-            **mentor_context(mentorships),
+            **mentor_cards(mentorships),
         )
     meetings = mentee_meetings(mentorships, current_user.id, utcnow())
     goals = goal_summaries(membership)

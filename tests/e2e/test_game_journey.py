@@ -48,6 +48,7 @@ def test_check_in_celebration_profile_and_kudos(e2e, world):
     e2e.check(mentee, "game-progress")
 
     mentor = e2e.log_in(world.email("own_mentor"))
+    mentor.locator(f"#mentee-card-{world.mentorship_id} .mentee-more > summary").click()
     mentee_line = mentor.locator(".game-mentee").first
     expect(mentee_line).to_contain_text("Mina: 1-week streak")
     expect(mentee_line).to_contain_text("First Step")

@@ -480,6 +480,8 @@ MATRIX: list[Row] = [
         (LOGIN, 404, 404, 200, 404, 404)),
     *pair_rows("checkins.acknowledge_checkin", "POST", "/checkins/{checkin_id}/acknowledge",
                403, (303, "/mentorships/{mentorship_id}/checkins")),
+    *pair_rows("checkins.acknowledge_checkin", "GET", "/checkins/{checkin_id}/acknowledge",
+               403, 200),
 
     # --- meetings: a mentorship's meetings for its people only; the feed by its secret URL ---
     Row("meetings.schedule", "GET", "/mentorships/{mentorship_id}/meetings/new",

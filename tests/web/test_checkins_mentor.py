@@ -13,6 +13,8 @@ from checkins_support import (
 )
 from web_support import field_error, snapshot
 
+from app import clock
+from app.checkins.queries import reply_targets
 from app.extensions import db
 from app.models import CheckIn
 from app.models.checkins import REPLY_LIMIT
@@ -41,18 +43,66 @@ def stored(app, checkin_id: int) -> CheckIn:
         return checkin
 
 
-def test_a_help_request_comes_first_on_the_mentors_home(app, login, checkin_id):
+def home_card(page: str, mentorship_id: int) -> str:
+    start = page.index(f'id="mentee-card-{mentorship_id}"')
+    return page[start : page.index("</section>", start)]
+
+
+def test_the_mentee_card_flags_help_and_replies_to_it_first(app, login, world, checkin_id):
     with app.app_context():
-        add_checkin(membership_id(MENTEE), W10, mood=4, progress_note="Calm week")
-    page = login("own_mentor").get("/").get_data(as_text=True)
-    inbox = page[page.index("New check-ins and help requests") :]
-    assert inbox.index(BLOCKER) < inbox.index("Calm week")
-    assert "Asked for help" in inbox and "Mina Mentee · Week of Mon 09 Mar" in inbox
-    assert f'action="/checkins/{checkin_id}/acknowledge"' in inbox
-    assert "1 help request" in page and "2 new check-ins" in page
+        calm = add_checkin(membership_id(MENTEE), W10, mood=4, progress_note="Calm week")
+    client = login("own_mentor")
+    page = client.get("/").get_data(as_text=True)
+    card = home_card(page, world.mentorship_id)
+    assert "1 help request" in card and "2 new check-ins" in card
+    reply = f'href="/checkins/{checkin_id}/acknowledge"'
+    assert reply in card and f'hx-get="/checkins/{checkin_id}/acknowledge"' in card
+    assert f"/checkins/{calm}/acknowledge" not in page
+    assert 'action="/checkins/' not in page and "-reply" not in page  # no reply form yet
+    assert BLOCKER not in page  # what the mentee wrote waits for Reply too
+    assert "Week of Mon 09 Mar: 2 – Low" in card and "Week of Mon 02 Mar: 4 – Good" in card
+
+    form = client.get(f"/checkins/{checkin_id}/acknowledge").get_data(as_text=True)
+    assert "<h1>Reply to a check-in</h1>" in form and BLOCKER in form
+    assert "Asked for help" in form and "Mina Mentee · Week of Mon 09 Mar" in form
+    assert f'action="/checkins/{checkin_id}/acknowledge"' in form
+    assert 'name="back" value="home"' in form
 
 
-def test_the_mentor_acknowledges_in_place_and_the_mentee_sees_the_reply(app, login, checkin_id):
+def test_reply_loads_its_form_into_the_card_and_the_reply_gives_the_card_back(
+    app, login, world, checkin_id
+):
+    with app.app_context():
+        calm = add_checkin(membership_id(MENTEE), W10, mood=4, progress_note="Calm week")
+    client = login("own_mentor")
+    url = f"/checkins/{checkin_id}/acknowledge"
+    fragment = client.htmx("GET", url).get_data(as_text=True)
+    assert fragment.lstrip().startswith('<ul class="list checkin-list">')
+    assert "<html" not in fragment and BLOCKER in fragment
+    assert 'name="back" value="card"' in fragment and f'hx-post="{url}"' in fragment
+    assert " autofocus" in fragment
+
+    field = f"checkin-{checkin_id}-reply"
+    refused = client.htmx("POST", url, {"back": "card", field: "x" * (REPLY_LIMIT + 1)})
+    assert refused.status_code == 422 and "HX-Retarget" not in refused.headers
+    assert refused.get_data(as_text=True).startswith('<li class="checkin-item')
+
+    sent = client.htmx("POST", url, {"back": "card", field: "Let's talk"})
+    assert sent.status_code == 200
+    assert sent.headers["HX-Retarget"] == f"#mentee-card-{world.mentorship_id}"
+    assert sent.headers["HX-Reswap"] == "outerHTML"
+    card = sent.get_data(as_text=True)
+    assert card.lstrip().startswith(
+        f'<section class="card mentee-card" id="mentee-card-{world.mentorship_id}"'
+    )
+    assert "help request" not in card and "1 new check-in" in card
+    assert f'href="/checkins/{calm}/acknowledge"' in card  # the next one to reply to
+    assert stored(app, checkin_id).reply == "Let's talk"
+
+
+def test_the_mentor_acknowledges_in_place_and_the_mentee_sees_the_reply(
+    app, login, world, checkin_id
+):
     client = login("own_mentor")
     response = client.htmx(
         "POST", f"/checkins/{checkin_id}/acknowledge", {f"checkin-{checkin_id}-reply": "Let's talk"}
@@ -65,7 +115,8 @@ def test_the_mentor_acknowledges_in_place_and_the_mentee_sees_the_reply(app, log
     assert checkin.acknowledged_at is not None and checkin.reply == "Let's talk"
     with app.app_context():
         assert checkin.acknowledged_by_id == user_id(MENTOR)
-    assert "You're all caught up." in client.get("/").get_data(as_text=True)
+    mine = home_card(client.get("/").get_data(as_text=True), world.mentorship_id)
+    assert "new check-in" not in mine and "/acknowledge" not in mine
 
     client.post("/logout", data={"csrf_token": client.csrf_token()})
     login("mentee")
@@ -74,7 +125,8 @@ def test_the_mentor_acknowledges_in_place_and_the_mentee_sees_the_reply(app, log
 
 
 @pytest.mark.parametrize(
-    ("back", "location"), [("home", "/"), ("history", "/mentorships/{mentorship_id}/checkins")]
+    ("back", "location"),
+    [("home", "/"), ("card", "/"), ("history", "/mentorships/{mentorship_id}/checkins")],
 )
 def test_acknowledging_without_javascript_goes_back(app, login, world, checkin_id, back, location):
     response = login("own_mentor").submit(f"/checkins/{checkin_id}/acknowledge", {"back": back})
@@ -154,3 +206,21 @@ def test_a_group_mentor_acknowledges_each_mentee_of_the_group(app, login, world,
     for checkin_id in ids:
         assert client.submit(f"/checkins/{checkin_id}/acknowledge").status_code == 303
         assert stored(app, checkin_id).acknowledged_at is not None
+
+
+def test_a_group_card_replies_to_help_first_then_the_newest(app, world, at):
+    at(2026, 3, 11, 18, 0)
+    with app.app_context():
+        people = add_mentees(world.program_id, MENTOR, 2, group=True)
+        group_id = people[0][0]
+        older = add_checkin(people[0][1], W10, mood=3)
+        at(2026, 3, 11, 19, 0)
+        newest = add_checkin(people[1][1], W11, mood=4)
+        at(2026, 3, 11, 20, 0)
+        seen = add_checkin(people[0][1], W11, mood=4, acknowledged_at=clock.utcnow())
+        assert reply_targets([group_id, world.other_mentorship_id]) == {group_id: newest}
+        db.session.get(CheckIn, older).wants_help = True
+        db.session.commit()
+        assert reply_targets([group_id]) == {group_id: older}
+        assert seen not in reply_targets([group_id]).values()
+        assert reply_targets([]) == {}

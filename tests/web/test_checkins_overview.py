@@ -131,5 +131,7 @@ def test_mentor_home_query_count_does_not_grow(app, login, world, query_counter,
             add_checkin(member, W10, mood=1 + n % 5, reply="ok")
             add_checkin(member, W11, mood=1 + n % 5, wants_help=n % 7 == 0)
     page = client.get("/").get_data(as_text=True)
-    assert page.count('class="checkin-health"') == 50
+    assert page.count('class="mood-trend"') == 50
+    assert page.count(">Reply<") == 50 and page.count("1 help request") == 1 + 7
+    assert "-reply" not in page  # the reply forms are built when asked for, not on the home
     assert _home_queries(client, query_counter) == one
