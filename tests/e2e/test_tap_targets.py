@@ -115,6 +115,8 @@ def test_the_measure_finds_small_targets_and_spares_links_in_text(e2e, world):
 def test_every_target_is_big_enough_for_a_thumb(e2e, world, ids, role):
     page = e2e.log_in(world.email(role))
     faults = {"/": small_targets(page)}
+    e2e.screenshot(page, f"11-8-tap-targets-{role}-390")
+    e2e.screenshot(page, f"11-8-tap-targets-{role}-320", size={"width": 320, "height": 568})
     for url in pages_of(role, ids):
         page.goto(url)
         e2e.check(page)
