@@ -8,6 +8,7 @@ tables.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 from collections.abc import Iterator
@@ -370,6 +371,24 @@ def build_probe_rows(world: World) -> dict[str, int]:
         **_roster_uploads(world),
         **_certificate_rows(world),
     }
+
+
+def probe_ids(world: World) -> dict[str, object]:
+    """Everything a URL of the access matrix may name: the world's fields, real rows of both
+    pairs (``build_probe_rows``: ``{goal_id}``, ``{other_goal_id}``...), ``other_invite_code``
+    and ``<role>_membership_id`` for every person of the world. Needs an app context."""
+    values: dict[str, object] = {
+        field.name: getattr(world, field.name)
+        for field in dataclasses.fields(world)
+        if field.name != "emails"
+    }
+    values.update(build_probe_rows(world))
+    values["other_invite_code"] = db.session.get(Invite, world.other_invite_id).code
+    for role, email in world.emails.items():
+        values[f"{role}_membership_id"] = db.session.scalar(
+            sa.select(Membership.id).join(User).where(User.email == email)
+        )
+    return values
 
 
 def _certificate_rows(world: World) -> dict[str, object]:

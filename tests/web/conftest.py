@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 from flask import Flask
 from web_support import log_in
 
 from app import create_app
 from app.extensions import db, limiter
-from app.models import Invite, Membership, User
 from app.queue import huey
 
 # The settings of the ``app`` fixture that another app on the same test database must share.
@@ -27,22 +24,9 @@ _SHARED_SETTINGS = (
 
 @pytest.fixture
 def ids(app: Flask, world, pytestconfig: pytest.Config) -> dict[str, object]:
-    """Everything a URL of the access matrix may name: the world's fields, real rows of both
-    pairs (``build_probe_rows``: ``{goal_id}``, ``{other_goal_id}``...), ``other_invite_code``
-    and ``<role>_membership_id`` for every person of the world."""
-    values: dict[str, object] = {
-        field.name: getattr(world, field.name)
-        for field in dataclasses.fields(world)
-        if field.name != "emails"
-    }
+    """Everything a URL of the access matrix may name (``probe_ids`` in tests/conftest.py)."""
     with app.app_context():
-        values.update(_root_conftest(pytestconfig).build_probe_rows(world))
-        values["other_invite_code"] = db.session.get(Invite, world.other_invite_id).code
-        for role, email in world.emails.items():
-            values[f"{role}_membership_id"] = db.session.scalar(
-                sa.select(Membership.id).join(User).where(User.email == email)
-            )
-    return values
+        return _root_conftest(pytestconfig).probe_ids(world)
 
 
 @pytest.fixture
