@@ -45,6 +45,7 @@ def test_the_mentee_logs_a_meeting_and_the_mentor_confirms_it(e2e, world):
     mentee.set_viewport_size({"width": 390, "height": 844})
 
     mentor = e2e.log_in(world.email("own_mentor"))
+    mentor.locator("summary", has_text="More").first.click()
     follow(mentor.get_by_role("link", name="Meetings", exact=True).first)
     past = mentor.get_by_role("listitem").filter(has_text="did you meet?")
     expect(past).to_have_count(1)
