@@ -82,7 +82,9 @@ def test_a_check_in_is_celebrated_once_with_its_points_and_the_badge_emblem(e2e,
     expect(uses).to_have_count(2)
     assert uses.nth(0).get_attribute("href") == "/static/icons/badges.svg#frame-plain"
     assert uses.nth(1).get_attribute("href") == "/static/icons/badges.svg#first_step"
-    box = card.locator("svg.emblem").bounding_box()
+    emblem = card.locator("svg.emblem")
+    emblem.evaluate("e => Promise.all(e.getAnimations().map(a => a.finished))")  # full size
+    box = emblem.bounding_box()
     assert box["width"] >= 48 and box["height"] >= 48
     assert _animation(page, "#toasts .celebration") == "celebration-pop"
     assert page.evaluate("window.__vibrations.length") == 1
