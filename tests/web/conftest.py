@@ -11,9 +11,8 @@ from flask import Flask
 from web_support import log_in
 
 from app import create_app
-from app.extensions import db, limiter
+from app.extensions import db
 from app.models import Invite, Membership, User
-from app.queue import huey
 
 # The settings of the ``app`` fixture that another app on the same test database must share.
 _SHARED_SETTINGS = (
@@ -36,7 +35,11 @@ def ids(app: Flask, world, pytestconfig: pytest.Config) -> dict[str, object]:
         if field.name != "emails"
     }
     with app.app_context():
-        values.update(_root_conftest(pytestconfig).build_probe_rows(world))
+        root = _root_conftest(pytestconfig)
+        probe_rows = root.SNAPSHOTS.build(
+            "probe rows", lambda: root.build_probe_rows(world), on="world"
+        )
+        values.update(probe_rows)
         values["other_invite_code"] = db.session.get(Invite, world.other_invite_id).code
         for role, email in world.emails.items():
             values[f"{role}_membership_id"] = db.session.scalar(
@@ -88,37 +91,3 @@ def _root_conftest(pytestconfig: pytest.Config):
         if source and Path(source).resolve() == wanted:
             return plugin
     raise LookupError(wanted)
-
-
-@pytest.fixture(scope="session")
-def shared_app(database_url: str, pytestconfig: pytest.Config):
-    """One app, configured exactly like tests/conftest.py's ``app``, for every web test: building
-    an app and compiling its templates costs more than most tests themselves."""
-    root = _root_conftest(pytestconfig)
-    app = create_app(root.make_config(database_url))
-    app.test_client_class = root.Client
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()  # psycopg warns about connections left to the garbage collector
-
-
-@pytest.fixture
-def reused_app(shared_app: Flask):
-    """``shared_app`` with the same per-test clean-up as tests/conftest.py's ``app`` (empty
-    tables, fresh rate limits). A module opts in by overriding ``app``::
-
-        @pytest.fixture
-        def app(reused_app):
-            return reused_app
-
-    Its tests must then not change the app's configuration or register anything on it: use
-    ``make_app(...)`` for an app of their own."""
-    yield shared_app
-    with shared_app.app_context():
-        db.session.remove()
-        with db.engine.begin() as connection:
-            for table in reversed(db.metadata.sorted_tables):
-                connection.execute(table.delete())
-        huey.flush()
-    limiter.reset()
