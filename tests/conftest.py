@@ -21,8 +21,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from push.loopback import push_service  # noqa: F401  (for every folder: tests/push/loopback.py)
+from row_snapshots import Snapshots, delete_rows
 
-from app import create_app
+from app import create_app, queue
 from app.clock import utcnow
 from app.extensions import db, limiter
 from app.models import (
@@ -60,6 +61,7 @@ FAST_ARGON2 = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
 PROBE_P256DH = "BN" + "A" * 85
 PROBE_AUTH = "A" * 22
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
+SNAPSHOTS = Snapshots()
 
 
 def _test_database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
@@ -117,8 +119,7 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 def _empty_all_tables() -> None:
     """Every table, and the task queue (which lives beside the database)."""
     with db.engine.begin() as connection:
-        for table in reversed(db.metadata.sorted_tables):
-            connection.execute(table.delete())
+        delete_rows(connection, db.metadata.sorted_tables)
     huey.flush()
 
 
@@ -160,15 +161,35 @@ class Client(FlaskClient):
         return self.open(url, method=method, data=data, headers=headers, **kwargs)
 
 
-@pytest.fixture
-def app(database_url: str) -> Iterator[Flask]:
+@pytest.fixture(scope="session")
+def shared_app(database_url: str) -> Iterator[Flask]:
+    """The one app of this test process. Building an app compiles every URL rule, and each
+    new app compiles its templates again on first use: together they cost more than most
+    tests themselves, so tests share this one and the ``app`` fixture resets it."""
     app = create_app(make_config(database_url))
     app.test_client_class = Client
     yield app
     with app.app_context():
         db.session.remove()
+        db.engine.dispose()  # psycopg warns about connections left to the garbage collector
+
+
+@pytest.fixture
+def app(shared_app: Flask) -> Iterator[Flask]:
+    """``shared_app`` as a test finds it: empty tables, an empty queue, fresh login limits, and
+    its configuration put back afterwards, so a test may change a setting for itself. A test
+    that needs an app built with other settings, or a route of its own, builds one with
+    ``create_app`` (tests/web: ``make_app``)."""
+    if queue._app is not shared_app:  # another app was built since: the queue follows it
+        queue.init_app(shared_app)
+    config = dict(shared_app.config)
+    SNAPSHOTS.test_starts()
+    yield shared_app
+    shared_app.config.clear()
+    shared_app.config.update(config)
+    with shared_app.app_context():
+        db.session.remove()
         _empty_all_tables()
-        db.engine.dispose()  # each test's app has its own pool: close it, don't leak it
     limiter.reset()
 
 
@@ -382,7 +403,7 @@ def probe_ids(world: World) -> dict[str, object]:
         for field in dataclasses.fields(world)
         if field.name != "emails"
     }
-    values.update(build_probe_rows(world))
+    values.update(SNAPSHOTS.build("probe rows", lambda: build_probe_rows(world), on="world"))
     values["other_invite_code"] = db.session.get(Invite, world.other_invite_id).code
     for role, email in world.emails.items():
         values[f"{role}_membership_id"] = db.session.scalar(
@@ -503,8 +524,9 @@ def _pairing_rows(world: World) -> dict[str, int]:
 
 @pytest.fixture
 def world(app: Flask) -> World:
+    """``build_world()``, or the same rows written back from the last test's (row_snapshots)."""
     with app.app_context():
-        return build_world()
+        return SNAPSHOTS.build("world", build_world)
 
 
 def log_in(client: Client, email: str, password: str = PASSWORD, **extra):

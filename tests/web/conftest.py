@@ -9,8 +9,7 @@ from flask import Flask
 from web_support import log_in
 
 from app import create_app
-from app.extensions import db, limiter
-from app.queue import huey
+from app.extensions import db
 
 # The settings of the ``app`` fixture that another app on the same test database must share.
 _SHARED_SETTINGS = (
@@ -72,37 +71,3 @@ def _root_conftest(pytestconfig: pytest.Config):
         if source and Path(source).resolve() == wanted:
             return plugin
     raise LookupError(wanted)
-
-
-@pytest.fixture(scope="session")
-def shared_app(database_url: str, pytestconfig: pytest.Config):
-    """One app, configured exactly like tests/conftest.py's ``app``, for every web test: building
-    an app and compiling its templates costs more than most tests themselves."""
-    root = _root_conftest(pytestconfig)
-    app = create_app(root.make_config(database_url))
-    app.test_client_class = root.Client
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()  # psycopg warns about connections left to the garbage collector
-
-
-@pytest.fixture
-def reused_app(shared_app: Flask):
-    """``shared_app`` with the same per-test clean-up as tests/conftest.py's ``app`` (empty
-    tables, fresh rate limits). A module opts in by overriding ``app``::
-
-        @pytest.fixture
-        def app(reused_app):
-            return reused_app
-
-    Its tests must then not change the app's configuration or register anything on it: use
-    ``make_app(...)`` for an app of their own."""
-    yield shared_app
-    with shared_app.app_context():
-        db.session.remove()
-        with db.engine.begin() as connection:
-            for table in reversed(db.metadata.sorted_tables):
-                connection.execute(table.delete())
-        huey.flush()
-    limiter.reset()

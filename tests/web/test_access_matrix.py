@@ -754,12 +754,6 @@ IGNORED_METHODS = {"HEAD", "OPTIONS"}
 PROBED_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
 
-@pytest.fixture
-def app(reused_app):
-    """These tests only read the app: share one (tests/web/conftest.py)."""
-    return reused_app
-
-
 def routes_of(app) -> set[tuple[str, str]]:
     """(endpoint, method) for every rule of the app but ``static``."""
     return {

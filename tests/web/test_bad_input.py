@@ -18,12 +18,6 @@ TODAY = utcnow().date()
 START, END = TODAY - timedelta(weeks=4), TODAY + timedelta(weeks=26)
 
 
-@pytest.fixture
-def app(reused_app):
-    """These tests only read the app: share one (tests/web/conftest.py)."""
-    return reused_app
-
-
 def settings(**changes) -> dict:
     """A valid program settings form, with ``changes``."""
     form = {

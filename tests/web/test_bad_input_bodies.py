@@ -27,12 +27,6 @@ from app.models import CheckIn, Meeting, MeetingMode, User
 LOGIN = {"email": "mentee@test.example", "password": "correct horse battery"}
 
 
-@pytest.fixture
-def app(reused_app):
-    """These tests change no configuration: share one app (tests/web/conftest.py)."""
-    return reused_app
-
-
 def refused(app, response, before, *codes: int) -> str:
     page = response.get_data(as_text=True)
     assert response.status_code in codes, (response.status_code, page[:1000])

@@ -18,12 +18,6 @@ from web_support import (
 )
 
 
-@pytest.fixture
-def app(reused_app):
-    """These tests only read the app: share one (tests/web/conftest.py)."""
-    return reused_app
-
-
 def _allowed(outcome) -> bool:
     return outcome not in (400, 403, 404) and outcome != LOGIN
 

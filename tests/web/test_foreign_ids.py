@@ -16,13 +16,6 @@ from web_support import assert_no_trace, error_page_message, snapshot
 
 from app.clock import utcnow
 
-
-@pytest.fixture
-def app(reused_app):
-    """These tests only read the app: share one (tests/web/conftest.py)."""
-    return reused_app
-
-
 TODAY = utcnow().date()
 SETTINGS_FORM = {
     "name": "Taken over",

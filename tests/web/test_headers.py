@@ -10,13 +10,6 @@ from web_support import PASSWORD
 
 from app import create_app
 
-
-@pytest.fixture
-def app(reused_app):
-    """These tests never change the app: share one (tests/web/conftest.py)."""
-    return reused_app
-
-
 EXPECTED_CSP = {
     "default-src": ["'self'"],
     "script-src": ["'self'"],

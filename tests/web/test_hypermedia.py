@@ -12,13 +12,6 @@ from app.extensions import db
 from app.models import Program
 from app.rendering import redirect_to, render, wants_fragment
 
-
-@pytest.fixture
-def app(reused_app):
-    """These tests never change the app: share one (tests/web/conftest.py)."""
-    return reused_app
-
-
 SECRET = "internal-detail-7c1e"
 
 

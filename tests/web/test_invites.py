@@ -19,11 +19,6 @@ from app.models import Invite, Program, Role
 from app.qr import qr_svg
 
 
-@pytest.fixture
-def app(reused_app):
-    return reused_app
-
-
 def _url(world, rest: str = "") -> str:
     return f"/programs/{world.program_id}/invites{rest}"
 

@@ -17,13 +17,6 @@ from app.clock import utcnow
 from app.extensions import db
 from app.models import Invite, Membership, Program, Role, User
 
-
-@pytest.fixture
-def app(reused_app):
-    """These tests never change the app: share one (tests/web/conftest.py)."""
-    return reused_app
-
-
 NEW_EMAIL = "newcomer@test.example"
 REGISTRATION = {
     "name": "Nia Newcomer",

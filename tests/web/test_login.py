@@ -14,13 +14,6 @@ from web_support import PASSWORD, error_page_message, field_error, is_logged_in,
 from app.extensions import db
 from app.models import User
 
-
-@pytest.fixture
-def app(reused_app):
-    """These tests never change the app: share one (tests/web/conftest.py)."""
-    return reused_app
-
-
 LIMITED = (
     "429 Slow down a little: Too many attempts in a short time. Wait a few minutes and try again."
 )

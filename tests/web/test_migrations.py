@@ -3,18 +3,11 @@ find is nothing)."""
 
 from __future__ import annotations
 
-import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from app.extensions import db
 from app.queue import not_a_queue_table
-
-
-@pytest.fixture
-def app(reused_app):
-    """These tests never change the app: share one (tests/web/conftest.py)."""
-    return reused_app
 
 
 def test_models_and_migrations_agree(app) -> None:

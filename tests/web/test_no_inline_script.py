@@ -19,12 +19,6 @@ HTMX_FILE = STATIC / "js" / "htmx-2.0.11.min.js"
 HTMX_SHA256 = "d6fdc75f204e6bdefa99b69bf1e6d4ac69b8a364f77929f45c13476b4000f717"
 
 
-@pytest.fixture
-def app(reused_app):
-    """These tests only read the app: share one (tests/web/conftest.py)."""
-    return reused_app
-
-
 def _problems(label: str, response) -> list[str]:
     if response.mimetype != "text/html":
         return []

@@ -14,12 +14,6 @@ from app.clock import utcnow
 from app.extensions import db
 from app.models import AgreementSignature, AgreementVersion, Membership, Program
 
-
-@pytest.fixture
-def app(reused_app):
-    return reused_app
-
-
 AGREEMENT = "We meet every two weeks by video.\nWhat we say stays between us."
 
 

@@ -20,11 +20,6 @@ from app.extensions import db
 from app.models import ParticipantProfile, TrainingCompletion
 
 
-@pytest.fixture
-def app(reused_app):
-    return reused_app
-
-
 def _complete(app, membership_id: int, module_ids=()) -> None:
     add_profile(app, membership_id)
     sign(app, membership_id)

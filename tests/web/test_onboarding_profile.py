@@ -12,11 +12,6 @@ from app.extensions import db
 from app.models import Invite, MentorshipModel, ParticipantProfile, Program, Role
 
 
-@pytest.fixture
-def app(reused_app):
-    return reused_app
-
-
 def _url(world) -> str:
     return f"/programs/{world.program_id}/profile"
 

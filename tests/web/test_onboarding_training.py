@@ -12,11 +12,6 @@ from app.extensions import db
 from app.models import TrainingCompletion
 
 
-@pytest.fixture
-def app(reused_app):
-    return reused_app
-
-
 def _url(world, module_id: int | None = None) -> str:
     base = f"/programs/{world.program_id}/training"
     return base if module_id is None else f"{base}/{module_id}"

@@ -15,13 +15,6 @@ from web_support import error_page_message
 from app.extensions import db
 from app.models import Mentorship, MentorshipStatus, User
 
-
-@pytest.fixture
-def app(reused_app):
-    """These tests only read the app: share one (tests/web/conftest.py)."""
-    return reused_app
-
-
 PROPOSED, ACTIVE, CLOSED = (
     MentorshipStatus.PROPOSED,
     MentorshipStatus.ACTIVE,

@@ -10,13 +10,6 @@ from app.extensions import db
 from app.models import User
 from app.passwords import policy_problem
 
-
-@pytest.fixture
-def app(reused_app):
-    """These tests never change the app: share one (tests/web/conftest.py)."""
-    return reused_app
-
-
 NEW_EMAIL = "newcomer@test.example"
 NEW_NAME = "Quentin Quarrington"
 TOO_SHORT = "Use at least 8 characters."

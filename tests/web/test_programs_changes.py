@@ -5,17 +5,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 import sqlalchemy as sa
 
 from app.clock import utcnow
 from app.extensions import db
 from app.models import BreakWeek, Cadence, Invite, Program, Role
-
-
-@pytest.fixture
-def app(reused_app):
-    return reused_app
 
 
 def _rows(app, model, **where):

@@ -26,11 +26,6 @@ from app.models import (
 from app.onboarding.status import checklists
 
 
-@pytest.fixture
-def app(reused_app):
-    return reused_app
-
-
 def _program_form(**changes) -> dict[str, str]:
     start = utcnow().date()
     return {

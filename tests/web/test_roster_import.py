@@ -20,11 +20,6 @@ from app.programs import roster, roster_service
 HEADER = "name,email,role,interests,goals\n"
 
 
-@pytest.fixture
-def app(reused_app):
-    return reused_app
-
-
 def _url(world, rest: str = "") -> str:
     return f"/programs/{world.program_id}/roster{rest}"
 

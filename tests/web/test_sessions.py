@@ -18,13 +18,6 @@ from app import clock
 from app.extensions import db
 from app.models import LoginSession, User
 
-
-@pytest.fixture
-def app(reused_app):
-    """These tests never change the app: share one (tests/web/conftest.py)."""
-    return reused_app
-
-
 REMEMBER = "remember_token"
 SESSION = "session"
 

@@ -14,11 +14,6 @@ from app.models import Membership, Program, Role, TrainingCompletion, TrainingMo
 from app.onboarding.status import checklists
 
 
-@pytest.fixture
-def app(reused_app):
-    return reused_app
-
-
 def _module_form(**changes) -> dict[str, str]:
     return {
         "title": "Listening first",
