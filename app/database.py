@@ -83,13 +83,28 @@ def _release_writer(info: dict) -> None:
         writer.release()
 
 
-def _sqlite_end(connection: Connection) -> None:
-    _release_writer(connection.info)
+def _end_then_release(info: dict, end) -> None:
+    """SQLAlchemy's commit, rollback and reset events come before the driver ends the
+    transaction: a writer that gave its turn on first would still hold SQLite's lock while the
+    next one began. The writer ends it itself (the driver's own call is then a no-op)."""
+    try:
+        if _HOLDS_WRITER in info:
+            end()
+    finally:
+        _release_writer(info)
 
 
-def _sqlite_reset(_dbapi_connection, record, _reset_state) -> None:
+def _sqlite_commit(connection: Connection) -> None:
+    _end_then_release(connection.info, connection.connection.driver_connection.commit)
+
+
+def _sqlite_rollback(connection: Connection) -> None:
+    _end_then_release(connection.info, connection.connection.driver_connection.rollback)
+
+
+def _sqlite_reset(dbapi_connection, record, _reset_state) -> None:
     """A connection given back to the pool mid-transaction gives the writer's turn back too."""
-    _release_writer(record.info)
+    _end_then_release(record.info, dbapi_connection.rollback)
 
 
 def configure_engine_events(app: Flask) -> None:
@@ -104,6 +119,6 @@ def configure_engine_events(app: Flask) -> None:
             event.listen(engine, "connect", _sqlite_connect)
             event.listen(engine, "begin", _sqlite_begin)
             event.listen(engine, "before_cursor_execute", take_write_lock)
-            event.listen(engine, "commit", _sqlite_end)
-            event.listen(engine, "rollback", _sqlite_end)
+            event.listen(engine, "commit", _sqlite_commit)
+            event.listen(engine, "rollback", _sqlite_rollback)
             event.listen(engine, "reset", _sqlite_reset)
