@@ -13,6 +13,11 @@ page, the statement and the plan line, on any step that reads every row of a gro
   statement, reading the whole table each time: the index it wanted is missing.
 
 ``SEARCH <table> USING INDEX ... (col=?)`` and lookups by primary key are what we want.
+A rebuild of everyone's game totals reads whole tables by nature, so it is no page and not here.
+
+``test_foreign_keys_and_statuses_are_indexed`` covers what the world's pages may not happen to
+send: every foreign key leads an index unless listed with why not, and every status column is
+in one.
 
 By design this test reads SQLite's plans, so it runs on SQLite only (on PostgreSQL it skips,
 saying so): PostgreSQL's planner picks sequential scans on tables of a few rows whatever
@@ -43,6 +48,29 @@ FIXED_SIZE = {
     "alembic_version": "one row",
 }
 
+# Foreign keys that lead no index, each with why no page or game rule needs one: a column only
+# read from its row (who did it), or one always filtered together with another column that
+# leads an index. No user is ever deleted, so the ON DELETE actions never have to find rows.
+UNINDEXED_FOREIGN_KEYS = {
+    ("agenda_items", "author_id"): "who wrote it, shown with the item",
+    ("awards", "program_id"): "read by person first (ix_awards_user_program_reason)",
+    ("care_records", "author_id"): "who wrote the note, shown with it",
+    ("invites", "created_by_id"): "who made the invite, never filtered on",
+    ("kudos", "mentor_id"): "filtered with its pair: ix_kudos_mentorship_mentor",
+    ("meeting_confirmations", "user_id"): "filtered with its meeting: the unique constraint",
+    ("meetings", "created_by_id"): "filtered with its pair: ix_meetings_mentorship_starts",
+    ("mentorships", "closed_by_id"): "who closed the pair, never filtered on",
+    ("notices", "program_id"): "read by person first (ix_notices_user_read)",
+    ("password_resets", "issued_by_id"): "who handed the link over, never filtered on",
+    ("player_totals", "program_id"): "read by person first (the primary key)",
+    ("programs", "closed_by_id"): "who closed the program, never filtered on",
+    ("roster_uploads", "created_by_id"): "who uploaded it, never filtered on",
+    ("roster_uploads", "program_id"): "an upload is read by its id",
+    ("streak_repairs", "mentor_id"): "who repaired the streak, shown with the repair",
+    ("survey_responses", "user_id"): "filtered with its survey: the unique constraint",
+}
+
+UNIQUE_KEYS = (sa.PrimaryKeyConstraint, sa.UniqueConstraint)  # each backed by an index
 PLAN_STEP = re.compile(
     r"^(?P<op>SCAN|SEARCH) (?P<name>\w+)"
     r"(?: USING (?P<automatic>AUTOMATIC )?(?:COVERING )?INDEX)?"
@@ -117,6 +145,39 @@ def problems_of(recorder: Recorder) -> list[str]:
                     f"{', '.join(statement.pages)}\n  plan: {line}\n  sql: {statement.sql}"
                 )
     return problems
+
+
+def leading_columns(table: sa.Table) -> set[str]:
+    """The first column of each index, unique constraint and primary key of ``table``."""
+    keys = [
+        *table.indexes,
+        *(c for c in table.constraints if isinstance(c, UNIQUE_KEYS)),
+    ]
+    return {next(iter(key.columns)).name for key in keys if len(key.columns)}
+
+
+def test_foreign_keys_and_statuses_are_indexed() -> None:
+    """Every foreign key leads an index (or is listed above, with why not), and every status
+    column is in one: the tables are searched by them, whether or not a page of the test world
+    happens to send that statement."""
+    missing, statuses = [], []
+    for table in db.metadata.sorted_tables:
+        leading = leading_columns(table)
+        for key in table.foreign_keys:
+            name = (table.name, key.parent.name)
+            if key.parent.name not in leading and name not in UNINDEXED_FOREIGN_KEYS:
+                missing.append(".".join(name))
+        indexed = {column.name for index in table.indexes for column in index.columns}
+        if "status" in table.columns and "status" not in indexed:
+            statuses.append(table.name)
+    assert not missing, f"foreign keys without an index: {missing}"
+    assert not statuses, f"status columns in no index: {statuses}"
+    stale = [
+        name
+        for name in UNINDEXED_FOREIGN_KEYS
+        if name[1] in leading_columns(db.metadata.tables[name[0]])
+    ]
+    assert not stale, f"listed as unindexed but indexed now: {stale}"
 
 
 @pytest.mark.parametrize("role", ROLES)
