@@ -92,8 +92,9 @@ class Milestone(db.Model):
 
     __table_args__ = (
         sa.Index("ix_milestones_goal_position", "goal_id", "position"),
-        # the review queue and the outcomes: every milestone waiting (or confirmed) in a set
-        sa.Index("ix_milestones_status_goal", "status", "goal_id"),
+        # the review queue and the outcomes: a set of pairs' milestones waiting (or confirmed),
+        # reached from the pairs' goals (status first would read every program's)
+        sa.Index("ix_milestones_goal_status", "goal_id", "status"),
         sa.UniqueConstraint("goal_id", "title"),
     )
 

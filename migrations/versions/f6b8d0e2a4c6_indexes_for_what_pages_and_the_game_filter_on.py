@@ -26,7 +26,7 @@ INDEXES = (
     ("ix_kudos_mentorship_mentor", "kudos", ["mentorship_id", "mentor_id"]),
     ("ix_meetings_mentorship_status_starts", "meetings", ["mentorship_id", "status", "starts_at"]),
     ("ix_milestone_events_actor_action", "milestone_events", ["actor_id", "action"]),
-    ("ix_milestones_status_goal", "milestones", ["status", "goal_id"]),
+    ("ix_milestones_goal_status", "milestones", ["goal_id", "status"]),
 )
 
 
