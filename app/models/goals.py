@@ -61,6 +61,7 @@ class Goal(db.Model):
 
     __table_args__ = (
         sa.Index("ix_goals_membership_status", "membership_id", "status"),
+        sa.Index("ix_goals_mentorship_status", "mentorship_id", "status"),
         # A double submit lands on the same title, so it can never add a second goal.
         sa.UniqueConstraint("membership_id", "title"),
     )
@@ -91,6 +92,9 @@ class Milestone(db.Model):
 
     __table_args__ = (
         sa.Index("ix_milestones_goal_position", "goal_id", "position"),
+        # the review queue and the outcomes: a set of pairs' milestones waiting (or confirmed),
+        # reached from the pairs' goals (status first would read every program's)
+        sa.Index("ix_milestones_goal_status", "goal_id", "status"),
         sa.UniqueConstraint("goal_id", "title"),
     )
 
@@ -110,4 +114,8 @@ class MilestoneEvent(db.Model):
     milestone: Mapped[Milestone] = relationship(back_populates="events", lazy="raise")
     actor: Mapped[User | None] = relationship(lazy="raise")
 
-    __table_args__ = (sa.Index("ix_milestone_events_milestone", "milestone_id"),)
+    __table_args__ = (
+        sa.Index("ix_milestone_events_milestone", "milestone_id"),
+        # a mentor's timely confirmations (progress page, pairs at risk)
+        sa.Index("ix_milestone_events_actor_action", "actor_id", "action"),
+    )

@@ -32,3 +32,8 @@ class Kudos(db.Model):
 
     mentor: Mapped[User] = relationship(foreign_keys=[mentor_id], lazy="raise")
     mentee: Mapped[User] = relationship(foreign_keys=[mentee_id], lazy="raise")
+
+    __table_args__ = (
+        sa.Index("ix_kudos_mentee_created", "mentee_id", "created_at"),  # a mentee's kudos
+        sa.Index("ix_kudos_mentorship_mentor", "mentorship_id", "mentor_id"),  # pairs at risk
+    )

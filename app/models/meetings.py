@@ -61,7 +61,11 @@ class Meeting(db.Model):
         back_populates="meeting", lazy="raise", cascade="all, delete-orphan"
     )
 
-    __table_args__ = (sa.Index("ix_meetings_mentorship_starts", "mentorship_id", "starts_at"),)
+    __table_args__ = (
+        sa.Index("ix_meetings_mentorship_starts", "mentorship_id", "starts_at"),
+        # counts by status over a time span (outcomes, cards) read the index alone
+        sa.Index("ix_meetings_mentorship_status_starts", "mentorship_id", "status", "starts_at"),
+    )
 
     @property
     def ends_at(self) -> datetime:
