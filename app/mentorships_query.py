@@ -30,17 +30,6 @@ def mentorships_of(membership: Membership) -> list[Mentorship]:
     )
 
 
-def mentorships_in_program(program_id: int) -> list[Mentorship]:
-    return list(
-        db.session.scalars(
-            sa.select(Mentorship)
-            .where(Mentorship.program_id == program_id)
-            .options(WITH_PEOPLE)
-            .order_by(Mentorship.status, Mentorship.id)
-        )
-    )
-
-
 def active_mentorships(program_id: int) -> list[Mentorship]:
     """The program's active pairs, people loaded, in id order."""
     return list(

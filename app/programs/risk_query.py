@@ -271,25 +271,32 @@ def _recent_moods(program_id: int) -> dict[int, tuple[tuple[int, ...], date]]:
     }
 
 
-def _oldest_open_help(program_id: int) -> dict[int, datetime]:
-    """Per mentee, when their oldest help request nobody acknowledged was made. One query."""
+def _oldest_open_help(program_id: int, limit: int | None = None) -> dict[int, datetime]:
+    """Per mentee, when their oldest help request nobody acknowledged was made (the ``limit``
+    who waited longest, when given). One query."""
     return dict(
         db.session.execute(
-            sa.select(CheckIn.membership_id, sa.func.min(CheckIn.updated_at))
+            sa.select(CheckIn.membership_id, sa.func.min(CheckIn.updated_at).label("asked"))
             .where(
                 CheckIn.membership_id.in_(_program_mentees(program_id)),
                 CheckIn.wants_help,
                 CheckIn.acknowledged_at.is_(None),
             )
             .group_by(CheckIn.membership_id)
+            .order_by(sa.column("asked"), CheckIn.membership_id)
+            .limit(limit)
         ).all()
     )
 
 
+HELP_SHOWN = 25
+"""Mentees waiting for help named on the coordinator's home, those waiting longest."""
+
+
 def help_waiting(program_id: int) -> list[HelpWaiting]:
-    """Who is waiting for help, oldest request first: the mentee, their mentors and when they
-    asked; never what they wrote. Two queries."""
-    asked = _oldest_open_help(program_id)
+    """Who has waited longest for help (``HELP_SHOWN`` of them), oldest request first: the
+    mentee, their mentors and when they asked; never what they wrote. Two queries."""
+    asked = _oldest_open_help(program_id, HELP_SHOWN)
     if not asked:
         return []
     rows = db.session.execute(
