@@ -25,7 +25,6 @@ from game.weeks import WeekKey, local_date
 from ..calendars import calendar_of
 from ..extensions import db
 from ..meetings.queries import is_quiet, last_held_meetings
-from ..mentorships_query import active_mentorships
 from ..models import (
     CareKind,
     CareRecord,
@@ -62,7 +61,7 @@ class Resolved:
 
 @dataclass(frozen=True)
 class AtRisk:
-    mentorship: Mentorship  # with its people
+    mentorship: Mentorship | PairRow  # with its people
     reasons: list[risk.Reason]  # every signal it raises now
     nudged_at: datetime | None
     resolved: Resolved | None = None  # its last resolution (on the list: it came back since)
@@ -81,10 +80,66 @@ class HelpWaiting:
     asked_at: datetime
 
 
+@dataclass(frozen=True)
+class _User:
+    name: str
+
+    @property
+    def first_name(self) -> str:
+        return self.name.split()[0] if self.name.strip() else self.name
+
+
+@dataclass(frozen=True)
+class _Membership:
+    role: Role
+    left_at: datetime | None
+    user: _User
+
+
+@dataclass(frozen=True)
+class _Member:
+    membership_id: int
+    membership: _Membership
+
+
+@dataclass(frozen=True)
+class PairRow:
+    """An active pair as the list reads it (the shape of a ``Mentorship`` with its people, so
+    ``assess`` and the templates take either), from plain columns: no row loaded whole."""
+
+    id: int
+    created_at: datetime
+    members: list[_Member]
+
+
+def active_pairs(program_id: int) -> list[PairRow]:
+    """The program's active pairs with their people's roles and names, in id order: one
+    query of plain columns."""
+    pairs: dict[int, PairRow] = {}
+    for pair, created_at, membership_id, role, left_at, name in db.session.execute(
+        sa.select(
+            Mentorship.id,
+            Mentorship.created_at,
+            MentorshipMember.membership_id,
+            Membership.role,
+            Membership.left_at,
+            User.name,
+        )
+        .join(MentorshipMember, MentorshipMember.mentorship_id == Mentorship.id)
+        .join(Membership, Membership.id == MentorshipMember.membership_id)
+        .join(User, User.id == Membership.user_id)
+        .where(Mentorship.program_id == program_id, Mentorship.status == MentorshipStatus.ACTIVE)
+        .order_by(Mentorship.id, MentorshipMember.id)
+    ):
+        row = pairs.setdefault(pair, PairRow(pair, created_at, []))
+        row.members.append(_Member(membership_id, _Membership(role, left_at, _User(name))))
+    return list(pairs.values())
+
+
 def board(program_id: int, now: datetime) -> Board:
     """The program's active pairs that raise a signal no resolution covers, and those that a
     resolution took off the list (whether or not their signals cleared since)."""
-    entries = assess(program_id, active_mentorships(program_id), now)
+    entries = assess(program_id, active_pairs(program_id), now)
     at_risk = [e for e in entries if on_list(e)]
     resolved = [e for e in entries if e.resolved is not None and not on_list(e)]
     resolved.sort(key=lambda e: e.resolved.at, reverse=True)
@@ -102,7 +157,9 @@ def on_list(entry: AtRisk) -> bool:
     return bool(risk.open_reasons(entry.reasons, resolution))
 
 
-def assess(program_id: int, mentorships: list[Mentorship], now: datetime) -> list[AtRisk]:
+def assess(
+    program_id: int, mentorships: list[Mentorship] | list[PairRow], now: datetime
+) -> list[AtRisk]:
     """Each of ``mentorships`` (of the program, people loaded) with what it raises now, its last
     nudge and its last resolution. The program's aggregates, so a fixed number of queries."""
     calendar = calendar_of(program_id)
