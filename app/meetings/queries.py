@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -326,16 +326,23 @@ def last_held_meetings(program_id: int, now: datetime) -> dict[int, datetime]:
     )
 
 
-def is_quiet(
-    mentorship: Mentorship,
-    last_met: datetime | None,
-    calendar: game.ProgramCalendar,
-    now: datetime,
-) -> bool:
-    """The game's rhythm rule for one pair, from its latest held meeting and its match."""
-    met = [] if last_met is None else [week_at(last_met, calendar.zone)]
-    since = matched_week(mentorship, calendar)
-    return game.is_quiet(met, calendar, calendar.current_week(now), since)
+def quiet_rule(
+    calendar: game.ProgramCalendar, now: datetime
+) -> Callable[[Mentorship, datetime | None], bool]:
+    """The game's rhythm rule for any pair of the program, from its latest held meeting and
+    its match: the bounds are worked out once (``game.quiet_bounds``), so each pair costs two
+    comparisons rather than a walk through the program's periods."""
+    bounds = game.quiet_bounds(calendar, calendar.current_week(now))
+
+    def is_quiet(mentorship: Mentorship, last_met: datetime | None) -> bool:
+        if bounds is None:
+            return False
+        met = None if last_met is None else week_at(last_met, calendar.zone)
+        if met is not None and met not in calendar:
+            met = None  # outside the program's weeks: no period of the pair holds it
+        return (met is None or met < bounds[0]) and matched_week(mentorship, calendar) < bounds[1]
+
+    return is_quiet
 
 
 def participants(mentorship: Mentorship) -> list[User]:

@@ -24,7 +24,7 @@ from game.weeks import WeekKey, local_date
 
 from ..calendars import calendar_of
 from ..extensions import db
-from ..meetings.queries import is_quiet, last_held_meetings
+from ..meetings.queries import last_held_meetings, quiet_rule
 from ..models import (
     CareKind,
     CareRecord,
@@ -168,6 +168,7 @@ def assess(
     moods = _recent_moods(program_id)
     help_asked = _oldest_open_help(program_id)
     nudged, resolved = _latest_care(program_id, calendar.zone)
+    is_quiet = quiet_rule(calendar, now)
     entries = []
     for mentorship in mentorships:
         mentees = tuple(
@@ -182,7 +183,7 @@ def assess(
         )
         facts = risk.PairFacts(
             matched_at=mentorship.created_at,
-            quiet=is_quiet(mentorship, last_met.get(mentorship.id), calendar, now),
+            quiet=is_quiet(mentorship, last_met.get(mentorship.id)),
             last_met_at=last_met.get(mentorship.id),
             mentor_last_active=mentor_active.get(mentorship.id),
             mentees=mentees,
