@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from .extensions import db
-from .models import Membership, Mentorship, MentorshipMember, MentorshipStatus
+from .models import Membership, Mentorship, MentorshipMember
 
 WITH_PEOPLE = selectinload(Mentorship.members).options(
     selectinload(MentorshipMember.membership).selectinload(Membership.user)
@@ -23,32 +23,6 @@ def mentorships_of(membership: Membership) -> list[Mentorship]:
             .where(
                 MentorshipMember.membership_id == membership.id,
                 Mentorship.seen_by(Membership.role),
-            )
-            .options(WITH_PEOPLE)
-            .order_by(Mentorship.id)
-        )
-    )
-
-
-def mentorships_in_program(program_id: int) -> list[Mentorship]:
-    return list(
-        db.session.scalars(
-            sa.select(Mentorship)
-            .where(Mentorship.program_id == program_id)
-            .options(WITH_PEOPLE)
-            .order_by(Mentorship.status, Mentorship.id)
-        )
-    )
-
-
-def active_mentorships(program_id: int) -> list[Mentorship]:
-    """The program's active pairs, people loaded, in id order."""
-    return list(
-        db.session.scalars(
-            sa.select(Mentorship)
-            .where(
-                Mentorship.program_id == program_id,
-                Mentorship.status == MentorshipStatus.ACTIVE,
             )
             .options(WITH_PEOPLE)
             .order_by(Mentorship.id)

@@ -95,6 +95,7 @@ from game.rhythm import (
     is_quiet,
     measured_periods,
     periods_without_meeting,
+    quiet_bounds,
 )
 from game.streaks import (
     StreakState,
@@ -179,6 +180,7 @@ __all__ = [
     "kudos_key",
     "legend",
     "measured_periods",
+    "quiet_bounds",
     "level_for",
     "local_date",
     "local_datetime",

@@ -92,6 +92,22 @@ def is_quiet(
     return periods_without_meeting(meeting_weeks, calendar, up_to, since) >= QUIET_PERIODS
 
 
+def quiet_bounds(calendar: ProgramCalendar, up_to: WeekKey) -> tuple[WeekKey, WeekKey] | None:
+    """``is_quiet`` as two week bounds, so a database can count quiet pairs without walking
+    each one: a pair is quiet exactly when its latest meeting (if any) falls before the first
+    bound and it was matched before the second. The first bound opens the latest period from
+    which ``QUIET_PERIODS`` counted periods reach ``up_to``, the second opens the period after
+    it; ``None`` while fewer periods than that have passed (nobody can be quiet yet)."""
+    begun = [p for p in calendar.periods() if p[0] <= up_to]
+    counted = 0
+    for index in range(len(begun) - 1, -1, -1):
+        if not _all_break(begun[index], calendar):
+            counted += 1
+        if counted == QUIET_PERIODS:
+            return begun[index][0], begun[index + 1][0]
+    return None
+
+
 def measured_periods(calendar: ProgramCalendar, up_to: WeekKey) -> list[Period]:
     """The program's periods a rhythm is measured over as of ``up_to``: those begun, break-only
     ones left out (they are neutral for every pair)."""

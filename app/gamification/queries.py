@@ -31,6 +31,7 @@ from ..models import (
     StreakRepair,
     User,
 )
+from ..pagination import Pager
 from ..weeks import week_now
 from . import sources, words
 from .service import RULES, kudos_month, repairable_weeks
@@ -372,16 +373,34 @@ def mentee_cards(mentorships: list[Mentorship], zone: str) -> dict[int, MenteeCa
     return cards
 
 
+LEADERBOARD_PAGE_SIZE = 25
+
+
 @dataclass(frozen=True)
 class Standing:
+    rank: int
     first_name: str
     points: int
+    is_me: bool = False
 
 
-def leaderboard(program_id: int) -> list[Standing]:
-    """Opted-in mentees of the program, most points first (one query)."""
-    rows = db.session.execute(
-        sa.select(User, sa.func.coalesce(PlayerTotal.points, 0).label("points"))
+@dataclass(frozen=True)
+class Leaderboard:
+    standings: list[Standing]  # one page, most points first
+    pager: Pager
+    mine: Standing | None  # the viewer's own line, wherever it falls
+
+
+def _ranked(program_id: int) -> sa.Subquery:
+    """Opted-in mentees of the program with their points and place (ties by name)."""
+    points = sa.func.coalesce(PlayerTotal.points, 0)
+    return (
+        sa.select(
+            User.id.label("user_id"),
+            User.name.label("name"),
+            points.label("points"),
+            sa.func.row_number().over(order_by=(points.desc(), User.name, User.id)).label("rank"),
+        )
         .join(Membership, Membership.user_id == User.id)
         .outerjoin(
             PlayerTotal,
@@ -395,6 +414,36 @@ def leaderboard(program_id: int) -> list[Standing]:
             Membership.leaderboard_opt_in,
             Membership.left_at.is_(None),
         )
-        .order_by(sa.desc("points"), User.name)
+        .subquery("ranked")
     )
-    return [Standing(user.first_name, points) for user, points in rows]
+
+
+def _first_name(name: str) -> str:
+    return name.split()[0] if name.strip() else name
+
+
+def leaderboard(program_id: int, requested: int, viewer_id: int) -> Leaderboard:
+    """One page of the leaderboard, how many are on it and the viewer's own line: two queries
+    however many people chose to appear."""
+    ranked = _ranked(program_id)
+    total, my_rank, my_points, my_name = db.session.execute(
+        sa.select(
+            sa.select(sa.func.count()).select_from(ranked).scalar_subquery(),
+            *(
+                sa.select(column).where(ranked.c.user_id == viewer_id).scalar_subquery()
+                for column in (ranked.c.rank, ranked.c.points, ranked.c.name)
+            ),
+        )
+    ).one()
+    pager = Pager.of(requested, total, LEADERBOARD_PAGE_SIZE)
+    rows = db.session.execute(
+        sa.select(ranked.c.rank, ranked.c.name, ranked.c.points, ranked.c.user_id)
+        .where(ranked.c.rank > pager.offset, ranked.c.rank <= pager.offset + pager.size)
+        .order_by(ranked.c.rank)
+    )
+    standings = [
+        Standing(rank, _first_name(name), points, user_id == viewer_id)
+        for rank, name, points, user_id in rows
+    ]
+    mine = None if my_rank is None else Standing(my_rank, _first_name(my_name), my_points, True)
+    return Leaderboard(standings, pager, mine)

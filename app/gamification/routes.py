@@ -22,6 +22,7 @@ from ..access import (
 )
 from ..calendars import joined_week
 from ..models import Membership, Mentorship, Role
+from ..pagination import requested_page
 from ..rendering import redirect_to, render, wants_fragment
 from ..weeks import week_now
 from . import bp, celebrations, opt_in, queries, service
@@ -189,9 +190,10 @@ def leaderboard(program_id: int):
         abort(404)
     return render(
         "gamification/leaderboard.html",
+        "gamification/_standings.html",
         program=membership.program,
         membership=membership,
-        standings=queries.leaderboard(program_id),
+        board=queries.leaderboard(program_id, requested_page(), current_user.id),
     )
 
 

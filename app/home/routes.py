@@ -33,25 +33,30 @@ from . import bp
 
 
 def _program_counts(program: Program) -> dict[str, int]:
-    """Headline numbers for a coordinator, each one a filter of the people list, in a fixed
-    number of queries whatever the program's size."""
+    """Headline numbers for a coordinator, each one a filter of the people list, in two
+    queries whatever the program's size."""
     people = state_counts(program)
-    statuses = dict(
-        db.session.execute(
-            sa.select(Mentorship.status, sa.func.count())
-            .where(Mentorship.program_id == program.id)
-            .group_by(Mentorship.status)
-        ).all()
-    )
-    open_invites = db.session.scalar(
-        sa.select(sa.func.count())
-        .select_from(Invite)
-        .where(
-            Invite.program_id == program.id,
-            Invite.uses_left > 0,
-            Invite.expires_at > utcnow(),
+
+    def pairs(status: MentorshipStatus):
+        return (
+            sa.select(sa.func.count())
+            .where(Mentorship.program_id == program.id, Mentorship.status == status)
+            .scalar_subquery()
         )
-    )
+
+    active, proposed, open_invites = db.session.execute(
+        sa.select(
+            pairs(MentorshipStatus.ACTIVE),
+            pairs(MentorshipStatus.PROPOSED),
+            sa.select(sa.func.count())
+            .where(
+                Invite.program_id == program.id,
+                Invite.uses_left > 0,
+                Invite.expires_at > utcnow(),
+            )
+            .scalar_subquery(),
+        )
+    ).one()
 
     def count(states, roles=PARTICIPANTS) -> int:
         return sum(people.get((role, state.value), 0) for role in roles for state in states)
@@ -63,9 +68,9 @@ def _program_counts(program: Program) -> dict[str, int]:
         "joined": count((State.JOINED,)),
         "waiting": count((State.ONBOARDED,), (Role.MENTEE,)),
         "left": count((State.LEFT,)),
-        "active": statuses.get(MentorshipStatus.ACTIVE, 0),
-        "proposed": statuses.get(MentorshipStatus.PROPOSED, 0),
-        "open_invites": open_invites or 0,
+        "active": active,
+        "proposed": proposed,
+        "open_invites": open_invites,
     }
 
 

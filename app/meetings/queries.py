@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -15,7 +15,7 @@ from game.weeks import local_date
 
 from ..calendars import calendar_of, matched_week, week_at
 from ..extensions import db
-from ..mentorships_query import WITH_PEOPLE, active_mentorships
+from ..mentorships_query import WITH_PEOPLE
 from ..models import (
     ActionItem,
     AgendaItem,
@@ -25,6 +25,7 @@ from ..models import (
     Membership,
     Mentorship,
     MentorshipMember,
+    MentorshipStatus,
     Program,
     Role,
     User,
@@ -174,7 +175,8 @@ class MeetingAggregate:
     two_periods: str
     held_this_period: int
     held_last_four_weeks: int
-    quiet_pairs: list[Mentorship]
+    quiet_count: int
+    quiet_pairs: list[PairNames]  # the first ``QUIET_SHOWN`` of them
 
 
 def _period_start(calendar: game.ProgramCalendar, now: datetime) -> datetime:
@@ -197,9 +199,12 @@ def _held_in(program_id: int, now: datetime) -> sa.ColumnElement[bool]:
     )
 
 
-def held_counts(program_id: int, calendar: game.ProgramCalendar, now: datetime) -> tuple[int, int]:
+def held_counts(
+    program_id: int, calendar: game.ProgramCalendar, now: datetime, *more: sa.Select
+) -> tuple[int, ...]:
     """Meetings held in the program's current cadence period and in the last four weeks (one
-    query, no people loaded: the outcomes page needs only these)."""
+    query, no people loaded: the outcomes page needs only these), then the value of each of
+    ``more`` (scalar queries asked in the same statement)."""
 
     def count_since(since: datetime):
         return sa.func.coalesce(sa.func.sum(sa.case((Meeting.starts_at >= since, 1), else_=0)), 0)
@@ -207,28 +212,100 @@ def held_counts(program_id: int, calendar: game.ProgramCalendar, now: datetime) 
     period_start, four_weeks_ago = _period_start(calendar, now), now - timedelta(weeks=4)
     return tuple(
         db.session.execute(
-            sa.select(count_since(period_start), count_since(four_weeks_ago)).where(
+            sa.select(
+                count_since(period_start),
+                count_since(four_weeks_ago),
+                *(query.scalar_subquery() for query in more),
+            ).where(
                 _held_in(program_id, now), Meeting.starts_at >= min(period_start, four_weeks_ago)
             )
         ).one()
     )
 
 
+QUIET_SHOWN = 25
+"""Quiet pairs named on the coordinator's home; the rest are counted (the at-risk list pages
+through them all)."""
+
+
+@dataclass(frozen=True)
+class PairNames:
+    """A pair as a list names it: its mentors' and mentees' names, nothing loaded whole."""
+
+    id: int
+    name: str | None
+    mentors: tuple[str, ...]
+    mentees: tuple[str, ...]
+
+
+def _utc_monday(week: game.WeekKey, zone: str) -> datetime:
+    return datetime.combine(week.monday(), time(), tzinfo=ZoneInfo(zone)).astimezone(UTC)
+
+
+def quiet_condition(calendar: game.ProgramCalendar, now: datetime) -> sa.ColumnElement[bool]:
+    """SQL twin of ``is_quiet`` on ``Mentorship`` rows (``game.quiet_bounds``): its latest held
+    meeting of the program's weeks before the first bound, its match before the second."""
+    bounds = game.quiet_bounds(calendar, calendar.current_week(now))
+    if bounds is None:
+        return sa.false()
+    met_before, matched_before = (_utc_monday(week, calendar.zone) for week in bounds)
+    ends = _utc_monday(calendar.weeks()[-1], calendar.zone) + timedelta(weeks=1)
+    met_since = sa.exists().where(
+        Meeting.mentorship_id == Mentorship.id,
+        Meeting.status == MeetingStatus.HELD,
+        Meeting.starts_at >= met_before,
+        Meeting.starts_at <= now,
+        Meeting.starts_at < ends,
+    )
+    return sa.and_(Mentorship.created_at < matched_before, ~met_since)
+
+
+def quiet_pairs(program_id: int, where: sa.ColumnElement[bool]) -> sa.Select:
+    """The program's active pairs meeting ``where``, as a query of their ids."""
+    return sa.select(Mentorship.id).where(
+        Mentorship.program_id == program_id,
+        Mentorship.status == MentorshipStatus.ACTIVE,
+        where,
+    )
+
+
+def pair_names(pair_ids: sa.Select | list[int]) -> list[PairNames]:
+    """Names of the pairs ``pair_ids`` lists or selects (a page of them), in id order: one
+    query."""
+    rows = db.session.execute(
+        sa.select(Mentorship.id, Mentorship.name, Membership.role, User.name)
+        .join(MentorshipMember, MentorshipMember.mentorship_id == Mentorship.id)
+        .join(Membership, Membership.id == MentorshipMember.membership_id)
+        .join(User, User.id == Membership.user_id)
+        .where(Mentorship.id.in_(pair_ids))
+        .order_by(Mentorship.id, MentorshipMember.id)
+    )
+    found: dict[int, tuple[str | None, list[str], list[str]]] = {}
+    for pair, pair_name, role, name in rows:
+        _, mentors, mentees = found.setdefault(pair, (pair_name, [], []))
+        (mentors if role is Role.MENTOR else mentees).append(name)
+    return [PairNames(p, n, tuple(a), tuple(b)) for p, (n, a, b) in found.items()]
+
+
 def program_meeting_aggregate(program_id: int, now: datetime) -> MeetingAggregate:
     """Counts of held meetings, and the active pairs that have gone quiet by the game's meeting
     rhythm: ``game.QUIET_PERIODS`` periods without a meeting, counted from when the pair was
-    matched, break weeks skipped."""
+    matched, break weeks skipped. The counts in one query, the first quiet pairs' names in
+    another, whatever the program's size."""
     program = db.session.get(Program, program_id)
     calendar = calendar_of(program_id)
-    this_count, four_weeks = held_counts(program_id, calendar, now)
-    active = active_mentorships(program_id)
-    last_met = last_held_meetings(program_id, now)
+    quiet = quiet_pairs(program_id, quiet_condition(calendar, now))
+    this_count, four_weeks, quiet_count = held_counts(
+        program_id, calendar, now, sa.select(sa.func.count()).select_from(quiet.subquery())
+    )
+    shown = quiet.order_by(Mentorship.id).limit(QUIET_SHOWN)
     return MeetingAggregate(
         this_period=PERIOD_WORDS[program.cadence][0],
         two_periods=PERIOD_WORDS[program.cadence][1],
         held_this_period=this_count,
         held_last_four_weeks=four_weeks,
-        quiet_pairs=[m for m in active if is_quiet(m, last_met.get(m.id), calendar, now)],
+        quiet_count=quiet_count,
+        quiet_pairs=pair_names(shown) if quiet_count else [],
     )
 
 
@@ -249,16 +326,23 @@ def last_held_meetings(program_id: int, now: datetime) -> dict[int, datetime]:
     )
 
 
-def is_quiet(
-    mentorship: Mentorship,
-    last_met: datetime | None,
-    calendar: game.ProgramCalendar,
-    now: datetime,
-) -> bool:
-    """The game's rhythm rule for one pair, from its latest held meeting and its match."""
-    met = [] if last_met is None else [week_at(last_met, calendar.zone)]
-    since = matched_week(mentorship, calendar)
-    return game.is_quiet(met, calendar, calendar.current_week(now), since)
+def quiet_rule(
+    calendar: game.ProgramCalendar, now: datetime
+) -> Callable[[Mentorship, datetime | None], bool]:
+    """The game's rhythm rule for any pair of the program, from its latest held meeting and
+    its match: the bounds are worked out once (``game.quiet_bounds``), so each pair costs two
+    comparisons rather than a walk through the program's periods."""
+    bounds = game.quiet_bounds(calendar, calendar.current_week(now))
+
+    def is_quiet(mentorship: Mentorship, last_met: datetime | None) -> bool:
+        if bounds is None:
+            return False
+        met = None if last_met is None else week_at(last_met, calendar.zone)
+        if met is not None and met not in calendar:
+            met = None  # outside the program's weeks: no period of the pair holds it
+        return (met is None or met < bounds[0]) and matched_week(mentorship, calendar) < bounds[1]
+
+    return is_quiet
 
 
 def participants(mentorship: Mentorship) -> list[User]:

@@ -9,6 +9,7 @@ from wtforms.validators import Length
 
 from ..forms import Form
 from ..models import Role
+from ..pagination import requested_page
 from .forms import EnumSelectField
 from .people_query import CURRENT, PARTICIPANTS, Filters, State
 
@@ -44,7 +45,7 @@ class PeopleFilterForm(Form):
             state=self.state.data if ok["state"] else "",
             role=Role(self.role.data) if ok["role"] and self.role.data else None,
             search=(self.q.data or "").strip() if ok["q"] else "",
-            page=request.args.get("page", 1, type=int),
+            page=requested_page(),
         )
 
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import aliased
 
 from ..clock import utcnow
 from ..extensions import db
+from ..meetings.queries import PairNames, pair_names
 from ..models import (
     OPEN_STATUSES,
     Invite,
@@ -23,6 +24,7 @@ from ..models import (
     Membership,
     Mentorship,
     MentorshipMember,
+    MentorshipStatus,
     ParticipantProfile,
     Program,
     Role,
@@ -31,9 +33,11 @@ from ..models import (
     User,
 )
 from ..onboarding.status import PROFILE_COMPLETE
+from ..pagination import Pager
 
 PARTICIPANTS = (Role.MENTEE, Role.MENTOR)
-PAGE_SIZE = 50
+PAGE_SIZE = 25
+PAIRS_PAGE_SIZE = 25
 
 
 class State(enum.Enum):
@@ -171,9 +175,7 @@ class Person:
 class PeoplePage:
     people: list[Person]
     counts: dict[str, int]  # by state value, plus CURRENT and "" (everyone), for the chips
-    page: int
-    pages: int
-    total: int
+    pager: Pager
 
 
 def _narrowed(rows: sa.Subquery, filters: Filters) -> list[sa.ColumnElement[bool]]:
@@ -216,20 +218,50 @@ def people_page(program: Program, filters: Filters) -> PeoplePage:
             ).all()
         )
     )
-    total = counts[filters.state]
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(filters.page, 1), pages)
+    pager = Pager.of(filters.page, counts[filters.state], PAGE_SIZE)
     found = db.session.execute(
         sa.select(rows)
         .where(*narrowed, *_state_condition(rows, filters.state))
         .order_by(sa.func.lower(rows.c.name), rows.c.kind, rows.c.id)
-        .limit(PAGE_SIZE)
-        .offset((page - 1) * PAGE_SIZE)
+        .limit(pager.size)
+        .offset(pager.offset)
     ).all()
     people = [
         Person(r.kind, r.id, r.user_id, r.name, r.email, r.role, State(r.state)) for r in found
     ]
-    return PeoplePage(people, counts, page, pages, total)
+    return PeoplePage(people, counts, pager)
+
+
+@dataclass(frozen=True)
+class PairsPage:
+    pairs: list[tuple[PairNames, MentorshipStatus]]
+    counts: dict[MentorshipStatus, int]
+    pager: Pager
+
+
+def pairs_page(program_id: int, requested: int) -> PairsPage:
+    """One page of the program's mentorships (by status, then age) with their people's names,
+    and how many there are of each status: three queries however many pairs."""
+    found = dict(
+        db.session.execute(
+            sa.select(Mentorship.status, sa.func.count())
+            .where(Mentorship.program_id == program_id)
+            .group_by(Mentorship.status)
+        ).all()
+    )
+    counts = {status: found[status] for status in MentorshipStatus if found.get(status)}
+    pager = Pager.of(requested, sum(counts.values()), PAIRS_PAGE_SIZE)
+    if not pager.total:
+        return PairsPage([], counts, pager)
+    page = db.session.execute(
+        sa.select(Mentorship.id, Mentorship.status)
+        .where(Mentorship.program_id == program_id)
+        .order_by(Mentorship.status, Mentorship.id)
+        .limit(pager.size)
+        .offset(pager.offset)
+    ).all()
+    names = {pair.id: pair for pair in pair_names([pair_id for pair_id, _ in page])}
+    return PairsPage([(names[pair_id], status) for pair_id, status in page], counts, pager)
 
 
 def state_counts(program: Program) -> dict[tuple[Role, str], int]:

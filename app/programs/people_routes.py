@@ -9,15 +9,16 @@ from flask_login import current_user, login_required
 
 from ..access import coordinated_row, membership_in
 from ..accounts import service as accounts
-from ..extensions import db
-from ..mentorships_query import WITH_PEOPLE, mentorships_in_program
+from ..extensions import db, htmx
+from ..mentorships_query import WITH_PEOPLE
 from ..models import Membership, Mentorship, MentorshipMember, Role, User
 from ..onboarding.status import checklists
+from ..pagination import requested_page
 from ..qr import qr_svg
 from ..rendering import redirect_to, render
 from . import bp, people_service
 from .people_forms import PeopleFilterForm, RoleForm
-from .people_query import coordinators, partners, people_page, state_of
+from .people_query import coordinators, pairs_page, partners, people_page, state_of
 
 
 def _coordinated(program_id: int, membership_id: int) -> tuple[Membership, Membership]:
@@ -38,7 +39,9 @@ def people(program_id: int):
     member_ids = [p.id for p in found.people if p.is_member]
     return render(
         "programs/people.html",
-        "programs/_people_list.html",
+        "programs/_pairs_list.html"
+        if htmx.target == "mentorships-list"
+        else "programs/_people_list.html",
         status=422 if form.errors else 200,
         program=program,
         form=form,
@@ -48,7 +51,7 @@ def people(program_id: int):
         resettable=accounts.resettable(
             coordinator.user_id, [p.user_id for p in found.people if p.is_member]
         ),
-        mentorships=mentorships_in_program(program.id),
+        pairs=pairs_page(program.id, requested_page("pairs")),
         coordinators=coordinators(program.id),
     )
 

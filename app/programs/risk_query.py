@@ -24,8 +24,7 @@ from game.weeks import WeekKey, local_date
 
 from ..calendars import calendar_of
 from ..extensions import db
-from ..meetings.queries import is_quiet, last_held_meetings
-from ..mentorships_query import active_mentorships
+from ..meetings.queries import last_held_meetings, quiet_rule
 from ..models import (
     CareKind,
     CareRecord,
@@ -62,7 +61,7 @@ class Resolved:
 
 @dataclass(frozen=True)
 class AtRisk:
-    mentorship: Mentorship  # with its people
+    mentorship: Mentorship | PairRow  # with its people
     reasons: list[risk.Reason]  # every signal it raises now
     nudged_at: datetime | None
     resolved: Resolved | None = None  # its last resolution (on the list: it came back since)
@@ -81,10 +80,66 @@ class HelpWaiting:
     asked_at: datetime
 
 
+@dataclass(frozen=True)
+class _User:
+    name: str
+
+    @property
+    def first_name(self) -> str:
+        return self.name.split()[0] if self.name.strip() else self.name
+
+
+@dataclass(frozen=True)
+class _Membership:
+    role: Role
+    left_at: datetime | None
+    user: _User
+
+
+@dataclass(frozen=True)
+class _Member:
+    membership_id: int
+    membership: _Membership
+
+
+@dataclass(frozen=True)
+class PairRow:
+    """An active pair as the list reads it (the shape of a ``Mentorship`` with its people, so
+    ``assess`` and the templates take either), from plain columns: no row loaded whole."""
+
+    id: int
+    created_at: datetime
+    members: list[_Member]
+
+
+def active_pairs(program_id: int) -> list[PairRow]:
+    """The program's active pairs with their people's roles and names, in id order: one
+    query of plain columns."""
+    pairs: dict[int, PairRow] = {}
+    for pair, created_at, membership_id, role, left_at, name in db.session.execute(
+        sa.select(
+            Mentorship.id,
+            Mentorship.created_at,
+            MentorshipMember.membership_id,
+            Membership.role,
+            Membership.left_at,
+            User.name,
+        )
+        .join(MentorshipMember, MentorshipMember.mentorship_id == Mentorship.id)
+        .join(Membership, Membership.id == MentorshipMember.membership_id)
+        .join(User, User.id == Membership.user_id)
+        .where(Mentorship.program_id == program_id, Mentorship.status == MentorshipStatus.ACTIVE)
+        .order_by(Mentorship.id, MentorshipMember.id)
+    ):
+        row = pairs.setdefault(pair, PairRow(pair, created_at, []))
+        row.members.append(_Member(membership_id, _Membership(role, left_at, _User(name))))
+    return list(pairs.values())
+
+
 def board(program_id: int, now: datetime) -> Board:
     """The program's active pairs that raise a signal no resolution covers, and those that a
     resolution took off the list (whether or not their signals cleared since)."""
-    entries = assess(program_id, active_mentorships(program_id), now)
+    entries = assess(program_id, active_pairs(program_id), now)
     at_risk = [e for e in entries if on_list(e)]
     resolved = [e for e in entries if e.resolved is not None and not on_list(e)]
     resolved.sort(key=lambda e: e.resolved.at, reverse=True)
@@ -102,7 +157,9 @@ def on_list(entry: AtRisk) -> bool:
     return bool(risk.open_reasons(entry.reasons, resolution))
 
 
-def assess(program_id: int, mentorships: list[Mentorship], now: datetime) -> list[AtRisk]:
+def assess(
+    program_id: int, mentorships: list[Mentorship] | list[PairRow], now: datetime
+) -> list[AtRisk]:
     """Each of ``mentorships`` (of the program, people loaded) with what it raises now, its last
     nudge and its last resolution. The program's aggregates, so a fixed number of queries."""
     calendar = calendar_of(program_id)
@@ -111,6 +168,7 @@ def assess(program_id: int, mentorships: list[Mentorship], now: datetime) -> lis
     moods = _recent_moods(program_id)
     help_asked = _oldest_open_help(program_id)
     nudged, resolved = _latest_care(program_id, calendar.zone)
+    is_quiet = quiet_rule(calendar, now)
     entries = []
     for mentorship in mentorships:
         mentees = tuple(
@@ -125,7 +183,7 @@ def assess(program_id: int, mentorships: list[Mentorship], now: datetime) -> lis
         )
         facts = risk.PairFacts(
             matched_at=mentorship.created_at,
-            quiet=is_quiet(mentorship, last_met.get(mentorship.id), calendar, now),
+            quiet=is_quiet(mentorship, last_met.get(mentorship.id)),
             last_met_at=last_met.get(mentorship.id),
             mentor_last_active=mentor_active.get(mentorship.id),
             mentees=mentees,
@@ -271,25 +329,32 @@ def _recent_moods(program_id: int) -> dict[int, tuple[tuple[int, ...], date]]:
     }
 
 
-def _oldest_open_help(program_id: int) -> dict[int, datetime]:
-    """Per mentee, when their oldest help request nobody acknowledged was made. One query."""
+def _oldest_open_help(program_id: int, limit: int | None = None) -> dict[int, datetime]:
+    """Per mentee, when their oldest help request nobody acknowledged was made (the ``limit``
+    who waited longest, when given). One query."""
     return dict(
         db.session.execute(
-            sa.select(CheckIn.membership_id, sa.func.min(CheckIn.updated_at))
+            sa.select(CheckIn.membership_id, sa.func.min(CheckIn.updated_at).label("asked"))
             .where(
                 CheckIn.membership_id.in_(_program_mentees(program_id)),
                 CheckIn.wants_help,
                 CheckIn.acknowledged_at.is_(None),
             )
             .group_by(CheckIn.membership_id)
+            .order_by(sa.column("asked"), CheckIn.membership_id)
+            .limit(limit)
         ).all()
     )
 
 
+HELP_SHOWN = 25
+"""Mentees waiting for help named on the coordinator's home, those waiting longest."""
+
+
 def help_waiting(program_id: int) -> list[HelpWaiting]:
-    """Who is waiting for help, oldest request first: the mentee, their mentors and when they
-    asked; never what they wrote. Two queries."""
-    asked = _oldest_open_help(program_id)
+    """Who has waited longest for help (``HELP_SHOWN`` of them), oldest request first: the
+    mentee, their mentors and when they asked; never what they wrote. Two queries."""
+    asked = _oldest_open_help(program_id, HELP_SHOWN)
     if not asked:
         return []
     rows = db.session.execute(

@@ -13,10 +13,13 @@ from ..extensions import db
 from ..meetings.queries import PERIOD_WORDS
 from ..mentorships_query import WITH_PEOPLE
 from ..models import Mentorship, MentorshipStatus, Role
+from ..pagination import Pager, requested_page
 from ..rendering import redirect_to, render, wants_fragment
 from . import bp, risk_service
 from .risk_forms import NoteForm, ResolveForm
 from .risk_query import assess, board, history, on_list
+
+PAGE_SIZE = 25
 
 
 @bp.get("/<int:program_id>/at-risk")
@@ -25,11 +28,15 @@ def at_risk(program_id: int):
     coordinator = membership_in(program_id, Role.COORDINATOR)
     now = utcnow()
     found = board(program_id, now)
+    pager = Pager.of(requested_page(), len(found.at_risk), PAGE_SIZE)
     return render(
         "programs/at_risk.html",
+        "programs/_at_risk_list.html",
         program=coordinator.program,
-        pairs=found.at_risk,
-        resolved=found.resolved,
+        pager=pager,
+        pairs=found.at_risk[pager.offset : pager.offset + pager.size],
+        resolved=found.resolved[:PAGE_SIZE],
+        resolved_count=len(found.resolved),
         two_periods=PERIOD_WORDS[coordinator.program.cadence][1],
         now=now,
     )

@@ -15,7 +15,9 @@ from game import (
     WeekKey,
     compute_rhythm,
     full_term_sixths,
+    is_quiet,
     measured_periods,
+    quiet_bounds,
     week_of,
 )
 
@@ -120,3 +122,17 @@ def test_measured_periods_are_the_ones_a_pair_can_count(history: History) -> Non
     cal, met, up_to = history
     measured = measured_periods(cal, up_to)
     assert compute_rhythm(cal.weeks(), cal, up_to).total_periods == len(measured)
+
+
+@PROPERTY
+@given(histories(), st.data())
+def test_quiet_bounds_decide_as_is_quiet_does(history: History, data: st.DataObject) -> None:
+    """A database counts quiet pairs by two bounds alone: the latest meeting before the first,
+    the match before the second; that must agree with walking the pair's periods."""
+    cal, met, up_to = history
+    weeks = cal.weeks()
+    since = data.draw(st.sampled_from(weeks))
+    last = max((w for w in met if w <= up_to), default=None)
+    bounds = quiet_bounds(cal, up_to)
+    by_bounds = bounds is not None and (last is None or last < bounds[0]) and since < bounds[1]
+    assert by_bounds == is_quiet([last] if last else [], cal, up_to, since)

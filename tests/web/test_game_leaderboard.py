@@ -45,7 +45,7 @@ def test_only_people_who_opted_in_appear_with_first_name_and_points(app, world, 
     assert "Mina" not in page and "Nobody has chosen to appear yet." in page
     opt_in(app, MENTEE)
     page = board(new_client("own_mentor"), world.program_id).get_data(as_text=True)
-    assert "<span>Mina</span> <span>10 points</span>" in page
+    assert "<span>1. Mina</span> <span>10 points</span>" in page
     assert "Mentee" not in page.split("<main", 1)[1]  # never the surname
     assert "Eli" not in page  # the other mentee did not opt in
 

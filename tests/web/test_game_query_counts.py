@@ -176,8 +176,8 @@ def test_the_leaderboard_costs_the_same_with_1_and_50_people(app, world, login, 
         db.session.commit()
     with query_counter as counter:
         page = client.get(url).get_data(as_text=True)
-    assert counter.count == one
-    assert "Person49" in page and "Surname" not in page
+    assert counter.count == one <= 10  # BEGIN and the layout's own statements included
+    assert "Showing 1–25 of" in page and "Person0" in page and "Surname" not in page
 
 
 def test_the_mentee_home_costs_the_same_with_1_and_50_kudos(app, world, login, query_counter):
