@@ -72,6 +72,7 @@ from urllib.parse import urlencode
 import big_program  # puts the repository root on the path
 import sqlalchemy as sa
 from big_program import ROOT
+from percentiles import percentile
 
 from app import create_app
 from app.extensions import db
@@ -126,15 +127,6 @@ KB = 1024
 SQL_MAX, HTML_MAX, GROWTH_MAX = 8, 30 * KB, 0.20
 SHARE_MIN = {"mentee home": 0.10, "mentor home, 25 mentees": 0.05, "coordinator home": 0.10}
 P95_MAX = {"mentee home": 25.0}
-
-
-def percentile(values: list[float], q: float) -> float:
-    """The nearest-rank ``q`` percentile (0 < q <= 100) of ``values``; nan when empty."""
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    rank = max(1, -(-len(ordered) * q // 100))
-    return ordered[int(rank) - 1]
 
 
 # ---------------------------------------------------------------- who logs in, with which rows
@@ -607,10 +599,8 @@ def _database(args, pairs: int, now: datetime) -> tuple[str, big_program.Program
 def _cleanup(url: str) -> None:
     if url.startswith("sqlite:///"):
         path = Path(url.removeprefix("sqlite:///"))
-        for leftover in path.parent.glob(f"{path.stem}*"):
+        for leftover in path.parent.glob(f"{path.stem}*"):  # with its WAL and task queue
             leftover.unlink(missing_ok=True)
-        for queue in path.parent.glob("waypoint-queue.sqlite3*"):
-            queue.unlink(missing_ok=True)
 
 
 def _in_process(url: str, program, runs: int) -> tuple[InProcess, People, dict[str, Measured]]:
