@@ -170,6 +170,24 @@ def build_into(url: str, pairs: int, now: datetime, *, log=print) -> Program_:
     return describe(pairs, program_id)
 
 
+def built(url: str, pairs: int, now: datetime) -> bool:
+    """Whether ``url`` already holds this week's program of ``pairs`` pairs."""
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as connection:
+            starts_on, mentees = connection.execute(
+                sa.select(Program.starts_on, sa.func.count(Membership.id))
+                .join(Membership, Membership.program_id == Program.id)
+                .where(Membership.role == Role.MENTEE)
+                .group_by(Program.starts_on)
+            ).one()
+    except sa.exc.SQLAlchemyError:
+        return False
+    finally:
+        engine.dispose()
+    return mentees == pairs and starts_on == this_monday(now) - timedelta(weeks=WEEKS)
+
+
 def describe(pairs: int, program_id: int = 1) -> Program_:
     singles = range(BIG + SMALL + SERVICE_PAIRS, pairs)
     mentor = _mentor_of(pairs)
