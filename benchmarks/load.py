@@ -608,14 +608,16 @@ def _cleanup(url: str) -> None:
             leftover.unlink(missing_ok=True)
 
 
-def _in_process(url: str, program, runs: int) -> tuple[InProcess, People, dict[str, Measured]]:
+def _in_process(url: str, program) -> InProcess:
     probe = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET})
     with probe.app_context():
         people = _people(program)
         db.engine.dispose()
-    bench = InProcess(url, people)
-    figures = {page.name: bench.measure(page, runs) for page in PAGES}
-    return bench, people, figures
+    return InProcess(url, people)
+
+
+def _measure_all(bench: InProcess, runs: int) -> dict[str, Measured]:
+    return {page.name: bench.measure(page, runs) for page in PAGES}
 
 
 def _page(name: str) -> Page:
@@ -645,7 +647,7 @@ def main() -> None:
         for pairs in sizes:
             url, program = _database(args, pairs, now)
             try:
-                results.append(_in_process(url, program, args.runs)[2])
+                results.append(_measure_all(_in_process(url, program), args.runs))
             finally:
                 _cleanup(url)
         print_compare(sizes, results)
@@ -653,17 +655,18 @@ def main() -> None:
 
     url, program = _database(args, args.pairs, now)
     try:
-        bench, people, figures = _in_process(url, program, args.runs)
+        bench = _in_process(url, program)
         if args.profile:
             page = _page(args.profile)
             print(f"profile of {page.name}, {args.runs} requests, {args.pairs:,} pairs:")
             bench.profile(page, args.runs)
             return
+        figures = _measure_all(bench, args.runs)
         with bench.app.app_context():
             db.engine.dispose()
         load_figures = {}
         if not args.no_load:
-            load_figures = load(url, people, args.seconds, args.rounds, print)
+            load_figures = load(url, bench.people, args.seconds, args.rounds, print)
             for name, measured in load_figures.items():
                 figures[name].runs, figures[name].shares = measured.runs, measured.shares
         dialect = sa.engine.make_url(url).get_backend_name()
