@@ -1,7 +1,8 @@
 """What the mentee cards on a mentor's home show, for the whole home or for one card again
 after a reply; a fixed number of queries whatever the number of mentorships.
 
-A card carries ids and counts only: the reply form is built when the mentor taps "Reply"."""
+A card carries ids and counts only: the reply, kudos and repair forms are built when the
+mentor asks for one."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from game.weeks import local_date, week_of
 
 from .checkins.queries import checkin_health, reply_targets
 from .clock import utcnow
-from .gamification.routes import mentor_context
+from .gamification.queries import mentee_cards
 from .goals.queries import waiting_counts
 from .meetings.queries import meeting_health
 from .models import Mentorship
@@ -27,5 +28,5 @@ def mentor_cards(mentorships: list[Mentorship]) -> dict:
         "checkin_health": checkin_health(ids, week_of(local_date(now, zone))),
         "waiting_counts": waiting_counts(ids),
         "reply_targets": reply_targets(ids),
-        **mentor_context(mentorships),
+        "game_cards": mentee_cards(mentorships, zone),
     }

@@ -49,8 +49,9 @@ def _repair_options(mentorship: Mentorship, cards: dict[int, queries.MenteeCard]
 
 
 def mentor_context(mentorships: list[Mentorship], **forms) -> dict:
-    """Each mentee's card and each mentorship's kudos and repair forms, for the mentor's home
-    (``forms`` holds a posted form to show again with its messages)."""
+    """Each mentee's card and each mentorship's kudos and repair forms, for the forms' own page
+    or fragment (``forms`` holds a posted form to show again with its messages). The mentor's
+    home builds no form: its cards link here."""
     cards = queries.mentee_cards(mentorships, current_user.time_zone)
     kudos_forms, repair_forms = {}, {}
     for mentorship in mentorships:
@@ -127,6 +128,32 @@ def _section(
     if status == 200:
         response.headers["HX-Trigger"] = json.dumps({"waypoint:toast": {"message": message}})
     return response
+
+
+def _form_page(mentorship_id: int, fragment: str) -> Response:
+    """A mentorship's kudos or repair form: its page without JavaScript, the fragment that
+    replaces the card's link with htmx."""
+    mentorship, _ = mentorship_for_me(mentorship_id, Role.MENTOR)
+    return render(
+        "gamification/mentor_form.html",
+        fragment,
+        mentorship=mentorship,
+        section=fragment,
+        opened=True,
+        **mentor_context([mentorship]),
+    )
+
+
+@bp.get("/mentorships/<int:mentorship_id>/kudos")
+@login_required
+def kudos_form(mentorship_id: int):
+    return _form_page(mentorship_id, "gamification/_kudos.html")
+
+
+@bp.get("/mentorships/<int:mentorship_id>/streak-repair")
+@login_required
+def streak_repair_form(mentorship_id: int):
+    return _form_page(mentorship_id, "gamification/_repair.html")
 
 
 @bp.post("/mentorships/<int:mentorship_id>/kudos")
