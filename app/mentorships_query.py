@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from .extensions import db
 from .models import Membership, Mentorship, MentorshipMember, MentorshipStatus
 
 WITH_PEOPLE = selectinload(Mentorship.members).options(
-    selectinload(MentorshipMember.membership).selectinload(Membership.user)
+    joinedload(MentorshipMember.membership, innerjoin=True).joinedload(
+        Membership.user, innerjoin=True
+    )
 )
+"""Members in one query after the mentorships', each joined to its membership and person."""
 
 
 def mentorships_of(membership: Membership) -> list[Mentorship]:

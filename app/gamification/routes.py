@@ -130,30 +130,47 @@ def _section(
     return response
 
 
-def _form_page(mentorship_id: int, fragment: str) -> Response:
-    """A mentorship's kudos or repair form: its page without JavaScript, the fragment that
-    replaces the card's link with htmx."""
+def _form_page(mentorship_id: int, fragment: str, context) -> Response:
+    """A mentorship's part of the game for its card on the mentor's home: its page without
+    JavaScript, the fragment the card loads with htmx."""
     mentorship, _ = mentorship_for_me(mentorship_id, Role.MENTOR)
     return render(
         "gamification/mentor_form.html",
         fragment,
         mentorship=mentorship,
         section=fragment,
-        opened=True,
-        **mentor_context([mentorship]),
+        **context(mentorship),
+    )
+
+
+def _with_forms(mentorship: Mentorship) -> dict:
+    return {"opened": True, **mentor_context([mentorship])}
+
+
+@bp.get("/mentorships/<int:mentorship_id>/game")
+@login_required
+def pair_game(mentorship_id: int):
+    """What "More" on a mentee card loads when opened: streaks, badges, and the links to the
+    kudos and repair forms (each built only when asked for)."""
+    return _form_page(
+        mentorship_id,
+        "gamification/_mentees.html",
+        context=lambda mentorship: {
+            "game_cards": queries.mentee_cards([mentorship], current_user.time_zone)
+        },
     )
 
 
 @bp.get("/mentorships/<int:mentorship_id>/kudos")
 @login_required
 def kudos_form(mentorship_id: int):
-    return _form_page(mentorship_id, "gamification/_kudos.html")
+    return _form_page(mentorship_id, "gamification/_kudos.html", context=_with_forms)
 
 
 @bp.get("/mentorships/<int:mentorship_id>/streak-repair")
 @login_required
 def streak_repair_form(mentorship_id: int):
-    return _form_page(mentorship_id, "gamification/_repair.html")
+    return _form_page(mentorship_id, "gamification/_repair.html", context=_with_forms)
 
 
 @bp.post("/mentorships/<int:mentorship_id>/kudos")

@@ -31,6 +31,9 @@ from ..rendering import render
 from ..surveys.queries import survey_to_answer
 from . import bp
 
+REVIEWS_ON_HOME = 3
+"""The longest-waiting reviews the mentor's home shows first; the cards count the rest."""
+
 
 def _program_counts(program: Program) -> dict[str, int]:
     """Headline numbers for a coordinator, each one a filter of the people list, in a fixed
@@ -112,7 +115,7 @@ def index():
             notices=notices,
             certificates=certificates,
             mentorships=mentorships,
-            review_queue=review_queue(membership),
+            review_queue=review_queue(membership, REVIEWS_ON_HOME),
             survey_slot=survey_to_answer(membership, mentorships, utcnow()),
             **mentor_cards(mentorships),
         )

@@ -564,6 +564,10 @@ MATRIX: list[Row] = [
     # --- the game: own progress; a mentor's kudos and repairs; the opt-in leaderboard ------
     # Coordinators earn nothing, so they have no progress page.
     Row("gamification.progress", "GET", "/me/progress", (LOGIN, 200, 200, 200, 404, 404)),
+    Row("gamification.pair_game", "GET", "/mentorships/{mentorship_id}/game",
+        (LOGIN, 404, 200, 404, 404, 404)),
+    Row("gamification.pair_game", "GET", "/mentorships/{other_mentorship_id}/game",
+        (LOGIN, 404, 404, 200, 404, 404)),
     Row("gamification.kudos_form", "GET", "/mentorships/{mentorship_id}/kudos",
         (LOGIN, 404, 200, 404, 404, 404)),
     Row("gamification.kudos_form", "GET", "/mentorships/{other_mentorship_id}/kudos",

@@ -47,9 +47,12 @@ def mentee_id(app) -> int:
         return user_id(MENTEE)
 
 
-def test_the_mentor_home_links_each_card_to_its_kudos_form(world, new_client):
+def test_more_on_a_card_links_to_its_kudos_form(world, new_client):
     mentor = new_client("own_mentor")
-    page = mentor.get("/").get_data(as_text=True)
+    home = mentor.get("/").get_data(as_text=True)
+    more = f"/mentorships/{world.mentorship_id}/game"
+    assert f'hx-get="{more}"' in home and "game-kudos" not in home  # loaded when opened
+    page = mentor.htmx("GET", more).get_data(as_text=True)
     link = page[page.index('class="game-kudos"') :].split("</div>", 1)[0]
     url = f"/mentorships/{world.mentorship_id}/kudos"
     assert f'href="{url}"' in link and f'hx-get="{url}"' in link
