@@ -161,25 +161,16 @@ def pair_game(mentorship_id: int):
     )
 
 
-@bp.get("/mentorships/<int:mentorship_id>/kudos")
-@login_required
-def kudos_form(mentorship_id: int):
-    return _form_page(mentorship_id, "gamification/_kudos.html", context=_with_forms)
-
-
-@bp.get("/mentorships/<int:mentorship_id>/streak-repair")
-@login_required
-def streak_repair_form(mentorship_id: int):
-    return _form_page(mentorship_id, "gamification/_repair.html", context=_with_forms)
-
-
-@bp.post("/mentorships/<int:mentorship_id>/kudos")
+@bp.route("/mentorships/<int:mentorship_id>/kudos", methods=["GET", "POST"])
 @login_required
 def kudos(mentorship_id: int):
+    """GET: the form, asked for by a card's "Give kudos"."""
+    fragment = "gamification/_kudos.html"
+    if request.method == "GET":
+        return _form_page(mentorship_id, fragment, context=_with_forms)
     mentorship, _ = mentorship_for_me(mentorship_id, Role.MENTOR)
     mentees = _mentees(mentorship)
     form = KudosForm(mentees, prefix=f"kudos-{mentorship.id}")
-    fragment = "gamification/_kudos.html"
     if form.validate_on_submit():
         mentee = next(m for m in mentees if str(m.user_id) == form.mentee.data)
         name = mentee.user.first_name
@@ -195,13 +186,16 @@ def kudos(mentorship_id: int):
     return _section(mentorship_id, fragment, None, 422, kudos_forms={mentorship_id: form})
 
 
-@bp.post("/mentorships/<int:mentorship_id>/streak-repair")
+@bp.route("/mentorships/<int:mentorship_id>/streak-repair", methods=["GET", "POST"])
 @login_required
 def streak_repair(mentorship_id: int):
+    """GET: the form, asked for by a card's "Repair a streak"."""
+    fragment = "gamification/_repair.html"
+    if request.method == "GET":
+        return _form_page(mentorship_id, fragment, context=_with_forms)
     mentorship, _ = mentorship_for_me(mentorship_id, Role.MENTOR)
     cards = queries.mentee_cards([mentorship], current_user.time_zone)
     form = StreakRepairForm(_repair_options(mentorship, cards), prefix=f"repair-{mentorship.id}")
-    fragment = "gamification/_repair.html"
     if form.validate_on_submit():
         membership_id, week = form.week.data.split(":", 1)
         mentee = cards[int(membership_id)].membership
