@@ -16,7 +16,7 @@ from flask_login import current_user
 from sqlalchemy.orm import aliased, joinedload
 
 from .extensions import db
-from .mentorships_query import WITH_PEOPLE
+from .mentorships_query import JOINED_PEOPLE, WITH_PEOPLE
 from .models import (
     ActionItem,
     Certificate,
@@ -228,9 +228,15 @@ def meeting_for_me(meeting_id: int, *options) -> tuple[Meeting, Mentorship]:
     )
     if meeting is None:
         abort(404)
-    mentorship = db.session.scalars(
-        sa.select(Mentorship).where(Mentorship.id == meeting.mentorship_id).options(WITH_PEOPLE)
-    ).one()
+    mentorship = (
+        db.session.scalars(
+            sa.select(Mentorship)
+            .where(Mentorship.id == meeting.mentorship_id)
+            .options(JOINED_PEOPLE)
+        )
+        .unique()
+        .one()
+    )
     return meeting, mentorship
 
 

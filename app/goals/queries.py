@@ -117,8 +117,9 @@ class ReviewItem:
         )
 
 
-def review_queue(mentor: Membership) -> list[ReviewItem]:
-    """Milestones waiting in the mentor's open mentorships, longest waiting first; one query."""
+def review_queue(mentor: Membership, limit: int | None = None) -> list[ReviewItem]:
+    """Milestones waiting in the mentor's open mentorships, longest waiting first (the first
+    ``limit`` of them); one query."""
     latest_note = (
         sa.select(MilestoneEvent.note)
         .where(
@@ -157,6 +158,7 @@ def review_queue(mentor: Membership) -> list[ReviewItem]:
             Goal.mentorship_id.in_(mine),
         )
         .order_by(Milestone.submitted_at, Milestone.id)
+        .limit(limit)
     )
     return [ReviewItem(*row) for row in rows]
 

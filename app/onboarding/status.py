@@ -93,7 +93,36 @@ def checklists(program: Program, memberships: Iterable[Membership]) -> dict[int,
 
 
 def checklist_of(membership: Membership) -> Checklist | None:
-    """The person's own checklist for their home page; None for a coordinator, who has none."""
+    """The person's own checklist for their home page, in one query; None for a coordinator,
+    who has none."""
     if membership.role is Role.COORDINATOR:
         return None
-    return checklists(membership.program, [membership])[membership.id]
+    program = membership.program
+    profile, modules, completed = db.session.execute(
+        sa.select(
+            sa.select(ParticipantProfile.membership_id)
+            .where(ParticipantProfile.membership_id == membership.id, *PROFILE_COMPLETE)
+            .exists(),
+            sa.select(sa.func.count())
+            .select_from(TrainingModule)
+            .where(TrainingModule.program_id == program.id)
+            .scalar_subquery(),
+            sa.select(sa.func.count())
+            .select_from(TrainingCompletion)
+            .join(TrainingModule, TrainingModule.id == TrainingCompletion.module_id)
+            .where(
+                TrainingCompletion.membership_id == membership.id,
+                TrainingModule.program_id == program.id,
+            )
+            .scalar_subquery(),
+        )
+    ).one()
+    mentor = membership.role is Role.MENTOR
+    return Checklist(
+        role=membership.role,
+        profile=bool(profile),
+        signed_version=membership.agreed_version,
+        current_version=program.agreement_version,
+        training_done=completed if mentor else 0,
+        training_total=modules if mentor else 0,
+    )

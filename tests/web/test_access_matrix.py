@@ -564,6 +564,18 @@ MATRIX: list[Row] = [
     # --- the game: own progress; a mentor's kudos and repairs; the opt-in leaderboard ------
     # Coordinators earn nothing, so they have no progress page.
     Row("gamification.progress", "GET", "/me/progress", (LOGIN, 200, 200, 200, 404, 404)),
+    Row("gamification.pair_game", "GET", "/mentorships/{mentorship_id}/game",
+        (LOGIN, 404, 200, 404, 404, 404)),
+    Row("gamification.pair_game", "GET", "/mentorships/{other_mentorship_id}/game",
+        (LOGIN, 404, 404, 200, 404, 404)),
+    Row("gamification.kudos", "GET", "/mentorships/{mentorship_id}/kudos",
+        (LOGIN, 404, 200, 404, 404, 404)),
+    Row("gamification.kudos", "GET", "/mentorships/{other_mentorship_id}/kudos",
+        (LOGIN, 404, 404, 200, 404, 404)),
+    Row("gamification.streak_repair", "GET", "/mentorships/{mentorship_id}/streak-repair",
+        (LOGIN, 404, 200, 404, 404, 404)),
+    Row("gamification.streak_repair", "GET",
+        "/mentorships/{other_mentorship_id}/streak-repair", (LOGIN, 404, 404, 200, 404, 404)),
     Row("gamification.kudos", "POST", "/mentorships/{mentorship_id}/kudos",
         (LOGIN, 404, 422, 404, 404, 404)),
     Row("gamification.kudos", "POST", "/mentorships/{other_mentorship_id}/kudos",

@@ -117,7 +117,7 @@ def test_mentee_home_query_count_does_not_grow(app, login, query_counter, at):
         for n in range(49):
             week = week.previous()
             add_checkin(mentee, week, mood=1 + n % 5, reply="ok")
-    assert _home_queries(client, query_counter) == one
+    assert _home_queries(client, query_counter) == one <= 16  # down from 22; issue 12 asks for 8
 
 
 def test_mentor_home_query_count_does_not_grow(app, login, world, query_counter, at):
@@ -130,8 +130,8 @@ def test_mentor_home_query_count_does_not_grow(app, login, world, query_counter,
         for n, (_, member) in enumerate(add_mentees(world.program_id, MENTOR, 49)):
             add_checkin(member, W10, mood=1 + n % 5, reply="ok")
             add_checkin(member, W11, mood=1 + n % 5, wants_help=n % 7 == 0)
-    page = client.get("/").get_data(as_text=True)
+    page = client.get("/?mentees=all").get_data(as_text=True)
     assert page.count('class="mood-trend"') == 50
     assert page.count(">Reply<") == 50 and page.count("1 help request") == 1 + 7
     assert "-reply" not in page  # the reply forms are built when asked for, not on the home
-    assert _home_queries(client, query_counter) == one
+    assert _home_queries(client, query_counter) == one <= 10
