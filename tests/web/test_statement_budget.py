@@ -14,11 +14,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 from test_access_matrix import MATRIX, ROLES, fill
 
+from app import clock
 from app.extensions import db
 
 BUDGET = 8
@@ -118,3 +120,26 @@ def test_the_budget_catches_a_page_over_it(app, ids, new_client) -> None:
     assert "SELECT users.id" in problems[0] and "as mentee" in problems[0]
     anonymous = visits(app, new_client("anonymous"), "anonymous", ids)
     assert not next(visit for visit in anonymous if visit.endpoint == "accounts.login").statements
+
+
+def test_the_person_and_their_programs_load_in_one_statement(world, new_client, query_counter):
+    """What every page needs first, the person of the login and their programs, is one
+    statement; when "last seen" is written (every few minutes) the commit expires them, and
+    they are read again once."""
+    start = clock.utcnow()
+    clock.set_now(start)
+    try:
+        client = new_client("mentee")
+        for minutes, writes in ((1, 0), (6, 1)):
+            clock.set_now(start + timedelta(minutes=minutes))
+            with query_counter as counted:
+                response = client.get(f"/programs/{world.program_id}")
+            assert response.status_code == 200
+            sent = [" ".join(sql.split()) for sql in counted.statements]
+            loads = [sql for sql in sent if "FROM users JOIN login_sessions" in sql]
+            assert len(loads) == 1 + writes
+            assert all("JOIN memberships" in sql and "JOIN programs" in sql for sql in loads)
+            assert sum(sql.startswith("UPDATE login_sessions") for sql in sent) == writes
+            assert not [sql for sql in sent if sql.startswith("SELECT memberships.")]
+    finally:
+        clock.set_now(None)
