@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from .extensions import db
 from .models import Membership, Mentorship, MentorshipMember, MentorshipStatus
 
+# Two statements: the pairs' members with their memberships and people joined in (each member
+# has exactly one of each).
 WITH_PEOPLE = selectinload(Mentorship.members).options(
-    selectinload(MentorshipMember.membership).selectinload(Membership.user)
+    joinedload(MentorshipMember.membership, innerjoin=True).joinedload(
+        Membership.user, innerjoin=True
+    )
 )
 
 

@@ -30,8 +30,6 @@ BUDGET = 8
 OVER_BUDGET = {
     # the mentor home, the mentee home and the coordinator home
     "home.index": "the home pages: per-card summaries",
-    # the meeting page
-    "meetings.show": "the meeting page",
     # the coordinator's people list and a person's page
     "programs.people": "the people list, paginated with counts",
     "programs.person": "a person's page, with the people list",
