@@ -8,6 +8,8 @@ from sqlalchemy.orm import joinedload, selectinload
 from .extensions import db
 from .models import Membership, Mentorship, MentorshipMember
 
+# One statement after the pairs' own: their members, with each member's membership and person
+# joined in (a member has exactly one of each), where it took three.
 WITH_PEOPLE = selectinload(Mentorship.members).options(
     joinedload(MentorshipMember.membership, innerjoin=True).joinedload(
         Membership.user, innerjoin=True
