@@ -160,9 +160,9 @@ def mentorship_for_me(mentorship_id: int, *roles: Role) -> tuple[Mentorship, Mem
         sa.select(Mentorship, place.c.membership_id)
         .join(place, place.c.mentorship_id == Mentorship.id)
         .where(Mentorship.id == mentorship_id)
-        .options(WITH_PEOPLE)
+        .options(JOINED_PEOPLE)
         .limit(1)
-    ).first()
+    ).unique().first()
     if row is None:
         abort(404)
     return row[0], _mine(row[1])
