@@ -116,13 +116,16 @@ def _figures(ids: list[int], now: datetime, weeks: list) -> list[sa.Row]:
 
 def mentor_cards(mentorships: list[Mentorship]) -> dict:
     """The context ``home/_mentee_card.html`` needs for each of ``mentorships``."""
-    now = utcnow()
-    zone = current_user.time_zone
+    return card_figures([m.id for m in mentorships], utcnow(), current_user.time_zone)
+
+
+def card_figures(mentorship_ids: list[int], now: datetime, zone: str) -> dict:
+    """The cards' figures by mentorship id as of ``now``, days and weeks counted in ``zone``;
+    no request needed. One query, none for no mentorships."""
     today = local_date(now, zone)
     weeks = weeks_up_to(week_of(today), TREND_WEEKS)
     meetings, checkins, waiting, replies = {}, {}, {}, {}
-    ids = [m.id for m in mentorships]
-    for row in _figures(ids, now, weeks) if ids else ():
+    for row in _figures(mentorship_ids, now, weeks) if mentorship_ids else ():
         (mentorship_id, held, last_at, unseen, help_open, reply_to, waits) = row[:7]
         next_id, starts_at, minutes, *averages = row[7:]
         meetings[mentorship_id] = MeetingHealth(

@@ -14,8 +14,8 @@ from checkins_support import (
 from web_support import field_error, snapshot
 
 from app import clock
-from app.checkins.queries import reply_targets
 from app.extensions import db
+from app.mentor_cards import card_figures
 from app.models import CheckIn
 from app.models.checkins import REPLY_LIMIT
 from game.weeks import WeekKey
@@ -24,6 +24,10 @@ MENTEE, MENTOR = "mentee@test.example", "mentor@test.example"
 OTHER_MENTEE = "other-mentee@test.example"
 W08, W09, W10, W11 = (WeekKey(2026, n) for n in (8, 9, 10, 11))
 NOTE, BLOCKER = "Finished the essay plan", "Worried about the maths test"
+
+
+def reply_targets(ids: list[int]) -> dict[int, int]:
+    return card_figures(ids, clock.utcnow(), "Europe/London")["reply_targets"]
 
 
 @pytest.fixture

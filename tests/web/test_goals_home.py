@@ -23,11 +23,15 @@ from app.goals.queries import (
     GoalAggregate,
     program_goal_aggregate,
     review_queue,
-    waiting_counts,
 )
+from app.mentor_cards import card_figures
 from app.models import Goal, GoalStatus, Membership, Milestone, MilestoneStatus, Role
 
 OPEN, WAITING, CONFIRMED = MilestoneStatus.OPEN, MilestoneStatus.WAITING, MilestoneStatus.CONFIRMED
+
+
+def waiting_counts(ids: list[int]) -> dict[int, int]:
+    return card_figures(ids, clock.utcnow(), "UTC")["waiting_counts"]
 
 
 def _waited(milestone_id: int, hours: int) -> None:
