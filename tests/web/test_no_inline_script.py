@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 
 import pytest
+from static_support import static_url
 from test_access_matrix import MATRIX, ROLES, fill
 from web_support import scan
 
@@ -106,14 +107,17 @@ def test_pages_load_the_vendored_htmx_and_app_js_only(client) -> None:
     in the head of every page."""
     found = scan(client.get("/login").get_data(as_text=True))
     assert found.script_sources == [
-        "/static/js/htmx-2.0.11.min.js",
-        "/static/js/app.js",
-        "/static/js/celebrate.js",
-        "/static/js/share.js",
-        "/static/js/install.js",
-        "/static/js/offline-checkin.js",
-        "/static/js/notifications.js",
-        "/static/js/print.js",
+        static_url(f"js/{name}")
+        for name in (
+            "htmx-2.0.11.min.js",
+            "app.js",
+            "celebrate.js",
+            "share.js",
+            "install.js",
+            "offline-checkin.js",
+            "notifications.js",
+            "print.js",
+        )
     ]
     for source in found.script_sources:
         with client.get(source) as response:
