@@ -58,13 +58,13 @@ def fingerprinted(name: str, digest: str) -> str:
     return f"{folder}/{base}" if folder else base
 
 
-def _read(folder: Path, name: str, compress: bool) -> Asset:
+def _read(folder: Path, name: str, min_size: int | None) -> Asset:
     path = folder / name
     data = path.read_bytes()
     digest = content_digest(data)
     mimetype = mimetypes.guess_type(name)[0] or "application/octet-stream"
     bodies = {"identity": data}
-    if compress and mimetype in COMPRESSIBLE:
+    if min_size is not None and len(data) >= min_size and mimetype in COMPRESSIBLE:
         for encoding, encode in ENCODERS.items():
             packed = encode(data)
             if len(packed) < len(data):
@@ -75,15 +75,16 @@ def _read(folder: Path, name: str, compress: bool) -> Asset:
 class Assets:
     """The fingerprinted names and ready-compressed bodies of every static file."""
 
-    def __init__(self, folder: Path, *, compress: bool, watch: bool) -> None:
+    def __init__(self, folder: Path, *, min_size: int | None, watch: bool) -> None:
+        """``min_size``: files this large or larger are kept compressed too; None: none is."""
         self.folder = folder
-        self.compress = compress
+        self.min_size = min_size
         self.watch = watch
         self.by_name: dict[str, Asset] = {}
         self.by_hashed: dict[str, Asset] = {}
         for path in sorted(folder.rglob("*")):
             if path.is_file():
-                self._add(_read(folder, path.relative_to(folder).as_posix(), compress))
+                self._add(_read(folder, path.relative_to(folder).as_posix(), min_size))
 
     def _add(self, asset: Asset) -> None:
         self.by_name[asset.name] = asset
@@ -94,7 +95,7 @@ class Assets:
         if asset is not None and self.watch:
             path = self.folder / name
             if path.is_file() and path.stat().st_mtime != asset.mtime:
-                asset = _read(self.folder, name, self.compress)
+                asset = _read(self.folder, name, self.min_size)
                 self._add(asset)
         return asset
 
@@ -141,7 +142,7 @@ def init_app(app: Flask) -> None:
     """Serve ``/static/`` from the fingerprint table and make ``url_for`` name the hashed files."""
     table = Assets(
         Path(app.static_folder),
-        compress=app.config["COMPRESS_RESPONSES"],
+        min_size=app.config["COMPRESS_MIN_SIZE"] if app.config["COMPRESS_RESPONSES"] else None,
         watch=app.debug,
     )
     app.extensions["waypoint_assets"] = table
