@@ -6,6 +6,11 @@ fingerprinted name (``css/app.3f2a1b9c0d.css``), and text files are compressed a
 filename=...)`` yields the fingerprinted name, which is served ``immutable``; the plain name keeps
 working with ``no-cache`` and an ETag, for the service worker and pages saved before a release.
 In debug mode a file changed on disk is read again, so editing CSS needs no restart.
+
+The app's own scripts go out as one bundle, ``js/waypoint.js``, in the order below: one request
+instead of seven, and compressed together they weigh a quarter less. Whole-line comments and
+indentation are left out of the bundle (the scripts hold no multi-line strings); the files
+themselves stay as they are, readable.
 """
 
 from __future__ import annotations
@@ -29,6 +34,16 @@ COMPRESSIBLE = {
     "application/manifest+json",
     "image/svg+xml",
 }
+BUNDLE = "js/waypoint.js"
+BUNDLED = (
+    "js/app.js",
+    "js/celebrate.js",
+    "js/share.js",
+    "js/install.js",
+    "js/offline-checkin.js",
+    "js/notifications.js",
+    "js/print.js",
+)
 ENCODERS = {
     "br": lambda data: brotli.compress(data, quality=11),
     "gzip": lambda data: gzip.compress(data, compresslevel=9, mtime=0),
@@ -58,9 +73,23 @@ def fingerprinted(name: str, digest: str) -> str:
     return f"{folder}/{base}" if folder else base
 
 
+def bundle(folder: Path) -> bytes:
+    """The scripts of ``BUNDLED``, one after the other, without comment lines or indentation."""
+    lines = (
+        line.strip()
+        for name in BUNDLED
+        for line in (folder / name).read_text(encoding="utf-8").splitlines()
+    )
+    return "".join(f"{line}\n" for line in lines if line and not line.startswith("//")).encode()
+
+
+def _mtime(folder: Path, name: str) -> float:
+    parts = BUNDLED if name == BUNDLE else (name,)
+    return max((folder / part).stat().st_mtime for part in parts)
+
+
 def _read(folder: Path, name: str, min_size: int | None) -> Asset:
-    path = folder / name
-    data = path.read_bytes()
+    data = bundle(folder) if name == BUNDLE else (folder / name).read_bytes()
     digest = content_digest(data)
     mimetype = mimetypes.guess_type(name)[0] or "application/octet-stream"
     bodies = {"identity": data}
@@ -69,7 +98,7 @@ def _read(folder: Path, name: str, min_size: int | None) -> Asset:
             packed = encode(data)
             if len(packed) < len(data):
                 bodies[encoding] = packed
-    return Asset(name, fingerprinted(name, digest), mimetype, digest, path.stat().st_mtime, bodies)
+    return Asset(name, fingerprinted(name, digest), mimetype, digest, _mtime(folder, name), bodies)
 
 
 class Assets:
@@ -85,6 +114,8 @@ class Assets:
         for path in sorted(folder.rglob("*")):
             if path.is_file():
                 self._add(_read(folder, path.relative_to(folder).as_posix(), min_size))
+        if all((folder / name).is_file() for name in BUNDLED):
+            self._add(_read(folder, BUNDLE, min_size))
 
     def _add(self, asset: Asset) -> None:
         self.by_name[asset.name] = asset
@@ -92,11 +123,9 @@ class Assets:
 
     def get(self, name: str) -> Asset | None:
         asset = self.by_name.get(name)
-        if asset is not None and self.watch:
-            path = self.folder / name
-            if path.is_file() and path.stat().st_mtime != asset.mtime:
-                asset = _read(self.folder, name, self.min_size)
-                self._add(asset)
+        if asset is not None and self.watch and _mtime(self.folder, name) != asset.mtime:
+            asset = _read(self.folder, name, self.min_size)
+            self._add(asset)
         return asset
 
     def url_name(self, name: str) -> str:

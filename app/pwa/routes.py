@@ -13,7 +13,7 @@ from flask_login import login_required
 
 from .. import clock
 from ..access import active_membership
-from ..assets import assets
+from ..assets import BUNDLE, assets
 from ..meetings.queries import next_meeting
 from ..mentorships_query import mentorships_of
 from ..models import MentorshipStatus, Role
@@ -103,13 +103,7 @@ SHELL = (
     "offline.html",
     "css/app.css",
     f"js/htmx-{HTMX_VERSION}.min.js",
-    "js/app.js",
-    "js/celebrate.js",
-    "js/share.js",
-    "js/install.js",
-    "js/offline-checkin.js",
-    "js/notifications.js",
-    "js/print.js",
+    BUNDLE,
     "icons/sprite.svg",
     "icons/badges.svg",
     "icons/waypoint.svg",

@@ -12,7 +12,7 @@ import brotli
 import pytest
 from static_support import STATIC, static_url
 
-from app.assets import Assets, fingerprinted
+from app.assets import BUNDLE, BUNDLED, Assets, fingerprinted
 
 BR = {"Accept-Encoding": "br, gzip"}
 GZIP = {"Accept-Encoding": "gzip"}
@@ -94,7 +94,7 @@ def test_every_static_url_of_a_page_is_fingerprinted(new_client):
         found = STATIC_URL.findall(page)
         assert found, url
         assert [u for u in found if not FINGERPRINTED.match(u)] == [], url
-        assert static_url("css/app.css") in found and static_url("js/app.js") in found
+        assert static_url("css/app.css") in found and static_url("js/waypoint.js") in found
 
 
 def test_a_fingerprinted_file_is_kept_a_year_and_sent_compressed(client):
@@ -119,6 +119,19 @@ def test_the_plain_name_still_answers_revalidated_and_304(client):
         "/static/css/app.css", headers={**GZIP, "If-None-Match": response.headers["ETag"]}
     )
     assert again.status_code == 304
+
+
+def test_the_bundle_holds_every_script_in_order_without_its_comment_lines(client):
+    bundle = decoded(client.get(static_url(BUNDLE), headers=BR)).decode()
+    at = -1
+    for name in BUNDLED:
+        source = (STATIC / name).read_text(encoding="utf-8")
+        code = [line.strip() for line in source.splitlines() if line.strip()]
+        assert code[0].startswith("//") and code[0] not in bundle, name
+        first = next(line for line in code if not line.startswith("//"))
+        assert bundle.index(first, at + 1) > at, name
+        at = bundle.index(first, at + 1)
+        assert all(line in bundle for line in code if not line.startswith("//")), name
 
 
 def test_images_are_not_compressed_again(client):
@@ -172,7 +185,7 @@ def test_the_worker_keeps_the_fingerprinted_shell(client):
     for url in STATIC_URL.findall(login):
         if url.endswith((".css", ".js")):
             assert url in shell.values(), url
-    for name in ("offline.html", "icons/sprite.svg", "icons/badges.svg", "js/celebrate.js"):
+    for name in ("offline.html", "icons/sprite.svg", "icons/badges.svg", "js/waypoint.js"):
         assert shell[f"/static/{name}"] == static_url(name)
     assert all(FINGERPRINTED.match(url) for url in shell.values())
     assert cache.startswith("waypoint-")
