@@ -219,6 +219,7 @@ MATRIX: list[Row] = [
     Row("accounts.account", "POST", "/account", (LOGIN, *[(303, "/account")] * 5)),
     Row("accounts.account", "POST", "/account", (LOGIN, 422, 422, 422, 422, 422),
         data={"name": ""}),
+    Row("accounts.time_zones", "GET", "/account/time-zones", (LOGIN, 200, 200, 200, 200, 200)),
     Row("accounts.change_password", "GET", "/account/password", (LOGIN, 200, 200, 200, 200, 200)),
     Row("accounts.change_password", "POST", "/account/password",
         (LOGIN, 422, 422, 422, 422, 422)),
