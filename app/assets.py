@@ -15,6 +15,7 @@ themselves stay as they are, readable.
 
 from __future__ import annotations
 
+import functools
 import gzip
 import hashlib
 import mimetypes
@@ -61,6 +62,13 @@ class Asset:
     """Encoding (``identity``, ``br``, ``gzip``) to body; only encodings that made it smaller."""
 
 
+@functools.cache
+def _packed(data: bytes, encoding: str) -> bytes:
+    """Compressed once per process: every app the process creates (a test worker makes many)
+    shares the work."""
+    return ENCODERS[encoding](data)
+
+
 def content_digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:12]
 
@@ -94,8 +102,8 @@ def _read(folder: Path, name: str, min_size: int | None) -> Asset:
     mimetype = mimetypes.guess_type(name)[0] or "application/octet-stream"
     bodies = {"identity": data}
     if min_size is not None and len(data) >= min_size and mimetype in COMPRESSIBLE:
-        for encoding, encode in ENCODERS.items():
-            packed = encode(data)
+        for encoding in ENCODERS:
+            packed = _packed(data, encoding)
             if len(packed) < len(data):
                 bodies[encoding] = packed
     return Asset(name, fingerprinted(name, digest), mimetype, digest, _mtime(folder, name), bodies)
