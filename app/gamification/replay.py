@@ -80,7 +80,7 @@ class Review:
     mentorship_id: int
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, slots=True)
 class Payment:
     at: datetime  # when the meeting was held, or when this person confirmed, if later
     meeting_id: int
@@ -203,7 +203,7 @@ def _pairs(calendars: dict[int, game.ProgramCalendar]) -> dict[int, Pair]:
 def _meetings(calendars: dict[int, game.ProgramCalendar]) -> dict:
     """Held meetings with their confirmations: who each pays and when (at the "held", or at a
     group's late confirmation), and each pair's meeting weeks."""
-    payments, weeks, seen = [], defaultdict(list), set()
+    payments, weeks, week_of = [], defaultdict(list), {}
     for meeting, mentorship, program, starts_at, held_at, user, at in db.session.execute(
         sa.select(
             Meeting.id,
@@ -218,14 +218,15 @@ def _meetings(calendars: dict[int, game.ProgramCalendar]) -> dict:
         .outerjoin(MeetingConfirmation, MeetingConfirmation.meeting_id == Meeting.id)
         .where(Meeting.status == MeetingStatus.HELD)
     ):
-        week = week_at(starts_at, calendars[program].zone)
-        if meeting not in seen:
-            seen.add(meeting)
+        week = week_of.get(meeting)
+        if week is None:  # once per meeting, not per confirmation
+            week = week_of[meeting] = week_at(starts_at, calendars[program].zone)
             weeks[mentorship].append(week)
         if user is not None:
             paid = max(held_at or at, at)
             payments.append(Payment(paid, meeting, mentorship, user, week))
-    return {"payments": sorted(payments), "meeting_weeks": weeks}
+    payments.sort(key=lambda p: (p.at, p.meeting_id, p.mentorship_id, p.user_id, p.week))
+    return {"payments": payments, "meeting_weeks": weeks}
 
 
 def _checkin_weeks() -> dict[int, set[WeekKey]]:
@@ -327,6 +328,8 @@ def replay(facts: Facts) -> Replay:
     mentors = _mentors_of_pairs(facts)
     streaks = _checkins(facts, result)
     for paid in facts.payments:
+        if paid.user_id in mentors[paid.mentorship_id]:
+            continue  # a mentor's confirmation pays nobody (``service._payees``)
         program = facts.pairs[paid.mentorship_id].program_id
         event = game.MeetingHeld(
             paid.meeting_id,
