@@ -30,6 +30,8 @@ from ..extensions import db
 from ..models import BadgeEarned, PlayerTotal, PointsAward
 from . import replay, store
 
+STREAM_ROWS = 20_000  # stored ledger rows fetched at a time
+
 
 @dataclass(frozen=True)
 class Difference:
@@ -52,19 +54,28 @@ def check(fix: bool = False) -> list[Difference]:
 
 
 def _awards(expected: replay.Replay, fix: bool) -> list[Difference]:
-    stored = {
-        key: (user, amount)
-        for key, user, amount in db.session.execute(
-            sa.select(PointsAward.key, PointsAward.user_id, PointsAward.amount)
+    """The stored rows are streamed against the expected ones (only the keys found are kept,
+    as the expected rows' own strings), then each expected row is reported in ledger order."""
+    found: set[str] = set()
+    wrong: dict[str, tuple[int, int]] = {}
+    rows = db.session.execute(
+        sa.select(PointsAward.key, PointsAward.user_id, PointsAward.amount).execution_options(
+            yield_per=STREAM_ROWS
         )
-    }
+    )
+    for key, user, amount in rows:
+        entry = expected.ledger.get(key)
+        if entry is not None:
+            found.add(entry.key)
+            if (user, amount) != (entry.user_id, entry.amount):
+                wrong[entry.key] = user, amount
     differences, missing = [], []
     for entry in expected.ledger.rows():
-        held = stored.get(entry.key)
-        if held is None:
+        if entry.key not in found:
             differences.append(Difference("award", f"missing ledger row {entry.key}"))
             missing.append(entry)
-        elif held != (entry.user_id, entry.amount):
+        elif entry.key in wrong:
+            held = wrong[entry.key]
             differences.append(
                 Difference(
                     "award",
