@@ -474,7 +474,9 @@ def main() -> None:
     app = _app(url)
     clock.set_now(NOW)
     with app.app_context():
-        if args.fresh or not _ready(args.mentees):
+        ready = not args.fresh and _ready(args.mentees)
+        db.session.rollback()  # its read locks would block dropping the tables
+        if not ready:
             start = time.perf_counter()
             db.drop_all()
             db.create_all()
