@@ -354,7 +354,7 @@ def _reset_sequences() -> None:
     if db.engine.dialect.name != "postgresql":
         return
     for table in db.metadata.sorted_tables:
-        if "id" in table.c and table.c.id.primary_key:
+        if "id" in table.c and isinstance(table.c.id.type, sa.Integer):
             db.session.execute(
                 sa.text(
                     f"SELECT setval("  # noqa: S608 (table names from the models)
@@ -495,6 +495,7 @@ def main() -> None:
                 m.__tablename__: db.session.scalar(sa.select(sa.func.count()).select_from(m))
                 for m in (PointsAward, BadgeEarned, PlayerTotal)
             }
+            _reset_sequences()  # in case an earlier run stopped before it
             print("reusing the data already built")
         dialect = db.engine.dialect.name
     print(f"{dialect}, {args.mentees:,} mentees; load average {os.getloadavg()}")
