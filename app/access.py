@@ -156,13 +156,17 @@ def mentorship_for_me(mentorship_id: int, *roles: Role) -> tuple[Mentorship, Mem
     """A mentorship the person sees (as one of ``roles``), people loaded, and their membership
     in it."""
     place = _places(roles)
-    row = db.session.execute(
-        sa.select(Mentorship, place.c.membership_id)
-        .join(place, place.c.mentorship_id == Mentorship.id)
-        .where(Mentorship.id == mentorship_id)
-        .options(JOINED_PEOPLE)
-        .limit(1)
-    ).unique().first()
+    row = (
+        db.session.execute(
+            sa.select(Mentorship, place.c.membership_id)
+            .join(place, place.c.mentorship_id == Mentorship.id)
+            .where(Mentorship.id == mentorship_id)
+            .options(JOINED_PEOPLE)
+            .limit(1)
+        )
+        .unique()
+        .first()
+    )
     if row is None:
         abort(404)
     return row[0], _mine(row[1])
