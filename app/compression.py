@@ -11,17 +11,9 @@ from __future__ import annotations
 from flask import Flask
 from flask_compress import Compress
 
-MIMETYPES = [
-    "text/html",
-    "text/css",
-    "text/javascript",
-    "application/javascript",
-    "application/json",
-    "application/manifest+json",
-    "image/svg+xml",
-    "text/calendar",
-    "text/csv",
-]
+from .assets import COMPRESSIBLE
+
+MIMETYPES = sorted(COMPRESSIBLE | {"text/calendar", "text/csv"})
 
 
 def init_app(app: Flask) -> None:
