@@ -82,16 +82,24 @@ def checklists(program: Program, memberships: Iterable[Membership]) -> dict[int,
     completed = dict(db.session.execute(sa.union_all(modules_total, done)).all())
     modules = completed.pop(None)
     return {
-        m.id: Checklist(
-            role=m.role,
-            profile=m.id in with_profile,
-            signed_version=m.agreed_version,
-            current_version=program.agreement_version,
-            training_done=completed.get(m.id, 0) if m.role is Role.MENTOR else 0,
-            training_total=modules if m.role is Role.MENTOR else 0,
-        )
+        m.id: _checklist(m, program, m.id in with_profile, completed.get(m.id, 0), modules)
         for m in people
     }
+
+
+def _checklist(
+    membership: Membership, program: Program, profile: bool, done: int, modules: int
+) -> Checklist:
+    """Training counts only for a mentor: nobody else has any to do."""
+    mentor = membership.role is Role.MENTOR
+    return Checklist(
+        role=membership.role,
+        profile=profile,
+        signed_version=membership.agreed_version,
+        current_version=program.agreement_version,
+        training_done=done if mentor else 0,
+        training_total=modules if mentor else 0,
+    )
 
 
 def checklist_of(membership: Membership) -> Checklist | None:
@@ -119,12 +127,4 @@ def checklist_of(membership: Membership) -> Checklist | None:
             .scalar_subquery(),
         )
     ).one()
-    mentor = membership.role is Role.MENTOR
-    return Checklist(
-        role=membership.role,
-        profile=bool(profile),
-        signed_version=membership.agreed_version,
-        current_version=program.agreement_version,
-        training_done=completed if mentor else 0,
-        training_total=modules if mentor else 0,
-    )
+    return _checklist(membership, program, bool(profile), completed, modules)
