@@ -40,20 +40,23 @@ from app.outcomes.queries import PARTICIPANTS, Funnel, Period, program_outcomes
 from game.weeks import local_date, week_of
 
 WEEKS = 5  # the program began four weeks ago: weeks 0..4, the last one this week
-MINUTES = st.integers(-2 * 24 * 60, (WEEKS + 1) * 7 * 24 * 60)  # from its start, a bit around
+FIRST, LAST = -2 * 24 * 60, (WEEKS + 1) * 7 * 24 * 60  # minutes from its start, a bit around
+MINUTES = st.integers(FIRST, LAST)
 
 
 @st.composite
 def pairs(draw) -> dict:
-    """One pair: when it was matched (and closed), its mentee's arrival and departure, the
-    mentee's check-ins by week, its meetings, goals and confirmed milestones."""
+    """One pair: when it was matched (and closed), its mentee's arrival and departure (never
+    before the arrival), the mentee's check-ins by week, its meetings, goals and confirmed
+    milestones."""
     matched = draw(st.integers(0, (WEEKS + 1) * 7 * 24 * 60))
+    joined = draw(MINUTES)
     return {
         "status": draw(st.sampled_from(list(MentorshipStatus))),
         "matched": matched,
         "closed": draw(st.none() | st.integers(matched, matched + 3 * 7 * 24 * 60)),
-        "joined": draw(MINUTES),
-        "left": draw(st.none() | MINUTES),
+        "joined": joined,
+        "left": draw(st.none() | st.integers(joined, LAST)),
         "moods": draw(
             st.dictionaries(st.integers(-1, WEEKS), st.none() | st.integers(1, 5), max_size=4)
         ),
