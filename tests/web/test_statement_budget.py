@@ -37,15 +37,6 @@ OVER_BUDGET = {
     # the at-risk list and one pair at risk
     "programs.at_risk": "the at-risk list, paginated with counts",
     "programs.at_risk_pair": "one pair at risk, with the at-risk list",
-    # the outcomes dashboard, its report and its CSV downloads
-    "outcomes.dashboard": "the outcomes figures from summary rows",
-    "outcomes.report": "the outcomes figures from summary rows",
-    "outcomes.checkins_csv": "the outcomes figures from summary rows",
-    "outcomes.end_survey_csv": "the outcomes figures from summary rows",
-    "outcomes.milestones_csv": "the outcomes figures from summary rows",
-    "outcomes.retention_csv": "the outcomes figures from summary rows",
-    "outcomes.rhythm_csv": "the outcomes figures from summary rows",
-    "outcomes.surveys_csv": "the outcomes figures from summary rows",
 }
 
 
