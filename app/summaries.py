@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask import has_app_context
 from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
@@ -228,7 +229,7 @@ def _noticed(session: Session, _context) -> None:
 def _refresh_touched(session: Session) -> None:
     """Before the commit: refresh every noted row, in the action's own transaction (refreshing
     may flush more, so until nothing new was noted)."""
-    if session is not db.session():
+    if not has_app_context() or session is not db.session():
         return
     session.flush()  # the commit's own flush comes after this hook: note its rows first
     while touched := session.info.pop(_TOUCHED, None):

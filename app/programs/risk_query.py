@@ -22,11 +22,12 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from game import risk
+from game.calendar import ProgramCalendar
 from game.weeks import WeekKey, local_date
 
 from ..calendars import calendar_of
 from ..extensions import db
-from ..meetings.queries import quiet_rule
+from ..meetings.queries import quiet_condition, quiet_rule
 from ..models import (
     CareKind,
     CareRecord,
@@ -109,9 +110,9 @@ class PairRow:
     members: list[_Member]
 
 
-def active_pairs(program_id: int) -> list[PairRow]:
-    """The program's active pairs with their people's roles and names, in id order: one
-    query of plain columns."""
+def active_pairs(program_id: int, where: sa.ColumnElement[bool] | None = None) -> list[PairRow]:
+    """The program's active pairs (those meeting ``where``) with their people's roles and
+    names, in id order: one query of plain columns."""
     pairs: dict[int, PairRow] = {}
     for pair, created_at, membership_id, role, left_at, name in db.session.execute(
         sa.select(
@@ -125,7 +126,11 @@ def active_pairs(program_id: int) -> list[PairRow]:
         .join(MentorshipMember, MentorshipMember.mentorship_id == Mentorship.id)
         .join(Membership, Membership.id == MentorshipMember.membership_id)
         .join(User, User.id == Membership.user_id)
-        .where(Mentorship.program_id == program_id, Mentorship.status == MentorshipStatus.ACTIVE)
+        .where(
+            Mentorship.program_id == program_id,
+            Mentorship.status == MentorshipStatus.ACTIVE,
+            sa.true() if where is None else where,
+        )
         .order_by(Mentorship.id, MentorshipMember.id)
     ):
         row = pairs.setdefault(pair, PairRow(pair, created_at, []))
@@ -136,7 +141,9 @@ def active_pairs(program_id: int) -> list[PairRow]:
 def board(program_id: int, now: datetime) -> Board:
     """The program's active pairs that raise a signal no resolution covers, and those that a
     resolution took off the list (whether or not their signals cleared since)."""
-    entries = assess(program_id, active_pairs(program_id), now)
+    calendar = calendar_of(program_id)
+    pairs = active_pairs(program_id, may_be_listed(program_id, calendar, now))
+    entries = assess(program_id, pairs, now, calendar)
     at_risk = [e for e in entries if on_list(e)]
     resolved = [e for e in entries if e.resolved is not None and not on_list(e)]
     resolved.sort(key=lambda e: e.resolved.at, reverse=True)
@@ -154,12 +161,51 @@ def on_list(entry: AtRisk) -> bool:
     return bool(risk.open_reasons(entry.reasons, resolution))
 
 
+def may_be_listed(
+    program_id: int, calendar: ProgramCalendar, now: datetime
+) -> sa.ColumnElement[bool]:
+    """Holds for every pair that raises a signal now or was ever resolved, from the summary
+    rows: ``game.risk`` stays the judge of each pair, this only spares it the pairs that can be
+    on neither list (met lately, a mentor active, no mentee low or waiting for help)."""
+    silent_since = now - risk.MENTOR_SILENT
+    low = [mood <= risk.LOW_MOOD for mood in (MenteeSummary.mood_1, MenteeSummary.mood_2)]
+    troubled_mentees = (
+        sa.select(MentorshipMember.mentorship_id)
+        .join(Membership, Membership.id == MentorshipMember.membership_id)
+        .join(MenteeSummary, MenteeSummary.membership_id == Membership.id)
+        .where(
+            MenteeSummary.program_id == program_id,
+            Membership.left_at.is_(None),
+            sa.or_(
+                MenteeSummary.help_asked_at <= now - risk.HELP_WAIT,
+                sa.and_(*low, MenteeSummary.mood_3 <= risk.LOW_MOOD),
+            ),
+        )
+    )
+    mentor_active = sa.exists().where(
+        PairSummary.mentorship_id == Mentorship.id,
+        PairSummary.mentor_last_active > silent_since,
+    )
+    resolved = sa.exists().where(
+        CareRecord.mentorship_id == Mentorship.id, CareRecord.kind == CareKind.RESOLVED
+    )
+    return sa.or_(
+        quiet_condition(calendar, now),
+        sa.and_(Mentorship.created_at <= silent_since, ~mentor_active),
+        Mentorship.id.in_(troubled_mentees),
+        resolved,
+    )
+
+
 def assess(
-    program_id: int, mentorships: list[Mentorship] | list[PairRow], now: datetime
+    program_id: int,
+    mentorships: list[Mentorship] | list[PairRow],
+    now: datetime,
+    calendar: ProgramCalendar | None = None,
 ) -> list[AtRisk]:
     """Each of ``mentorships`` (of the program, people loaded) with what it raises now, its last
-    nudge and its last resolution. The program's aggregates, so a fixed number of queries."""
-    calendar = calendar_of(program_id)
+    nudge and its last resolution. The program's summary rows, so a fixed number of queries."""
+    calendar = calendar or calendar_of(program_id)
     pair_facts = _pair_facts(program_id)
     mentee_facts = _mentee_facts(program_id)
     nudged, resolved = _latest_care(program_id, calendar.zone)

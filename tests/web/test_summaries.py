@@ -33,6 +33,7 @@ from app.models import (
     PairSummary,
     User,
 )
+from app.programs.risk_query import active_pairs, assess, board, on_list
 
 
 @pytest.fixture(autouse=True)
@@ -153,6 +154,23 @@ def test_rows_equal_the_facts_after_any_sequence_of_actions(app, world, steps):
             _act(step, world, goal_id)
             assert summaries.check() == [], step
             db.session.rollback()
+            assert _listed(world) == _listed_unfiltered(world), step
+
+
+def _listed(world) -> tuple[list[int], list[int]]:
+    found = board(world.program_id, clock.utcnow())
+    return [e.mentorship.id for e in found.at_risk], [e.mentorship.id for e in found.resolved]
+
+
+def _listed_unfiltered(world) -> tuple[list[int], list[int]]:
+    """The lists as every active pair's assessment gives them (no filter in SQL)."""
+    entries = assess(world.program_id, active_pairs(world.program_id), clock.utcnow())
+    resolved = sorted(
+        (e for e in entries if e.resolved is not None and not on_list(e)),
+        key=lambda e: e.resolved.at,
+        reverse=True,
+    )
+    return [e.mentorship.id for e in entries if on_list(e)], [e.mentorship.id for e in resolved]
 
 
 def test_rows_follow_each_kind_of_action(app, world):
