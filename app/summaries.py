@@ -213,12 +213,12 @@ def touch(session: Session | None = None, **keys: Iterable[int]) -> None:
 
 
 def _noticed(session: Session, _context) -> None:
-    """After each flush: the keys of the check-ins, meetings, confirmations, milestone events
-    and kudos it wrote, changed or deleted."""
+    """After each flush: the keys of the check-ins, meetings, confirmations, milestone events,
+    kudos and pair members it wrote, changed or deleted."""
     for row in (*session.new, *session.dirty, *session.deleted):
         if isinstance(row, CheckIn):
             touch(session, mentees=[row.membership_id])
-        elif isinstance(row, Meeting | Kudos):
+        elif isinstance(row, Meeting | Kudos | MentorshipMember):  # a member decides "mentor"
             touch(session, pairs=[row.mentorship_id])
         elif isinstance(row, MeetingConfirmation):
             touch(session, meetings=[row.meeting_id])
