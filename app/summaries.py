@@ -184,23 +184,17 @@ def refresh_pairs(mentorship_ids: Iterable[int]) -> None:
 
 
 def refresh_mentees(membership_ids: Iterable[int]) -> None:
-    """Bring these mentees' rows up to date, and their pairs' (an acknowledgement is a mentor's
-    action; a changed check-in takes its acknowledgement back)."""
+    """Bring these mentees' rows up to date with what the transaction did so far."""
     ids = sorted(set(membership_ids))
     source = sa.select(Membership.id, Membership.program_id).where(
         Membership.id.in_(ids), Membership.role == Role.MENTEE
     )
     key = MenteeSummary.membership_id
     _refresh(MenteeSummary, key, ids, source, computed_mentees, EMPTY_MENTEE)
-    refresh_pairs(
-        db.session.scalars(
-            sa.select(MentorshipMember.mentorship_id).where(MentorshipMember.membership_id.in_(ids))
-        )
-    )
 
 
 _TOUCHED = "waypoint_summaries_touched"
-_KINDS = ("pairs", "mentees", "meetings", "milestones")
+_KINDS = ("pairs", "mentees", "meetings", "milestones", "pairs_of_mentees")
 
 
 def touch(session: Session | None = None, **keys: Iterable[int]) -> None:
@@ -218,12 +212,23 @@ def _noticed(session: Session, _context) -> None:
     for row in (*session.new, *session.dirty, *session.deleted):
         if isinstance(row, CheckIn):
             touch(session, mentees=[row.membership_id])
+            if _acknowledgement_changed(session, row):  # a mentor's action, given or taken back
+                touch(session, pairs_of_mentees=[row.membership_id])
         elif isinstance(row, Meeting | Kudos | MentorshipMember):  # a member decides "mentor"
             touch(session, pairs=[row.mentorship_id])
         elif isinstance(row, MeetingConfirmation):
             touch(session, meetings=[row.meeting_id])
         elif isinstance(row, MilestoneEvent):
             touch(session, milestones=[row.milestone_id])
+
+
+def _acknowledgement_changed(session: Session, checkin: CheckIn) -> bool:
+    """Whether the flush wrote the check-in's acknowledgement (a deleted one had it, maybe)."""
+    if checkin in session.new:
+        return checkin.acknowledged_at is not None
+    if checkin in session.deleted:
+        return True
+    return sa.inspect(checkin).attrs.acknowledged_at.history.has_changes()
 
 
 def _refresh_touched(session: Session) -> None:
@@ -238,6 +243,14 @@ def _refresh_touched(session: Session) -> None:
             pairs.update(
                 session.scalars(
                     sa.select(Meeting.mentorship_id).where(Meeting.id.in_(touched["meetings"]))
+                )
+            )
+        if touched["pairs_of_mentees"]:
+            pairs.update(
+                session.scalars(
+                    sa.select(MentorshipMember.mentorship_id).where(
+                        MentorshipMember.membership_id.in_(touched["pairs_of_mentees"])
+                    )
                 )
             )
         if touched["milestones"]:
