@@ -77,13 +77,15 @@ def create_app(config: dict | None = None) -> Flask:
     ):
         app.register_blueprint(blueprint)
 
-    from . import auth, cli, queue, security, templating
+    from . import assets, auth, cli, compression, queue, security, templating
     from .nudges import tasks  # noqa: F401  (the queue's tasks register themselves)
 
     queue.init_app(app)
 
     auth.init_app(app)
     security.init_app(app)
+    assets.init_app(app)
+    compression.init_app(app)
     templating.init_app(app)
     cli.init_app(app)
     return app

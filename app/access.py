@@ -16,7 +16,7 @@ from flask_login import current_user
 from sqlalchemy.orm import aliased, joinedload
 
 from .extensions import db
-from .mentorships_query import WITH_PEOPLE
+from .mentorships_query import JOINED_PEOPLE, WITH_PEOPLE
 from .models import (
     ActionItem,
     Certificate,
@@ -44,20 +44,36 @@ GOAL_PAIR = joinedload(Goal.mentorship).options(joinedload(Mentorship.program), 
 # --- the person's memberships -------------------------------------------------------------
 
 
+def open_membership_of(user_id) -> sa.ColumnElement[bool]:
+    """A membership of ``user_id`` that the coordinator has not deactivated."""
+    return sa.and_(Membership.user_id == user_id, Membership.left_at.is_(None))
+
+
+MEMBERSHIP_ORDER = (Membership.joined_at, Membership.id)
+WITH_PROGRAM = joinedload(Membership.program)
+
+
+def remember_memberships(memberships: list[Membership]) -> None:
+    """Keep the person's memberships for the request: the login loads them with the person
+    (``accounts.sessions.load``), in the same statement."""
+    g.memberships = memberships
+
+
 def my_memberships() -> list[Membership]:
     """The current person's memberships with their programs, loaded once per request.
 
     A membership the coordinator deactivated is left out: every scoped query below starts
     from this list, so leaving a program ends access to all of it at once."""
+    authenticated = current_user.is_authenticated  # loading the person may fill g.memberships
     if "memberships" not in g:
         g.memberships = (
             db.session.scalars(
                 sa.select(Membership)
-                .options(joinedload(Membership.program))
-                .where(Membership.user_id == current_user.id, Membership.left_at.is_(None))
-                .order_by(Membership.joined_at, Membership.id)
+                .options(WITH_PROGRAM)
+                .where(open_membership_of(current_user.id))
+                .order_by(*MEMBERSHIP_ORDER)
             ).all()
-            if current_user.is_authenticated
+            if authenticated
             else []
         )
     return g.memberships
@@ -140,13 +156,17 @@ def mentorship_for_me(mentorship_id: int, *roles: Role) -> tuple[Mentorship, Mem
     """A mentorship the person sees (as one of ``roles``), people loaded, and their membership
     in it."""
     place = _places(roles)
-    row = db.session.execute(
-        sa.select(Mentorship, place.c.membership_id)
-        .join(place, place.c.mentorship_id == Mentorship.id)
-        .where(Mentorship.id == mentorship_id)
-        .options(WITH_PEOPLE)
-        .limit(1)
-    ).first()
+    row = (
+        db.session.execute(
+            sa.select(Mentorship, place.c.membership_id)
+            .join(place, place.c.mentorship_id == Mentorship.id)
+            .where(Mentorship.id == mentorship_id)
+            .options(JOINED_PEOPLE)
+            .limit(1)
+        )
+        .unique()
+        .first()
+    )
     if row is None:
         abort(404)
     return row[0], _mine(row[1])
@@ -228,9 +248,15 @@ def meeting_for_me(meeting_id: int, *options) -> tuple[Meeting, Mentorship]:
     )
     if meeting is None:
         abort(404)
-    mentorship = db.session.scalars(
-        sa.select(Mentorship).where(Mentorship.id == meeting.mentorship_id).options(WITH_PEOPLE)
-    ).one()
+    mentorship = (
+        db.session.scalars(
+            sa.select(Mentorship)
+            .where(Mentorship.id == meeting.mentorship_id)
+            .options(JOINED_PEOPLE)
+        )
+        .unique()
+        .one()
+    )
     return meeting, mentorship
 
 

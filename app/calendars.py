@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from flask import g, has_request_context, request
 
 import game
 from game.weeks import WeekKey, local_date, week_of
@@ -33,12 +34,18 @@ def program_calendar(program: Program, break_mondays: Iterable[date]) -> game.Pr
 
 def calendar_of(program_id: int) -> game.ProgramCalendar:
     """One program's calendar (the program usually comes from the identity map; one query for
-    its break weeks)."""
-    program = db.session.get(Program, program_id)
-    mondays = db.session.scalars(
-        sa.select(BreakWeek.monday).where(BreakWeek.program_id == program_id)
+    its break weeks). A page (a GET, which changes nothing) reads it once however many of its
+    parts ask: the mentee's home asks for its streak and for its survey."""
+    cache = (
+        g.setdefault("calendars", {}) if has_request_context() and request.method == "GET" else {}
     )
-    return program_calendar(program, mondays)
+    if program_id not in cache:
+        program = db.session.get(Program, program_id)
+        mondays = db.session.scalars(
+            sa.select(BreakWeek.monday).where(BreakWeek.program_id == program_id)
+        )
+        cache[program_id] = program_calendar(program, mondays)
+    return cache[program_id]
 
 
 def all_calendars() -> dict[int, game.ProgramCalendar]:

@@ -60,6 +60,11 @@ SETTINGS: dict[str, str] = {
     "server).",
     "TRUST_PROXY_HOPS": "Number of reverse proxies in front of the app whose "
     "`X-Forwarded-For`/`-Proto` headers are trusted (default `0`).",
+    "COMPRESS_RESPONSES": "`1` (default): pages, fragments, JSON and static text files are sent "
+    "compressed (brotli, else gzip) to browsers that accept it, and static files are compressed "
+    "once at startup. `0` when a reverse proxy in front compresses instead.",
+    "COMPRESS_MIN_BYTES": "Responses smaller than this are sent as they are (default `500`: "
+    "compressing a tiny body saves nothing).",
     "MAX_REQUEST_KB": "Largest request body accepted, in kilobytes (default `256`, ample for "
     "10,000 characters of notes); a larger one gets a 413 page and is not parsed.",
     "VAPID_PRIVATE_KEY": "Signs web push messages (the raw P-256 private key, base64url, as "
@@ -155,6 +160,8 @@ def load(instance_path: Path) -> dict[str, object]:
         "REMEMBER_COOKIE_DURATION": int(_env("REMEMBER_DAYS", "60")) * 86400,
         "PUBLIC_URL": _env("PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/"),
         "TRUST_PROXY_HOPS": int(_env("TRUST_PROXY_HOPS", "0")),
+        "COMPRESS_RESPONSES": _env("COMPRESS_RESPONSES", "1") not in ("0", "false", "no"),
+        "COMPRESS_MIN_SIZE": int(_env("COMPRESS_MIN_BYTES", "500")),
         "MAX_CONTENT_LENGTH": max_request,
         "MAX_FORM_MEMORY_SIZE": max_request,
         "MAX_FORM_PARTS": MAX_FORM_PARTS,

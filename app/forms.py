@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from functools import cache
-from zoneinfo import available_timezones
 
 from flask import abort, request
 from flask_wtf import FlaskForm
@@ -13,6 +12,7 @@ from wtforms.validators import StopValidation, ValidationError
 
 from .passwords import policy_problem
 from .text import CONTROL, CONTROL_IN_LINES
+from .zones import all_zones, find_zone
 
 FORM_ENCODINGS = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
 """What an HTML form (and htmx) sends; Flask-WTF would also read JSON, whose values need not be
@@ -60,8 +60,7 @@ class Form(FlaskForm):
 
 @cache
 def time_zone_choices() -> list[SelectChoice]:
-    names = sorted(z for z in available_timezones() if "/" in z and not z.startswith("Etc/"))
-    return [SelectChoice("UTC", "UTC"), *(SelectChoice(n, n.replace("_", " ")) for n in names)]
+    return [SelectChoice(name, name.replace("_", " ")) for name in all_zones()]
 
 
 class TimeZoneField(SelectField):
@@ -71,6 +70,29 @@ class TimeZoneField(SelectField):
         if detect:
             kwargs.setdefault("render_kw", {})["data-detect-zone"] = ""
         super().__init__(label, choices=time_zone_choices(), **kwargs)
+
+
+class TimeZoneSearchField(StringField):
+    """A zone typed with suggestions (a ``<datalist>`` of the common zones, app/zones.py):
+    ``new york``, ``Tokyo`` or ``Europe/London`` is kept as its IANA name; anything else gets a
+    message next to the field. Far lighter than a select of every zone."""
+
+    LIST_ID = "time-zone-suggestions"
+
+    def __init__(self, label: str = "Time zone", **kwargs):
+        kwargs.setdefault("render_kw", {}).update(
+            list=self.LIST_ID, autocomplete="off", autocapitalize="off", spellcheck="false"
+        )
+        super().__init__(label, **kwargs)
+
+    def pre_validate(self, form) -> None:
+        zone = find_zone(self.data or "")
+        if zone is None:
+            raise StopValidation(
+                "That is not a time zone we know. Type a city, such as Chicago or London, "
+                "or pick from every zone by region below."
+            )
+        self.data = zone
 
 
 def strong_password(form, field) -> None:

@@ -3,18 +3,33 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from .extensions import db
 from .models import Membership, Mentorship, MentorshipMember
 
+# One statement after the pairs' own: their members, with each member's membership and person
+# joined in (a member has exactly one of each), where it took three.
 WITH_PEOPLE = selectinload(Mentorship.members).options(
-    selectinload(MentorshipMember.membership).selectinload(Membership.user)
+    joinedload(MentorshipMember.membership, innerjoin=True).joinedload(
+        Membership.user, innerjoin=True
+    )
 )
+"""Members in one query after the mentorships', each joined to its membership and person."""
+
+JOINED_PEOPLE = (
+    joinedload(Mentorship.members)
+    .joinedload(MentorshipMember.membership)
+    .joinedload(Membership.user)
+)
+"""Members and their people in the mentorships' own query (its result needs ``unique()``);
+outer joins all along, which SQLite drives by the members' index (a nested inner join it would
+read whole)."""
 
 
 def mentorships_of(membership: Membership) -> list[Mentorship]:
-    """The mentorships the membership sees (``Mentorship.seen_by``), people loaded."""
+    """The mentorships the membership sees (``Mentorship.seen_by``), people loaded, in one
+    query (a home page's)."""
     return list(
         db.session.scalars(
             sa.select(Mentorship)
@@ -24,7 +39,7 @@ def mentorships_of(membership: Membership) -> list[Mentorship]:
                 MentorshipMember.membership_id == membership.id,
                 Mentorship.seen_by(Membership.role),
             )
-            .options(WITH_PEOPLE)
+            .options(JOINED_PEOPLE)
             .order_by(Mentorship.id)
-        )
+        ).unique()
     )

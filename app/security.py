@@ -37,14 +37,21 @@ def _headers(response: Response, production: bool) -> Response:
     return response
 
 
+KEEP_OWN_POLICY = frozenset({"static", "pwa.manifest", "pwa.service_worker"})
+"""Endpoints that answer the same to everyone and set their own Cache-Control."""
+
+
 def _no_store(response: Response) -> Response:
     """Pages are personal and carry the session's CSRF token: no browser or proxy keeps a
     copy, so Back after logout on a shared computer asks the server again (and gets the login
-    page). Static files and responses with a policy of their own (the calendar feed, the
-    service worker) keep theirs, unless someone is logged in."""
+    page). Static files, the manifest and the service worker (the same for everyone) keep
+    their own policy; other responses with one (the calendar feed) keep it unless someone is
+    logged in."""
     user = g.get("_login_user")
     logged_in = user is not None and user.is_authenticated
-    if request.endpoint != "static" and (logged_in or "Cache-Control" not in response.headers):
+    if request.endpoint not in KEEP_OWN_POLICY and (
+        logged_in or "Cache-Control" not in response.headers
+    ):
         response.headers["Cache-Control"] = "no-store"
     return response
 

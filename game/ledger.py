@@ -87,6 +87,9 @@ class Ledger:
         """Every row in the order it was written."""
         return tuple(self._rows.values())
 
+    def get(self, key: str) -> Entry | None:
+        return self._rows.get(key)
+
     def __contains__(self, key: object) -> bool:
         return key in self._rows
 

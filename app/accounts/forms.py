@@ -12,7 +12,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from ..forms import Form, TimeZoneField, strong_password
+from ..forms import Form, TimeZoneField, TimeZoneSearchField, strong_password
 from ..models import User
 from ..passwords import MAX_LENGTH, policy_problem
 
@@ -61,7 +61,7 @@ class ProfileForm(Form):
         "Your name",
         validators=[DataRequired("Enter your name."), Length(max=80, message="Keep it under 80.")],
     )
-    time_zone = TimeZoneField()
+    time_zone = TimeZoneSearchField()
 
 
 class NewPasswordForm(Form):

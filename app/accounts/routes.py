@@ -9,11 +9,13 @@ from __future__ import annotations
 from flask import Response, abort, flash, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
+from .. import zones
 from ..access import SESSION_KEY
 from ..extensions import db
 from ..models import Program, User, normalise_invite_code
 from ..passwords import burn_verification_time, hash_password, needs_rehash, verify_password
 from ..rendering import redirect_to, render
+from ..zones import find_zone
 from . import bp, mail, service, sessions
 from .forms import (
     ForgotPasswordForm,
@@ -198,12 +200,34 @@ def account():
         service.save_profile(current_user, name=form.name.data, time_zone=form.time_zone.data)
         flash("Saved.", "success")
         return redirect_to(url_for("accounts.account"))
+    picked = find_zone(request.args.get("time_zone", ""))
+    if request.method == "GET" and picked:
+        form.time_zone.data = picked  # chosen on the regions page: saved with Save
     status = 422 if form.errors else 200
     return render(
         "accounts/account.html",
         form=form,
+        common_zones=zones.COMMON,
         devices=sessions.open_sessions(current_user.id),
         status=status,
+    )
+
+
+@bp.get("/account/time-zones")
+@login_required
+def time_zones():
+    """Every zone, region by region: plain links back to the account form, for browsing and
+    for phones without JavaScript (no suggestions there)."""
+    by_region = zones.regions()
+    region = request.args.get("region")
+    if region is not None and region not in by_region:
+        abort(404)
+    return render(
+        "accounts/time_zones.html",
+        region=region,
+        zones=by_region.get(region, ()),
+        regions=[(name, len(names)) for name, names in by_region.items()],
+        zone_label=zones.label,
     )
 
 

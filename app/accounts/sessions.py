@@ -10,9 +10,10 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
+from ..access import MEMBERSHIP_ORDER, WITH_PROGRAM, open_membership_of, remember_memberships
 from ..clock import utcnow
 from ..extensions import db
-from ..models import LoginSession, PushSubscription, User
+from ..models import LoginSession, Membership, PushSubscription, User
 from ..models.logins import digest, new_secret
 
 # "Last seen" is rewritten at most this often, not on every request (one write per request
@@ -61,16 +62,26 @@ def add(user: User, user_agent: str) -> None:
     user.login_token, user.login_session_id = token, record.id
 
 
-def load(token: str) -> User | None:
-    """The person whose open login holds ``token``; an ended or unknown token is nobody."""
-    row = db.session.execute(
-        sa.select(User, LoginSession.id, LoginSession.last_seen_at)
+def _login_rows(token: str) -> list[sa.Row]:
+    """One row per open membership of the person whose open login holds ``token`` (one row
+    with no membership if they have none): the person and their programs in one statement."""
+    return db.session.execute(
+        sa.select(User, LoginSession.id, LoginSession.last_seen_at, Membership)
         .join(LoginSession, LoginSession.user_id == User.id)
+        .outerjoin(Membership, open_membership_of(User.id))
+        .options(WITH_PROGRAM)
         .where(LoginSession.token_hash == digest(token), LoginSession.ended_at.is_(None))
-    ).first()
-    if row is None:
+        .order_by(*MEMBERSHIP_ORDER)
+    ).all()
+
+
+def load(token: str) -> User | None:
+    """The person whose open login holds ``token``, with their memberships kept for the
+    request; an ended or unknown token is nobody."""
+    rows = _login_rows(token)
+    if not rows:
         return None
-    user, session_id, last_seen = row
+    user, session_id, last_seen, _ = rows[0]
     if utcnow() - last_seen >= SEEN_EVERY:  # its own short transaction, before the view runs
         db.session.execute(
             sa.update(LoginSession)
@@ -78,7 +89,12 @@ def load(token: str) -> User | None:
             .values(last_seen_at=utcnow())
         )
         db.session.commit()
+        rows = _login_rows(token)  # the commit expired what was loaded
+        if not rows:
+            return None
+        user = rows[0][0]
     user.login_token, user.login_session_id = token, session_id
+    remember_memberships([row[3] for row in rows if row[3] is not None])
     return user
 
 

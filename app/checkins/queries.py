@@ -16,7 +16,6 @@ from ..models import (
     CheckIn,
     Membership,
     MenteeSummary,
-    MentorshipMember,
     Program,
     Role,
 )
@@ -112,34 +111,6 @@ def with_people(checkin_id: int) -> CheckIn:
     ).one()
 
 
-def reply_targets(mentorship_ids: list[int]) -> dict[int, int]:
-    """Per mentorship, the check-in its mentor's "Reply" opens: the first not seen yet, help
-    requests first, then the newest. One query for any number of mentorships; only the ids
-    travel, the reply form is built when the mentor asks for it."""
-    first = (
-        sa.func.row_number()
-        .over(
-            partition_by=MentorshipMember.mentorship_id,
-            order_by=(CheckIn.wants_help.desc(), CheckIn.updated_at.desc(), CheckIn.id.desc()),
-        )
-        .label("first")
-    )
-    waiting = (
-        sa.select(MentorshipMember.mentorship_id, CheckIn.id, first)
-        .join(CheckIn, CheckIn.membership_id == MentorshipMember.membership_id)
-        .where(
-            MentorshipMember.mentorship_id.in_(mentorship_ids),
-            CheckIn.acknowledged_at.is_(None),
-        )
-        .subquery()
-    )
-    return dict(
-        db.session.execute(
-            sa.select(waiting.c.mentorship_id, waiting.c.id).where(waiting.c.first == 1)
-        ).all()
-    )
-
-
 @dataclass(frozen=True)
 class Health:
     """A mentorship's check-ins at a glance, for its card on the mentor's home."""
@@ -148,53 +119,6 @@ class Health:
     moods: tuple[tuple[WeekKey, float | None], ...] = ()
     unacknowledged: int = 0
     open_help: int = 0
-
-
-def checkin_health(mentorship_ids: list[int], today_week: WeekKey) -> dict[int, Health]:
-    """Per mentorship: last check-in, mood over the last four weeks (oldest first; a group's
-    is its mentees' average), check-ins not yet acknowledged and open help requests.
-
-    Two queries for any number of mentorships.
-    """
-
-    def of_mentees(*columns):
-        return (
-            sa.select(*columns)
-            .select_from(CheckIn)
-            .join(MentorshipMember, MentorshipMember.membership_id == CheckIn.membership_id)
-            .where(MentorshipMember.mentorship_id.in_(mentorship_ids))
-        )
-
-    counted = CheckIn.mood.is_not(None)
-    not_seen = CheckIn.acknowledged_at.is_(None)
-    totals = db.session.execute(
-        of_mentees(
-            MentorshipMember.mentorship_id,
-            sa.func.max(sa.case((counted, CheckIn.updated_at))),
-            sa.func.count(CheckIn.id).filter(not_seen),
-            sa.func.count(CheckIn.id).filter(not_seen, CheckIn.wants_help),
-        ).group_by(MentorshipMember.mentorship_id)
-    ).all()
-    weeks = weeks_up_to(today_week, TREND_WEEKS)
-    averages = {
-        (mentorship_id, week_key): round(float(mood), 1)
-        for mentorship_id, week_key, mood in db.session.execute(
-            of_mentees(MentorshipMember.mentorship_id, CheckIn.week_key, sa.func.avg(CheckIn.mood))
-            .where(counted, CheckIn.week_key.in_([str(w) for w in weeks]))
-            .group_by(MentorshipMember.mentorship_id, CheckIn.week_key)
-        )
-    }
-    last_seen = {row[0]: row[1:] for row in totals}
-    health = {}
-    for mentorship_id in mentorship_ids:
-        last_at, unseen, help_open = last_seen.get(mentorship_id, (None, 0, 0))
-        health[mentorship_id] = Health(
-            last_checkin_at=last_at,
-            moods=tuple((w, averages.get((mentorship_id, str(w)))) for w in weeks),
-            unacknowledged=unseen,
-            open_help=help_open,
-        )
-    return health
 
 
 @dataclass(frozen=True)

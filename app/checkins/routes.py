@@ -14,9 +14,9 @@ from flask_login import current_user, login_required
 
 from game.weeks import WeekKey
 
+from .. import mentor_cards as cards  # the module: mentor_cards imports this package too
 from ..access import active_membership, checkin_for_mentor, mentorship_for_me
 from ..gamification.routes import mentee_update
-from ..mentor_cards import mentor_cards
 from ..models import CheckIn, Membership, Mentorship, Role
 from ..rendering import redirect_to, render, wants_fragment
 from ..templating import local_time
@@ -215,7 +215,9 @@ def _mentee_card(mentorship_id: int):
     """A mentee card of the mentor's home again, in place of the one the reply was sent from
     (the form's own target is its check-in, for a refusal shown next to the field)."""
     mentorship, _ = mentorship_for_me(mentorship_id, Role.MENTOR)
-    response = render("home/_mentee_card.html", mentorship=mentorship, **mentor_cards([mentorship]))
+    response = render(
+        "home/_mentee_card.html", mentorship=mentorship, **cards.mentor_cards([mentorship])
+    )
     response.headers["HX-Retarget"] = f"#mentee-card-{mentorship_id}"
     response.headers["HX-Reswap"] = "outerHTML"
     return response

@@ -153,15 +153,14 @@ class MenteeCard:
     repairable: tuple[game.WeekKey, ...]
 
 
-def points_of(user_id: int, program_id: int) -> int:
-    return (
-        db.session.scalar(
-            sa.select(PlayerTotal.points).where(
-                PlayerTotal.user_id == user_id, PlayerTotal.program_id == program_id
-            )
-        )
-        or 0
+def _points(user_id: int, program_id: int) -> sa.Select:
+    return sa.select(PlayerTotal.points).where(
+        PlayerTotal.user_id == user_id, PlayerTotal.program_id == program_id
     )
+
+
+def points_of(user_id: int, program_id: int) -> int:
+    return db.session.scalar(_points(user_id, program_id)) or 0
 
 
 def _held(held: set[tuple[str, int]]) -> tuple[HeldBadge, ...]:
@@ -202,7 +201,8 @@ def mentee_game(membership: Membership, now: game.WeekKey, zone: str) -> MenteeG
     """Five queries: points, break weeks, check-in weeks, repair, kudos (the program itself is
     already loaded with the membership); ``now`` is the mentee's week, ``zone`` their zone."""
     user_id, program_id = membership.user_id, membership.program_id
-    points = points_of(user_id, program_id)
+    counts = sources.mentee_counts(user_id, program_id, points=_points(user_id, program_id))
+    points = counts["points"] or 0
     calendar = calendar_of(program_id)
     weeks = sources.checkin_weeks([membership.id])
     repairs = sources.repairs_of([membership.id])
@@ -307,14 +307,15 @@ def progress(
         return Progress(
             None, 0, None, HistoryPage(), _held(held), _within_reach(scopes, metrics, held)
         )
-    points = points_of(user_id, program_id)
+    counts = sources.mentee_counts(user_id, program_id, points=_points(user_id, program_id))
+    points = counts["points"] or 0
     calendar = calendar_of(program_id)
     weeks = sources.checkin_weeks([membership.id])
     repairs, repair_note = _repair_note(membership.id)
     since = joined_week(membership, zone)
     streak = _streak_card(membership, now, since, calendar, weeks[membership.id], repairs)
     repaired = sources.repaired_weeks(repairs.get(membership.id))
-    metrics = sources.mentee_metrics(user_id, program_id, weeks[membership.id], streak.state)
+    metrics = sources.mentee_metrics(weeks[membership.id], streak.state, counts)
     return Progress(
         level=game.progress(points),
         points=points,

@@ -8,10 +8,12 @@
   and kept: badges are never taken back.
 - Totals: each cached total must equal the sum of its ledger rows.
 
-The reads are a fixed number of queries however many people there are (two more per mentor,
-for Responsive Mentor). ``fix`` first takes the write lock (``store.lock_all_totals``), so no
-recording can slip in between reading the facts and writing; then it appends the missing rows
-and badges, and moves each wrong total by its difference. The ledger is never edited.
+The reads are a fixed number of grouped queries however many people there are, and the work in
+Python is the rules' own arithmetic. ``fix`` first takes the write lock
+(``store.lock_all_totals``), so no recording can slip in between reading the facts and
+writing; then it appends the missing rows and badges in bulk (a few hundred to a statement)
+and moves each wrong total by its difference in one executemany, all in the caller's one
+transaction. The ledger is never edited.
 """
 
 from __future__ import annotations
@@ -26,7 +28,9 @@ import game
 
 from ..extensions import db
 from ..models import BadgeEarned, PlayerTotal, PointsAward
-from . import replay, service, store
+from . import replay, store
+
+STREAM_ROWS = 20_000  # stored ledger rows fetched at a time
 
 
 @dataclass(frozen=True)
@@ -50,19 +54,28 @@ def check(fix: bool = False) -> list[Difference]:
 
 
 def _awards(expected: replay.Replay, fix: bool) -> list[Difference]:
-    stored = {
-        key: (user, amount)
-        for key, user, amount in db.session.execute(
-            sa.select(PointsAward.key, PointsAward.user_id, PointsAward.amount)
+    """The stored rows are streamed against the expected ones (only the keys found are kept,
+    as the expected rows' own strings), then each expected row is reported in ledger order."""
+    found: set[str] = set()
+    wrong: dict[str, tuple[int, int]] = {}
+    rows = db.session.execute(
+        sa.select(PointsAward.key, PointsAward.user_id, PointsAward.amount).execution_options(
+            yield_per=STREAM_ROWS
         )
-    }
+    )
+    for key, user, amount in rows:
+        entry = expected.ledger.get(key)
+        if entry is not None:
+            found.add(entry.key)
+            if (user, amount) != (entry.user_id, entry.amount):
+                wrong[entry.key] = user, amount
     differences, missing = [], []
     for entry in expected.ledger.rows():
-        held = stored.get(entry.key)
-        if held is None:
+        if entry.key not in found:
             differences.append(Difference("award", f"missing ledger row {entry.key}"))
             missing.append(entry)
-        elif held != (entry.user_id, entry.amount):
+        elif entry.key in wrong:
+            held = wrong[entry.key]
             differences.append(
                 Difference(
                     "award",
@@ -72,17 +85,26 @@ def _awards(expected: replay.Replay, fix: bool) -> list[Difference]:
                 )
             )
     if fix:
-        by_program: dict[int, list[game.Entry]] = defaultdict(list)
-        for entry in missing:
-            by_program[expected.programs[entry.key]].append(entry)
-        for program_id, entries in sorted(by_program.items()):
-            store.lock_players({entry.user_id for entry in entries}, program_id)
-            deltas: Counter[int] = Counter()
-            for entry in entries:
-                if store.write_entry(entry, program_id):
-                    deltas[entry.user_id] += entry.amount
-            store.move_totals(deltas, program_id)
+        _append(missing, expected.programs)
     return differences
+
+
+def _append(entries: list[game.Entry], programs: dict[str, int]) -> None:
+    """Insert the missing rows in bulk (each key once) and move their payees' totals by what
+    was new, creating total rows first where a person has none yet."""
+    _create_totals({(entry.user_id, programs[entry.key]) for entry in entries})
+    rows = [store.entry_values(entry, programs[entry.key]) for entry in entries]
+    new = set(store.insert_all_once(PointsAward, rows, ["key"]))
+    deltas: Counter[tuple[int, int]] = Counter()
+    for entry in entries:
+        if entry.key in new:
+            deltas[entry.user_id, programs[entry.key]] += entry.amount
+    store.move_all_totals(deltas)
+
+
+def _create_totals(players: set[tuple[int, int]]) -> None:
+    rows = [{"user_id": u, "program_id": p, "points": 0} for u, p in sorted(players)]
+    store.insert_all_once(PlayerTotal, rows, ["user_id", "program_id"])
 
 
 def _badges(expected: replay.Replay, fix: bool) -> list[Difference]:
@@ -95,7 +117,7 @@ def _badges(expected: replay.Replay, fix: bool) -> list[Difference]:
     ):
         held[user, program].add((badge_id, tier))
     earned: dict[tuple[int, int], set[tuple[str, int]]] = defaultdict(set)
-    differences = []
+    differences, missing = [], {}
     for program_id, groups in sorted(expected.groups.items()):
         for users, subject, metrics in groups:
             rules = [rule for rule in game.BADGES if rule.metric in metrics]
@@ -110,8 +132,21 @@ def _badges(expected: replay.Replay, fix: bool) -> list[Difference]:
                                 f"tier {award.tier} ({subject})",
                             )
                         )
-        if fix:
-            service.award_badges(groups, program_id)
+                        row = (user, award.badge_id, award.tier, program_id)
+                        missing.setdefault(row, (award.rule_version, subject))  # first wins
+    if fix:
+        rows = [
+            {
+                "user_id": user,
+                "program_id": program_id,
+                "badge_id": badge_id,
+                "tier": tier,
+                "rule_version": version,
+                "subject": subject,
+            }
+            for (user, badge_id, tier, program_id), (version, subject) in missing.items()
+        ]
+        store.insert_all_once(BadgeEarned, rows, ["user_id", "badge_id", "tier", "program_id"])
     for (user, program_id), badges in sorted(held.items()):
         for badge_id, tier in sorted(badges - earned[user, program_id]):
             differences.append(
@@ -157,18 +192,17 @@ def _totals(fix: bool) -> list[Difference]:
         .where(sa.func.coalesce(PlayerTotal.points, 0) != sa.func.coalesce(sums.c.expected, 0))
         .order_by(user, program)
     ).all()
-    differences = []
-    for user_id, program_id, held, expected in rows:
-        differences.append(
-            Difference(
-                "total",
-                f"user {user_id} in program {program_id}: cached total {held}, the ledger sums "
-                f"to {expected}",
-            )
+    differences = [
+        Difference(
+            "total",
+            f"user {user_id} in program {program_id}: cached total {held}, the ledger sums "
+            f"to {expected}",
         )
-        if fix:
-            store.lock_players([user_id], program_id)  # creates the row if it is missing
-            store.move_totals({user_id: expected - (held or 0)}, program_id)
+        for user_id, program_id, held, expected in rows
+    ]
+    if fix:
+        _create_totals({(user, program) for user, program, held, _ in rows if held is None})
+        store.move_all_totals({(u, p): expected - (held or 0) for u, p, held, expected in rows})
     return differences
 
 

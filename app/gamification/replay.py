@@ -15,20 +15,23 @@ rebuild reports only missing rows, that is no difference.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 
 import game
-from game.metrics import Metric
+from game.metrics import Answer, Metric
 from game.weeks import WeekKey, WeekZones
 
 from ..calendars import all_calendars, week_at
 from ..extensions import db
 from ..models import (
+    CheckIn,
     Goal,
     Kudos,
     Meeting,
@@ -77,7 +80,7 @@ class Review:
     mentorship_id: int
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, slots=True)
 class Payment:
     at: datetime  # when the meeting was held, or when this person confirmed, if later
     meeting_id: int
@@ -98,13 +101,14 @@ class Facts:
     payments: list[Payment]  # who each held meeting pays, in time order
     meeting_weeks: dict[int, list[WeekKey]]  # mentorship -> the week of each held meeting
     reviews: list[Review]  # in time order
+    timely: Counter[tuple[int, int]]  # (mentor user, program) -> asks answered within 72 hours
     goals: list[tuple[int, int]]  # (goal, mentee membership), in completion order
     kudos: Counter[tuple[int, int]]  # (mentee user, program) -> received
     surveys: list[tuple[int, int, int]]  # (survey, user, program) of each survey answered
 
 
 def read() -> Facts:
-    """Eleven queries, however many programs, people and rows."""
+    """Twelve queries, however many programs, people and rows."""
     calendars = all_calendars()
     members = {
         row.id: Member(
@@ -133,13 +137,12 @@ def read() -> Facts:
             .where(Membership.role != Role.COORDINATOR)
         )
     }
+    pairs = _pairs(calendars)
     return Facts(
         calendars=calendars,
         members=members,
-        pairs=_pairs(calendars),
-        checkins=sources.checkin_weeks(
-            id for id, member in members.items() if member.role is Role.MENTEE
-        ),
+        pairs=pairs,
+        checkins=_checkin_weeks(),
         repairs={
             membership: WeekKey.parse(week)
             for membership, week in db.session.execute(
@@ -147,7 +150,7 @@ def read() -> Facts:
             )
         },
         **_meetings(calendars),
-        reviews=_reviews(),
+        **_reviews(pairs),
         goals=[
             (goal, membership)
             for goal, membership in db.session.execute(
@@ -200,7 +203,7 @@ def _pairs(calendars: dict[int, game.ProgramCalendar]) -> dict[int, Pair]:
 def _meetings(calendars: dict[int, game.ProgramCalendar]) -> dict:
     """Held meetings with their confirmations: who each pays and when (at the "held", or at a
     group's late confirmation), and each pair's meeting weeks."""
-    payments, weeks, seen = [], defaultdict(list), set()
+    payments, weeks, week_of = [], defaultdict(list), {}
     for meeting, mentorship, program, starts_at, held_at, user, at in db.session.execute(
         sa.select(
             Meeting.id,
@@ -215,35 +218,91 @@ def _meetings(calendars: dict[int, game.ProgramCalendar]) -> dict:
         .outerjoin(MeetingConfirmation, MeetingConfirmation.meeting_id == Meeting.id)
         .where(Meeting.status == MeetingStatus.HELD)
     ):
-        week = week_at(starts_at, calendars[program].zone)
-        if meeting not in seen:
-            seen.add(meeting)
+        week = week_of.get(meeting)
+        if week is None:  # once per meeting, not per confirmation
+            week = week_of[meeting] = week_at(starts_at, calendars[program].zone)
             weeks[mentorship].append(week)
         if user is not None:
             paid = max(held_at or at, at)
             payments.append(Payment(paid, meeting, mentorship, user, week))
-    return {"payments": sorted(payments), "meeting_weeks": weeks}
+    payments.sort(key=lambda p: (p.at, p.meeting_id, p.mentorship_id, p.user_id, p.week))
+    return {"payments": payments, "meeting_weeks": weeks}
 
 
-def _reviews() -> list[Review]:
-    rows = db.session.execute(
+def _checkin_weeks() -> dict[int, set[WeekKey]]:
+    """Weeks with a counted check-in, per mentee membership (the few distinct keys parsed
+    once each)."""
+    weeks: dict[int, set[WeekKey]] = defaultdict(set)
+    parsed: dict[str, WeekKey] = {}
+    for membership_id, key in db.session.execute(
+        sa.select(CheckIn.membership_id, CheckIn.week_key)
+        .join(Membership, Membership.id == CheckIn.membership_id)
+        .where(Membership.role == Role.MENTEE, CheckIn.mood.is_not(None))
+    ):
+        week = parsed.get(key)
+        if week is None:
+            week = parsed[key] = WeekKey.parse(key)
+        weeks[membership_id].add(week)
+    return weeks
+
+
+def _reviews(pairs: dict[int, Pair]) -> dict:
+    """Milestone reviews in time order, and each mentor's asks answered in time (as
+    ``sources.timely_responses`` counts them, for every mentor at once): a review answers the
+    milestone's latest submission at or before it, an acknowledged check-in its update."""
+    submitted: dict[int, tuple[list[datetime], list[int]]] = defaultdict(lambda: ([], []))
+    reviews, answered_at = [], []
+    for event_id, milestone, goal, actor, action, at, membership, pair in db.session.execute(
         sa.select(
+            MilestoneEvent.id,
             MilestoneEvent.milestone_id,
             Milestone.goal_id,
             MilestoneEvent.actor_id,
             MilestoneEvent.action,
+            MilestoneEvent.at,
             Goal.membership_id,
             Goal.mentorship_id,
         )
         .join(Milestone, Milestone.id == MilestoneEvent.milestone_id)
         .join(Goal, Goal.id == Milestone.goal_id)
-        .where(MilestoneEvent.action.in_([MilestoneAction.CONFIRMED, MilestoneAction.SENT_BACK]))
+        .where(
+            MilestoneEvent.action.in_(
+                [MilestoneAction.SUBMITTED, MilestoneAction.CONFIRMED, MilestoneAction.SENT_BACK]
+            )
+        )
         .order_by(MilestoneEvent.at, MilestoneEvent.id)
-    )
-    return [
-        Review(milestone, goal, actor, action is MilestoneAction.CONFIRMED, membership, pair)
-        for milestone, goal, actor, action, membership, pair in rows
-    ]
+    ):
+        if action is MilestoneAction.SUBMITTED:
+            times, ids = submitted[milestone]
+            times.append(at)
+            ids.append(event_id)
+            continue
+        confirmed = action is MilestoneAction.CONFIRMED
+        reviews.append(Review(milestone, goal, actor, confirmed, membership, pair))
+        answered_at.append(at)
+    answers: dict[tuple[int, int], list[Answer]] = defaultdict(list)
+    for review, at in zip(reviews, answered_at, strict=True):
+        times, ids = submitted.get(review.milestone_id, ((), ()))
+        latest = bisect_right(times, at)  # ordered by (at, id): the last one is the latest
+        if review.actor_id is not None and latest:
+            answers[review.actor_id, pairs[review.mentorship_id].program_id].append(
+                (("milestone", ids[latest - 1]), times[latest - 1], at)
+            )
+    mentee = aliased(Membership)
+    for checkin, mentor, program, asked, answered in db.session.execute(
+        sa.select(
+            CheckIn.id,
+            CheckIn.acknowledged_by_id,
+            mentee.program_id,
+            CheckIn.updated_at,
+            CheckIn.acknowledged_at,
+        )
+        .join(mentee, mentee.id == CheckIn.membership_id)
+        .where(CheckIn.acknowledged_by_id.is_not(None))
+    ):
+        answers[mentor, program].append((("checkin", checkin), asked, answered))
+    timely = Counter({key: game.timely_answers(asks) for key, asks in answers.items()})
+    return {"reviews": reviews, "timely": timely}
 
 
 @dataclass
@@ -269,6 +328,8 @@ def replay(facts: Facts) -> Replay:
     mentors = _mentors_of_pairs(facts)
     streaks = _checkins(facts, result)
     for paid in facts.payments:
+        if paid.user_id in mentors[paid.mentorship_id]:
+            continue  # a mentor's confirmation pays nobody (``service._payees``)
         program = facts.pairs[paid.mentorship_id].program_id
         event = game.MeetingHeld(
             paid.meeting_id,
@@ -387,9 +448,7 @@ def _badge_groups(facts: Facts, result: Replay, streaks: dict[int, game.StreakSt
     for membership, member in facts.members.items():
         if member.role is Role.MENTOR:
             metrics = {
-                Metric.TIMELY_RESPONSES: sources.timely_responses(
-                    member.user_id, member.program_id
-                ),
+                Metric.TIMELY_RESPONSES: facts.timely[member.user_id, member.program_id],
                 Metric.MENTOR_MEETINGS: meetings_of[membership],
             }
             result.groups[member.program_id].append(

@@ -50,8 +50,9 @@ def _repair_options(mentorship: Mentorship, cards: dict[int, queries.MenteeCard]
 
 
 def mentor_context(mentorships: list[Mentorship], **forms) -> dict:
-    """Each mentee's card and each mentorship's kudos and repair forms, for the mentor's home
-    (``forms`` holds a posted form to show again with its messages)."""
+    """Each mentee's card and each mentorship's kudos and repair forms, for the forms' own page
+    or fragment (``forms`` holds a posted form to show again with its messages). The mentor's
+    home builds no form: its cards link here."""
     cards = queries.mentee_cards(mentorships, current_user.time_zone)
     kudos_forms, repair_forms = {}, {}
     for mentorship in mentorships:
@@ -130,13 +131,47 @@ def _section(
     return response
 
 
-@bp.post("/mentorships/<int:mentorship_id>/kudos")
+def _form_page(mentorship_id: int, fragment: str, context) -> Response:
+    """A mentorship's part of the game for its card on the mentor's home: its page without
+    JavaScript, the fragment the card loads with htmx."""
+    mentorship, _ = mentorship_for_me(mentorship_id, Role.MENTOR)
+    return render(
+        "gamification/mentor_form.html",
+        fragment,
+        mentorship=mentorship,
+        section=fragment,
+        **context(mentorship),
+    )
+
+
+def _with_forms(mentorship: Mentorship) -> dict:
+    return {"opened": True, **mentor_context([mentorship])}
+
+
+@bp.get("/mentorships/<int:mentorship_id>/game")
+@login_required
+def pair_game(mentorship_id: int):
+    """What "More" on a mentee card loads when opened: streaks, badges, and the links to the
+    kudos and repair forms (each built only when asked for)."""
+    return _form_page(
+        mentorship_id,
+        "gamification/_mentees.html",
+        context=lambda mentorship: {
+            "game_cards": queries.mentee_cards([mentorship], current_user.time_zone)
+        },
+    )
+
+
+@bp.route("/mentorships/<int:mentorship_id>/kudos", methods=["GET", "POST"])
 @login_required
 def kudos(mentorship_id: int):
+    """GET: the form, asked for by a card's "Give kudos"."""
+    fragment = "gamification/_kudos.html"
+    if request.method == "GET":
+        return _form_page(mentorship_id, fragment, context=_with_forms)
     mentorship, _ = mentorship_for_me(mentorship_id, Role.MENTOR)
     mentees = _mentees(mentorship)
     form = KudosForm(mentees, prefix=f"kudos-{mentorship.id}")
-    fragment = "gamification/_kudos.html"
     if form.validate_on_submit():
         mentee = next(m for m in mentees if str(m.user_id) == form.mentee.data)
         name = mentee.user.first_name
@@ -152,13 +187,16 @@ def kudos(mentorship_id: int):
     return _section(mentorship_id, fragment, None, 422, kudos_forms={mentorship_id: form})
 
 
-@bp.post("/mentorships/<int:mentorship_id>/streak-repair")
+@bp.route("/mentorships/<int:mentorship_id>/streak-repair", methods=["GET", "POST"])
 @login_required
 def streak_repair(mentorship_id: int):
+    """GET: the form, asked for by a card's "Repair a streak"."""
+    fragment = "gamification/_repair.html"
+    if request.method == "GET":
+        return _form_page(mentorship_id, fragment, context=_with_forms)
     mentorship, _ = mentorship_for_me(mentorship_id, Role.MENTOR)
     cards = queries.mentee_cards([mentorship], current_user.time_zone)
     form = StreakRepairForm(_repair_options(mentorship, cards), prefix=f"repair-{mentorship.id}")
-    fragment = "gamification/_repair.html"
     if form.validate_on_submit():
         membership_id, week = form.week.data.split(":", 1)
         mentee = cards[int(membership_id)].membership

@@ -120,9 +120,8 @@ def _of_mentee(user_id: int, program_id: int):
     )
 
 
-def milestones_confirmed(user_id: int, program_id: int) -> int:
-    """Milestones a mentor has ever confirmed for this mentee: a count that only grows."""
-    return db.session.scalar(
+def _milestones_confirmed(user_id: int, program_id: int) -> sa.Select:
+    return (
         sa.select(sa.func.count(sa.distinct(MilestoneEvent.milestone_id)))
         .join(Milestone, Milestone.id == MilestoneEvent.milestone_id)
         .join(Goal, Goal.id == Milestone.goal_id)
@@ -131,35 +130,61 @@ def milestones_confirmed(user_id: int, program_id: int) -> int:
     )
 
 
-def goals_completed(user_id: int, program_id: int) -> int:
-    """Goal awards are never reversed, so their count only grows."""
-    return db.session.scalar(
-        sa.select(sa.func.count(PointsAward.id)).where(
-            PointsAward.user_id == user_id,
-            PointsAward.program_id == program_id,
-            PointsAward.reason == game.Reason.GOAL.value,
-        )
+def _goals_completed(user_id: int, program_id: int) -> sa.Select:
+    return sa.select(sa.func.count(PointsAward.id)).where(
+        PointsAward.user_id == user_id,
+        PointsAward.program_id == program_id,
+        PointsAward.reason == game.Reason.GOAL.value,
     )
 
 
-def kudos_received(user_id: int, program_id: int) -> int:
-    return db.session.scalar(
+def _kudos_received(user_id: int, program_id: int) -> sa.Select:
+    return (
         sa.select(sa.func.count(Kudos.id))
         .join(Mentorship, Mentorship.id == Kudos.mentorship_id)
         .where(Kudos.mentee_id == user_id, Mentorship.program_id == program_id)
     )
 
 
+def milestones_confirmed(user_id: int, program_id: int) -> int:
+    """Milestones a mentor has ever confirmed for this mentee: a count that only grows."""
+    return db.session.scalar(_milestones_confirmed(user_id, program_id))
+
+
+def goals_completed(user_id: int, program_id: int) -> int:
+    """Goal awards are never reversed, so their count only grows."""
+    return db.session.scalar(_goals_completed(user_id, program_id))
+
+
+def kudos_received(user_id: int, program_id: int) -> int:
+    return db.session.scalar(_kudos_received(user_id, program_id))
+
+
+MENTEE_COUNTED = (Metric.MILESTONES_CONFIRMED, Metric.GOALS_COMPLETED, Metric.KUDOS_RECEIVED)
+
+
+def mentee_counts(user_id: int, program_id: int, **also: sa.Select) -> dict[str, int | None]:
+    """The counts behind a mentee's metrics, and any single values ``also`` asks for by name,
+    side by side in one statement."""
+    counts = {
+        Metric.MILESTONES_CONFIRMED: _milestones_confirmed(user_id, program_id),
+        Metric.GOALS_COMPLETED: _goals_completed(user_id, program_id),
+        Metric.KUDOS_RECEIVED: _kudos_received(user_id, program_id),
+        **also,
+    }
+    row = db.session.execute(sa.select(*(q.scalar_subquery() for q in counts.values()))).one()
+    return dict(zip(counts, row, strict=True))
+
+
 def mentee_metrics(
-    user_id: int, program_id: int, weeks: set[WeekKey], state: game.StreakState
+    weeks: set[WeekKey], state: game.StreakState, counts: dict[str, int | None]
 ) -> dict[str, int]:
-    """Every user-scope metric of a mentee (three queries; the streak is passed in)."""
+    """Every user-scope metric of a mentee, from their check-in weeks, streak and
+    ``mentee_counts``."""
     return {
         Metric.CHECKINS: len(weeks),
         **game.from_streak(state),
-        Metric.MILESTONES_CONFIRMED: milestones_confirmed(user_id, program_id),
-        Metric.GOALS_COMPLETED: goals_completed(user_id, program_id),
-        Metric.KUDOS_RECEIVED: kudos_received(user_id, program_id),
+        **{metric: counts[metric] for metric in MENTEE_COUNTED},
     }
 
 

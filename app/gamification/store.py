@@ -29,6 +29,8 @@ import game
 from ..extensions import db
 from ..models import PlayerTotal, PointsAward
 
+BULK_ROWS = 500  # rows per multi-row INSERT: well under both backends' bound-parameter limits
+
 
 def insert_once(model, rows: dict | Sequence[dict], index_elements: Sequence[str]) -> int:
     """INSERT … ON CONFLICT DO NOTHING on the dialect in use; returns how many rows were new.
@@ -36,6 +38,11 @@ def insert_once(model, rows: dict | Sequence[dict], index_elements: Sequence[str
     The new rows are counted from RETURNING (only inserted rows come back, on both backends):
     psycopg reports a row count of -1 for this statement, so ``rowcount`` cannot be trusted.
     """
+    return len(inserted(model, rows, index_elements))
+
+
+def inserted(model, rows: dict | Sequence[dict], index_elements: Sequence[str]) -> list:
+    """Insert-or-ignore; the first unique column of each row that was new."""
     table = model.__table__
     dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
     statement = (
@@ -44,7 +51,16 @@ def insert_once(model, rows: dict | Sequence[dict], index_elements: Sequence[str
         .on_conflict_do_nothing(index_elements=index_elements)
         .returning(table.c[index_elements[0]])
     )
-    return len(db.session.execute(statement).all())
+    return list(db.session.scalars(statement))
+
+
+def insert_all_once(model, rows: Sequence[dict], index_elements: Sequence[str]) -> list:
+    """``inserted`` for any number of rows, ``BULK_ROWS`` to a statement."""
+    return [
+        new
+        for start in range(0, len(rows), BULK_ROWS)
+        for new in inserted(model, rows[start : start + BULK_ROWS], index_elements)
+    ]
 
 
 def lock_players(user_ids: Iterable[int], program_id: int) -> dict[int, int]:
@@ -87,27 +103,46 @@ def lock_all_totals() -> None:
 
 def write_entry(entry: game.Entry, program_id: int) -> bool:
     """Append one ledger row unless its key is already there; True when it is new."""
-    values = {
+    return insert_once(PointsAward, entry_values(entry, program_id), ["key"]) == 1
+
+
+def entry_values(entry: game.Entry, program_id: int) -> dict:
+    """The ``awards`` row of a ledger entry, every column named (rows of one multi-row INSERT
+    must have the same keys)."""
+    reversal = isinstance(entry, game.Reversal)
+    week = None if reversal or entry.week is None else str(entry.week)
+    return {
         "key": entry.key,
         "user_id": entry.user_id,
         "program_id": program_id,
         "amount": entry.amount,
         "reason": entry.reason.value,
         "goal_id": entry.goal_id,
+        "target_key": entry.target_key if reversal else None,
+        "week_key": week,
     }
-    if isinstance(entry, game.Reversal):
-        values["target_key"] = entry.target_key
-    elif entry.week is not None:
-        values["week_key"] = str(entry.week)
-    return insert_once(PointsAward, values, ["key"]) == 1
 
 
 def move_totals(deltas: Mapping[int, int], program_id: int) -> None:
     """``points = points + delta`` in the database: never read, add and write back."""
-    for user_id, delta in sorted(deltas.items()):
-        if delta:
-            db.session.execute(
-                sa.update(PlayerTotal)
-                .where(PlayerTotal.user_id == user_id, PlayerTotal.program_id == program_id)
-                .values(points=PlayerTotal.points + delta)
+    move_all_totals({(user, program_id): delta for user, delta in deltas.items()})
+
+
+def move_all_totals(deltas: Mapping[tuple[int, int], int]) -> None:
+    """``move_totals`` for (user, program) pairs of any programs, in one executemany."""
+    table = PlayerTotal.__table__
+    params = [
+        {"user": user, "program": program, "delta": delta}
+        for (user, program), delta in sorted(deltas.items())
+        if delta
+    ]
+    if params:
+        db.session.execute(
+            sa.update(table)
+            .where(
+                table.c.user_id == sa.bindparam("user"),
+                table.c.program_id == sa.bindparam("program"),
             )
+            .values(points=table.c.points + sa.bindparam("delta")),
+            params,
+        )

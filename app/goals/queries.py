@@ -117,8 +117,9 @@ class ReviewItem:
         )
 
 
-def review_queue(mentor: Membership) -> list[ReviewItem]:
-    """Milestones waiting in the mentor's open mentorships, longest waiting first; one query."""
+def review_queue(mentor: Membership, limit: int | None = None) -> list[ReviewItem]:
+    """Milestones waiting in the mentor's open mentorships, longest waiting first (the first
+    ``limit`` of them); one query."""
     latest_note = (
         sa.select(MilestoneEvent.note)
         .where(
@@ -157,25 +158,9 @@ def review_queue(mentor: Membership) -> list[ReviewItem]:
             Goal.mentorship_id.in_(mine),
         )
         .order_by(Milestone.submitted_at, Milestone.id)
+        .limit(limit)
     )
     return [ReviewItem(*row) for row in rows]
-
-
-def waiting_counts(mentorship_ids: list[int]) -> dict[int, int]:
-    """Milestones waiting for review per mentorship (absent means none), in one query."""
-    if not mentorship_ids:
-        return {}
-    rows = db.session.execute(
-        sa.select(Goal.mentorship_id, sa.func.count(Milestone.id))
-        .join(Milestone, Milestone.goal_id == Goal.id)
-        .where(
-            Goal.mentorship_id.in_(mentorship_ids),
-            Goal.status != GoalStatus.ARCHIVED,
-            Milestone.status == MilestoneStatus.WAITING,
-        )
-        .group_by(Goal.mentorship_id)
-    )
-    return {mentorship_id: waiting for mentorship_id, waiting in rows}
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import render_template
+from flask import render_template, request
 from flask_login import current_user
 
 from ..access import active_membership
@@ -30,6 +30,26 @@ from ..programs.risk_query import help_waiting
 from ..rendering import render
 from ..surveys.queries import survey_to_answer
 from . import bp
+
+REVIEWS_ON_HOME = 3
+"""The longest-waiting reviews the mentor's home shows first; the cards count the rest."""
+CARDS_ON_HOME = 12
+"""Mentee cards the mentor's home shows before "Show all": a few phone screens."""
+
+
+def _cards_shown(mentorships: list[Mentorship], cards: dict) -> tuple[list[Mentorship], int]:
+    """The mentee cards to show, and how many wait behind "Show all": with more pairs than
+    ``CARDS_ON_HOME``, those with a help request come first, then those with something new,
+    each group in its usual order."""
+    if len(mentorships) <= CARDS_ON_HOME or request.args.get("mentees") == "all":
+        return mentorships, 0
+
+    def calm(mentorship: Mentorship) -> tuple[bool, bool]:
+        health = cards["checkin_health"][mentorship.id]
+        news = health.unacknowledged or mentorship.id in cards["waiting_counts"]
+        return not health.open_help, not news
+
+    return sorted(mentorships, key=calm)[:CARDS_ON_HOME], len(mentorships) - CARDS_ON_HOME
 
 
 def _program_counts(program: Program) -> dict[str, int]:
@@ -110,16 +130,20 @@ def index():
     mentorships = mentorships_of(membership)
     certificates = certificates_of(current_user.id)
     if membership.role is Role.MENTOR:
+        cards = mentor_cards(mentorships)
+        shown, hidden = _cards_shown(mentorships, cards)
         return render(
             "home/mentor.html",
+            shown=shown,
+            hidden=hidden,
             membership=membership,
             checklist=checklist_of(membership),
             notices=notices,
             certificates=certificates,
             mentorships=mentorships,
-            review_queue=review_queue(membership),
+            review_queue=review_queue(membership, REVIEWS_ON_HOME),
             survey_slot=survey_to_answer(membership, mentorships, utcnow()),
-            **mentor_cards(mentorships),
+            **cards,
         )
     meetings = mentee_meetings(mentorships, current_user.id, utcnow())
     goals = goal_summaries(membership)

@@ -11,7 +11,6 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
 import game
-from game.weeks import local_date
 
 from ..calendars import calendar_of, matched_week, week_at
 from ..extensions import db
@@ -118,53 +117,6 @@ def calendar_meetings(user_id: int, now: datetime) -> list[Meeting]:
 class MeetingHealth:
     days_since_held: int | None  # None: never met yet
     next_meeting: Meeting | None
-
-
-def meeting_health(
-    mentorship_ids: Iterable[int], now: datetime, zone: str = "UTC"
-) -> dict[int, MeetingHealth]:
-    """Per mentorship: days since the last held meeting (calendar days in ``zone``) and the
-    next scheduled one. Two queries, however many mentorships."""
-    ids = list(mentorship_ids)
-    last_held = dict(
-        db.session.execute(
-            sa.select(Meeting.mentorship_id, sa.func.max(Meeting.starts_at))
-            .where(Meeting.mentorship_id.in_(ids), Meeting.status == MeetingStatus.HELD)
-            .group_by(Meeting.mentorship_id)
-        ).all()
-    )
-    ranked = (
-        sa.select(
-            Meeting.id,
-            sa.func.row_number()
-            .over(partition_by=Meeting.mentorship_id, order_by=(Meeting.starts_at, Meeting.id))
-            .label("rank"),
-        )
-        .where(
-            Meeting.mentorship_id.in_(ids),
-            Meeting.status == MeetingStatus.SCHEDULED,
-            Meeting.starts_at >= now,
-        )
-        .subquery()
-    )
-    upcoming = {
-        meeting.mentorship_id: meeting
-        for meeting in db.session.scalars(
-            sa.select(Meeting).join(ranked, ranked.c.id == Meeting.id).where(ranked.c.rank == 1)
-        )
-    }
-    today = local_date(now, zone)
-    return {
-        mentorship_id: MeetingHealth(
-            days_since_held=(
-                (today - local_date(last_held[mentorship_id], zone)).days
-                if mentorship_id in last_held
-                else None
-            ),
-            next_meeting=upcoming.get(mentorship_id),
-        )
-        for mentorship_id in ids
-    }
 
 
 @dataclass(frozen=True)

@@ -53,7 +53,7 @@ class Checklist:
 
 
 def checklists(program: Program, memberships: Iterable[Membership]) -> dict[int, Checklist]:
-    """Each membership's checklist by membership id, in three queries however many people."""
+    """Each membership's checklist by membership id, in two queries however many people."""
     people = list(memberships)
     ids = [m.id for m in people]
     with_profile = set(
@@ -63,37 +63,68 @@ def checklists(program: Program, memberships: Iterable[Membership]) -> dict[int,
             )
         )
     )
-    modules = db.session.scalar(
-        sa.select(sa.func.count())
+    # The program's module count (the row without a membership), then each person's
+    # completions: one statement.
+    modules_total = (
+        sa.select(sa.cast(sa.null(), sa.Integer), sa.func.count())
         .select_from(TrainingModule)
         .where(TrainingModule.program_id == program.id)
     )
-    completed = dict(
-        db.session.execute(
-            sa.select(TrainingCompletion.membership_id, sa.func.count())
-            .join(TrainingModule, TrainingModule.id == TrainingCompletion.module_id)
-            .where(
-                TrainingCompletion.membership_id.in_(ids),
-                TrainingModule.program_id == program.id,
-            )
-            .group_by(TrainingCompletion.membership_id)
-        ).all()
-    )
-    return {
-        m.id: Checklist(
-            role=m.role,
-            profile=m.id in with_profile,
-            signed_version=m.agreed_version,
-            current_version=program.agreement_version,
-            training_done=completed.get(m.id, 0) if m.role is Role.MENTOR else 0,
-            training_total=modules if m.role is Role.MENTOR else 0,
+    done = (
+        sa.select(TrainingCompletion.membership_id, sa.func.count())
+        .join(TrainingModule, TrainingModule.id == TrainingCompletion.module_id)
+        .where(
+            TrainingCompletion.membership_id.in_(ids),
+            TrainingModule.program_id == program.id,
         )
+        .group_by(TrainingCompletion.membership_id)
+    )
+    completed = dict(db.session.execute(sa.union_all(modules_total, done)).all())
+    modules = completed.pop(None)
+    return {
+        m.id: _checklist(m, program, m.id in with_profile, completed.get(m.id, 0), modules)
         for m in people
     }
 
 
+def _checklist(
+    membership: Membership, program: Program, profile: bool, done: int, modules: int
+) -> Checklist:
+    """Training counts only for a mentor: nobody else has any to do."""
+    mentor = membership.role is Role.MENTOR
+    return Checklist(
+        role=membership.role,
+        profile=profile,
+        signed_version=membership.agreed_version,
+        current_version=program.agreement_version,
+        training_done=done if mentor else 0,
+        training_total=modules if mentor else 0,
+    )
+
+
 def checklist_of(membership: Membership) -> Checklist | None:
-    """The person's own checklist for their home page; None for a coordinator, who has none."""
+    """The person's own checklist for their home page, in one query; None for a coordinator,
+    who has none."""
     if membership.role is Role.COORDINATOR:
         return None
-    return checklists(membership.program, [membership])[membership.id]
+    program = membership.program
+    profile, modules, completed = db.session.execute(
+        sa.select(
+            sa.select(ParticipantProfile.membership_id)
+            .where(ParticipantProfile.membership_id == membership.id, *PROFILE_COMPLETE)
+            .exists(),
+            sa.select(sa.func.count())
+            .select_from(TrainingModule)
+            .where(TrainingModule.program_id == program.id)
+            .scalar_subquery(),
+            sa.select(sa.func.count())
+            .select_from(TrainingCompletion)
+            .join(TrainingModule, TrainingModule.id == TrainingCompletion.module_id)
+            .where(
+                TrainingCompletion.membership_id == membership.id,
+                TrainingModule.program_id == program.id,
+            )
+            .scalar_subquery(),
+        )
+    ).one()
+    return _checklist(membership, program, bool(profile), completed, modules)

@@ -106,22 +106,19 @@ class Pool:
 
 
 def _mentorships(program_id: int, people: dict[int, Membership]) -> list[PairView]:
-    rows = db.session.scalars(
-        sa.select(Mentorship)
+    rows = db.session.execute(
+        sa.select(Mentorship, MentorshipMember.membership_id)
+        .outerjoin(MentorshipMember, MentorshipMember.mentorship_id == Mentorship.id)
         .where(Mentorship.program_id == program_id)
-        .order_by(Mentorship.closed_at.desc(), Mentorship.id)
+        .order_by(Mentorship.closed_at.desc(), Mentorship.id, MentorshipMember.id)
     ).all()
+    mentorships = list(dict.fromkeys(mentorship for mentorship, _ in rows))
     members = defaultdict(list)
-    for mentorship_id, membership_id in db.session.execute(
-        sa.select(MentorshipMember.mentorship_id, MentorshipMember.membership_id)
-        .join(Mentorship, Mentorship.id == MentorshipMember.mentorship_id)
-        .where(Mentorship.program_id == program_id)
-        .order_by(MentorshipMember.id)
-    ):
+    for mentorship, membership_id in rows:
         if membership_id in people:
-            members[mentorship_id].append(people[membership_id])
+            members[mentorship.id].append(people[membership_id])
     views = []
-    for mentorship in rows:
+    for mentorship in mentorships:
         # A mentee who left an open group stays among its rows but is no longer in it; a
         # closed mentorship keeps everyone who was.
         now_in = [
@@ -140,7 +137,7 @@ def _mentorships(program_id: int, people: dict[int, Membership]) -> list[PairVie
 
 
 def load_pool(program: Program) -> Pool:
-    """The program's pool, drafts and mentorships, in eight queries."""
+    """The program's pool, drafts and mentorships, in six queries."""
     members = db.session.scalars(
         sa.select(Membership)
         .where(

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 import matching
 
 from ..access import coordinated_row, membership_in
-from ..models import MatchDraft, Mentorship, MentorshipStatus, Program, Role
+from ..models import MatchDraft, MentorshipStatus, Program, Role
 from ..rendering import redirect_to, render
 from ..text import counted
 from . import bp, service
@@ -218,10 +218,13 @@ def publish(program_id: int):
 @login_required
 def end(program_id: int, mentorship_id: int):
     """End a mentorship with a reason; "re-match" then opens its mentee's options."""
-    program = _program(program_id)
-    mentorship = coordinated_row(Mentorship, mentorship_id, program.id)
-    pool = load_pool(program)
-    view = next(v for v in [*pool.current, *pool.past] if v.mentorship.id == mentorship.id)
+    pool = load_pool(_program(program_id))
+    program = pool.program
+    # The pool holds every mentorship of the coordinator's program: another id is a 404.
+    view = next((v for v in [*pool.current, *pool.past] if v.mentorship.id == mentorship_id), None)
+    if view is None:
+        abort(404)
+    mentorship = view.mentorship
     form = EndForm()
     rematch = request.values.get("then") == "rematch"
     if mentorship.status is not MentorshipStatus.CLOSED and form.validate_on_submit():

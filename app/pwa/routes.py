@@ -5,14 +5,19 @@ The images the manifest names are drawn by scripts/pwa_images.py.
 
 from __future__ import annotations
 
-from flask import current_app, redirect, send_from_directory, url_for
+import hashlib
+import json
+
+from flask import Response, current_app, redirect, request, url_for
 from flask_login import login_required
 
 from .. import clock
 from ..access import active_membership
+from ..assets import BUNDLE, assets
 from ..meetings.queries import next_meeting
 from ..mentorships_query import mentorships_of
 from ..models import MentorshipStatus, Role
+from ..templating import HTMX_VERSION
 from . import bp
 
 BACKGROUND = "#f7f5f0"
@@ -90,14 +95,49 @@ def manifest():
     }
     response = current_app.json.response(data)
     response.mimetype = "application/manifest+json"
-    return response
+    return _revalidated(response)
+
+
+# What every page loads, and what the offline page shows: the worker keeps it all.
+SHELL = (
+    "offline.html",
+    "css/app.css",
+    f"js/htmx-{HTMX_VERSION}.min.js",
+    BUNDLE,
+    "icons/sprite.svg",
+    "icons/badges.svg",
+    "icons/waypoint.svg",
+)
+WORKER_IMPORTS = ("js/sw-push.js", "js/sw-offline.js")
 
 
 @bp.get("/sw.js")
 def service_worker():
-    response = send_from_directory(current_app.static_folder, "js/sw.js", max_age=0)
+    """The worker, headed by the shell's fingerprinted URLs: when any of them changes the
+    worker's bytes change, so browsers install it anew and it opens a new cache."""
+    shell = {
+        url_for("static", filename=name, _fingerprint=False): url_for("static", filename=name)
+        for name in SHELL
+    }
+    imports = [url_for("static", filename=name) for name in WORKER_IMPORTS]
+    version = hashlib.sha256(json.dumps([shell, imports]).encode()).hexdigest()[:12]
+    head = (
+        "// Written by the server (app/pwa/routes.py): the shell, plain URL to fingerprinted.\n"
+        f"const SHELL = {json.dumps(shell, indent=2)};\n"
+        f'const CACHE = "waypoint-{version}";\n'
+        f"importScripts({', '.join(json.dumps(url) for url in imports)});\n\n"
+    )
+    body = head.encode() + assets().get("js/sw.js").bodies["identity"]
+    response = Response(body, mimetype="text/javascript")
     response.headers["Service-Worker-Allowed"] = "/"
-    return response
+    return _revalidated(response)
+
+
+def _revalidated(response: Response) -> Response:
+    """Asked again on every use (``no-cache``), answered 304 while unchanged."""
+    response.cache_control.no_cache = True
+    response.add_etag()
+    return response.make_conditional(request)
 
 
 # -- the manifest's shortcuts: one fixed URL each, whoever is logged in -----------------------

@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pytest
 from game_support import W07, W08, W10, W11, check_in, pinned_fixture  # noqa: F401
+from static_support import static_url
 
 import game
+from app.assets import BUNDLED
 from app.gamification.words import badge_art, badge_frame, badge_name
 
 STATIC = Path(__file__).parents[2] / "app" / "static"
@@ -20,8 +22,8 @@ SVG = "{http://www.w3.org/2000/svg}"
 CSS_SECTION = "/* --- Badge emblems and celebrations"
 EMBLEM = re.compile(
     r'<svg class="emblem emblem-(?P<look>\w+)"[^>]*role="img" aria-label="(?P<label>[^"]+)"[^>]*>'
-    r'<use href="/static/icons/badges.svg#frame-(?P<frame>\w+)"></use>'
-    r'<use href="/static/icons/badges.svg#(?P<badge>\w+)"></use></svg>'
+    r'<use href="/static/icons/badges\.\w+\.svg#frame-(?P<frame>\w+)"></use>'
+    r'<use href="/static/icons/badges\.\w+\.svg#(?P<badge>\w+)"></use></svg>'
 )
 
 
@@ -123,7 +125,8 @@ def test_the_celebration_code_and_badge_sprite_add_at_most_8_kb_compressed(capsy
 @pytest.mark.parametrize("script", ["celebrate.js"])
 def test_the_celebration_script_is_loaded_deferred_on_every_page(client, script):
     page = client.get("/login").get_data(as_text=True)
-    assert f'<script src="/static/js/{script}" defer></script>' in page
+    assert f'<script src="{static_url("js/waypoint.js")}" defer></script>' in page
+    assert f"js/{script}" in BUNDLED
 
 
 def test_a_badge_known_only_by_its_name_finds_its_emblem():

@@ -22,6 +22,7 @@ from game_support import (
     totals_match_ledger,
     user_id,
 )
+from static_support import static_url
 
 from app.extensions import db
 from app.models import BadgeEarned
@@ -45,7 +46,7 @@ def test_a_check_in_celebrates_with_points_streak_and_first_badge(app, login):
             "name": "First Step",
             "description": "Your first check-in.",
         },
-        "sprite": "/static/icons/badges.svg",
+        "sprite": static_url("icons/badges.svg"),
         "note": "Checked in for this week. Thank you!",
     }
     # One celebration: the check-in's own toast is folded into it, not shown beside it.
@@ -84,7 +85,7 @@ def test_without_javascript_the_celebration_is_a_flash_on_the_next_page(login):
         "+10 points Week checked in — your streak has begun · New badge: First Step"
         " Your first check-in. Checked in for this week. Thank you!"
     )
-    assert 'href="/static/icons/badges.svg#first_step"' in card[0]
+    assert f'href="{static_url("icons/badges.svg")}#first_step"' in card[0]
     # The view's own "Thank you" flash is in the card, not a second message beside it.
     assert flashes.count('class="flash ') == 1
 

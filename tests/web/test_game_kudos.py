@@ -47,13 +47,25 @@ def mentee_id(app) -> int:
         return user_id(MENTEE)
 
 
-def test_the_mentor_home_offers_kudos_on_each_card(world, login):
-    page = login("own_mentor").get("/").get_data(as_text=True)
-    form = page[page.index('class="game-kudos"') :]
-    assert f'action="/mentorships/{world.mentorship_id}/kudos"' in form
-    assert f'hx-post="/mentorships/{world.mentorship_id}/kudos"' in form
-    assert 'hx-disabled-elt="find button"' in form
-    assert "Send kudos</button>" in form
+def test_more_on_a_card_links_to_its_kudos_form(world, new_client):
+    mentor = new_client("own_mentor")
+    home = mentor.get("/").get_data(as_text=True)
+    more = f"/mentorships/{world.mentorship_id}/game"
+    assert f'hx-get="{more}"' in home and "game-kudos" not in home  # loaded when opened
+    page = mentor.htmx("GET", more).get_data(as_text=True)
+    link = page[page.index('class="game-kudos"') :].split("</div>", 1)[0]
+    url = f"/mentorships/{world.mentorship_id}/kudos"
+    assert f'href="{url}"' in link and f'hx-get="{url}"' in link
+    assert "<form" not in link and "Send kudos</button>" not in page  # built on demand
+
+    for response in (mentor.get(url), mentor.htmx("GET", url)):
+        form = response.get_data(as_text=True)
+        assert response.status_code == 200
+        assert f'action="{url}"' in form and f'hx-post="{url}"' in form
+        assert 'hx-disabled-elt="find button"' in form
+        assert "Send kudos</button>" in form
+    assert "<html" in mentor.get(url).get_data(as_text=True)  # the page without JavaScript
+    assert "<html" not in form  # the fragment htmx swaps in for the link
 
 
 def test_a_mentor_sends_kudos_and_the_mentee_sees_them_with_a_badge(app, world, new_client):
@@ -138,9 +150,9 @@ def test_in_a_group_the_mentor_picks_the_mentee_and_only_one_of_the_group(app, w
         sam = user_id("sam@test.example")
         stranger = user_id("other-mentee@test.example")
     mentor = new_client("own_mentor")
-    page = mentor.get("/").get_data(as_text=True)
-    assert re.search(r'<select[^>]*name="kudos-\d+-mentee"', page)
     url = f"/mentorships/{world.mentorship_id}/kudos"
+    page = mentor.htmx("GET", url).get_data(as_text=True)
+    assert re.search(r'<select[^>]*name="kudos-\d+-mentee"', page)
     refused = mentor.htmx("POST", url, kudos(world, "Nice", stranger))
     assert refused.status_code == 422
     assert field_error(refused.get_data(as_text=True), f"kudos-{world.mentorship_id}-mentee") == (

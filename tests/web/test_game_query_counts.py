@@ -22,7 +22,15 @@ from web_support import log_in
 import game
 from app.extensions import db
 from app.gamification import service
-from app.models import BadgeEarned, Kudos, Membership, PointsAward, Program
+from app.models import (
+    BadgeEarned,
+    Kudos,
+    Membership,
+    MentorshipMember,
+    PointsAward,
+    Program,
+    User,
+)
 
 CHUNK = 10_000
 
@@ -156,7 +164,28 @@ def test_the_mentor_home_costs_the_same_with_1_and_12_mentees(
     with query_counter as counter:
         page = mentor.get("/").get_data(as_text=True)
     assert counter.count == one
-    assert page.count('class="game-mentee"') == 12
+    assert page.count('class="mentee-card') == 1 and 'class="game-mentee"' not in page
+    url = f"/mentorships/{world.mentorship_id}/game"  # what "More" loads
+    with query_counter as counter:
+        more = mentor.htmx("GET", url).get_data(as_text=True)
+    assert more.count('class="game-mentee"') == 12
+    twelve = counter.count
+    with app.app_context():
+        db.session.execute(
+            sa.delete(MentorshipMember).where(
+                MentorshipMember.mentorship_id == world.mentorship_id,
+                MentorshipMember.membership_id.in_(
+                    sa.select(Membership.id)
+                    .join(User)
+                    .where(User.email.like("group-%"))
+                    .scalar_subquery()
+                ),
+            )
+        )
+        db.session.commit()
+    with query_counter as counter:
+        assert mentor.htmx("GET", url).get_data(as_text=True).count('class="game-mentee"') == 1
+    assert counter.count == twelve
 
 
 def test_the_leaderboard_costs_the_same_with_1_and_50_people(app, world, login, query_counter):

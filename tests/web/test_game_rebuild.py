@@ -30,7 +30,7 @@ from goals_support import add_goal, milestone_ids
 from meetings_support import add_meeting
 
 from app.extensions import db
-from app.gamification import rebuild
+from app.gamification import rebuild, replay, sources
 from app.models import (
     BadgeEarned,
     CheckIn,
@@ -39,11 +39,17 @@ from app.models import (
     MeetingStatus,
     Membership,
     Mentorship,
+    MentorshipMember,
+    MentorshipStatus,
+    MilestoneAction,
+    MilestoneEvent,
     MilestoneStatus,
     PlayerTotal,
     PointsAward,
     Program,
+    Role,
     Survey,
+    User,
 )
 from game.weeks import weeks_between
 
@@ -346,3 +352,110 @@ def test_while_fix_runs_nobody_else_can_take_a_players_lock(app, world, everythi
                 other.execute(attempt)
             other.rollback()
         db.session.rollback()
+
+
+# --- a fixed number of statements for any number of people ----------------------------------
+
+
+def _add_pairs(program_id: int, start: int, count: int) -> None:
+    """``count`` pairs whose facts were written without the game: two check-ins the mentor
+    answered (one within 72 hours, one late), a held meeting both confirmed and a goal whose
+    one milestone was submitted and confirmed a day later. None of it is in the ledger."""
+    for n in range(start, start + count):
+        mentor = User(name=f"Mentor {n}", email=f"m{n}@pairs.example", password_hash="x")
+        mentee = User(name=f"Mentee {n}", email=f"e{n}@pairs.example", password_hash="x")
+        joined = NOW - timedelta(weeks=5)
+        members = [
+            Membership(user=user, program_id=program_id, role=role, joined_at=joined)
+            for user, role in ((mentor, Role.MENTOR), (mentee, Role.MENTEE))
+        ]
+        pair = Mentorship(
+            program_id=program_id,
+            status=MentorshipStatus.ACTIVE,
+            created_at=joined,
+            members=[MentorshipMember(membership=m) for m in members],
+        )
+        db.session.add_all([mentor, mentee, *members, pair])
+        db.session.flush()
+        for week, late in ((W10, False), (W11, True)):
+            asked = NOW - timedelta(weeks=weeks_between(week, W11), days=1)
+            db.session.add(
+                CheckIn(
+                    membership_id=members[1].id,
+                    week_key=str(week),
+                    mood=3,
+                    zone="UTC",
+                    updated_at=asked,
+                    acknowledged_at=asked + timedelta(hours=80 if late else 5),
+                    acknowledged_by_id=mentor.id,
+                )
+            )
+        meeting = add_meeting(pair.id, NOW - timedelta(days=1), HELD)
+        db.session.add_all(
+            MeetingConfirmation(meeting_id=meeting, user_id=user.id) for user in (mentor, mentee)
+        )
+        goal = add_goal(pair.id, f"e{n}@pairs.example", milestones=(WAITING,))
+        db.session.get(Goal, goal).completed_at = NOW
+        (milestone,) = milestone_ids(goal)
+        submitted = NOW - timedelta(days=2)
+        db.session.add_all(
+            [
+                MilestoneEvent(
+                    milestone_id=milestone,
+                    actor_id=mentee.id,
+                    action=MilestoneAction.SUBMITTED,
+                    at=submitted,
+                ),
+                MilestoneEvent(
+                    milestone_id=milestone,
+                    actor_id=mentor.id,
+                    action=MilestoneAction.CONFIRMED,
+                    at=submitted + timedelta(days=1),
+                ),
+            ]
+        )
+    db.session.commit()
+
+
+def test_check_and_fix_cost_the_same_statements_for_3_or_30_people(
+    app, world, runner, query_counter, everything
+):
+    """Every mentor's and mentee's facts are read in grouped queries and --fix writes in bulk:
+    the statements do not grow with the people (here up to one bulk INSERT's rows)."""
+
+    def count(fix: bool) -> int:
+        with app.app_context(), query_counter as counter:
+            rebuild.check(fix=fix)
+            db.session.rollback()
+        return counter.count
+
+    with app.app_context():
+        _add_pairs(world.program_id, 0, 1)
+    few = count(False), count(True)
+    with app.app_context():
+        _add_pairs(world.program_id, 1, 14)
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Membership)) >= 30
+    assert (count(False), count(True)) == few
+    result = run_rebuild(runner, "--fix")
+    assert result.exit_code == 0 and "missing ledger row" in result.output
+    assert "earned responsive_mentor" not in result.output  # 2 answers in time, not 10
+    assert run_rebuild(runner).exit_code == 0
+
+
+def test_timely_answers_are_counted_for_every_mentor_as_for_one(app, world, everything):
+    """The rebuild's grouped count of answers within 72 hours equals the live recording's
+    per-mentor count (a direct confirmation answers nothing, a late answer does not count)."""
+    with app.app_context():
+        _add_pairs(world.program_id, 0, 3)
+        facts = replay.read()
+        mentors = db.session.execute(
+            sa.select(Membership.user_id, Membership.program_id).where(
+                Membership.role == Role.MENTOR
+            )
+        ).all()
+        counted = {
+            (user, program): sources.timely_responses(user, program) for user, program in mentors
+        }
+        assert {key: facts.timely[key] for key in counted} == counted
+        # each new mentor: one answer in time of each kind; the world's other mentor: none
+        assert sorted(counted.values()) == [0, 2, 2, 2, 2]

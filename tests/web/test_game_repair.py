@@ -50,12 +50,14 @@ def missed_week_10(app, world, new_client, pinned) -> str:
 
 def test_the_mentor_sees_the_missed_week_and_repairs_it(app, world, new_client, missed_week_10):
     mentor = new_client("own_mentor")
-    home = mentor.get("/").get_data(as_text=True)
-    assert "<summary>Repair a streak</summary>" in home
-    assert re.search(rf'<option value="{missed_week_10}">Week of Mon 02 Mar</option>', home)
+    url = f"/mentorships/{world.mentorship_id}/streak-repair"
+    more = mentor.htmx("GET", f"/mentorships/{world.mentorship_id}/game").get_data(as_text=True)
+    assert f'hx-get="{url}"' in more and "<option" not in more  # the form waits for a tap
+    form = mentor.htmx("GET", url).get_data(as_text=True)
+    assert "<summary>Repair a streak</summary>" in form and "<html" not in form
+    assert re.search(rf'<option value="{missed_week_10}">Week of Mon 02 Mar</option>', form)
     tokens_before = new_client("mentee").get("/me/progress").get_data(as_text=True)
     assert fact(tokens_before, "Freeze tokens") == "0 of 2"  # spent on week 10
-    url = f"/mentorships/{world.mentorship_id}/streak-repair"
     response = mentor.htmx("POST", url, repair(world, missed_week_10))
     assert response.status_code == 200
     assert "streak is repaired" in response.headers["HX-Trigger"]
@@ -90,14 +92,17 @@ def test_only_once_per_program(app, world, new_client, missed_week_10, pinned):
         "Pick one of the weeks offered."
     )
     pinned(W12)  # week 11 missed too: still nothing to offer, the repair is used
-    assert "Repair a streak" not in mentor.get("/").get_data(as_text=True)
+    assert "Repair a streak" not in mentor.get(f"/mentorships/{world.mentorship_id}/game").get_data(
+        as_text=True
+    )
     assert snapshot(app) == before
 
 
 def test_a_week_older_than_14_days_is_not_offered(app, world, new_client, missed_week_10, pinned):
     pinned(W12, days=8)  # Tue of week 13: week 10 ended 16 days ago
     mentor = new_client("own_mentor")
-    assert ">Week of Mon 02 Mar</option>" not in mentor.get("/").get_data(as_text=True)
+    form = mentor.get(f"/mentorships/{world.mentorship_id}/streak-repair").get_data(as_text=True)
+    assert "Repair a streak" in form and ">Week of Mon 02 Mar</option>" not in form
     response = mentor.htmx(
         "POST", f"/mentorships/{world.mentorship_id}/streak-repair", repair(world, missed_week_10)
     )
@@ -144,7 +149,9 @@ def test_a_week_before_the_mentee_joined_is_not_theirs_to_repair(app, world, new
         week_10 = f"{member.id}:2026-W10"
     pinned(W11)
     mentor = new_client("own_mentor")
-    assert "<summary>Repair a streak</summary>" not in mentor.get("/").get_data(as_text=True)
+    assert "Repair a streak" not in mentor.get(f"/mentorships/{world.mentorship_id}/game").get_data(
+        as_text=True
+    )
     url = f"/mentorships/{world.mentorship_id}/streak-repair"
     assert mentor.htmx("POST", url, repair(world, week_10)).status_code == 422
     with app.app_context():

@@ -23,11 +23,15 @@ from app.goals.queries import (
     GoalAggregate,
     program_goal_aggregate,
     review_queue,
-    waiting_counts,
 )
+from app.mentor_cards import card_figures
 from app.models import Goal, GoalStatus, Membership, Milestone, MilestoneStatus, Role
 
 OPEN, WAITING, CONFIRMED = MilestoneStatus.OPEN, MilestoneStatus.WAITING, MilestoneStatus.CONFIRMED
+
+
+def waiting_counts(ids: list[int]) -> dict[int, int]:
+    return card_figures(ids, clock.utcnow(), "UTC")["waiting_counts"]
 
 
 def _waited(milestone_id: int, hours: int) -> None:
@@ -216,7 +220,7 @@ def test_a_goal_page_costs_the_same_with_1_or_50_milestones(app, world, login, q
             world.mentorship_id, title="A long goal", milestones=(CONFIRMED, WAITING, OPEN) * 17
         )
         assert len(milestone_ids(goal_id)) == 51
-    assert _queries(query_counter, client, f"/goals/{goal_id}") == one
+    assert _queries(query_counter, client, f"/goals/{goal_id}") == one <= 8  # issue 12's budget
 
 
 def test_the_review_queue_is_one_query(app, world, query_counter):

@@ -399,7 +399,7 @@ def test_the_meeting_page_costs_the_same_with_1_or_50_items(app, world, login, q
     client = login("mentee")
     one = _page_queries(app, client, query_counter, f"/meetings/{small}")
     fifty = _page_queries(app, client, query_counter, f"/meetings/{big}")
-    assert one == fifty
+    assert one == fifty <= 8  # issue 12's budget, the session's and the layout's 3 included
 
 
 def test_the_list_costs_the_same_with_1_or_50_meetings(app, world, browser, query_counter, now):

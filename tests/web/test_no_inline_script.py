@@ -9,10 +9,12 @@ import json
 from pathlib import Path
 
 import pytest
+from static_support import static_url
 from test_access_matrix import MATRIX, ROLES, fill
 from web_support import scan
 
 import app as app_package
+from app.assets import BUNDLE, BUNDLED
 
 STATIC = Path(app_package.__file__).parent / "static"
 HTMX_FILE = STATIC / "js" / "htmx-2.0.11.min.js"
@@ -105,16 +107,22 @@ def test_pages_load_the_vendored_htmx_and_app_js_only(client) -> None:
     certificate's Print button: htmx runs no script tag of a swapped page, so every script is
     in the head of every page."""
     found = scan(client.get("/login").get_data(as_text=True))
-    assert found.script_sources == [
-        "/static/js/htmx-2.0.11.min.js",
-        "/static/js/app.js",
-        "/static/js/celebrate.js",
-        "/static/js/share.js",
-        "/static/js/install.js",
-        "/static/js/offline-checkin.js",
-        "/static/js/notifications.js",
-        "/static/js/print.js",
-    ]
+    assert found.script_sources == [static_url("js/htmx-2.0.11.min.js"), static_url(BUNDLE)]
+    assert (
+        tuple(
+            f"js/{name}"
+            for name in (
+                "app.js",
+                "celebrate.js",
+                "share.js",
+                "install.js",
+                "offline-checkin.js",
+                "notifications.js",
+                "print.js",
+            )
+        )
+        == BUNDLED
+    )
     for source in found.script_sources:
         with client.get(source) as response:
             assert response.status_code == 200, source

@@ -1,15 +1,15 @@
 // Waypoint service worker: makes the app installable and shows a friendly page when offline.
-// Pages are always fetched fresh (they hold personal data); only the offline page and the
-// stylesheet and logo it shows are cached.
-importScripts("/static/js/sw-push.js", "/static/js/sw-offline.js");
+// Pages are always fetched fresh (they hold personal data). The shell (stylesheet, scripts,
+// icons and the offline page) is kept under its fingerprinted URLs, which never change
+// content: the server heads this file with SHELL (plain URL to fingerprinted URL), CACHE (named
+// after the fingerprints, so a release opens a new cache) and the importScripts of the
+// worker's other parts.
 
-const CACHE = "waypoint-v2";
-const OFFLINE_URL = "/static/offline.html";
-// What the offline page itself needs, so that it looks like Waypoint without a connection.
-const OFFLINE_ASSETS = [OFFLINE_URL, "/static/css/app.css", "/static/icons/waypoint.svg"];
+const OFFLINE_URL = SHELL["/static/offline.html"];
+const KEPT = new Set(Object.values(SHELL));
 
 self.addEventListener("install", (event) => {
-  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(OFFLINE_ASSETS)));
+  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll([...KEPT])));
   self.skipWaiting();
 });
 
@@ -27,17 +27,13 @@ self.addEventListener("fetch", (event) => {
     return;
   }
   const url = new URL(event.request.url);
-  if (url.origin !== self.location.origin || !OFFLINE_ASSETS.includes(url.pathname)) return;
-  // Network first (the cached copy is refreshed), the cached copy when offline.
+  if (url.origin !== self.location.origin || event.request.method !== "GET") return;
+  // A plain URL (the offline page's, an old page's) gets this release's copy of the file.
+  const kept = KEPT.has(url.pathname) ? url.pathname : SHELL[url.pathname];
+  if (!kept) return;
   event.respondWith(
-    fetch(event.request)
-      .then((response) => {
-        if (response.ok) {
-          const copy = response.clone();
-          caches.open(CACHE).then((cache) => cache.put(url.pathname, copy));
-        }
-        return response;
-      })
-      .catch(() => caches.match(url.pathname))
+    caches.open(CACHE)
+      .then((cache) => cache.match(kept))
+      .then((hit) => hit || fetch(kept))
   );
 });
