@@ -8,6 +8,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config as config_module
+from . import summaries
 from .extensions import csrf, db, htmx, limiter, login_manager, migrate
 from .routing import IdConverter
 
@@ -37,6 +38,7 @@ def create_app(config: dict | None = None) -> Flask:
     from . import database, models  # noqa: F401  (models register their tables)
 
     database.configure_engine_events(app)
+    summaries.listen()
 
     from .accounts import bp as accounts_bp
     from .certificates import bp as certificates_bp

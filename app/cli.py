@@ -21,6 +21,26 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(queue_cli)
     app.cli.add_command(push_cli)
 
+    @app.cli.command("summaries")
+    @click.option("--fix", is_flag=True, help="Rewrite the rows that differ.")
+    def summaries_command(fix: bool) -> None:
+        """Compare every pair's and mentee's summary row with a recomputation from the facts.
+
+        Exits with status 1 when differences are found and left as they are.
+        """
+        from .summaries import check
+
+        drifts = check(fix=fix)
+        for drift in drifts:
+            click.echo(f"{drift.table} {drift.key}: stored {drift.stored}, facts {drift.computed}")
+        if fix:
+            click.echo(f"{len(drifts)} difference(s) found, {len(drifts)} repaired.")
+            return
+        if drifts:
+            click.echo(f"{len(drifts)} difference(s) found. Run with --fix to repair them.")
+            raise SystemExit(1)
+        click.echo("Every summary row matches its facts.")
+
     @app.cli.command("seed-demo")
     def seed_demo_command() -> None:
         """Create the demo program (idempotent) and print the demo logins."""

@@ -49,7 +49,7 @@ sys.path.insert(0, str(ROOT))
 
 import sqlalchemy as sa  # noqa: E402 (the repository root goes on the path first)
 
-from app import clock, create_app  # noqa: E402
+from app import clock, create_app, summaries  # noqa: E402
 from app.checkins import service as checkins  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.gamification import rebuild  # noqa: E402
@@ -156,6 +156,8 @@ def build_into(url: str, pairs: int, now: datetime, *, log=print) -> Program_:
             f"  ledger rebuilt ({len(differences):,} rows and totals written): "
             f"{time.perf_counter() - began:.1f} s"
         )
+        summaries.check(fix=True)  # the facts went in by bulk inserts, not through the services
+        log(f"  summary rows computed: {time.perf_counter() - began:.1f} s")
         _through_services(program_id, now)
         log(
             f"  last week of {SERVICE_PAIRS} pairs through the services: "
@@ -167,6 +169,9 @@ def build_into(url: str, pairs: int, now: datetime, *, log=print) -> Program_:
             f"  rebuild check after the services: {len(left)} difference(s)"
             + "".join(f"\n    {d.kind}: {d.text}" for d in left[:5])
         )
+        drifts = summaries.check()
+        db.session.rollback()
+        log(f"  summary rows after the services: {len(drifts)} difference(s)")
         log("  " + summary())
         db.session.remove()
         db.engine.dispose()  # SQLite: the last connection closed folds the WAL into the file

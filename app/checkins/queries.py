@@ -15,6 +15,7 @@ from ..extensions import db
 from ..models import (
     CheckIn,
     Membership,
+    MenteeSummary,
     Program,
     Role,
 )
@@ -163,8 +164,8 @@ def program_checkin_aggregate(program_id: int) -> ProgramCheckins:
     mentee_count, open_help = db.session.execute(
         sa.select(
             sa.select(sa.func.count(Membership.id)).where(is_mentee).scalar_subquery(),
-            of_mentees(sa.func.count(CheckIn.id))
-            .where(CheckIn.wants_help, CheckIn.acknowledged_at.is_(None))
+            sa.select(sa.func.coalesce(sa.func.sum(MenteeSummary.open_help), 0))
+            .where(MenteeSummary.program_id == program_id)
             .scalar_subquery(),
         )
     ).one()

@@ -17,7 +17,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from .. import clock
+from .. import clock, summaries
 from ..extensions import db
 from ..gamification import hooks as game_hooks
 from ..models import (
@@ -350,6 +350,8 @@ def move_milestone(milestone: Milestone, to: int) -> bool:
 def delete_milestone(milestone: Milestone) -> bool:
     """Remove a milestone that is open and was never confirmed; anything else stays on record."""
     _lock_goal(milestone.goal_id)
+    # its events go with it (a mentor's edit among them): the pair's summary row is refreshed
+    summaries.touch(pairs=[db.session.get(Goal, milestone.goal_id).mentorship_id])
     ever_confirmed = (
         sa.select(MilestoneEvent.id)
         .where(

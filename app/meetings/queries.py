@@ -261,23 +261,6 @@ def program_meeting_aggregate(program_id: int, now: datetime) -> MeetingAggregat
     )
 
 
-def last_held_meetings(program_id: int, now: datetime) -> dict[int, datetime]:
-    """Per mentorship of the program, when its latest held meeting started: only the latest
-    decides how many periods passed without one. One query."""
-    return dict(
-        db.session.execute(
-            sa.select(Meeting.mentorship_id, sa.func.max(Meeting.starts_at))
-            .join(Mentorship, Mentorship.id == Meeting.mentorship_id)
-            .where(
-                Mentorship.program_id == program_id,
-                Meeting.status == MeetingStatus.HELD,
-                Meeting.starts_at <= now,
-            )
-            .group_by(Meeting.mentorship_id)
-        ).all()
-    )
-
-
 def quiet_rule(
     calendar: game.ProgramCalendar, now: datetime
 ) -> Callable[[Mentorship, datetime | None], bool]:

@@ -30,10 +30,13 @@ from .programs import (
 )
 from .push import NotificationSettings, Nudge, NudgeStatus, PushSubscription
 from .risk import CareKind, CareRecord
+from .summaries import MenteeSummary, PairSummary
 from .surveys import Again, GoalsReached, Survey, SurveyAnswer, SurveyResponse
 from .users import User
 
 __all__ = [
+    "MenteeSummary",
+    "PairSummary",
     "Again",
     "GoalsReached",
     "Survey",

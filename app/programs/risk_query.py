@@ -1,8 +1,10 @@
 """The facts behind "pairs at risk" and the waiting help requests, for one whole program.
 
-A fixed number of queries whatever the program's size, each an aggregate computed in SQL:
-no check-in, meeting note or reply is ever loaded (a coordinator sees signals, not the pair's
-text). The rules themselves are ``game.risk``'s, including when a resolved entry comes back.
+A fixed number of queries whatever the program's size, reading the summary rows the services
+keep (``app.summaries``: one per pair, one per mentee) rather than scanning check-ins, meetings
+and kudos: no check-in, meeting note or reply is ever loaded (a coordinator sees signals, not
+the pair's text). The rules themselves are ``game.risk``'s, including when a resolved entry
+comes back.
 
 An entry is derived afresh on each visit and leaves the list as soon as its signals clear, or
 when a coordinator marks it resolved. The coordinators' record of each pair (private notes,
@@ -20,25 +22,21 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from game import risk
+from game.calendar import ProgramCalendar
 from game.weeks import WeekKey, local_date
 
 from ..calendars import calendar_of
 from ..extensions import db
-from ..meetings.queries import last_held_meetings, quiet_rule
+from ..meetings.queries import quiet_condition, quiet_rule
 from ..models import (
     CareKind,
     CareRecord,
-    CheckIn,
-    Goal,
-    Kudos,
-    Meeting,
-    MeetingConfirmation,
     Membership,
+    MenteeSummary,
     Mentorship,
     MentorshipMember,
     MentorshipStatus,
-    Milestone,
-    MilestoneEvent,
+    PairSummary,
     Role,
     User,
 )
@@ -112,9 +110,9 @@ class PairRow:
     members: list[_Member]
 
 
-def active_pairs(program_id: int) -> list[PairRow]:
-    """The program's active pairs with their people's roles and names, in id order: one
-    query of plain columns."""
+def active_pairs(program_id: int, where: sa.ColumnElement[bool] | None = None) -> list[PairRow]:
+    """The program's active pairs (those meeting ``where``) with their people's roles and
+    names, in id order: one query of plain columns."""
     pairs: dict[int, PairRow] = {}
     for pair, created_at, membership_id, role, left_at, name in db.session.execute(
         sa.select(
@@ -128,7 +126,11 @@ def active_pairs(program_id: int) -> list[PairRow]:
         .join(MentorshipMember, MentorshipMember.mentorship_id == Mentorship.id)
         .join(Membership, Membership.id == MentorshipMember.membership_id)
         .join(User, User.id == Membership.user_id)
-        .where(Mentorship.program_id == program_id, Mentorship.status == MentorshipStatus.ACTIVE)
+        .where(
+            Mentorship.program_id == program_id,
+            Mentorship.status == MentorshipStatus.ACTIVE,
+            sa.true() if where is None else where,
+        )
         .order_by(Mentorship.id, MentorshipMember.id)
     ):
         row = pairs.setdefault(pair, PairRow(pair, created_at, []))
@@ -139,7 +141,9 @@ def active_pairs(program_id: int) -> list[PairRow]:
 def board(program_id: int, now: datetime) -> Board:
     """The program's active pairs that raise a signal no resolution covers, and those that a
     resolution took off the list (whether or not their signals cleared since)."""
-    entries = assess(program_id, active_pairs(program_id), now)
+    calendar = calendar_of(program_id)
+    pairs = active_pairs(program_id, may_be_listed(program_id, calendar, now))
+    entries = assess(program_id, pairs, now, calendar)
     at_risk = [e for e in entries if on_list(e)]
     resolved = [e for e in entries if e.resolved is not None and not on_list(e)]
     resolved.sort(key=lambda e: e.resolved.at, reverse=True)
@@ -157,16 +161,53 @@ def on_list(entry: AtRisk) -> bool:
     return bool(risk.open_reasons(entry.reasons, resolution))
 
 
+def may_be_listed(
+    program_id: int, calendar: ProgramCalendar, now: datetime
+) -> sa.ColumnElement[bool]:
+    """Holds for every pair that raises a signal now or was ever resolved, from the summary
+    rows: ``game.risk`` stays the judge of each pair, this only spares it the pairs that can be
+    on neither list (met lately, a mentor active, no mentee low or waiting for help)."""
+    silent_since = now - risk.MENTOR_SILENT
+    low = [mood <= risk.LOW_MOOD for mood in (MenteeSummary.mood_1, MenteeSummary.mood_2)]
+    troubled_mentees = (
+        sa.select(MentorshipMember.mentorship_id)
+        .join(Membership, Membership.id == MentorshipMember.membership_id)
+        .join(MenteeSummary, MenteeSummary.membership_id == Membership.id)
+        .where(
+            MenteeSummary.program_id == program_id,
+            Membership.left_at.is_(None),
+            sa.or_(
+                MenteeSummary.help_asked_at <= now - risk.HELP_WAIT,
+                sa.and_(*low, MenteeSummary.mood_3 <= risk.LOW_MOOD),
+            ),
+        )
+    )
+    mentor_active = sa.exists().where(
+        PairSummary.mentorship_id == Mentorship.id,
+        PairSummary.mentor_last_active > silent_since,
+    )
+    resolved = sa.exists().where(
+        CareRecord.mentorship_id == Mentorship.id, CareRecord.kind == CareKind.RESOLVED
+    )
+    return sa.or_(
+        quiet_condition(calendar, now),
+        sa.and_(Mentorship.created_at <= silent_since, ~mentor_active),
+        Mentorship.id.in_(troubled_mentees),
+        resolved,
+    )
+
+
 def assess(
-    program_id: int, mentorships: list[Mentorship] | list[PairRow], now: datetime
+    program_id: int,
+    mentorships: list[Mentorship] | list[PairRow],
+    now: datetime,
+    calendar: ProgramCalendar | None = None,
 ) -> list[AtRisk]:
     """Each of ``mentorships`` (of the program, people loaded) with what it raises now, its last
-    nudge and its last resolution. The program's aggregates, so a fixed number of queries."""
-    calendar = calendar_of(program_id)
-    last_met = last_held_meetings(program_id, now)
-    mentor_active = _mentor_last_active(program_id)
-    moods = _recent_moods(program_id)
-    help_asked = _oldest_open_help(program_id)
+    nudge and its last resolution. The program's summary rows, so a fixed number of queries."""
+    calendar = calendar or calendar_of(program_id)
+    pair_facts = _pair_facts(program_id)
+    mentee_facts = _mentee_facts(program_id)
     nudged, resolved = _latest_care(program_id, calendar.zone)
     is_quiet = quiet_rule(calendar, now)
     entries = []
@@ -174,18 +215,18 @@ def assess(
         mentees = tuple(
             risk.MenteeFacts(
                 member.membership.user.first_name,
-                *moods.get(member.membership_id, ((), None)),
-                help_asked.get(member.membership_id),
+                *mentee_facts.get(member.membership_id, ((), None, None)),
                 member.membership_id,
             )
             for member in mentorship.members
             if member.membership.role is Role.MENTEE and member.membership.left_at is None
         )
+        last_met, mentor_active = pair_facts.get(mentorship.id, (None, None))
         facts = risk.PairFacts(
             matched_at=mentorship.created_at,
-            quiet=is_quiet(mentorship, last_met.get(mentorship.id)),
-            last_met_at=last_met.get(mentorship.id),
-            mentor_last_active=mentor_active.get(mentorship.id),
+            quiet=is_quiet(mentorship, last_met),
+            last_met_at=last_met,
+            mentor_last_active=mentor_active,
             mentees=mentees,
         )
         entries.append(
@@ -240,108 +281,48 @@ def _latest_care(program_id: int, zone: str) -> tuple[dict[int, datetime], dict[
     return nudged, resolved
 
 
-def _mentor_last_active(program_id: int) -> dict[int, datetime]:
-    """Per pair, the latest thing one of its mentors did: acknowledged a check-in, logged or
-    confirmed a meeting, reviewed a milestone, gave kudos. One query (a union, aggregated)."""
-    mentors = (
-        sa.select(MentorshipMember.mentorship_id, Membership.user_id)
-        .join(Membership, Membership.id == MentorshipMember.membership_id)
-        .join(Mentorship, Mentorship.id == MentorshipMember.mentorship_id)
-        .where(Mentorship.program_id == program_id, Membership.role == Role.MENTOR)
-        .subquery()
-    )
-    mentees = (
-        sa.select(MentorshipMember.mentorship_id, MentorshipMember.membership_id)
-        .join(Mentorship, Mentorship.id == MentorshipMember.mentorship_id)
-        .where(Mentorship.program_id == program_id)
-        .subquery()
-    )
-
-    def by_mentor(source, at, user_id, pair_id, *joins):
-        """(pair, at) of the rows of ``source`` a mentor of that very pair wrote."""
-        query = sa.select(pair_id.label("pair"), at.label("at")).select_from(source)
-        for target, on in joins:
-            query = query.join(target, on)
-        mentor = sa.and_(mentors.c.mentorship_id == pair_id, mentors.c.user_id == user_id)
-        return query.join(mentors, mentor)
-
-    acks = (  # only the pair's mentors acknowledge its check-ins
-        sa.select(mentees.c.mentorship_id.label("pair"), CheckIn.acknowledged_at.label("at"))
-        .join(mentees, mentees.c.membership_id == CheckIn.membership_id)
-        .where(CheckIn.acknowledged_at.is_not(None))
-    )
-    logged = by_mentor(Meeting, Meeting.created_at, Meeting.created_by_id, Meeting.mentorship_id)
-    confirmed = by_mentor(
-        MeetingConfirmation,
-        MeetingConfirmation.at,
-        MeetingConfirmation.user_id,
-        Meeting.mentorship_id,
-        (Meeting, Meeting.id == MeetingConfirmation.meeting_id),
-    )
-    reviewed = by_mentor(
-        MilestoneEvent,
-        MilestoneEvent.at,
-        MilestoneEvent.actor_id,
-        Goal.mentorship_id,
-        (Milestone, Milestone.id == MilestoneEvent.milestone_id),
-        (Goal, Goal.id == Milestone.goal_id),
-    )
-    kudos = by_mentor(Kudos, Kudos.created_at, Kudos.mentor_id, Kudos.mentorship_id)
-    actions = sa.union_all(acks, logged, confirmed, reviewed, kudos).subquery()
-    return dict(
-        db.session.execute(
-            sa.select(actions.c.pair, sa.func.max(actions.c.at)).group_by(actions.c.pair)
-        ).all()
-    )
-
-
-def _program_mentees(program_id: int):
-    return sa.select(Membership.id).where(
-        Membership.program_id == program_id, Membership.role == Role.MENTEE
-    )
-
-
-def _recent_moods(program_id: int) -> dict[int, tuple[tuple[int, ...], date]]:
-    """Per mentee: the moods of their last ``LOW_MOOD_WEEKS`` counted weeks (newest first) and
-    the Monday of the oldest of them. One query, the window ranked in SQL."""
-    ranked = (
-        sa.select(
-            CheckIn.membership_id,
-            CheckIn.week_key,
-            CheckIn.mood,
-            sa.func.row_number()
-            .over(partition_by=CheckIn.membership_id, order_by=CheckIn.week_key.desc())
-            .label("rank"),
-        )
-        .where(CheckIn.membership_id.in_(_program_mentees(program_id)), CheckIn.mood.is_not(None))
-        .subquery()
-    )
-    rows = defaultdict(list)
-    for membership_id, week_key, mood in db.session.execute(
-        sa.select(ranked.c.membership_id, ranked.c.week_key, ranked.c.mood)
-        .where(ranked.c.rank <= risk.LOW_MOOD_WEEKS)
-        .order_by(ranked.c.membership_id, ranked.c.week_key.desc())
-    ):
-        rows[membership_id].append((week_key, mood))
+def _pair_facts(program_id: int) -> dict[int, tuple[datetime | None, datetime | None]]:
+    """Per pair of the program, its latest held meeting and its mentors' latest action, from
+    the summary rows (``app.summaries`` keeps them): one query of one small row per pair."""
     return {
-        membership_id: (tuple(m for _, m in weeks), WeekKey.parse(weeks[-1][0]).monday())
-        for membership_id, weeks in rows.items()
+        pair: (met, active)
+        for pair, met, active in db.session.execute(
+            sa.select(
+                PairSummary.mentorship_id, PairSummary.last_met_at, PairSummary.mentor_last_active
+            ).where(PairSummary.program_id == program_id)
+        )
     }
 
 
-def _oldest_open_help(program_id: int, limit: int | None = None) -> dict[int, datetime]:
-    """Per mentee, when their oldest help request nobody acknowledged was made (the ``limit``
-    who waited longest, when given). One query."""
+def _mentee_facts(program_id: int) -> dict[int, tuple[tuple[int, ...], date | None, datetime]]:
+    """Per mentee of the program: the moods of their last ``LOW_MOOD_WEEKS`` counted weeks
+    (newest first), the Monday of the oldest of them and their oldest open help request, from
+    the summary rows: one query."""
+    facts = {}
+    for membership_id, *moods, since, asked in db.session.execute(
+        sa.select(
+            MenteeSummary.membership_id,
+            MenteeSummary.mood_1,
+            MenteeSummary.mood_2,
+            MenteeSummary.mood_3,
+            MenteeSummary.moods_since,
+            MenteeSummary.help_asked_at,
+        ).where(MenteeSummary.program_id == program_id)
+    ):
+        recent = tuple(mood for mood in moods if mood is not None)
+        monday = WeekKey.parse(since).monday() if since else None
+        facts[membership_id] = (recent, monday, asked)
+    return facts
+
+
+def _oldest_open_help(program_id: int, limit: int) -> dict[int, datetime]:
+    """The ``limit`` mentees of the program who have waited longest for help, and when they
+    asked: one query of the summary rows, along their index."""
     return dict(
         db.session.execute(
-            sa.select(CheckIn.membership_id, sa.func.min(CheckIn.updated_at).label("asked"))
-            .where(
-                CheckIn.membership_id.in_(_program_mentees(program_id)),
-                CheckIn.wants_help,
-                CheckIn.acknowledged_at.is_(None),
-            )
-            .group_by(CheckIn.membership_id)
-            .order_by(sa.column("asked"), CheckIn.membership_id)
+            sa.select(MenteeSummary.membership_id, MenteeSummary.help_asked_at)
+            .where(MenteeSummary.program_id == program_id, MenteeSummary.help_asked_at.is_not(None))
+            .order_by(MenteeSummary.help_asked_at, MenteeSummary.membership_id)
             .limit(limit)
         ).all()
     )

@@ -1,0 +1,54 @@
+"""Summary rows: each pair's and each mentee's facts that the coordinator's pages read, kept
+up to date by the services in the same transaction as the action that changes them.
+
+Pairs at risk and the coordinator's help list need, per pair, its last held meeting and its
+mentors' last action, and per mentee the last counted moods and the oldest open help request.
+Computing them from check-ins, meetings, milestone events and kudos scans those whole tables
+on every visit; these rows hold the answers, one per pair and one per mentee, so a page reads
+one small row each. ``app.summaries`` writes them (recomputed for the keys an action touched,
+under a row lock) and checks them against a recomputation (``flask summaries check``).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+from .types import UTCDateTime
+
+
+class PairSummary(db.Model):
+    __tablename__ = "pair_summaries"
+
+    mentorship_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("mentorships.id", ondelete="CASCADE"), primary_key=True
+    )
+    program_id: Mapped[int] = mapped_column(sa.ForeignKey("programs.id", ondelete="CASCADE"))
+    last_met_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # latest held meeting
+    mentor_last_active: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (sa.Index("ix_pair_summaries_program", "program_id"),)
+
+
+class MenteeSummary(db.Model):
+    """``mood_1`` is the newest counted week's mood; ``moods_since`` the week key of the oldest
+    of the (up to three) weeks held; ``help_asked_at`` the oldest open help request and
+    ``open_help`` how many are open."""
+
+    __tablename__ = "mentee_summaries"
+
+    membership_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("memberships.id", ondelete="CASCADE"), primary_key=True
+    )
+    program_id: Mapped[int] = mapped_column(sa.ForeignKey("programs.id", ondelete="CASCADE"))
+    mood_1: Mapped[int | None]
+    mood_2: Mapped[int | None]
+    mood_3: Mapped[int | None]
+    moods_since: Mapped[str | None] = mapped_column(sa.String(8))
+    help_asked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    open_help: Mapped[int] = mapped_column(default=0, server_default="0")
+
+    __table_args__ = (sa.Index("ix_mentee_summaries_program_help", "program_id", "help_asked_at"),)

@@ -1,0 +1,333 @@
+"""Keeping the summary rows (``PairSummary``, ``MenteeSummary``) equal to the facts.
+
+Before each commit, the rows of the keys the transaction touched are refreshed
+(``_refresh_touched``): the session notes the check-ins, meetings, confirmations, milestone
+events and kudos it flushes, and a service that writes such facts in Core statements notes
+their keys itself (``touch``). The rows are locked (inserted first when missing), then
+recomputed from the facts for those keys alone (a few indexed reads) and written, in the
+action's transaction. The lock comes before the recomputation, so two actions on one key at
+once run one after the other and the second reads what the first committed (READ COMMITTED on
+PostgreSQL; SQLite serialises writers): neither loses the other's change. Recomputing rather
+than adding to a counter keeps a row right whatever the action was (an edit, an undone
+acknowledgement, a moved meeting).
+
+The same recomputation, for every key at once in a few grouped queries, is the backfill's and
+``flask summaries check``'s: a missing row reads as a row of nothing.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask import has_app_context
+from sqlalchemy import event
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from game import risk
+
+from .extensions import db
+from .models import (
+    CheckIn,
+    Goal,
+    Kudos,
+    Meeting,
+    MeetingConfirmation,
+    MeetingStatus,
+    Membership,
+    MenteeSummary,
+    Mentorship,
+    MentorshipMember,
+    Milestone,
+    MilestoneEvent,
+    PairSummary,
+    Role,
+)
+
+PAIR_FIELDS = ("last_met_at", "mentor_last_active")
+MENTEE_FIELDS = ("mood_1", "mood_2", "mood_3", "moods_since", "help_asked_at", "open_help")
+EMPTY_PAIR = dict.fromkeys(PAIR_FIELDS)
+EMPTY_MENTEE = {**dict.fromkeys(MENTEE_FIELDS), "open_help": 0}
+
+
+def computed_pairs(pair_ids: sa.Select | list[int]) -> dict[int, dict]:
+    """Per pair of ``pair_ids`` with anything to say: its latest held meeting and the latest
+    thing one of its own mentors did (acknowledged a check-in, logged or confirmed a meeting,
+    acted on a milestone, gave kudos). Two queries."""
+    found: dict[int, dict] = defaultdict(lambda: dict(EMPTY_PAIR))
+    for pair, at in db.session.execute(
+        sa.select(Meeting.mentorship_id, sa.func.max(Meeting.starts_at))
+        .where(Meeting.mentorship_id.in_(pair_ids), Meeting.status == MeetingStatus.HELD)
+        .group_by(Meeting.mentorship_id)
+    ):
+        found[pair]["last_met_at"] = at
+    for pair, at in db.session.execute(_mentor_actions(pair_ids)):
+        found[pair]["mentor_last_active"] = at
+    return dict(found)
+
+
+def _mentor_actions(pair_ids: sa.Select | list[int]) -> sa.Select:
+    """(pair, latest action of one of its mentors): a union of the five kinds, aggregated."""
+    mentors = (
+        sa.select(MentorshipMember.mentorship_id, Membership.user_id)
+        .join(Membership, Membership.id == MentorshipMember.membership_id)
+        .where(MentorshipMember.mentorship_id.in_(pair_ids), Membership.role == Role.MENTOR)
+        .subquery()
+    )
+    members = (
+        sa.select(MentorshipMember.mentorship_id, MentorshipMember.membership_id)
+        .where(MentorshipMember.mentorship_id.in_(pair_ids))
+        .subquery()
+    )
+
+    def by_mentor(source, at, user_id, pair_id, *joins):
+        query = sa.select(pair_id.label("pair"), at.label("at")).select_from(source)
+        for target, on in joins:
+            query = query.join(target, on)
+        mentor = sa.and_(mentors.c.mentorship_id == pair_id, mentors.c.user_id == user_id)
+        return query.join(mentors, mentor)
+
+    acks = (  # only the pair's mentors acknowledge its check-ins
+        sa.select(members.c.mentorship_id.label("pair"), CheckIn.acknowledged_at.label("at"))
+        .join(members, members.c.membership_id == CheckIn.membership_id)
+        .where(CheckIn.acknowledged_at.is_not(None))
+    )
+    logged = by_mentor(Meeting, Meeting.created_at, Meeting.created_by_id, Meeting.mentorship_id)
+    confirmed = by_mentor(
+        MeetingConfirmation,
+        MeetingConfirmation.at,
+        MeetingConfirmation.user_id,
+        Meeting.mentorship_id,
+        (Meeting, Meeting.id == MeetingConfirmation.meeting_id),
+    )
+    reviewed = by_mentor(
+        MilestoneEvent,
+        MilestoneEvent.at,
+        MilestoneEvent.actor_id,
+        Goal.mentorship_id,
+        (Milestone, Milestone.id == MilestoneEvent.milestone_id),
+        (Goal, Goal.id == Milestone.goal_id),
+    )
+    kudos = by_mentor(Kudos, Kudos.created_at, Kudos.mentor_id, Kudos.mentorship_id)
+    actions = sa.union_all(acks, logged, confirmed, reviewed, kudos).subquery()
+    return sa.select(actions.c.pair, sa.func.max(actions.c.at)).group_by(actions.c.pair)
+
+
+def computed_mentees(mentee_ids: sa.Select | list[int]) -> dict[int, dict]:
+    """Per mentee of ``mentee_ids`` with anything to say: the moods of their last
+    ``risk.LOW_MOOD_WEEKS`` counted weeks (newest first) and the oldest of those weeks, and
+    their open help requests (the oldest one's time and how many). Two queries."""
+    found: dict[int, dict] = defaultdict(lambda: dict(EMPTY_MENTEE))
+    ranked = (
+        sa.select(
+            CheckIn.membership_id,
+            CheckIn.week_key,
+            CheckIn.mood,
+            sa.func.row_number()
+            .over(partition_by=CheckIn.membership_id, order_by=CheckIn.week_key.desc())
+            .label("rank"),
+        )
+        .where(CheckIn.membership_id.in_(mentee_ids), CheckIn.mood.is_not(None))
+        .subquery()
+    )
+    for membership_id, week_key, mood, rank in db.session.execute(
+        sa.select(ranked.c.membership_id, ranked.c.week_key, ranked.c.mood, ranked.c.rank).where(
+            ranked.c.rank <= risk.LOW_MOOD_WEEKS
+        )
+    ):
+        row = found[membership_id]
+        row[f"mood_{rank}"] = mood
+        if row["moods_since"] is None or week_key < row["moods_since"]:
+            row["moods_since"] = week_key
+    for membership_id, asked, count in db.session.execute(
+        sa.select(CheckIn.membership_id, sa.func.min(CheckIn.updated_at), sa.func.count())
+        .where(
+            CheckIn.membership_id.in_(mentee_ids),
+            CheckIn.wants_help,
+            CheckIn.acknowledged_at.is_(None),
+        )
+        .group_by(CheckIn.membership_id)
+    ):
+        found[membership_id].update(help_asked_at=asked, open_help=count)
+    return dict(found)
+
+
+def _insert_missing(model, key, source: sa.Select) -> None:
+    """INSERT … SELECT … ON CONFLICT DO NOTHING: a row for each key that has none yet."""
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    insert = dialect.insert(model).from_select([key.key, "program_id"], source)
+    db.session.execute(insert.on_conflict_do_nothing())
+
+
+def _refresh(model, key, ids: list[int], source: sa.Select, computed, empty: dict) -> None:
+    """Lock the rows of ``ids`` (a row is made for each key that has none), recompute them
+    from the facts and write them. Keys whose pair or mentee is gone are skipped."""
+    if not ids:
+        return
+    _insert_missing(model, key, source)
+    locked = db.session.scalars(
+        sa.select(key).where(key.in_(ids)).order_by(key).with_for_update()
+    ).all()
+    if locked:
+        values = computed(locked)
+        db.session.execute(sa.update(model), [{key.key: i, **values.get(i, empty)} for i in locked])
+
+
+def refresh_pairs(mentorship_ids: Iterable[int]) -> None:
+    """Bring the rows of these pairs up to date with what the transaction did so far."""
+    ids = sorted(set(mentorship_ids))
+    source = sa.select(Mentorship.id, Mentorship.program_id).where(Mentorship.id.in_(ids))
+    _refresh(PairSummary, PairSummary.mentorship_id, ids, source, computed_pairs, EMPTY_PAIR)
+
+
+def refresh_mentees(membership_ids: Iterable[int]) -> None:
+    """Bring these mentees' rows up to date with what the transaction did so far."""
+    ids = sorted(set(membership_ids))
+    source = sa.select(Membership.id, Membership.program_id).where(
+        Membership.id.in_(ids), Membership.role == Role.MENTEE
+    )
+    key = MenteeSummary.membership_id
+    _refresh(MenteeSummary, key, ids, source, computed_mentees, EMPTY_MENTEE)
+
+
+_TOUCHED = "waypoint_summaries_touched"
+_KINDS = ("pairs", "mentees", "meetings", "milestones", "pairs_of_mentees")
+
+
+def touch(session: Session | None = None, **keys: Iterable[int]) -> None:
+    """Note keys whose rows the commit must refresh: ``pairs``, ``mentees``, ``meetings`` or
+    ``milestones`` (of a pair). ORM changes to the facts are noted by themselves (``listen``);
+    a service that writes facts in Core statements notes them here."""
+    touched = (session or db.session()).info.setdefault(_TOUCHED, {k: set() for k in _KINDS})
+    for kind, ids in keys.items():
+        touched[kind].update(ids)
+
+
+def _noticed(session: Session, _context) -> None:
+    """After each flush: the keys of the check-ins, meetings, confirmations, milestone events,
+    kudos and pair members it wrote, changed or deleted."""
+    for row in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(row, CheckIn):
+            touch(session, mentees=[row.membership_id])
+            if _acknowledgement_changed(session, row):  # a mentor's action, given or taken back
+                touch(session, pairs_of_mentees=[row.membership_id])
+        elif isinstance(row, Meeting | Kudos | MentorshipMember):  # a member decides "mentor"
+            touch(session, pairs=[row.mentorship_id])
+        elif isinstance(row, MeetingConfirmation):
+            touch(session, meetings=[row.meeting_id])
+        elif isinstance(row, MilestoneEvent):
+            touch(session, milestones=[row.milestone_id])
+
+
+def _acknowledgement_changed(session: Session, checkin: CheckIn) -> bool:
+    """Whether the flush wrote the check-in's acknowledgement (a deleted one had it, maybe)."""
+    if checkin in session.new:
+        return checkin.acknowledged_at is not None
+    if checkin in session.deleted:
+        return True
+    return sa.inspect(checkin).attrs.acknowledged_at.history.has_changes()
+
+
+def _refresh_touched(session: Session) -> None:
+    """Before the commit: refresh every noted row, in the action's own transaction (refreshing
+    may flush more, so until nothing new was noted)."""
+    if not has_app_context() or session is not db.session():
+        return
+    session.flush()  # the commit's own flush comes after this hook: note its rows first
+    while touched := session.info.pop(_TOUCHED, None):
+        pairs = set(touched["pairs"])
+        if touched["meetings"]:
+            pairs.update(
+                session.scalars(
+                    sa.select(Meeting.mentorship_id).where(Meeting.id.in_(touched["meetings"]))
+                )
+            )
+        if touched["pairs_of_mentees"]:
+            pairs.update(
+                session.scalars(
+                    sa.select(MentorshipMember.mentorship_id).where(
+                        MentorshipMember.membership_id.in_(touched["pairs_of_mentees"])
+                    )
+                )
+            )
+        if touched["milestones"]:
+            pairs.update(
+                session.scalars(
+                    sa.select(Goal.mentorship_id)
+                    .join(Milestone, Milestone.goal_id == Goal.id)
+                    .where(Milestone.id.in_(touched["milestones"]))
+                )
+            )
+        refresh_mentees(touched["mentees"])
+        refresh_pairs(pairs)
+
+
+def _forget(session: Session, *_args) -> None:
+    session.info.pop(_TOUCHED, None)
+
+
+def listen() -> None:
+    """Install the session hooks once per process (every app shares SQLAlchemy's Session).
+    They act on the app's session (``db.session``), the one the services use."""
+    if not event.contains(Session, "before_commit", _refresh_touched):
+        event.listen(Session, "after_flush", _noticed)
+        event.listen(Session, "before_commit", _refresh_touched)
+        event.listen(Session, "after_rollback", _forget)
+
+
+@dataclass(frozen=True)
+class Drift:
+    table: str
+    key: int
+    stored: dict
+    computed: dict
+
+
+def check(fix: bool = False) -> list[Drift]:
+    """Every pair's and mentee's row against a recomputation from the facts; with ``fix``, the
+    differing rows rewritten (missing ones inserted) in one transaction. A few grouped queries
+    whatever the size."""
+    drifts = [
+        *_check(
+            PairSummary,
+            PairSummary.mentorship_id,
+            sa.select(Mentorship.id, Mentorship.program_id),
+            computed_pairs,
+            PAIR_FIELDS,
+            EMPTY_PAIR,
+            fix,
+        ),
+        *_check(
+            MenteeSummary,
+            MenteeSummary.membership_id,
+            sa.select(Membership.id, Membership.program_id).where(Membership.role == Role.MENTEE),
+            computed_mentees,
+            MENTEE_FIELDS,
+            EMPTY_MENTEE,
+            fix,
+        ),
+    ]
+    if fix:
+        db.session.commit()
+    return drifts
+
+
+def _check(model, key, source: sa.Select, computed, fields, empty, fix: bool) -> list[Drift]:
+    ids = sa.select(source.selected_columns[0])
+    expected = computed(ids)
+    stored = {
+        row[0]: dict(zip(fields, row[1:], strict=True))
+        for row in db.session.execute(sa.select(key, *(getattr(model, f) for f in fields)))
+    }
+    drifts = []
+    for i in db.session.scalars(ids):
+        want, have = expected.get(i, empty), stored.get(i, empty)
+        if want != have:
+            drifts.append(Drift(model.__tablename__, i, have, want))
+    if fix and drifts:
+        _insert_missing(model, key, source)
+        db.session.execute(sa.update(model), [{key.key: d.key, **d.computed} for d in drifts])
+    return drifts

@@ -1,0 +1,304 @@
+"""Summary rows (``app.summaries``): after any sequence of actions through the services they
+equal a recomputation from the facts, two actions at once lose nothing, ``flask summaries``
+reports and repairs drift, and the pages that read them cost the same whatever the program's
+size (the clock is pinned: "now" is Wednesday noon of week 11 of the world's program)."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date, timedelta
+
+import pytest
+import sqlalchemy as sa
+from checkins_support import add_mentees, membership_id, user_id
+from game_support import NOW, W11, pinned_fixture  # noqa: F401
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from risk_support import MENTEE, MENTOR
+
+from app import clock, summaries
+from app.checkins import service as checkins
+from app.extensions import db
+from app.gamification import service as game_service
+from app.goals import service as goals
+from app.meetings import service as meetings
+from app.models import (
+    CheckIn,
+    Meeting,
+    Membership,
+    MenteeSummary,
+    Mentorship,
+    Milestone,
+    MilestoneStatus,
+    PairSummary,
+    User,
+)
+from app.programs.risk_query import active_pairs, assess, board, on_list
+
+
+@pytest.fixture(autouse=True)
+def _clock(pinned):
+    return pinned
+
+
+def _people(world):
+    mentorship = db.session.get(Mentorship, world.mentorship_id)
+    mentee = db.session.scalar(sa.select(User).where(User.email == MENTEE))
+    mentor = db.session.scalar(sa.select(User).where(User.email == MENTOR))
+    return mentorship, mentee, mentor, db.session.get(Membership, membership_id(MENTEE))
+
+
+def _open_checkin(member_id: int) -> CheckIn | None:
+    return db.session.scalar(
+        sa.select(CheckIn)
+        .where(CheckIn.membership_id == member_id, CheckIn.acknowledged_at.is_(None))
+        .order_by(CheckIn.week_key.desc())
+        .limit(1)
+    )
+
+
+def _milestone(goal_id: int, status: MilestoneStatus) -> Milestone | None:
+    return db.session.scalar(
+        sa.select(Milestone).where(Milestone.goal_id == goal_id, Milestone.status == status)
+    )
+
+
+def _act(action: tuple, world, goal_id: int) -> None:
+    """One action through its service, as the person who may take it."""
+    mentorship, mentee, mentor, member = _people(world)
+    match action:
+        case ("checkin", mood, wants_help):
+            checkins.submit_checkin(
+                member.id,
+                mentee.week_zones,
+                mood=mood,
+                progress_note="",
+                blocker="",
+                wants_help=wants_help,
+            )
+        case ("help",):
+            checkins.request_help(member.id, mentee.week_zones)
+        case ("reply",):
+            checkin = _open_checkin(member.id)
+            if checkin is not None:
+                checkins.acknowledge(checkin, mentor.id, "Seen, thanks.")
+        case ("met", by_mentor):
+            today = clock.utcnow().date()
+            logged = meetings.log_met(mentorship, mentor if by_mentor else mentee, today, 45)
+            other = mentee if by_mentor else mentor
+            meetings.confirm_met(db.session.get(Meeting, logged.meeting_id), other)
+        case ("kudos",):
+            month = game_service.kudos_month(mentor.time_zone)
+            try:
+                game_service.give_kudos(mentorship, mentor.id, mentee.id, month, "Well done")
+            except game_service.KudosAlreadyGiven:
+                db.session.rollback()
+        case ("milestone", step):
+            _milestone_step(step, goal_id, mentee, mentor)
+        case ("week",):
+            clock.set_now(clock.utcnow() + timedelta(weeks=1))
+
+
+def _milestone_step(step: str, goal_id: int, mentee: User, mentor: User) -> None:
+    goal = db.session.get(goals.Goal, goal_id)
+    if step == "add":
+        count = db.session.scalar(sa.select(sa.func.count()).where(Milestone.goal_id == goal_id))
+        goals.add_milestone(goal, mentor.id, title=f"Step {count + 1}", due_on=None)
+    elif (open_ := _milestone(goal_id, MilestoneStatus.OPEN)) and step == "submit":
+        goals.submit_milestone(open_, mentee.id, "Done")
+    elif (open_ := _milestone(goal_id, MilestoneStatus.OPEN)) and step == "delete":
+        goals.delete_milestone(open_)
+    elif waiting := _milestone(goal_id, MilestoneStatus.WAITING):
+        if step == "confirm":
+            goals.confirm_milestone(waiting, mentor.id)
+        elif step == "send back":
+            goals.send_back_milestone(waiting, mentor.id, "Not yet")
+
+
+def _goal(world) -> int:
+    mentorship, _mentee, _mentor, member = _people(world)
+    goal, _ = goals.create_goal(
+        mentorship,
+        member,
+        title="Read more",
+        measure="Two books",
+        target_date=date(2031, 6, 1),
+        why="I like stories",
+    )
+    return goal.id
+
+
+ACTIONS = st.one_of(
+    st.tuples(st.just("checkin"), st.integers(1, 5), st.booleans()),
+    st.just(("help",)),
+    st.just(("reply",)),
+    st.tuples(st.just("met"), st.booleans()),
+    st.just(("kudos",)),
+    st.tuples(st.just("milestone"), st.sampled_from(["add", "submit", "confirm", "send back"])),
+    st.tuples(st.just("milestone"), st.just("delete")),
+    st.just(("week",)),
+)
+
+
+@settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(steps=st.lists(ACTIONS, min_size=1, max_size=10))
+def test_rows_equal_the_facts_after_any_sequence_of_actions(app, world, steps):
+    with app.app_context():
+        clock.set_now(NOW)  # each example starts from "now" (a "week" action moves on)
+        goal_id = _goal(world)
+        for step in steps:
+            _act(step, world, goal_id)
+            assert summaries.check() == [], step
+            db.session.rollback()
+            assert _listed(world) == _listed_unfiltered(world), step
+
+
+def _listed(world) -> tuple[list[int], list[int]]:
+    found = board(world.program_id, clock.utcnow())
+    return [e.mentorship.id for e in found.at_risk], [e.mentorship.id for e in found.resolved]
+
+
+def _listed_unfiltered(world) -> tuple[list[int], list[int]]:
+    """The lists as every active pair's assessment gives them (no filter in SQL)."""
+    entries = assess(world.program_id, active_pairs(world.program_id), clock.utcnow())
+    resolved = sorted(
+        (e for e in entries if e.resolved is not None and not on_list(e)),
+        key=lambda e: e.resolved.at,
+        reverse=True,
+    )
+    return [e.mentorship.id for e in entries if on_list(e)], [e.mentorship.id for e in resolved]
+
+
+def test_rows_follow_each_kind_of_action(app, world):
+    """Each action moves the fact it is about: the row is the facts' mirror, not a guess."""
+    with app.app_context():
+        mentorship, mentee, mentor, member = _people(world)
+        goal_id = _goal(world)
+        _act(("checkin", 2, True), world, goal_id)
+        row = db.session.get(MenteeSummary, member.id)
+        assert (row.mood_1, row.open_help, row.moods_since) == (2, 1, str(W11))
+        assert row.help_asked_at == clock.utcnow()
+        _act(("reply",), world, goal_id)
+        db.session.expire_all()
+        assert db.session.get(MenteeSummary, member.id).open_help == 0
+        assert db.session.get(PairSummary, mentorship.id).mentor_last_active == clock.utcnow()
+        clock.set_now(clock.utcnow() + timedelta(weeks=1))
+        _act(("checkin", 1, False), world, goal_id)
+        _act(("met", True), world, goal_id)
+        db.session.expire_all()
+        row = db.session.get(MenteeSummary, member.id)
+        assert (row.mood_1, row.mood_2, row.moods_since) == (1, 2, str(W11))
+        pair = db.session.get(PairSummary, mentorship.id)
+        assert pair.last_met_at is not None and pair.last_met_at <= clock.utcnow()
+        assert summaries.check() == []
+
+
+def test_two_at_once_lose_nothing(app, world):
+    """Mentees of one group check in, asking for help, while their mentor answers the others:
+    every thread refreshes the one pair row, each under its lock, and none loses another's."""
+    with app.app_context():
+        group = add_mentees(world.program_id, MENTOR, 6, group=True)
+        mentor_id = user_id(MENTOR)
+        zones = db.session.get(User, mentor_id).week_zones
+        for _, member in group[:3]:
+            checkins.submit_checkin(
+                member, zones, mood=3, progress_note="", blocker="", wants_help=True
+            )
+    start = threading.Barrier(6)
+    errors: list[BaseException] = []
+
+    def run(index: int, member: int) -> None:
+        try:
+            with app.app_context():
+                start.wait(timeout=30)
+                if index < 3:
+                    checkins.acknowledge(_open_checkin(member), mentor_id, "On it")
+                else:
+                    checkins.submit_checkin(
+                        member, zones, mood=2, progress_note="", blocker="", wants_help=True
+                    )
+        except BaseException as error:  # noqa: BLE001 - every failure is the test's business
+            errors.append(error)
+
+    threads = [threading.Thread(target=run, args=(i, m)) for i, (_, m) in enumerate(group)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    with app.app_context():
+        assert summaries.check() == []
+        members = [member for _, member in group]
+        open_help = db.session.execute(
+            sa.select(MenteeSummary.membership_id, MenteeSummary.open_help).where(
+                MenteeSummary.membership_id.in_(members)
+            )
+        )
+        assert dict(open_help.all()) == {m: int(i >= 3) for i, m in enumerate(members)}
+
+
+def test_the_check_reports_and_fixes_drift(app, world):
+    with app.app_context():
+        _act(("checkin", 2, True), world, _goal(world))
+        member = membership_id(MENTEE)
+        db.session.execute(
+            sa.update(MenteeSummary)
+            .where(MenteeSummary.membership_id == member)
+            .values(mood_1=5, open_help=0)
+        )
+        db.session.execute(sa.delete(PairSummary))
+        db.session.commit()
+    runner = app.test_cli_runner()
+    found = runner.invoke(args=["summaries"])
+    assert found.exit_code == 1
+    assert f"mentee_summaries {member}:" in found.output
+    fixed = runner.invoke(args=["summaries", "--fix"])
+    assert "repaired" in fixed.output
+    again = runner.invoke(args=["summaries"])
+    assert again.exit_code == 0, again.output
+    assert "matches" in again.output
+
+
+@pytest.mark.parametrize("path", ["/", "/programs/{program}/at-risk"])
+def test_coordinator_pages_read_the_rows_in_fixed_statements(
+    app, world, client, login, query_counter, path
+):
+    """More pairs with check-ins, help and meetings add no statement to the pages."""
+    login("coordinator")
+    url = path.format(program=world.program_id)
+    with query_counter as few:
+        assert client.get(url).status_code == 200
+    with app.app_context():
+        for _pair, member in add_mentees(world.program_id, MENTOR, 12):
+            zones = db.session.scalar(
+                sa.select(User).join(Membership).where(Membership.id == member)
+            ).week_zones
+            checkins.submit_checkin(
+                member, zones, mood=1, progress_note="", blocker="", wants_help=True
+            )
+    with query_counter as many:
+        assert client.get(url).status_code == 200
+    assert many.count == few.count
+
+
+def test_a_stale_row_is_what_the_page_shows(app, world, client, login):
+    """The at-risk list reads the rows, not the facts: a row says help waits, the page says
+    so (proof that the facts are not scanned on the visit)."""
+    with app.app_context():
+        member = membership_id(MENTEE)
+        db.session.execute(
+            sa.insert(MenteeSummary).values(
+                membership_id=member,
+                program_id=world.program_id,
+                help_asked_at=clock.utcnow() - timedelta(days=5),
+                open_help=1,
+            )
+        )
+        db.session.commit()
+    login("coordinator")
+    page = client.get(f"/programs/{world.program_id}/at-risk").get_data(as_text=True)
+    assert "help request waiting" in page
