@@ -212,7 +212,7 @@ def _insert_missing(model, key, source: sa.Select) -> None:
 def _add(model, keys: tuple[str, ...], changes: dict[tuple, dict[str, int]]) -> None:
     """Add each change to its row (``keys`` name the row; a missing row counts from nothing):
     INSERT … ON CONFLICT DO UPDATE SET n = n + excluded.n, one statement per row changed."""
-    for key, change in changes.items():
+    for key, change in sorted(changes.items()):  # rows locked in one order: no deadlock
         if not any(change.values()):
             continue
         insert = _dialect().insert(model).values(**dict(zip(keys, key, strict=True)), **change)
@@ -220,14 +220,18 @@ def _add(model, keys: tuple[str, ...], changes: dict[tuple, dict[str, int]]) -> 
         db.session.execute(insert.on_conflict_do_update(index_elements=list(keys), set_=added))
 
 
+Changes = dict[tuple, dict[str, int]]
+
+
 def _refresh(
     model, key, ids: list[int], source: sa.Select, computed, empty: dict, totals: tuple[str, ...]
-) -> None:
+) -> Changes:
     """Lock the rows of ``ids`` (a row is made for each key that has none), recompute them
-    from the facts and write them; the change of their ``totals`` goes to their program's
-    row. Keys whose pair or mentee is gone are skipped."""
+    from the facts and write them; return the change of their ``totals``, by program. Keys
+    whose pair or mentee is gone are skipped."""
+    changes: Changes = defaultdict(lambda: dict.fromkeys(totals, 0))
     if not ids:
-        return
+        return changes
     _insert_missing(model, key, source)
     locked = db.session.execute(
         sa.select(key, model.program_id, *(getattr(model, name) for name in totals))
@@ -236,35 +240,36 @@ def _refresh(
         .with_for_update()
     ).all()
     if not locked:
-        return
+        return changes
     values = computed([row[0] for row in locked])
     db.session.execute(
         sa.update(model), [{key.key: row[0], **values.get(row[0], empty)} for row in locked]
     )
-    changes: dict[tuple, dict[str, int]] = defaultdict(lambda: dict.fromkeys(totals, 0))
     for row_key, program_id, *old in locked:
         new = values.get(row_key, empty)
         for name, before in zip(totals, old, strict=True):
             changes[(program_id,)][name] += new[name] - before
-    _add(ProgramSummary, ("program_id",), changes)
+    return changes
 
 
-def refresh_pairs(mentorship_ids: Iterable[int]) -> None:
-    """Bring the rows of these pairs up to date with what the transaction did so far."""
+def refresh_pairs(mentorship_ids: Iterable[int]) -> Changes:
+    """Bring the rows of these pairs up to date with what the transaction did so far; return
+    what that changed of their programs' totals."""
     ids = sorted(set(mentorship_ids))
     source = sa.select(Mentorship.id, Mentorship.program_id).where(Mentorship.id.in_(ids))
     key = PairSummary.mentorship_id
-    _refresh(PairSummary, key, ids, source, computed_pairs, EMPTY_PAIR, PAIR_TOTALS)
+    return _refresh(PairSummary, key, ids, source, computed_pairs, EMPTY_PAIR, PAIR_TOTALS)
 
 
-def refresh_mentees(membership_ids: Iterable[int]) -> None:
-    """Bring these mentees' rows up to date with what the transaction did so far."""
+def refresh_mentees(membership_ids: Iterable[int]) -> Changes:
+    """Bring these mentees' rows up to date with what the transaction did so far; return what
+    that changed of their programs' totals."""
     ids = sorted(set(membership_ids))
     source = sa.select(Membership.id, Membership.program_id).where(
         Membership.id.in_(ids), Membership.role == Role.MENTEE
     )
     key = MenteeSummary.membership_id
-    _refresh(MenteeSummary, key, ids, source, computed_mentees, EMPTY_MENTEE, MENTEE_TOTALS)
+    return _refresh(MenteeSummary, key, ids, source, computed_mentees, EMPTY_MENTEE, MENTEE_TOTALS)
 
 
 _TOUCHED = "waypoint_summaries_touched"
@@ -309,10 +314,12 @@ def _acknowledgement_changed(session: Session, checkin: CheckIn) -> bool:
 
 def _refresh_touched(session: Session) -> None:
     """Before the commit: refresh every noted row, in the action's own transaction (refreshing
-    may flush more, so until nothing new was noted)."""
+    may flush more, so until nothing new was noted), then add what changed to the programs'
+    rows and weeks: last, so every transaction locks pairs and mentees before programs."""
     if not has_app_context() or session is not db.session():
         return
     session.flush()  # the commit's own flush comes after this hook: note its rows first
+    programs: Changes = defaultdict(lambda: dict(EMPTY_PROGRAM))
     while touched := session.info.pop(_TOUCHED, None):
         pairs = set(touched["pairs"])
         if touched["meetings"]:
@@ -343,8 +350,11 @@ def _refresh_touched(session: Session) -> None:
                     .distinct()
                 )
             )
-        refresh_mentees(touched["mentees"])
-        refresh_pairs(pairs)
+        for changes in (refresh_mentees(touched["mentees"]), refresh_pairs(pairs)):
+            for program, change in changes.items():
+                for name, value in change.items():
+                    programs[program][name] += value
+    _add(ProgramSummary, ("program_id",), programs)
     _count_weeks(session)
 
 
