@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
+from ..figures import Figures
 from ..models import (
     Goal,
     GoalStatus,
@@ -20,6 +21,7 @@ from ..models import (
     MilestoneAction,
     MilestoneEvent,
     MilestoneStatus,
+    ProgramSummary,
     User,
 )
 
@@ -173,18 +175,23 @@ class GoalAggregate:
     milestones_waiting: int
 
 
-def program_goal_aggregate(program_id: int) -> GoalAggregate:
-    live = Goal.status != GoalStatus.ARCHIVED
-    row = db.session.execute(
-        sa.select(
-            sa.func.count(sa.distinct(Goal.id)).filter(Goal.status == GoalStatus.ACTIVE),
-            sa.func.count(sa.distinct(Goal.id)).filter(Goal.status == GoalStatus.COMPLETED),
-            sa.func.count(Milestone.id).filter(Milestone.status == MilestoneStatus.CONFIRMED),
-            sa.func.count(Milestone.id).filter(Milestone.status == MilestoneStatus.WAITING, live),
+def goal_figures(program_id: int) -> Figures[GoalAggregate]:
+    """The program's goal counts, from its summary row (``app.summaries``: the sums of its
+    pairs' counts, kept up to date by the services): no goal or milestone is counted here."""
+
+    def stored(column) -> sa.Select:
+        return sa.select(sa.func.coalesce(sa.func.sum(column), 0)).where(
+            ProgramSummary.program_id == program_id
         )
-        .select_from(Goal)
-        .join(Mentorship, Goal.mentorship_id == Mentorship.id)
-        .outerjoin(Milestone, Milestone.goal_id == Goal.id)
-        .where(Mentorship.program_id == program_id)
-    ).one()
-    return GoalAggregate(*row)
+
+    columns = (
+        ProgramSummary.goals_active,
+        ProgramSummary.goals_completed,
+        ProgramSummary.milestones_confirmed,
+        ProgramSummary.milestones_waiting,
+    )  # in GoalAggregate's order
+    return Figures(tuple(map(stored, columns)), lambda values: GoalAggregate(*values))
+
+
+def program_goal_aggregate(program_id: int) -> GoalAggregate:
+    return goal_figures(program_id).read()

@@ -8,18 +8,18 @@ from flask_login import current_user
 
 from ..access import active_membership
 from ..certificates.queries import certificates_of
-from ..checkins.queries import program_checkin_aggregate
+from ..checkins.queries import checkin_figures
 from ..checkins.routes import card_context
 from ..clock import utcnow
-from ..extensions import db
+from ..figures import Figures
 from ..gamification.routes import mentee_context
 from ..goals.queries import (
     GoalSummary,
+    goal_figures,
     goal_summaries,
-    program_goal_aggregate,
     review_queue,
 )
-from ..meetings.queries import mentee_meetings, program_meeting_aggregate
+from ..meetings.queries import meetings_and, mentee_meetings
 from ..mentor_cards import mentor_cards
 from ..mentorships_query import mentorships_of
 from ..models import GoalStatus, Invite, Mentorship, MentorshipStatus, Program, Role
@@ -52,46 +52,64 @@ def _cards_shown(mentorships: list[Mentorship], cards: dict) -> tuple[list[Mento
     return sorted(mentorships, key=calm)[:CARDS_ON_HOME], len(mentorships) - CARDS_ON_HOME
 
 
-def _program_counts(program: Program) -> dict[str, int]:
-    """Headline numbers for a coordinator, each one a filter of the people list, in two
-    queries whatever the program's size."""
+def _program_counts(program: Program) -> Figures[dict[str, int]]:
+    """Headline numbers for a coordinator, each one a filter of the people list: the people's
+    states in one query, the pairs and open invites asked alongside other figures."""
     people = state_counts(program)
 
-    def pairs(status: MentorshipStatus):
-        return (
-            sa.select(sa.func.count())
-            .where(Mentorship.program_id == program.id, Mentorship.status == status)
-            .scalar_subquery()
+    def pairs(status: MentorshipStatus) -> sa.Select:
+        return sa.select(sa.func.count()).where(
+            Mentorship.program_id == program.id, Mentorship.status == status
         )
 
-    active, proposed, open_invites = db.session.execute(
-        sa.select(
-            pairs(MentorshipStatus.ACTIVE),
-            pairs(MentorshipStatus.PROPOSED),
-            sa.select(sa.func.count())
-            .where(
-                Invite.program_id == program.id,
-                Invite.uses_left > 0,
-                Invite.expires_at > utcnow(),
-            )
-            .scalar_subquery(),
-        )
-    ).one()
+    open_invites = sa.select(sa.func.count()).where(
+        Invite.program_id == program.id, Invite.uses_left > 0, Invite.expires_at > utcnow()
+    )
 
     def count(states, roles=PARTICIPANTS) -> int:
         return sum(people.get((role, state.value), 0) for role in roles for state in states)
 
-    return {
-        "mentees": count(CURRENT_STATES, (Role.MENTEE,)),
-        "mentors": count(CURRENT_STATES, (Role.MENTOR,)),
-        "invited": count((State.INVITED,)),
-        "joined": count((State.JOINED,)),
-        "waiting": count((State.ONBOARDED,), (Role.MENTEE,)),
-        "left": count((State.LEFT,)),
-        "active": active,
-        "proposed": proposed,
-        "open_invites": open_invites,
-    }
+    def build(values) -> dict[str, int]:
+        active, proposed, invites = values
+        return {
+            "mentees": count(CURRENT_STATES, (Role.MENTEE,)),
+            "mentors": count(CURRENT_STATES, (Role.MENTOR,)),
+            "invited": count((State.INVITED,)),
+            "joined": count((State.JOINED,)),
+            "waiting": count((State.ONBOARDED,), (Role.MENTEE,)),
+            "left": count((State.LEFT,)),
+            "active": active,
+            "proposed": proposed,
+            "open_invites": invites,
+        }
+
+    queries = (pairs(MentorshipStatus.ACTIVE), pairs(MentorshipStatus.PROPOSED), open_invites)
+    return Figures(queries, build)
+
+
+def _coordinator_home(membership, notices):
+    """The program's figures: the people's states, then one statement for the meeting counts
+    and every other count (read from the program's summary rows), then the names of the first
+    quiet pairs and of those waiting longest for help."""
+    program, now = membership.program, utcnow()
+    meetings, (counts, checkins, goals) = meetings_and(
+        program.id,
+        now,
+        _program_counts(program),
+        checkin_figures(program),
+        goal_figures(program.id),
+    )
+    return render(
+        "home/coordinator.html",
+        membership=membership,
+        notices=notices,
+        counts=counts,
+        meeting_aggregate=meetings,
+        checkin_aggregate=checkins,
+        goal_aggregate=goals,
+        help_waiting=help_waiting(program.id),
+        now=now,
+    )
 
 
 def _next_action(week_done: bool, next_meeting, goals: list[GoalSummary]) -> dict:
@@ -116,17 +134,7 @@ def index():
         return render("home/no_program.html")
     notices = unread_notices(current_user.id)
     if membership.role is Role.COORDINATOR:
-        return render(
-            "home/coordinator.html",
-            membership=membership,
-            notices=notices,
-            counts=_program_counts(membership.program),
-            meeting_aggregate=program_meeting_aggregate(membership.program_id, utcnow()),
-            checkin_aggregate=program_checkin_aggregate(membership.program_id),
-            goal_aggregate=program_goal_aggregate(membership.program_id),
-            help_waiting=help_waiting(membership.program_id),
-            now=utcnow(),
-        )
+        return _coordinator_home(membership, notices)
     mentorships = mentorships_of(membership)
     certificates = certificates_of(current_user.id)
     if membership.role is Role.MENTOR:

@@ -14,6 +14,7 @@ import game
 
 from ..calendars import calendar_of, matched_week, week_at
 from ..extensions import db
+from ..figures import Figures, built, queries_of
 from ..mentorships_query import WITH_PEOPLE
 from ..models import (
     ActionItem,
@@ -240,18 +241,24 @@ def pair_names(pair_ids: sa.Select | list[int]) -> list[PairNames]:
 
 
 def program_meeting_aggregate(program_id: int, now: datetime) -> MeetingAggregate:
+    return meetings_and(program_id, now)[0]
+
+
+def meetings_and(program_id: int, now: datetime, *more: Figures) -> tuple[MeetingAggregate, list]:
     """Counts of held meetings, and the active pairs that have gone quiet by the game's meeting
     rhythm: ``game.QUIET_PERIODS`` periods without a meeting, counted from when the pair was
     matched, break weeks skipped. The counts in one query, the first quiet pairs' names in
-    another, whatever the program's size."""
+    another, whatever the program's size. Then the read model of each of ``more``, whose
+    figures are asked in the same statement as the counts."""
     program = db.session.get(Program, program_id)
     calendar = calendar_of(program_id)
     quiet = quiet_pairs(program_id, quiet_condition(calendar, now))
-    this_count, four_weeks, quiet_count = held_counts(
-        program_id, calendar, now, sa.select(sa.func.count()).select_from(quiet.subquery())
+    quiet_query = sa.select(sa.func.count()).select_from(quiet.subquery())
+    this_count, four_weeks, quiet_count, *values = held_counts(
+        program_id, calendar, now, quiet_query, *queries_of(*more)
     )
     shown = quiet.order_by(Mentorship.id).limit(QUIET_SHOWN)
-    return MeetingAggregate(
+    aggregate = MeetingAggregate(
         this_period=PERIOD_WORDS[program.cadence][0],
         two_periods=PERIOD_WORDS[program.cadence][1],
         held_this_period=this_count,
@@ -259,6 +266,7 @@ def program_meeting_aggregate(program_id: int, now: datetime) -> MeetingAggregat
         quiet_count=quiet_count,
         quiet_pairs=pair_names(shown) if quiet_count else [],
     )
+    return aggregate, built(values, *more)
 
 
 def quiet_rule(
