@@ -1,0 +1,71 @@
+"""Several short lists read in one statement.
+
+A page that shows many small things (a home's notices, goals, next meeting, kudos...) would
+otherwise send a statement for each, and most of its time goes into SQLAlchemy building,
+executing and reading each one rather than into the database. ``Lists`` sends them as one
+``UNION ALL``: each list keeps its own SELECT, written by the module that owns its subject, with
+its own filter, order and limit; it gets columns of its own in the union (typed NULLs in the
+other lists' rows), and every row says which list it belongs to and where it stands in that
+list's order. The answer splits the rows back into one list of named rows per SELECT.
+
+Build it once, at import, with ``sa.bindparam`` for whatever changes per request, and run it
+with the values: the statement and its compiled form are then made once per process. Lists
+share a parameter by giving it the same name (``user_id`` means the same person everywhere).
+"""
+
+from __future__ import annotations
+
+from collections import namedtuple
+
+import sqlalchemy as sa
+
+from .extensions import db
+
+LIST, RANK = "list_no", "list_rank"
+
+
+class Lists:
+    """Named SELECTs read together: ``run(**values)`` answers ``{name: [row, ...]}``, each
+    list in its SELECT's own order (a SELECT without ORDER BY: in any order)."""
+
+    def __init__(self, **selects: sa.Select) -> None:
+        self.names = list(selects)
+        self._rows = [
+            namedtuple(name, [c.key for c in select.selected_columns], rename=True)  # noqa: PYI024
+            for name, select in selects.items()
+        ]
+        slots = [(n, c) for n, s in enumerate(selects.values()) for c in s.selected_columns]
+        branches = []
+        for number, select in enumerate(selects.values()):
+            ranked = select.add_columns(
+                sa.func.row_number().over(order_by=select._order_by_clauses).label(RANK)
+            ).subquery(f"list_{number}")
+            own = iter(ranked.c)
+            branches.append(
+                sa.select(
+                    sa.literal_column(str(number)).label(LIST),
+                    ranked.c[RANK],
+                    *(
+                        (next(own) if owner == number else sa.cast(sa.null(), column.type)).label(
+                            f"c{index}"
+                        )
+                        for index, (owner, column) in enumerate(slots)
+                    ),
+                )
+            )
+        self.statement = sa.union_all(*branches).order_by(
+            sa.literal_column(LIST), sa.literal_column(RANK)
+        )
+        self._spans = []
+        start = 2
+        for select in selects.values():
+            width = len(select.selected_columns)
+            self._spans.append(slice(start, start + width))
+            start += width
+
+    def run(self, **values) -> dict[str, list[tuple]]:
+        found: dict[str, list[tuple]] = {name: [] for name in self.names}
+        for row in db.session.execute(self.statement, values):
+            number = row[0]
+            found[self.names[number]].append(self._rows[number]._make(row[self._spans[number]]))
+        return found
