@@ -24,6 +24,25 @@ from .extensions import db
 LIST, RANK = "list_no", "list_rank"
 
 
+def _places(selects: list[sa.Select]) -> tuple[list[sa.types.TypeEngine], list[list[int]]]:
+    """The union's column types, and for each SELECT the union's column of each of its own:
+    lists share columns of the same type (a list's n-th column of a type takes the union's
+    n-th column of that type), so the union is only as wide as its widest list needs."""
+    types: list[sa.types.TypeEngine] = []
+    places = []
+    for select in selects:
+        mine: list[int] = []
+        for column in select.selected_columns:
+            key = repr(column.type)
+            free = (n for n, t in enumerate(types) if repr(t) == key and n not in mine)
+            place = next(free, len(types))
+            if place == len(types):
+                types.append(column.type)
+            mine.append(place)
+        places.append(mine)
+    return types, places
+
+
 class Lists:
     """Named SELECTs read together: ``run(**values)`` answers ``{name: [row, ...]}``, each
     list in its SELECT's own order (a SELECT without ORDER BY: in any order)."""
@@ -34,38 +53,32 @@ class Lists:
             namedtuple(name, [c.key for c in select.selected_columns], rename=True)  # noqa: PYI024
             for name, select in selects.items()
         ]
-        slots = [(n, c) for n, s in enumerate(selects.values()) for c in s.selected_columns]
+        types, places = _places(list(selects.values()))
         branches = []
-        for number, select in enumerate(selects.values()):
+        for number, (select, mine) in enumerate(zip(selects.values(), places, strict=True)):
             ranked = select.add_columns(
                 sa.func.row_number().over(order_by=select._order_by_clauses).label(RANK)
             ).subquery(f"list_{number}")
-            own = iter(ranked.c)
+            own = dict(zip(mine, ranked.c, strict=False))  # the rank, last, left out
             branches.append(
                 sa.select(
                     sa.literal_column(str(number)).label(LIST),
                     ranked.c[RANK],
                     *(
-                        (next(own) if owner == number else sa.cast(sa.null(), column.type)).label(
-                            f"c{index}"
-                        )
-                        for index, (owner, column) in enumerate(slots)
+                        own.get(n, sa.cast(sa.null(), type_)).label(f"c{n}")
+                        for n, type_ in enumerate(types)
                     ),
                 )
             )
         self.statement = sa.union_all(*branches).order_by(
             sa.literal_column(LIST), sa.literal_column(RANK)
         )
-        self._spans = []
-        start = 2
-        for select in selects.values():
-            width = len(select.selected_columns)
-            self._spans.append(slice(start, start + width))
-            start += width
+        self._columns = [[2 + place for place in mine] for mine in places]
 
     def run(self, **values) -> dict[str, list[tuple]]:
         found: dict[str, list[tuple]] = {name: [] for name in self.names}
         for row in db.session.execute(self.statement, values):
             number = row[0]
-            found[self.names[number]].append(self._rows[number]._make(row[self._spans[number]]))
+            own = [row[column] for column in self._columns[number]]
+            found[self.names[number]].append(self._rows[number]._make(own))
         return found
