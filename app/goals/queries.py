@@ -63,30 +63,32 @@ class GoalSummary:
         return self.total - self.confirmed - self.waiting
 
 
-def goal_summaries(mentee: Membership) -> list[GoalSummary]:
-    """The mentee's goals that are not archived, active ones first, in one query."""
-    rows = db.session.execute(
-        sa.select(
-            Goal.id,
-            Goal.title,
-            Goal.status,
-            Goal.target_date,
-            sa.func.count(Milestone.id).filter(Milestone.status == MilestoneStatus.CONFIRMED),
-            sa.func.count(Milestone.id).filter(Milestone.status == MilestoneStatus.WAITING),
-            sa.func.count(Milestone.id),
-        )
-        .join(Mentorship, Goal.mentorship_id == Mentorship.id)
-        .outerjoin(Milestone, Milestone.goal_id == Goal.id)
-        .where(
-            Goal.membership_id == mentee.id,
-            Goal.status != GoalStatus.ARCHIVED,
-            Mentorship.status != MentorshipStatus.CLOSED,
-        )
-        .group_by(Goal.id, Goal.title, Goal.status, Goal.target_date)
-        .order_by(
-            sa.case((Goal.status == GoalStatus.ACTIVE, 0), else_=1), Goal.target_date, Goal.id
-        )
+SUMMARIES = (
+    sa.select(
+        Goal.id,
+        Goal.title,
+        Goal.status,
+        Goal.target_date,
+        sa.func.count(Milestone.id).filter(Milestone.status == MilestoneStatus.CONFIRMED),
+        sa.func.count(Milestone.id).filter(Milestone.status == MilestoneStatus.WAITING),
+        sa.func.count(Milestone.id),
     )
+    .join(Mentorship, Goal.mentorship_id == Mentorship.id)
+    .outerjoin(Milestone, Milestone.goal_id == Goal.id)
+    .where(
+        Goal.membership_id == sa.bindparam("membership_id"),
+        Goal.status != GoalStatus.ARCHIVED,
+        Mentorship.status != MentorshipStatus.CLOSED,
+    )
+    .group_by(Goal.id, Goal.title, Goal.status, Goal.target_date)
+    .order_by(sa.case((Goal.status == GoalStatus.ACTIVE, 0), else_=1), Goal.target_date, Goal.id)
+)
+"""The goals of the mentee membership ``membership_id`` that are not archived, active ones
+first, with their milestone counts: rows of ``GoalSummary``."""
+
+
+def goal_summaries(rows) -> list[GoalSummary]:
+    """The summaries of ``SUMMARIES``' rows."""
     return [GoalSummary(*row) for row in rows]
 
 

@@ -9,20 +9,16 @@ from flask_login import current_user
 from ..access import active_membership
 from ..certificates.queries import certificates_of
 from ..checkins.queries import checkin_figures
-from ..checkins.routes import card_context
 from ..clock import utcnow
 from ..figures import Figures
-from ..gamification.routes import mentee_context
 from ..goals.queries import (
-    GoalSummary,
     goal_figures,
-    goal_summaries,
     review_queue,
 )
-from ..meetings.queries import meetings_and, mentee_meetings
+from ..meetings.queries import meetings_and
 from ..mentor_cards import mentor_cards
 from ..mentorships_query import mentorships_of
-from ..models import GoalStatus, Invite, Mentorship, MentorshipStatus, Program, Role
+from ..models import Invite, Mentorship, MentorshipStatus, Program, Role
 from ..notices.service import unread as unread_notices
 from ..onboarding.status import checklist_of
 from ..programs.people_query import CURRENT_STATES, PARTICIPANTS, State, state_counts
@@ -30,6 +26,7 @@ from ..programs.risk_query import help_waiting
 from ..rendering import render
 from ..surveys.queries import survey_to_answer
 from . import bp
+from .mentee import mentee_home
 
 REVIEWS_ON_HOME = 3
 """The longest-waiting reviews the mentor's home shows first; the cards count the rest."""
@@ -112,19 +109,6 @@ def _coordinator_home(membership, notices):
     )
 
 
-def _next_action(week_done: bool, next_meeting, goals: list[GoalSummary]) -> dict:
-    """The one thing the mentee's home puts first: this week's check-in until it is in, then
-    the next meeting, then a goal with a milestone still to work on and mark done; with none
-    of these, planning a meeting (the meeting card offers it)."""
-    if not week_done:
-        return {"next_action": "checkin"}
-    if next_meeting is None:
-        goal = next((g for g in goals if g.status is GoalStatus.ACTIVE and g.open_milestones), None)
-        if goal is not None:
-            return {"next_action": "milestone", "next_goal": goal}
-    return {"next_action": "meeting"}
-
-
 @bp.get("/")
 def index():
     if not current_user.is_authenticated:
@@ -132,6 +116,8 @@ def index():
     membership = active_membership()
     if membership is None:
         return render("home/no_program.html")
+    if membership.role is Role.MENTEE:
+        return render("home/mentee.html", **mentee_home(membership))
     notices = unread_notices(current_user.id)
     if membership.role is Role.COORDINATOR:
         return _coordinator_home(membership, notices)
@@ -153,20 +139,3 @@ def index():
             survey_slot=survey_to_answer(membership, mentorships, utcnow()),
             **cards,
         )
-    meetings = mentee_meetings(mentorships, current_user.id, utcnow())
-    goals = goal_summaries(membership)
-    checkin_card = card_context(membership)
-    return render(
-        "home/mentee.html",
-        membership=membership,
-        checklist=checklist_of(membership),
-        notices=notices,
-        certificates=certificates,
-        mentorships=mentorships,
-        **meetings,
-        goal_summaries=goals,
-        survey_slot=survey_to_answer(membership, mentorships, utcnow()),
-        **checkin_card,
-        **_next_action(checkin_card["this_week"].done, meetings["next_meeting"], goals),
-        **mentee_context(membership),
-    )

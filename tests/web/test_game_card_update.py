@@ -77,7 +77,9 @@ def test_the_check_in_costs_a_fixed_number_of_queries_below_a_second_request(
     earning = _count(query_counter, lambda: check_in(client))
     editing = _count(query_counter, lambda: check_in(client, mood=2))  # the card alone
     home = _count(query_counter, lambda: client.get("/"))
-    # The game card is the few queries of its own, far less than the home page it fetched.
+    with app.app_context():
+        home += db.engine.dialect.name != "sqlite"  # its BEGIN, sent unseen by psycopg
+    # The game card is the few queries of its own, fewer than the home page it fetched.
     assert editing < earning < editing + home
     with app.app_context():
         mentee, mentor = user_id(MENTEE), user_id(MENTOR)
