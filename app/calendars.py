@@ -32,13 +32,18 @@ def program_calendar(program: Program, break_mondays: Iterable[date]) -> game.Pr
     )
 
 
+def _page_cache() -> dict[int, game.ProgramCalendar]:
+    """A page (a GET, which changes nothing) reads each calendar once however many of its parts
+    ask: the mentee's home asks for its streak and for its survey."""
+    if has_request_context() and request.method == "GET":
+        return g.setdefault("calendars", {})
+    return {}
+
+
 def calendar_of(program_id: int) -> game.ProgramCalendar:
     """One program's calendar (the program usually comes from the identity map; one query for
-    its break weeks). A page (a GET, which changes nothing) reads it once however many of its
-    parts ask: the mentee's home asks for its streak and for its survey."""
-    cache = (
-        g.setdefault("calendars", {}) if has_request_context() and request.method == "GET" else {}
-    )
+    its break weeks), read once per page."""
+    cache = _page_cache()
     if program_id not in cache:
         program = db.session.get(Program, program_id)
         mondays = db.session.scalars(
@@ -46,6 +51,24 @@ def calendar_of(program_id: int) -> game.ProgramCalendar:
         )
         cache[program_id] = program_calendar(program, mondays)
     return cache[program_id]
+
+
+def break_mondays(program_id: int) -> sa.ScalarSelect:
+    """The program's break weeks as one column of text ("2026-02-16,2026-04-06"): a page reads
+    them in the statement of its other figures and hands them to ``keep_calendar``."""
+    return (
+        sa.select(sa.func.aggregate_strings(sa.cast(BreakWeek.monday, sa.String), ","))
+        .where(BreakWeek.program_id == program_id)
+        .scalar_subquery()
+    )
+
+
+def keep_calendar(program: Program, mondays: str | None) -> game.ProgramCalendar:
+    """The calendar from ``break_mondays``' text, kept for the page as ``calendar_of`` keeps
+    it (``calendar_of`` then answers without a query)."""
+    days = [date.fromisoformat(day) for day in mondays.split(",")] if mondays else []
+    calendar = _page_cache()[program.id] = program_calendar(program, days)
+    return calendar
 
 
 def all_calendars() -> dict[int, game.ProgramCalendar]:

@@ -7,6 +7,7 @@ from flask import render_template, request
 from flask_login import current_user
 
 from ..access import active_membership
+from ..calendars import break_mondays, keep_calendar
 from ..certificates.queries import certificates_of
 from ..checkins.queries import program_checkin_aggregate
 from ..checkins.routes import card_context
@@ -24,11 +25,11 @@ from ..mentor_cards import mentor_cards
 from ..mentorships_query import mentorships_of
 from ..models import GoalStatus, Invite, Mentorship, MentorshipStatus, Program, Role
 from ..notices.service import unread as unread_notices
-from ..onboarding.status import checklist_of
+from ..onboarding.status import checklist_figures, checklist_from, checklist_of
 from ..programs.people_query import CURRENT_STATES, PARTICIPANTS, State, state_counts
 from ..programs.risk_query import help_waiting
 from ..rendering import render
-from ..surveys.queries import survey_to_answer
+from ..surveys.queries import answered_from, answered_surveys, survey_to_answer
 from . import bp
 
 REVIEWS_ON_HOME = 3
@@ -94,6 +95,23 @@ def _program_counts(program: Program) -> dict[str, int]:
     }
 
 
+def _mentor_slots(membership, mentorships: list[Mentorship]) -> dict:
+    """The mentor's checklist and survey, from one statement: the checklist's figures, the
+    program's break weeks (its calendar, for the survey) and the surveys answered."""
+    *checklist, mondays, answered = db.session.execute(
+        sa.select(
+            *checklist_figures(membership),
+            break_mondays(membership.program_id),
+            answered_surveys(membership),
+        )
+    ).one()
+    keep_calendar(membership.program, mondays)
+    return {
+        "checklist": checklist_from(membership, *checklist),
+        "survey_slot": survey_to_answer(membership, mentorships, utcnow(), answered_from(answered)),
+    }
+
+
 def _next_action(week_done: bool, next_meeting, goals: list[GoalSummary]) -> dict:
     """The one thing the mentee's home puts first: this week's check-in until it is in, then
     the next meeting, then a goal with a milestone still to work on and mark done; with none
@@ -137,12 +155,11 @@ def index():
             shown=shown,
             hidden=hidden,
             membership=membership,
-            checklist=checklist_of(membership),
             notices=notices,
             certificates=certificates,
             mentorships=mentorships,
             review_queue=review_queue(membership, REVIEWS_ON_HOME),
-            survey_slot=survey_to_answer(membership, mentorships, utcnow()),
+            **_mentor_slots(membership, mentorships),
             **cards,
         )
     meetings = mentee_meetings(mentorships, current_user.id, utcnow())

@@ -102,29 +102,38 @@ def _checklist(
     )
 
 
+def checklist_figures(membership: Membership) -> tuple[sa.ColumnElement, ...]:
+    """What a checklist is made of, as columns of one SELECT: a home page reads them in the
+    statement of its other figures (``checklist_from`` makes the checklist)."""
+    program_id = membership.program_id
+    return (
+        sa.select(ParticipantProfile.membership_id)
+        .where(ParticipantProfile.membership_id == membership.id, *PROFILE_COMPLETE)
+        .exists(),
+        sa.select(sa.func.count())
+        .select_from(TrainingModule)
+        .where(TrainingModule.program_id == program_id)
+        .scalar_subquery(),
+        sa.select(sa.func.count())
+        .select_from(TrainingCompletion)
+        .join(TrainingModule, TrainingModule.id == TrainingCompletion.module_id)
+        .where(
+            TrainingCompletion.membership_id == membership.id,
+            TrainingModule.program_id == program_id,
+        )
+        .scalar_subquery(),
+    )
+
+
+def checklist_from(membership: Membership, profile, modules: int, completed: int) -> Checklist:
+    """The checklist from the values of ``checklist_figures``, in their order."""
+    return _checklist(membership, membership.program, bool(profile), completed, modules)
+
+
 def checklist_of(membership: Membership) -> Checklist | None:
     """The person's own checklist for their home page, in one query; None for a coordinator,
     who has none."""
     if membership.role is Role.COORDINATOR:
         return None
-    program = membership.program
-    profile, modules, completed = db.session.execute(
-        sa.select(
-            sa.select(ParticipantProfile.membership_id)
-            .where(ParticipantProfile.membership_id == membership.id, *PROFILE_COMPLETE)
-            .exists(),
-            sa.select(sa.func.count())
-            .select_from(TrainingModule)
-            .where(TrainingModule.program_id == program.id)
-            .scalar_subquery(),
-            sa.select(sa.func.count())
-            .select_from(TrainingCompletion)
-            .join(TrainingModule, TrainingModule.id == TrainingCompletion.module_id)
-            .where(
-                TrainingCompletion.membership_id == membership.id,
-                TrainingModule.program_id == program.id,
-            )
-            .scalar_subquery(),
-        )
-    ).one()
-    return _checklist(membership, program, bool(profile), completed, modules)
+    figures = db.session.execute(sa.select(*checklist_figures(membership))).one()
+    return checklist_from(membership, *figures)

@@ -61,16 +61,47 @@ def answered(user_id: int, program_id: int, slot: SurveySlot) -> bool:
     )
 
 
+def answered_surveys(membership: Membership) -> sa.ScalarSelect:
+    """The program's surveys the person answered, as one column of text ("pulse:1,pulse:2"):
+    a home reads it in the statement of its other figures and hands ``answered_from`` it."""
+    return (
+        sa.select(
+            sa.func.aggregate_strings(
+                sa.type_coerce(Survey.kind, sa.String) + ":" + sa.cast(Survey.number, sa.String),
+                ",",
+            )
+        )
+        .join(SurveyResponse, SurveyResponse.survey_id == Survey.id)
+        .where(
+            SurveyResponse.user_id == membership.user_id, Survey.program_id == membership.program_id
+        )
+        .scalar_subquery()
+    )
+
+
+def answered_from(text: str | None) -> frozenset[str]:
+    """The "kind:number" of each survey in ``answered_surveys``' text."""
+    return frozenset(text.split(",")) if text else frozenset()
+
+
 def survey_to_answer(
-    membership: Membership, mentorships: list[Mentorship], now: datetime
+    membership: Membership,
+    mentorships: list[Mentorship],
+    now: datetime,
+    answered_slots: frozenset[str] | None = None,
 ) -> SurveySlot | None:
     """For a home page: the survey this person should answer now, if any (its pairs are
-    already loaded; two queries at most)."""
+    already loaded; two queries at most, none when the home read the program's calendar and
+    ``answered_surveys`` itself and hands ``answered_slots`` from ``answered_from``)."""
     if membership.role not in ASKED or not any(
         m.status is MentorshipStatus.ACTIVE for m in mentorships
     ):
         return None
     slot = open_slot(membership.program_id, now)
-    if slot is None or answered(membership.user_id, membership.program_id, slot):
+    if slot is None:
         return None
-    return slot
+    if answered_slots is None:
+        done = answered(membership.user_id, membership.program_id, slot)
+    else:
+        done = f"{slot.kind.value}:{slot.number}" in answered_slots
+    return None if done else slot
