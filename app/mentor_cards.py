@@ -116,7 +116,7 @@ def _figures_statement() -> sa.Select:
 
 
 _FIGURES = _figures_statement()
-"""Built once: building it (some thirty subqueries) and its cache key cost more than running it."""
+"""Built once: building its eleven subqueries and its cache key cost more than running it."""
 
 
 def _figures(ids: list[int], now: datetime, weeks: list) -> list[sa.Row]:
