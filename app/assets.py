@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import brotli
-from flask import Flask, Response, abort, current_app, request
+from flask import Flask, Response, abort, current_app, request, url_for
 
 YEAR = 31536000
 COMPRESSIBLE = {
@@ -119,6 +119,7 @@ class Assets:
         self.watch = watch
         self.by_name: dict[str, Asset] = {}
         self.by_hashed: dict[str, Asset] = {}
+        self.urls: dict[tuple[str, str], str] = {}
         for path in sorted(folder.rglob("*")):
             if path.is_file():
                 self._add(_read(folder, path.relative_to(folder).as_posix(), min_size))
@@ -139,6 +140,14 @@ class Assets:
     def url_name(self, name: str) -> str:
         asset = self.get(name)
         return name if asset is None else asset.hashed
+
+    def url(self, name: str) -> str:
+        """``url_for('static', filename=name)``, worked out once per name and script root: the
+        layout asks for the same few files on every page."""
+        key = (request.script_root, name)
+        if key not in self.urls or self.watch:
+            self.urls[key] = url_for("static", filename=name)
+        return self.urls[key]
 
     def response(self, filename: str) -> Response:
         asset = self.by_hashed.get(filename)
@@ -184,6 +193,7 @@ def init_app(app: Flask) -> None:
     )
     app.extensions["waypoint_assets"] = table
     app.view_functions["static"] = table.response
+    app.jinja_env.globals["static_url"] = table.url
 
     @app.url_defaults
     def fingerprint(endpoint: str, values: dict) -> None:

@@ -145,7 +145,6 @@ def load(instance_path: Path) -> dict[str, object]:
         "QUEUE_WORKERS": int(_env("QUEUE_WORKERS", str(os.cpu_count() or 2))),
         "QUEUE_WORKER_TYPE": _env("QUEUE_WORKER_TYPE", "process"),
         "RATELIMIT_STORAGE_URI": _env("RATELIMIT_STORAGE_URI", "memory://"),
-        "RATELIMIT_HEADERS_ENABLED": False,
         "LOGIN_LIMIT_PER_ADDRESS": _env("LOGIN_LIMIT_PER_ADDRESS", "50 per 10 minutes"),
         "LOGIN_LIMIT_PER_ADDRESS_AND_ACCOUNT": _env(
             "LOGIN_LIMIT_PER_ADDRESS_AND_ACCOUNT", "5 per 10 minutes"

@@ -1,14 +1,14 @@
 """Flask extensions, created unbound so the app factory can bind them per app."""
 
 from flask_htmx import HTMX
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
+
+from .counters import Counters
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -27,5 +27,5 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate(render_as_batch=True, compare_type=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()
-limiter = Limiter(key_func=get_remote_address)
+limiter = Counters()
 htmx = HTMX()

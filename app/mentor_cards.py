@@ -55,8 +55,9 @@ def _of_mentees(*columns):
     )
 
 
-def _figures(ids: list[int], now: datetime, weeks: list) -> list[sa.Row]:
-    """One row per mentorship: every figure of its card, each a small indexed subquery."""
+def _figures_statement() -> sa.Select:
+    """One row per mentorship of ``:ids``: every figure of its card as of ``:now``, each a small
+    indexed subquery; the mood of each of the ``TREND_WEEKS`` weeks ``:week0``, ``:week1``, ..."""
     not_seen = CheckIn.acknowledged_at.is_(None)
     counted = CheckIn.mood.is_not(None)
     upcoming = aliased(Meeting)
@@ -65,7 +66,7 @@ def _figures(ids: list[int], now: datetime, weeks: list) -> list[sa.Row]:
         .where(
             upcoming.mentorship_id == Mentorship.id,
             upcoming.status == MeetingStatus.SCHEDULED,
-            upcoming.starts_at >= now,
+            upcoming.starts_at >= sa.bindparam("now"),
         )
         .order_by(upcoming.starts_at, upcoming.id)
         .limit(1)
@@ -74,11 +75,11 @@ def _figures(ids: list[int], now: datetime, weeks: list) -> list[sa.Row]:
     )
     moods = [
         _of_mentees(sa.func.avg(CheckIn.mood))
-        .where(counted, CheckIn.week_key == str(week))
+        .where(counted, CheckIn.week_key == sa.bindparam(f"week{n}"))
         .scalar_subquery()
-        for week in weeks
+        for n in range(TREND_WEEKS)
     ]
-    return db.session.execute(
+    return (
         sa.select(
             Mentorship.id,
             sa.select(sa.func.max(Meeting.starts_at))
@@ -110,8 +111,18 @@ def _figures(ids: list[int], now: datetime, weeks: list) -> list[sa.Row]:
             *moods,
         )
         .outerjoin(Meeting, Meeting.id == next_id)
-        .where(Mentorship.id.in_(ids))
-    ).all()
+        .where(Mentorship.id.in_(sa.bindparam("ids", expanding=True)))
+    )
+
+
+_FIGURES = _figures_statement()
+"""Built once: building its eleven subqueries and its cache key cost more than running it."""
+
+
+def _figures(ids: list[int], now: datetime, weeks: list) -> list[sa.Row]:
+    """One row per mentorship: every figure of its card."""
+    values = {"ids": ids, "now": now} | {f"week{n}": str(week) for n, week in enumerate(weeks)}
+    return db.session.execute(_FIGURES, values).all()
 
 
 def mentor_cards(mentorships: list[Mentorship]) -> dict:

@@ -62,17 +62,22 @@ def add(user: User, user_agent: str) -> None:
     user.login_token, user.login_session_id = token, record.id
 
 
+_LOGIN_ROWS = (
+    sa.select(User, LoginSession.id, LoginSession.last_seen_at, Membership)
+    .join(LoginSession, LoginSession.user_id == User.id)
+    .outerjoin(Membership, open_membership_of(User.id))
+    .options(WITH_PROGRAM)
+    .where(LoginSession.token_hash == sa.bindparam("token_hash"), LoginSession.ended_at.is_(None))
+    .order_by(*MEMBERSHIP_ORDER)
+)
+"""Built once: every logged-in request runs it, and building it (and its cache key) anew cost
+more than running it."""
+
+
 def _login_rows(token: str) -> list[sa.Row]:
     """One row per open membership of the person whose open login holds ``token`` (one row
     with no membership if they have none): the person and their programs in one statement."""
-    return db.session.execute(
-        sa.select(User, LoginSession.id, LoginSession.last_seen_at, Membership)
-        .join(LoginSession, LoginSession.user_id == User.id)
-        .outerjoin(Membership, open_membership_of(User.id))
-        .options(WITH_PROGRAM)
-        .where(LoginSession.token_hash == digest(token), LoginSession.ended_at.is_(None))
-        .order_by(*MEMBERSHIP_ORDER)
-    ).all()
+    return db.session.execute(_LOGIN_ROWS, {"token_hash": digest(token)}).all()
 
 
 def load(token: str) -> User | None:

@@ -7,6 +7,7 @@ from flask import render_template, request
 from flask_login import current_user
 
 from ..access import active_membership
+from ..calendars import BREAK_MONDAYS, calendar_read
 from ..certificates.queries import certificates_of
 from ..checkins.queries import checkin_figures
 from ..clock import utcnow
@@ -15,16 +16,17 @@ from ..goals.queries import (
     goal_figures,
     review_queue,
 )
+from ..lists_query import Lists
 from ..meetings.queries import meetings_and
 from ..mentor_cards import mentor_cards
 from ..mentorships_query import mentorships_of
 from ..models import Invite, Mentorship, MentorshipStatus, Program, Role
 from ..notices.service import unread as unread_notices
-from ..onboarding.status import checklist_of
+from ..onboarding.status import CHECKLIST, checklist_from
 from ..programs.people_query import CURRENT_STATES, PARTICIPANTS, State, state_counts
 from ..programs.risk_query import help_waiting
 from ..rendering import render
-from ..surveys.queries import survey_to_answer
+from ..surveys.queries import ANSWERED, survey_to_answer
 from . import bp
 from .mentee import mentee_home
 
@@ -109,6 +111,25 @@ def _coordinator_home(membership, notices):
     )
 
 
+MENTOR_SLOTS = Lists(checklist=CHECKLIST, break_mondays=BREAK_MONDAYS, answered=ANSWERED)
+"""The mentor's checklist, the program's break weeks (its calendar, for the survey) and the
+surveys answered, for ``user_id`` in the membership ``membership_id`` of ``program_id``."""
+
+
+def _mentor_slots(membership, mentorships: list[Mentorship]) -> dict:
+    """The mentor's checklist and survey, from one statement."""
+    lists = MENTOR_SLOTS.run(
+        user_id=membership.user_id,
+        membership_id=membership.id,
+        program_id=membership.program_id,
+    )
+    calendar_read(membership.program, [monday for (monday,) in lists["break_mondays"]])
+    return {
+        "checklist": checklist_from(membership, lists["checklist"][0]),
+        "survey_slot": survey_to_answer(membership, mentorships, utcnow(), lists["answered"]),
+    }
+
+
 @bp.get("/")
 def index():
     if not current_user.is_authenticated:
@@ -131,11 +152,10 @@ def index():
             shown=shown,
             hidden=hidden,
             membership=membership,
-            checklist=checklist_of(membership),
             notices=notices,
             certificates=certificates,
             mentorships=mentorships,
             review_queue=review_queue(membership, REVIEWS_ON_HOME),
-            survey_slot=survey_to_answer(membership, mentorships, utcnow()),
+            **_mentor_slots(membership, mentorships),
             **cards,
         )
