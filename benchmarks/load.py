@@ -122,6 +122,8 @@ PAGES = [
         htmx=True,
     ),
     Page("login (anonymous)", None, lambda row: "/login"),
+    Page("people page", "coordinator", lambda row: f"/programs/{row['program']}/people"),
+    Page("pairs at risk", "coordinator", lambda row: f"/programs/{row['program']}/at-risk"),
 ]
 
 KB = 1024
@@ -182,7 +184,8 @@ def _people(program: big_program.Program_) -> People:
         "checker": [{"email": e} for e in singles[CLIENTS : 2 * CLIENTS]],
         "big mentor": [{"email": program.big_mentor}] * CLIENTS,
         "small mentor": [{"email": program.small_mentor}] * CLIENTS,
-        "coordinator": [{"email": big_program.COORDINATOR}] * CLIENTS,
+        "coordinator": [{"email": big_program.COORDINATOR, "program": program.program_id}]
+        * CLIENTS,
         "replier": repliers[:CLIENTS],
     }
     if len(people.rows["replier"]) < CLIENTS:

@@ -32,11 +32,7 @@ OVER_BUDGET = {
     # the mentor home, the mentee home and the coordinator home
     "home.index": "the home pages: per-card summaries",
     # the coordinator's people list and a person's page
-    "programs.people": "the people list, paginated with counts",
-    "programs.person": "a person's page, with the people list",
     # the at-risk list and one pair at risk
-    "programs.at_risk": "the at-risk list, paginated with counts",
-    "programs.at_risk_pair": "one pair at risk, with the at-risk list",
     # the outcomes dashboard, its report and its CSV downloads
     "outcomes.dashboard": "the outcomes figures from summary rows",
     "outcomes.report": "the outcomes figures from summary rows",
