@@ -105,28 +105,28 @@ def _text(value: str) -> sa.ColumnElement[str]:
     return sa.cast(sa.literal(value), sa.String(16))
 
 
-def everyone(program: Program, with_state: bool = True) -> sa.Subquery:
+def everyone(program: Program, with_state: bool = True, with_names: bool = True) -> sa.Subquery:
     """Mentors and mentees of the program, one row each, with the personal invites nobody has
     used yet (state ``invited``): kind, id, user_id, name, email, role and (``with_state``)
-    state, which costs a few lookups per row."""
+    state, which costs a few lookups per row. Without ``with_names`` a member's name and
+    e-mail are null and their person is not read (counting needs neither, unless searching)."""
     state = (_text(State.INVITED.value),) if with_state else ()
-    members = (
-        sa.select(
-            _text("member").label("kind"),
-            Membership.id.label("id"),
-            Membership.user_id.label("user_id"),
-            User.name.label("name"),
-            User.email.label("email"),
-            Membership.role.label("role"),
-            *(
-                (sa.cast(membership_state(program), sa.String(16)).label("state"),)
-                if with_state
-                else ()
-            ),
-        )
-        .join(User, User.id == Membership.user_id)
-        .where(Membership.program_id == program.id, Membership.role.in_(PARTICIPANTS))
-    )
+    name, email = (User.name, User.email) if with_names else (sa.cast(sa.null(), sa.String),) * 2
+    members = sa.select(
+        _text("member").label("kind"),
+        Membership.id.label("id"),
+        Membership.user_id.label("user_id"),
+        name.label("name"),
+        email.label("email"),
+        Membership.role.label("role"),
+        *(
+            (sa.cast(membership_state(program), sa.String(16)).label("state"),)
+            if with_state
+            else ()
+        ),
+    ).where(Membership.program_id == program.id, Membership.role.in_(PARTICIPANTS))
+    if with_names:
+        members = members.join(User, User.id == Membership.user_id)
     # Not correlated: both databases build the set of the program's e-mails once.
     joined = (
         sa.select(sa.func.lower(User.email))
@@ -218,7 +218,7 @@ def people_page(program: Program, filters: Filters) -> PeoplePage:
     """One page of the list, each member with their partners, and the count of each state, in
     two queries however many people. Without a state to filter on, the list is sorted without
     working out anyone's state, and only the page's states are."""
-    rows = everyone(program)
+    rows = everyone(program, with_names=bool(filters.search))
     counts = with_totals(
         dict(
             db.session.execute(
@@ -229,8 +229,7 @@ def people_page(program: Program, filters: Filters) -> PeoplePage:
         )
     )
     pager = Pager.of(filters.page, counts[filters.state], PAGE_SIZE)
-    if not filters.state:
-        rows = everyone(program, with_state=False)
+    rows = everyone(program, with_state=bool(filters.state))
     page = (
         sa.select(rows)
         .where(*_narrowed(rows, filters), *_state_condition(rows, filters.state))
