@@ -4,12 +4,13 @@ A fixed number of queries whatever the program's size, reading the summary rows 
 keep (``app.summaries``: one per pair, one per mentee) rather than scanning check-ins, meetings
 and kudos: no check-in, meeting note or reply is ever loaded (a coordinator sees signals, not
 the pair's text). The rules themselves are ``game.risk``'s, including when a resolved entry
-comes back.
+comes back: ``Selection`` writes them as SQL conditions so the database chooses, counts and
+pages the pairs on the list, and ``game.risk`` judges the page it shows.
 
 An entry is derived afresh on each visit and leaves the list as soon as its signals clear, or
 when a coordinator marks it resolved. The coordinators' record of each pair (private notes,
-nudges, resolutions) is ``CareRecord``: the list reads only each pair's latest nudge and latest
-resolution from it, in one windowed query; the pair's page reads its whole history.
+nudges, resolutions) is ``CareRecord``: the list reads each pair's latest resolution from it
+(and, for the pairs shown, their latest nudge); the pair's page reads its whole history.
 """
 
 from __future__ import annotations
