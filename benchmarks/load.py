@@ -128,6 +128,8 @@ PAGES = [
         "coordinator",
         lambda row: f"/programs/{row['program']}/outcomes/checkins.csv",
     ),
+    Page("people page", "coordinator", lambda row: f"/programs/{row['program']}/people"),
+    Page("pairs at risk", "coordinator", lambda row: f"/programs/{row['program']}/at-risk"),
 ]
 
 KB = 1024

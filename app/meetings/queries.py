@@ -242,6 +242,7 @@ class PairNames:
     name: str | None
     mentors: tuple[str, ...]
     mentees: tuple[str, ...]
+    status: MentorshipStatus | None = None
 
 
 def _utc_monday(week: game.WeekKey, zone: str) -> datetime:
@@ -279,18 +280,18 @@ def pair_names(pair_ids: sa.Select | list[int]) -> list[PairNames]:
     """Names of the pairs ``pair_ids`` lists or selects (a page of them), in id order: one
     query."""
     rows = db.session.execute(
-        sa.select(Mentorship.id, Mentorship.name, Membership.role, User.name)
+        sa.select(Mentorship.id, Mentorship.name, Mentorship.status, Membership.role, User.name)
         .join(MentorshipMember, MentorshipMember.mentorship_id == Mentorship.id)
         .join(Membership, Membership.id == MentorshipMember.membership_id)
         .join(User, User.id == Membership.user_id)
         .where(Mentorship.id.in_(pair_ids))
         .order_by(Mentorship.id, MentorshipMember.id)
     )
-    found: dict[int, tuple[str | None, list[str], list[str]]] = {}
-    for pair, pair_name, role, name in rows:
-        _, mentors, mentees = found.setdefault(pair, (pair_name, [], []))
+    found: dict[int, tuple[str | None, MentorshipStatus, list[str], list[str]]] = {}
+    for pair, pair_name, status, role, name in rows:
+        _, _, mentors, mentees = found.setdefault(pair, (pair_name, status, [], []))
         (mentors if role is Role.MENTOR else mentees).append(name)
-    return [PairNames(p, n, tuple(a), tuple(b)) for p, (n, a, b) in found.items()]
+    return [PairNames(p, n, tuple(a), tuple(b), s) for p, (n, s, a, b) in found.items()]
 
 
 def program_meeting_aggregate(program_id: int, now: datetime) -> MeetingAggregate:
@@ -339,6 +340,21 @@ def quiet_rule(
         return (met is None or met < bounds[0]) and matched_week(mentorship, calendar) < bounds[1]
 
     return is_quiet
+
+
+def quiet_rule_instants(
+    calendar: game.ProgramCalendar, now: datetime
+) -> tuple[datetime, datetime, datetime] | None:
+    """``quiet_rule``'s bounds as instants, for SQL over a pair's latest held meeting (a summary
+    row's) and its match: quiet when matched before the second and the meeting, if any, is
+    before the first or at or after the third (the end of the program's weeks: a meeting
+    outside them counts as none). ``None`` while nobody can be quiet yet."""
+    bounds = game.quiet_bounds(calendar, calendar.current_week(now))
+    if bounds is None:
+        return None
+    met_before, matched_before = (_utc_monday(week, calendar.zone) for week in bounds)
+    ends = _utc_monday(calendar.weeks()[-1], calendar.zone) + timedelta(weeks=1)
+    return met_before, matched_before, ends
 
 
 def participants(mentorship: Mentorship) -> list[User]:

@@ -105,22 +105,28 @@ def _text(value: str) -> sa.ColumnElement[str]:
     return sa.cast(sa.literal(value), sa.String(16))
 
 
-def everyone(program: Program) -> sa.Subquery:
+def everyone(program: Program, with_state: bool = True, with_names: bool = True) -> sa.Subquery:
     """Mentors and mentees of the program, one row each, with the personal invites nobody has
-    used yet (state ``invited``): kind, id, user_id, name, email, role, state."""
-    members = (
-        sa.select(
-            _text("member").label("kind"),
-            Membership.id.label("id"),
-            Membership.user_id.label("user_id"),
-            User.name.label("name"),
-            User.email.label("email"),
-            Membership.role.label("role"),
-            sa.cast(membership_state(program), sa.String(16)).label("state"),
-        )
-        .join(User, User.id == Membership.user_id)
-        .where(Membership.program_id == program.id, Membership.role.in_(PARTICIPANTS))
-    )
+    used yet (state ``invited``): kind, id, user_id, name, email, role and (``with_state``)
+    state, which costs a few lookups per row. Without ``with_names`` a member's name and
+    e-mail are null and their person is not read (counting needs neither, unless searching)."""
+    state = (_text(State.INVITED.value),) if with_state else ()
+    name, email = (User.name, User.email) if with_names else (sa.cast(sa.null(), sa.String),) * 2
+    members = sa.select(
+        _text("member").label("kind"),
+        Membership.id.label("id"),
+        Membership.user_id.label("user_id"),
+        name.label("name"),
+        email.label("email"),
+        Membership.role.label("role"),
+        *(
+            (sa.cast(membership_state(program), sa.String(16)).label("state"),)
+            if with_state
+            else ()
+        ),
+    ).where(Membership.program_id == program.id, Membership.role.in_(PARTICIPANTS))
+    if with_names:
+        members = members.join(User, User.id == Membership.user_id)
     # Not correlated: both databases build the set of the program's e-mails once.
     joined = (
         sa.select(sa.func.lower(User.email))
@@ -134,7 +140,7 @@ def everyone(program: Program) -> sa.Subquery:
         sa.func.coalesce(Invite.name, Invite.email),
         Invite.email,
         Invite.role,
-        _text(State.INVITED.value),
+        *state,
     ).where(
         Invite.program_id == program.id,
         Invite.email.is_not(None),
@@ -176,6 +182,7 @@ class PeoplePage:
     people: list[Person]
     counts: dict[str, int]  # by state value, plus CURRENT and "" (everyone), for the chips
     pager: Pager
+    partners: dict[int, list[str]]  # by membership id: the other side of their mentorships
 
 
 def _narrowed(rows: sa.Subquery, filters: Filters) -> list[sa.ColumnElement[bool]]:
@@ -208,28 +215,75 @@ def with_totals(by_state: dict[str, int]) -> dict[str, int]:
 
 
 def people_page(program: Program, filters: Filters) -> PeoplePage:
-    """One page of the list and the count of each state, in two queries however many people."""
-    rows = everyone(program)
-    narrowed = _narrowed(rows, filters)
+    """One page of the list, each member with their partners, and the count of each state, in
+    two queries however many people. Without a state to filter on, the list is sorted without
+    working out anyone's state, and only the page's states are."""
+    rows = everyone(program, with_names=bool(filters.search))
     counts = with_totals(
         dict(
             db.session.execute(
-                sa.select(rows.c.state, sa.func.count()).where(*narrowed).group_by(rows.c.state)
+                sa.select(rows.c.state, sa.func.count())
+                .where(*_narrowed(rows, filters))
+                .group_by(rows.c.state)
             ).all()
         )
     )
     pager = Pager.of(filters.page, counts[filters.state], PAGE_SIZE)
-    found = db.session.execute(
+    rows = everyone(program, with_state=bool(filters.state))
+    page = (
         sa.select(rows)
-        .where(*narrowed, *_state_condition(rows, filters.state))
+        .where(*_narrowed(rows, filters), *_state_condition(rows, filters.state))
         .order_by(sa.func.lower(rows.c.name), rows.c.kind, rows.c.id)
         .limit(pager.size)
         .offset(pager.offset)
-    ).all()
-    people = [
-        Person(r.kind, r.id, r.user_id, r.name, r.email, r.role, State(r.state)) for r in found
-    ]
-    return PeoplePage(people, counts, pager)
+        .subquery("page")
+    )
+    state = page.c.state if filters.state else _state_of_row(program, page)
+    people: dict[tuple[str, int], Person] = {}
+    partners: dict[int, list[str]] = {}
+    for r in db.session.execute(_with_partners(page, state)):
+        person = Person(r.kind, r.id, r.user_id, r.name, r.email, r.role, State(r.state))
+        people.setdefault((person.kind, person.id), person)
+        if r.partner is not None:
+            partners.setdefault(person.id, []).append(r.partner)
+    return PeoplePage(list(people.values()), counts, pager, partners)
+
+
+def _state_of_row(program: Program, page: sa.Subquery) -> sa.ColumnElement[str]:
+    """The state of a row of the page: its membership's, or ``invited`` for an invite."""
+    of_member = (
+        sa.select(membership_state(program)).where(Membership.id == page.c.id).scalar_subquery()
+    )
+    return sa.case((page.c.kind == "invite", State.INVITED.value), else_=of_member)
+
+
+def _with_partners(page: sa.Subquery, state: sa.ColumnElement[str]) -> sa.Select:
+    """The page's rows in order, a member's once per partner: the names of the other side of
+    their active or proposed mentorships (a mentee's mentor, a mentor's mentees)."""
+    mine, theirs = aliased(MentorshipMember), aliased(MentorshipMember)
+    other, partner = aliased(Membership), aliased(User)
+    return (
+        sa.select(
+            page.c.kind,
+            page.c.id,
+            page.c.user_id,
+            page.c.name,
+            page.c.email,
+            page.c.role,
+            state.label("state"),
+            partner.name.label("partner"),
+        )
+        .select_from(page)
+        .outerjoin(mine, sa.and_(page.c.kind == "member", mine.membership_id == page.c.id))
+        .outerjoin(
+            Mentorship,
+            sa.and_(Mentorship.id == mine.mentorship_id, Mentorship.status.in_(OPEN_STATUSES)),
+        )
+        .outerjoin(theirs, theirs.mentorship_id == Mentorship.id)
+        .outerjoin(other, sa.and_(other.id == theirs.membership_id, other.role != page.c.role))
+        .outerjoin(partner, partner.id == other.user_id)
+        .order_by(sa.func.lower(page.c.name), page.c.kind, page.c.id, partner.name)
+    )
 
 
 @dataclass(frozen=True)
@@ -241,7 +295,7 @@ class PairsPage:
 
 def pairs_page(program_id: int, requested: int) -> PairsPage:
     """One page of the program's mentorships (by status, then age) with their people's names,
-    and how many there are of each status: three queries however many pairs."""
+    and how many there are of each status: two queries however many pairs."""
     found = dict(
         db.session.execute(
             sa.select(Mentorship.status, sa.func.count())
@@ -253,15 +307,15 @@ def pairs_page(program_id: int, requested: int) -> PairsPage:
     pager = Pager.of(requested, sum(counts.values()), PAIRS_PAGE_SIZE)
     if not pager.total:
         return PairsPage([], counts, pager)
-    page = db.session.execute(
-        sa.select(Mentorship.id, Mentorship.status)
+    page = (
+        sa.select(Mentorship.id)
         .where(Mentorship.program_id == program_id)
         .order_by(Mentorship.status, Mentorship.id)
         .limit(pager.size)
         .offset(pager.offset)
-    ).all()
-    names = {pair.id: pair for pair in pair_names([pair_id for pair_id, _ in page])}
-    return PairsPage([(names[pair_id], status) for pair_id, status in page], counts, pager)
+    )
+    in_order = sorted(pair_names(page), key=lambda pair: (pair.status.value, pair.id))
+    return PairsPage([(pair, pair.status) for pair in in_order], counts, pager)
 
 
 def state_counts(program: Program) -> dict[tuple[Role, str], int]:
@@ -299,28 +353,14 @@ def state_of(program: Program, membership_id: int) -> State:
     )
 
 
-def partners(membership_ids: list[int]) -> dict[int, list[str]]:
-    """For each membership, the names of the other side of its active or proposed
-    mentorships (a mentee's mentor, a mentor's mentees), in one query."""
-    mine, theirs = aliased(MentorshipMember), aliased(MentorshipMember)
-    me, other = aliased(Membership), aliased(Membership)
-    found: dict[int, list[str]] = {}
-    for membership_id, name in db.session.execute(
-        sa.select(mine.membership_id, User.name)
-        .join(me, me.id == mine.membership_id)
-        .join(Mentorship, Mentorship.id == mine.mentorship_id)
-        .join(theirs, theirs.mentorship_id == mine.mentorship_id)
-        .join(other, other.id == theirs.membership_id)
-        .join(User, User.id == other.user_id)
-        .where(
-            mine.membership_id.in_(membership_ids),
-            Mentorship.status.in_(OPEN_STATUSES),
-            other.role != me.role,
-        )
-        .order_by(User.name)
-    ):
-        found.setdefault(membership_id, []).append(name)
-    return found
+def person_and_state(program: Program, member: Membership) -> tuple[User, State]:
+    """The member's person and state, in one query."""
+    person, state = db.session.execute(
+        sa.select(User, membership_state(program))
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.id == member.id)
+    ).one()
+    return person, State(state)
 
 
 def holds_draft(membership_id: int) -> bool:

@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from ..access import coordinated_row, membership_in
 from ..accounts import service as accounts
 from ..extensions import db, htmx
-from ..mentorships_query import WITH_PEOPLE
+from ..mentorships_query import JOINED_PEOPLE
 from ..models import Membership, Mentorship, MentorshipMember, Role, User
 from ..onboarding.status import checklists
 from ..pagination import requested_page
@@ -18,7 +18,7 @@ from ..qr import qr_svg
 from ..rendering import redirect_to, render
 from . import bp, people_service
 from .people_forms import PeopleFilterForm, RoleForm
-from .people_query import coordinators, pairs_page, partners, people_page, state_of
+from .people_query import coordinators, pairs_page, people_page, person_and_state
 
 
 def _coordinated(program_id: int, membership_id: int) -> tuple[Membership, Membership]:
@@ -36,7 +36,6 @@ def people(program_id: int):
     form.validate()
     filters = form.filters()
     found = people_page(program, filters)
-    member_ids = [p.id for p in found.people if p.is_member]
     return render(
         "programs/people.html",
         "programs/_pairs_list.html"
@@ -47,7 +46,7 @@ def people(program_id: int):
         form=form,
         filters=filters,
         found=found,
-        partners=partners(member_ids),
+        partners=found.partners,
         resettable=accounts.resettable(
             coordinator.user_id, [p.user_id for p in found.people if p.is_member]
         ),
@@ -58,21 +57,25 @@ def people(program_id: int):
 
 def _person_page(coordinator: Membership, member: Membership, status: int = 200, **forms):
     program = coordinator.program
-    person = db.session.get(User, member.user_id)
-    mentorships = db.session.scalars(
-        sa.select(Mentorship)
-        .join(MentorshipMember, MentorshipMember.mentorship_id == Mentorship.id)
-        .where(MentorshipMember.membership_id == member.id)
-        .options(WITH_PEOPLE)
-        .order_by(Mentorship.status, Mentorship.id.desc())
-    ).all()
+    person, state = person_and_state(program, member)
+    mentorships = (
+        db.session.scalars(
+            sa.select(Mentorship)
+            .join(MentorshipMember, MentorshipMember.mentorship_id == Mentorship.id)
+            .where(MentorshipMember.membership_id == member.id)
+            .options(JOINED_PEOPLE)
+            .order_by(Mentorship.status, Mentorship.id.desc())
+        )
+        .unique()
+        .all()
+    )
     return render(
         "programs/person.html",
         status=status,
         program=program,
         member=member,
         person=person,
-        state=state_of(program, member.id),
+        state=state,
         checklist=checklists(program, [member])[member.id],
         mentorships=mentorships,
         resettable=bool(accounts.resettable(coordinator.user_id, [person.id])),

@@ -4,22 +4,23 @@ A fixed number of queries whatever the program's size, reading the summary rows 
 keep (``app.summaries``: one per pair, one per mentee) rather than scanning check-ins, meetings
 and kudos: no check-in, meeting note or reply is ever loaded (a coordinator sees signals, not
 the pair's text). The rules themselves are ``game.risk``'s, including when a resolved entry
-comes back.
+comes back: ``Selection`` writes them as SQL conditions so the database chooses, counts and
+pages the pairs on the list, and ``game.risk`` judges the page it shows.
 
 An entry is derived afresh on each visit and leaves the list as soon as its signals clear, or
 when a coordinator marks it resolved. The coordinators' record of each pair (private notes,
-nudges, resolutions) is ``CareRecord``: the list reads only each pair's latest nudge and latest
-resolution from it, in one windowed query; the pair's page reads its whole history.
+nudges, resolutions) is ``CareRecord``: the list reads each pair's latest resolution from it
+(and, for the pairs shown, their latest nudge); the pair's page reads its whole history.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
-from datetime import date, datetime
+from dataclasses import dataclass, replace
+from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import aliased, joinedload
 
 from game import risk
 from game.calendar import ProgramCalendar
@@ -27,7 +28,7 @@ from game.weeks import WeekKey, local_date
 
 from ..calendars import calendar_of
 from ..extensions import db
-from ..meetings.queries import quiet_condition, quiet_rule
+from ..meetings.queries import quiet_rule, quiet_rule_instants
 from ..models import (
     CareKind,
     CareRecord,
@@ -40,6 +41,9 @@ from ..models import (
     Role,
     User,
 )
+from ..models.types import UTCDateTime
+from ..pagination import Pager
+from ..sql_weeks import local_week
 
 NUDGE_KIND = "pair-nudge:{mentorship_id}"
 """The kind of the notices a nudge leaves the pair's people (one kind per pair, so a planner or
@@ -110,9 +114,9 @@ class PairRow:
     members: list[_Member]
 
 
-def active_pairs(program_id: int, where: sa.ColumnElement[bool] | None = None) -> list[PairRow]:
-    """The program's active pairs (those meeting ``where``) with their people's roles and
-    names, in id order: one query of plain columns."""
+def active_pairs(program_id: int) -> list[PairRow]:
+    """The program's active pairs with their people's roles and names, in id order: one query
+    of plain columns."""
     pairs: dict[int, PairRow] = {}
     for pair, created_at, membership_id, role, left_at, name in db.session.execute(
         sa.select(
@@ -126,11 +130,7 @@ def active_pairs(program_id: int, where: sa.ColumnElement[bool] | None = None) -
         .join(MentorshipMember, MentorshipMember.mentorship_id == Mentorship.id)
         .join(Membership, Membership.id == MentorshipMember.membership_id)
         .join(User, User.id == Membership.user_id)
-        .where(
-            Mentorship.program_id == program_id,
-            Mentorship.status == MentorshipStatus.ACTIVE,
-            sa.true() if where is None else where,
-        )
+        .where(Mentorship.program_id == program_id, Mentorship.status == MentorshipStatus.ACTIVE)
         .order_by(Mentorship.id, MentorshipMember.id)
     ):
         row = pairs.setdefault(pair, PairRow(pair, created_at, []))
@@ -138,16 +138,48 @@ def active_pairs(program_id: int, where: sa.ColumnElement[bool] | None = None) -
     return list(pairs.values())
 
 
+PAGE_SIZE = 25
+"""Pairs at risk per page, and resolved entries shown (the latest)."""
+
+
+@dataclass(frozen=True)
+class BoardPage:
+    at_risk: list[AtRisk]  # one page of the list, in id order
+    pager: Pager
+    resolved: list[AtRisk]  # the latest ``PAGE_SIZE`` resolved entries, latest first
+    resolved_count: int
+
+
+def board_page(program_id: int, now: datetime, requested: int) -> BoardPage:
+    """One page of the pairs at risk and the latest resolved entries, with how many there are
+    of each: the pairs are chosen, counted and paged in SQL over the summary rows
+    (``Selection``), and ``game.risk`` judges the ones shown. Two queries and the calendar's,
+    whatever the program's size."""
+    selection = Selection(program_id, calendar_of(program_id), now)
+    listed, resolved_count = selection.counts()
+    pager = Pager.of(requested, listed, PAGE_SIZE)
+    entries = selection.page(pager)
+    return BoardPage(
+        [entry for entry in entries if on_list(entry)],
+        pager,
+        _latest_first([entry for entry in entries if not on_list(entry)]),
+        resolved_count,
+    )
+
+
 def board(program_id: int, now: datetime) -> Board:
-    """The program's active pairs that raise a signal no resolution covers, and those that a
-    resolution took off the list (whether or not their signals cleared since)."""
-    calendar = calendar_of(program_id)
-    pairs = active_pairs(program_id, may_be_listed(program_id, calendar, now))
-    entries = assess(program_id, pairs, now, calendar)
-    at_risk = [e for e in entries if on_list(e)]
-    resolved = [e for e in entries if e.resolved is not None and not on_list(e)]
-    resolved.sort(key=lambda e: e.resolved.at, reverse=True)
-    return Board(at_risk, resolved)
+    """The program's active pairs that raise a signal no resolution covers (in id order), and
+    those that a resolution took off the list (latest first), whether or not their signals
+    cleared since: every one of them, as ``Selection`` chooses them."""
+    selection = Selection(program_id, calendar_of(program_id), now)
+    return Board(
+        selection.judged(selection.ids(LISTED)),
+        _latest_first(selection.judged(selection.ids(TAKEN_OFF))),
+    )
+
+
+def _latest_first(entries: list[AtRisk]) -> list[AtRisk]:
+    return sorted(entries, key=lambda e: e.resolved.at, reverse=True)
 
 
 def pairs_at_risk(program_id: int, now: datetime) -> list[AtRisk]:
@@ -161,40 +193,269 @@ def on_list(entry: AtRisk) -> bool:
     return bool(risk.open_reasons(entry.reasons, resolution))
 
 
-def may_be_listed(
-    program_id: int, calendar: ProgramCalendar, now: datetime
-) -> sa.ColumnElement[bool]:
-    """Holds for every pair that raises a signal now or was ever resolved, from the summary
-    rows: ``game.risk`` stays the judge of each pair, this only spares it the pairs that can be
-    on neither list (met lately, a mentor active, no mentee low or waiting for help)."""
-    silent_since = now - risk.MENTOR_SILENT
-    low = [mood <= risk.LOW_MOOD for mood in (MenteeSummary.mood_1, MenteeSummary.mood_2)]
-    troubled_mentees = (
-        sa.select(MentorshipMember.mentorship_id)
+_resolution = aliased(CareRecord, name="resolution")
+_author = aliased(User, name="author")
+
+
+def _latest_care_id(kind: CareKind, pair_id=Mentorship.id) -> sa.ScalarSelect:
+    """The latest care record of ``kind`` of the pair ``pair_id`` (a correlated column), along
+    its index."""
+    return (
+        sa.select(CareRecord.id)
+        .where(CareRecord.mentorship_id == pair_id, CareRecord.kind == kind)
+        .order_by(CareRecord.created_at.desc(), CareRecord.id.desc())
+        .limit(1)
+        .correlate(pair_id.table)
+        .scalar_subquery()
+    )
+
+
+def _pairs(*columns) -> sa.Select:
+    """The program's (``:program_id``) active pairs, each with its summary row."""
+    return (
+        sa.select(*columns)
+        .select_from(Mentorship)
+        .correlate(None)
+        .outerjoin(PairSummary, PairSummary.mentorship_id == Mentorship.id)
+        .where(
+            Mentorship.program_id == sa.bindparam("program_id"),
+            Mentorship.status == MentorshipStatus.ACTIVE,
+        )
+    )
+
+
+def _covers(pair_id, code, began) -> sa.Exists:
+    """The latest resolution of the pair ``pair_id`` holds ``code`` and the reason's spell
+    ``began(resolved_at)`` no later than it (``risk.covered``). Asked only of a pair raising
+    the signal, so a pair raising nothing costs no look at its care records."""
+    codes = sa.cast(_resolution.signals, sa.Text)
+    quoted = (
+        codes.contains(f'"{code}"', autoescape=True)
+        if isinstance(code, str)
+        else codes.contains(sa.literal('"') + code + '"')
+    )
+    return sa.exists().where(
+        _resolution.id == _latest_care_id(CareKind.RESOLVED, pair_id),
+        quoted,
+        began(_resolution.created_at),
+    )
+
+
+def _mentee_code(signal: risk.Signal) -> sa.ColumnElement[str]:
+    return sa.literal(f"{signal.value}:") + sa.cast(MenteeSummary.membership_id, sa.String)
+
+
+def _on_list() -> sa.ColumnElement[bool]:
+    """``game.risk``'s signals and ``open_reasons`` over the summary rows: a signal of the pair
+    that its latest resolution does not cover. The instants are parameters (``Selection``).
+    The pair's own signals are read from its row; its mentees' come as one set of pairs,
+    worked out once from the program's mentee rows."""
+    matched = Mentorship.created_at
+    last_met, last_active = PairSummary.last_met_at, PairSummary.mentor_last_active
+    quiet = sa.and_(
+        sa.bindparam("quiet_possible", type_=sa.Boolean),
+        matched < sa.bindparam("matched_before"),
+        sa.or_(
+            last_met.is_(None),
+            last_met < sa.bindparam("met_before"),
+            last_met >= sa.bindparam("ends"),
+        ),
+    )
+    silent_since = sa.bindparam("silent_since", type_=UTCDateTime)
+    silent = sa.and_(
+        matched <= silent_since, sa.or_(last_active.is_(None), last_active <= silent_since)
+    )
+    pair = Mentorship.id
+    quiet_covered = _covers(
+        pair, risk.Signal.QUIET.value, lambda at: sa.func.coalesce(last_met, matched) <= at
+    )
+    silence_covered = _covers(
+        pair,
+        risk.Signal.MENTOR_SILENT.value,
+        lambda at: sa.and_(matched <= at, sa.or_(last_active.is_(None), last_active <= at)),
+    )
+    moods = (MenteeSummary.mood_1, MenteeSummary.mood_2, MenteeSummary.mood_3)
+    low = sa.and_(
+        *(mood <= risk.LOW_MOOD for mood in moods), MenteeSummary.moods_since.is_not(None)
+    )
+    waiting = MenteeSummary.help_asked_at <= sa.bindparam("help_since", type_=UTCDateTime)
+    mentees_pair = MentorshipMember.mentorship_id
+    zone = sa.bindparam("zone", type_=sa.String)
+    # a low spell is counted in weeks: covered when its oldest week began no later than the
+    # resolution's day in the program's zone, that is by the week keys' order
+    low_covered = _covers(
+        mentees_pair,
+        _mentee_code(risk.Signal.LOW_MOOD),
+        lambda at: MenteeSummary.moods_since <= local_week(at, zone),
+    )
+    help_covered = _covers(
+        mentees_pair,
+        _mentee_code(risk.Signal.HELP_WAITING),
+        lambda at: MenteeSummary.help_asked_at <= at,
+    )
+    troubled = (
+        sa.select(mentees_pair)
         .join(Membership, Membership.id == MentorshipMember.membership_id)
         .join(MenteeSummary, MenteeSummary.membership_id == Membership.id)
         .where(
-            MenteeSummary.program_id == program_id,
+            MenteeSummary.program_id == sa.bindparam("program_id"),
+            Membership.role == Role.MENTEE,
             Membership.left_at.is_(None),
-            sa.or_(
-                MenteeSummary.help_asked_at <= now - risk.HELP_WAIT,
-                sa.and_(*low, MenteeSummary.mood_3 <= risk.LOW_MOOD),
-            ),
+            sa.or_(sa.and_(low, ~low_covered), sa.and_(waiting, ~help_covered)),
         )
     )
-    mentor_active = sa.exists().where(
-        PairSummary.mentorship_id == Mentorship.id,
-        PairSummary.mentor_last_active > silent_since,
-    )
-    resolved = sa.exists().where(
-        CareRecord.mentorship_id == Mentorship.id, CareRecord.kind == CareKind.RESOLVED
-    )
     return sa.or_(
-        quiet_condition(calendar, now),
-        sa.and_(Mentorship.created_at <= silent_since, ~mentor_active),
-        Mentorship.id.in_(troubled_mentees),
-        resolved,
+        sa.and_(quiet, ~quiet_covered),
+        sa.and_(silent, ~silence_covered),
+        Mentorship.id.in_(troubled),
     )
+
+
+def _judged(pair_ids: sa.Select | sa.BindParameter) -> sa.Select:
+    """The pairs ``pair_ids`` selects, of the program, in id order: per member, the pair's
+    summary row, latest nudge and latest resolution (with its author) and the member's."""
+    nudged = (
+        sa.select(sa.func.max(CareRecord.created_at))
+        .where(CareRecord.mentorship_id == Mentorship.id, CareRecord.kind == CareKind.NUDGE)
+        .scalar_subquery()
+    )
+    return (
+        sa.select(
+            Mentorship.id,
+            Mentorship.created_at,
+            PairSummary.last_met_at,
+            PairSummary.mentor_last_active,
+            nudged,
+            _resolution.created_at,
+            _resolution.signals,
+            _author.name,
+            MentorshipMember.membership_id,
+            Membership.role,
+            Membership.left_at,
+            User.name,
+            MenteeSummary.mood_1,
+            MenteeSummary.mood_2,
+            MenteeSummary.mood_3,
+            MenteeSummary.moods_since,
+            MenteeSummary.help_asked_at,
+        )
+        .select_from(Mentorship)
+        .join(MentorshipMember, MentorshipMember.mentorship_id == Mentorship.id)
+        .join(Membership, Membership.id == MentorshipMember.membership_id)
+        .join(User, User.id == Membership.user_id)
+        .outerjoin(PairSummary, PairSummary.mentorship_id == Mentorship.id)
+        .outerjoin(_resolution, _resolution.id == _latest_care_id(CareKind.RESOLVED))
+        .outerjoin(_author, _author.id == _resolution.author_id)
+        .outerjoin(MenteeSummary, MenteeSummary.membership_id == Membership.id)
+        .where(Mentorship.program_id == sa.bindparam("program_id"), Mentorship.id.in_(pair_ids))
+        .order_by(Mentorship.id, MentorshipMember.id)
+    )
+
+
+# Built once (statement construction is most of a page's cost): the instants are parameters.
+_ON_LIST = _on_list()
+_RESOLVED = sa.exists().where(
+    CareRecord.mentorship_id == Mentorship.id, CareRecord.kind == CareKind.RESOLVED
+)
+_TAKEN_OFF = sa.and_(_RESOLVED, ~_ON_LIST)
+COUNTS = _pairs(sa.func.count(sa.case((_ON_LIST, 1))), sa.func.count(sa.case((_TAKEN_OFF, 1))))
+"""(pairs on the list, pairs a resolution took off it): one row."""
+LISTED = _pairs(Mentorship.id).where(_ON_LIST).order_by(Mentorship.id)
+"""The ids of the pairs on the list, in id order."""
+_RESOLVED_AT = (
+    sa.select(sa.func.max(CareRecord.created_at))
+    .where(CareRecord.mentorship_id == Mentorship.id, CareRecord.kind == CareKind.RESOLVED)
+    .scalar_subquery()
+)
+TAKEN_OFF = _pairs(Mentorship.id).where(_TAKEN_OFF).order_by(_RESOLVED_AT.desc(), Mentorship.id)
+"""The ids of the pairs a resolution took off the list, latest resolution first."""
+_PAGE = _judged(
+    sa.union_all(
+        sa.select(
+            LISTED.limit(sa.bindparam("size")).offset(sa.bindparam("offset")).subquery().c.id
+        ),
+        sa.select(TAKEN_OFF.limit(sa.bindparam("size")).subquery().c.id),
+    )
+)
+_GIVEN = _judged(sa.bindparam("pair_ids", expanding=True))
+
+
+class Selection:
+    """Which active pairs of a program are on the list, and which a resolution took off it, in
+    SQL over the summary rows: ``game.risk``'s four signals and its ``covered`` rule written as
+    conditions (tests/web/test_risk_selection.py checks that they agree with judging every
+    pair); and ``game.risk`` judging the pairs read."""
+
+    def __init__(self, program_id: int, calendar: ProgramCalendar, now: datetime) -> None:
+        self.calendar = calendar
+        self.now = now
+        self.is_quiet = quiet_rule(calendar, now)
+        instants = quiet_rule_instants(calendar, now)
+        met_before, matched_before, ends = instants or (now, now, now)
+        self.params = {
+            "program_id": program_id,
+            "quiet_possible": instants is not None,
+            "met_before": met_before,
+            "matched_before": matched_before,
+            "ends": ends,
+            "silent_since": now - risk.MENTOR_SILENT,
+            "help_since": now - risk.HELP_WAIT,
+            "zone": calendar.zone,
+        }
+
+    def counts(self) -> tuple[int, int]:
+        """How many pairs are on the list, and how many a resolution took off it."""
+        listed, taken_off = db.session.execute(COUNTS, self.params).one()
+        return listed, taken_off
+
+    def ids(self, statement: sa.Select) -> list[int]:
+        """The ids ``LISTED`` or ``TAKEN_OFF`` selects, every one."""
+        return list(db.session.scalars(statement, self.params))
+
+    def page(self, pager: Pager) -> list[AtRisk]:
+        """The pager's page of the list and the latest resolved entries, judged, in id order."""
+        params = {**self.params, "size": pager.size, "offset": pager.offset}
+        return self._entries(db.session.execute(_PAGE, params))
+
+    def judged(self, pair_ids: list[int]) -> list[AtRisk]:
+        """The pairs ``pair_ids`` (of the program, active or not) in id order, each with its
+        people, what ``game.risk`` says it raises now, its last nudge and its last resolution:
+        one query of plain columns."""
+        return self._entries(db.session.execute(_GIVEN, {**self.params, "pair_ids": pair_ids}))
+
+    def _entries(self, rows) -> list[AtRisk]:
+        pairs: dict[int, tuple[PairRow, list, tuple]] = {}
+        for row in rows:
+            pair, created_at, *about_pair = row[:8]
+            membership_id, role, left_at, name, *moods, since, asked = row[8:]
+            if pair not in pairs:
+                pairs[pair] = (PairRow(pair, created_at, []), [], tuple(about_pair))
+            found, mentees, _ = pairs[pair]
+            user = _User(name)
+            found.members.append(_Member(membership_id, _Membership(role, left_at, user)))
+            if role is Role.MENTEE and left_at is None:
+                recent = tuple(mood for mood in moods if mood is not None)
+                monday = WeekKey.parse(since).monday() if since else None
+                mentees.append(
+                    risk.MenteeFacts(user.first_name, recent, monday, asked, membership_id)
+                )
+        return [self._entry(*found) for found in pairs.values()]
+
+    def _entry(self, pair, mentees, about_pair) -> AtRisk:
+        last_met, last_active, nudged, resolved_at, codes, author = about_pair
+        facts = risk.PairFacts(
+            matched_at=pair.created_at,
+            quiet=self.is_quiet(pair, last_met),
+            last_met_at=last_met,
+            mentor_last_active=last_active,
+            mentees=tuple(mentees),
+        )
+        resolved = None
+        if resolved_at is not None:
+            on = local_date(resolved_at, self.calendar.zone)
+            resolution = risk.Resolution(frozenset(codes), resolved_at, on)
+            resolved = Resolved(resolved_at, author or "", resolution)
+        return AtRisk(pair, risk.reasons(facts, self.now), nudged, resolved)
 
 
 def assess(
@@ -203,116 +464,14 @@ def assess(
     now: datetime,
     calendar: ProgramCalendar | None = None,
 ) -> list[AtRisk]:
-    """Each of ``mentorships`` (of the program, people loaded) with what it raises now, its last
-    nudge and its last resolution. The program's summary rows, so a fixed number of queries."""
-    calendar = calendar or calendar_of(program_id)
-    pair_facts = _pair_facts(program_id)
-    mentee_facts = _mentee_facts(program_id)
-    nudged, resolved = _latest_care(program_id, calendar.zone)
-    is_quiet = quiet_rule(calendar, now)
-    entries = []
-    for mentorship in mentorships:
-        mentees = tuple(
-            risk.MenteeFacts(
-                member.membership.user.first_name,
-                *mentee_facts.get(member.membership_id, ((), None, None)),
-                member.membership_id,
-            )
-            for member in mentorship.members
-            if member.membership.role is Role.MENTEE and member.membership.left_at is None
-        )
-        last_met, mentor_active = pair_facts.get(mentorship.id, (None, None))
-        facts = risk.PairFacts(
-            matched_at=mentorship.created_at,
-            quiet=is_quiet(mentorship, last_met),
-            last_met_at=last_met,
-            mentor_last_active=mentor_active,
-            mentees=mentees,
-        )
-        entries.append(
-            AtRisk(
-                mentorship,
-                risk.reasons(facts, now),
-                nudged.get(mentorship.id),
-                resolved.get(mentorship.id),
-            )
-        )
-    return entries
-
-
-def _latest_care(program_id: int, zone: str) -> tuple[dict[int, datetime], dict[int, Resolved]]:
-    """Per pair of the program, its latest nudge and its latest resolution (with who resolved
-    it). One query: the records ranked per pair and kind in SQL, only the first of each read."""
-    ranked = (
-        sa.select(
-            CareRecord.id,
-            sa.func.row_number()
-            .over(
-                partition_by=(CareRecord.mentorship_id, CareRecord.kind),
-                order_by=(CareRecord.created_at.desc(), CareRecord.id.desc()),
-            )
-            .label("rank"),
-        )
-        .join(Mentorship, Mentorship.id == CareRecord.mentorship_id)
-        .where(
-            Mentorship.program_id == program_id,
-            CareRecord.kind.in_((CareKind.NUDGE, CareKind.RESOLVED)),
-        )
-        .subquery()
-    )
-    rows = db.session.execute(
-        sa.select(
-            CareRecord.mentorship_id,
-            CareRecord.kind,
-            CareRecord.created_at,
-            CareRecord.signals,
-            User.name,
-        )
-        .join(ranked, sa.and_(ranked.c.id == CareRecord.id, ranked.c.rank == 1))
-        .outerjoin(User, User.id == CareRecord.author_id)
-    )
-    nudged, resolved = {}, {}
-    for pair, kind, at, signals, name in rows:
-        if kind is CareKind.NUDGE:
-            nudged[pair] = at
-        else:
-            resolution = risk.Resolution(frozenset(signals), at, local_date(at, zone))
-            resolved[pair] = Resolved(at, name or "", resolution)
-    return nudged, resolved
-
-
-def _pair_facts(program_id: int) -> dict[int, tuple[datetime | None, datetime | None]]:
-    """Per pair of the program, its latest held meeting and its mentors' latest action, from
-    the summary rows (``app.summaries`` keeps them): one query of one small row per pair."""
-    return {
-        pair: (met, active)
-        for pair, met, active in db.session.execute(
-            sa.select(
-                PairSummary.mentorship_id, PairSummary.last_met_at, PairSummary.mentor_last_active
-            ).where(PairSummary.program_id == program_id)
-        )
-    }
-
-
-def _mentee_facts(program_id: int) -> dict[int, tuple[tuple[int, ...], date | None, datetime]]:
-    """Per mentee of the program: the moods of their last ``LOW_MOOD_WEEKS`` counted weeks
-    (newest first), the Monday of the oldest of them and their oldest open help request, from
-    the summary rows: one query."""
-    facts = {}
-    for membership_id, *moods, since, asked in db.session.execute(
-        sa.select(
-            MenteeSummary.membership_id,
-            MenteeSummary.mood_1,
-            MenteeSummary.mood_2,
-            MenteeSummary.mood_3,
-            MenteeSummary.moods_since,
-            MenteeSummary.help_asked_at,
-        ).where(MenteeSummary.program_id == program_id)
-    ):
-        recent = tuple(mood for mood in moods if mood is not None)
-        monday = WeekKey.parse(since).monday() if since else None
-        facts[membership_id] = (recent, monday, asked)
-    return facts
+    """Each of ``mentorships`` (of the program, people loaded; in id order) with what it raises
+    now, its last nudge and its last resolution: one query (``Selection.judged``)."""
+    selection = Selection(program_id, calendar or calendar_of(program_id), now)
+    given = {mentorship.id: mentorship for mentorship in mentorships}
+    return [
+        replace(entry, mentorship=given[entry.mentorship.id])
+        for entry in selection.judged(list(given))
+    ]
 
 
 def _oldest_open_help_query(program_id: int, limit: int) -> sa.Select:

@@ -13,13 +13,11 @@ from ..extensions import db
 from ..meetings.queries import PERIOD_WORDS
 from ..mentorships_query import WITH_PEOPLE
 from ..models import Mentorship, MentorshipStatus, Role
-from ..pagination import Pager, requested_page
+from ..pagination import requested_page
 from ..rendering import redirect_to, render, wants_fragment
 from . import bp, risk_service
 from .risk_forms import NoteForm, ResolveForm
-from .risk_query import assess, board, history, on_list
-
-PAGE_SIZE = 25
+from .risk_query import assess, board_page, history, on_list
 
 
 @bp.get("/<int:program_id>/at-risk")
@@ -27,16 +25,15 @@ PAGE_SIZE = 25
 def at_risk(program_id: int):
     coordinator = membership_in(program_id, Role.COORDINATOR)
     now = utcnow()
-    found = board(program_id, now)
-    pager = Pager.of(requested_page(), len(found.at_risk), PAGE_SIZE)
+    found = board_page(program_id, now, requested_page())
     return render(
         "programs/at_risk.html",
         "programs/_at_risk_list.html",
         program=coordinator.program,
-        pager=pager,
-        pairs=found.at_risk[pager.offset : pager.offset + pager.size],
-        resolved=found.resolved[:PAGE_SIZE],
-        resolved_count=len(found.resolved),
+        pager=found.pager,
+        pairs=found.at_risk,
+        resolved=found.resolved,
+        resolved_count=found.resolved_count,
         two_periods=PERIOD_WORDS[coordinator.program.cadence][1],
         now=now,
     )

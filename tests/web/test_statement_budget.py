@@ -6,14 +6,10 @@ and their programs, the page's own queries, and the transaction's ``BEGIN``. On 
 engine sends that one itself (app/database.py); on PostgreSQL psycopg sends it, unseen by
 SQLAlchemy, so it is added there: a page counts the same on both. A page over the budget fails
 the test, with its statements listed.
-
-Pages still over the budget are listed in ``OVER_BUDGET``, by endpoint, each with why; an entry
-that is no longer needed fails the test too, so the list only shrinks.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -25,16 +21,6 @@ from app import clock
 from app.extensions import db
 
 BUDGET = 8
-
-# Pages over the budget, each being rebuilt on its own (issue 12): remove an entry once its
-# page fits.
-OVER_BUDGET = {
-    # the coordinator's people list and a person's page
-    "programs.people": "the people list, paginated with counts",
-    "programs.person": "a person's page, with the people list",
-    # one pair at risk
-    "programs.at_risk_pair": "one pair at risk, with the at-risk list",
-}
 
 
 @dataclass
@@ -74,13 +60,13 @@ def visits(app, client, role: str, ids: dict) -> list[Visit]:
     return found
 
 
-def over(found: list[Visit], budget: int, allowed: dict) -> list[str]:
-    """The pages over ``budget`` not in ``allowed``, each with its statements."""
+def over(found: list[Visit], budget: int) -> list[str]:
+    """The pages over ``budget``, each with its statements."""
     return [
         f"{visit.page}: {len(visit.statements)} statements\n"
         + "\n".join(f"    {' '.join(sql.split())[:160]}" for sql in visit.statements)
         for visit in found
-        if len(visit.statements) > budget and visit.endpoint not in allowed
+        if len(visit.statements) > budget
     ]
 
 
@@ -90,13 +76,8 @@ def every_visit(app, ids, new_client) -> list[Visit]:
 
 
 def test_every_page_sends_at_most_eight_statements(every_visit) -> None:
-    problems = over(every_visit, BUDGET, OVER_BUDGET)
+    problems = over(every_visit, BUDGET)
     assert not problems, f"{len(problems)} pages over {BUDGET} statements:\n" + "\n".join(problems)
-    most: dict[str, int] = defaultdict(int)
-    for visit in every_visit:
-        most[visit.endpoint] = max(most[visit.endpoint], len(visit.statements))
-    stale = [endpoint for endpoint in OVER_BUDGET if most.get(endpoint, 0) <= BUDGET]
-    assert not stale, f"within the budget now, take them off OVER_BUDGET: {stale}"
 
 
 def test_the_budget_catches_a_page_over_it(app, ids, new_client) -> None:
@@ -105,7 +86,7 @@ def test_the_budget_catches_a_page_over_it(app, ids, new_client) -> None:
     found = visits(app, new_client("mentee"), "mentee", ids)
     sending = [visit for visit in found if visit.statements]
     assert len(sending) >= 20
-    problems = over(found, 0, {})
+    problems = over(found, 0)
     assert len(problems) == len(sending)
     assert "SELECT users.id" in problems[0] and "as mentee" in problems[0]
     anonymous = visits(app, new_client("anonymous"), "anonymous", ids)

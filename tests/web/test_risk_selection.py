@@ -1,0 +1,185 @@
+"""The SQL that chooses, counts and pages the pairs at risk (``risk_query.Selection``) agrees
+with ``game.risk`` judging every active pair, whatever the summary rows and resolutions say.
+
+The rows are written directly (any values the summary could hold, not only those the services
+would reach), with resolutions of any codes at any time, near the spells' starts: a reason
+covered or not by a second, a low spell's first week against the resolution's day in the
+program's zone.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+from checkins_support import add_mentees
+from game_support import NOW, pinned_fixture  # noqa: F401
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from risk_support import MENTOR
+
+from app import clock
+from app.calendars import calendar_of
+from app.extensions import db
+from app.models import (
+    CareKind,
+    CareRecord,
+    MenteeSummary,
+    Mentorship,
+    MentorshipMember,
+    PairSummary,
+)
+from app.models.types import UTCDateTime
+from app.programs.risk_query import active_pairs, assess, board, board_page, on_list
+from app.sql_weeks import local_week
+from game.weeks import local_date, week_of
+
+
+@pytest.fixture(autouse=True)
+def _clock(pinned):
+    return pinned
+
+
+HOURS = st.integers(min_value=-24 * 30, max_value=24 * 2)  # hours from now: mostly the past
+MAYBE = st.none() | HOURS
+CODES = ("quiet", "mentor_silent", "low_mood", "help_waiting")
+
+MENTEE_ROW = st.none() | st.fixed_dictionaries(
+    {
+        "moods": st.lists(st.integers(1, 3), max_size=3),
+        "since": HOURS,
+        "asked": MAYBE,
+    }
+)
+PAIR = st.fixed_dictionaries(
+    {
+        "matched": st.integers(min_value=-24 * 60, max_value=0),
+        "row": st.booleans(),
+        "met": MAYBE,
+        "active": MAYBE,
+        "mentee": MENTEE_ROW,
+        "resolutions": st.lists(
+            st.tuples(HOURS, st.sets(st.sampled_from(CODES + ("low_mood:other",)))), max_size=2
+        ),
+        "nudged": MAYBE,
+    }
+)
+
+
+@pytest.fixture
+def pairs(app, world) -> list[tuple[int, int]]:
+    with app.app_context():
+        found = add_mentees(world.program_id, MENTOR, 5)
+        own = db.session.scalar(
+            sa.select(MentorshipMember.membership_id).where(
+                MentorshipMember.mentorship_id == world.mentorship_id,
+                MentorshipMember.membership_id.not_in([m for _, m in found]),
+            )
+        )
+        return [*found, (world.mentorship_id, own)]
+
+
+def _at(hours: int | None):
+    return None if hours is None else NOW + timedelta(hours=hours)
+
+
+def _write(world, pairs, facts) -> None:
+    """Replace every pair's rows and care records by ``facts``."""
+    zone = calendar_of(world.program_id).zone
+    pair_ids = [pair for pair, _ in pairs]
+    db.session.execute(sa.delete(CareRecord).where(CareRecord.mentorship_id.in_(pair_ids)))
+    db.session.execute(sa.delete(PairSummary).where(PairSummary.mentorship_id.in_(pair_ids)))
+    db.session.execute(
+        sa.delete(MenteeSummary).where(MenteeSummary.membership_id.in_([m for _, m in pairs]))
+    )
+    for (pair, mentee), fact in zip(pairs, facts, strict=True):
+        db.session.get(Mentorship, pair).created_at = _at(fact["matched"])
+        if fact["row"]:
+            db.session.add(
+                PairSummary(
+                    mentorship_id=pair,
+                    program_id=world.program_id,
+                    last_met_at=_at(fact["met"]),
+                    mentor_last_active=_at(fact["active"]),
+                )
+            )
+        row = fact["mentee"]
+        if row is not None:
+            moods = row["moods"] + [None] * (3 - len(row["moods"]))
+            since = str(week_of(local_date(_at(row["since"]), zone))) if row["moods"] else None
+            db.session.add(
+                MenteeSummary(
+                    membership_id=mentee,
+                    program_id=world.program_id,
+                    mood_1=moods[0],
+                    mood_2=moods[1],
+                    mood_3=moods[2],
+                    moods_since=since,
+                    help_asked_at=_at(row["asked"]),
+                    open_help=0 if row["asked"] is None else 1,
+                )
+            )
+        for hours, codes in fact["resolutions"]:
+            signals = [
+                code if code in ("quiet", "mentor_silent") else f"{code}:{mentee}"
+                for code in sorted(codes)
+                if code != "low_mood:other"
+            ] + (["low_mood:999999"] if "low_mood:other" in codes else [])
+            db.session.add(
+                CareRecord(
+                    mentorship_id=pair,
+                    kind=CareKind.RESOLVED,
+                    signals=signals,
+                    created_at=_at(hours),
+                )
+            )
+        if fact["nudged"] is not None:
+            db.session.add(
+                CareRecord(mentorship_id=pair, kind=CareKind.NUDGE, created_at=_at(fact["nudged"]))
+            )
+    db.session.commit()
+
+
+def _every_pair_judged(program_id: int) -> tuple[list[int], list[int]]:
+    entries = assess(program_id, active_pairs(program_id), clock.utcnow())
+    resolved = sorted(
+        (e for e in entries if e.resolved is not None and not on_list(e)),
+        key=lambda e: e.resolved.at,
+        reverse=True,
+    )
+    return [e.mentorship.id for e in entries if on_list(e)], [e.mentorship.id for e in resolved]
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(facts=st.lists(PAIR, min_size=6, max_size=6))
+def test_the_sql_selection_equals_judging_every_pair(app, world, pairs, facts):
+    with app.app_context():
+        clock.set_now(NOW)
+        _write(world, pairs, facts)
+        found = board(world.program_id, NOW)
+        listed = [e.mentorship.id for e in found.at_risk]
+        taken_off = [e.mentorship.id for e in found.resolved]
+        assert (listed, taken_off) == _every_pair_judged(world.program_id)
+        page = board_page(world.program_id, NOW, 1)
+        assert page.pager.total == len(listed) and page.resolved_count == len(taken_off)
+        assert [e.mentorship.id for e in page.at_risk] == listed[:25]
+        assert [e.mentorship.id for e in page.resolved] == taken_off[:25]
+
+
+def test_the_databases_week_of_an_instant_is_the_games(app) -> None:
+    """``local_week`` in SQL (PostgreSQL's zones, SQLite's registered function) is the week key
+    Python gives, on each side of a Monday midnight, in zones east and west, across a year."""
+    monday = datetime(2026, 12, 28, tzinfo=UTC)  # ISO 2026-W53 begins, in UTC
+    instants = [monday + timedelta(hours=h) for h in (-14, -1, 0, 1, 13)]
+    with app.app_context():
+        for zone in ("UTC", "Europe/Paris", "America/New_York", "Pacific/Auckland"):
+            for instant in instants:
+                found = db.session.scalar(
+                    sa.select(local_week(sa.literal(instant, UTCDateTime), zone))
+                )
+                assert found == str(week_of(local_date(instant, zone))), (zone, instant)
