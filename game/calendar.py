@@ -36,6 +36,7 @@ class ProgramCalendar:
     zone: str
     _weeks: tuple[WeekKey, ...] = field(init=False, repr=False, compare=False)
     _periods: tuple[tuple[WeekKey, ...], ...] = field(init=False, repr=False, compare=False)
+    _breaks: tuple[bool, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.end < self.start:
@@ -47,6 +48,7 @@ class ProgramCalendar:
             weeks.append(week)
             week = week.next()
         object.__setattr__(self, "_weeks", tuple(weeks))
+        object.__setattr__(self, "_breaks", tuple(week in self.break_weeks for week in weeks))
         key = self._period_key()
         periods = groupby(enumerate(weeks), key=lambda item: key(*item))
         object.__setattr__(
@@ -62,6 +64,10 @@ class ProgramCalendar:
 
     def is_break(self, week: WeekKey) -> bool:
         return week in self.break_weeks
+
+    def break_flags(self) -> tuple[bool, ...]:
+        """For each of ``weeks()``, whether it is a break week (walks read it by position)."""
+        return self._breaks
 
     def periods(self) -> tuple[tuple[WeekKey, ...], ...]:
         """The cadence periods, in order; together they hold every program week exactly once."""
