@@ -17,10 +17,11 @@ milestones back later does not take that away. Mentors earn badges, not points.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Container, Mapping
+from collections.abc import Collection, Container, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from game.calendar import ProgramCalendar
 from game.events import (
     CheckIn,
     Event,
@@ -41,7 +42,6 @@ from game.keys import (
     streak_key,
     survey_key,
 )
-from game.calendar import ProgramCalendar
 from game.streaks import (
     STREAK_MILESTONES,
     StreakState,
@@ -310,3 +310,28 @@ def replay_checkins(
             key = comeback_key(user_id, week)
             comeback_paid = write(key, COMEBACK_POINTS, Reason.COMEBACK, week)
     return rows, now
+
+
+def replay_meetings(
+    payments: Iterable[tuple[int, int, WeekKey]], taken: Container[str] = ()
+) -> list[tuple[str, int, int, WeekKey]]:
+    """The payments that pay, with their keys: ``payments`` are (meeting, participant, meeting
+    week) of each participant who is not a mentor, in the order they were paid.
+
+    The rows as (key, meeting, user, week) are those deciding a ``MeetingHeld`` for each
+    payment in turn writes into a ledger that holds the keys in ``taken`` (and no meeting award
+    of these weeks), with the weekly cap counted as it goes.
+    """
+    paid: dict[tuple[int, WeekKey], int] = {}
+    rows: list[tuple[str, int, int, WeekKey]] = []
+    written: set[str] = set()
+    for meeting, user, week in payments:
+        key = meeting_key(meeting, user)
+        if key in taken or key in written:
+            continue
+        count = paid.get((user, week), 0)
+        if count < MEETINGS_PAID_PER_WEEK:
+            paid[user, week] = count + 1
+            written.add(key)
+            rows.append((key, meeting, user, week))
+    return rows

@@ -1,6 +1,6 @@
-"""``replay_checkins``, the rebuild's one-walk replay of a person's check-ins, writes exactly the
-rows that deciding each check-in on its own would write (``decide`` with ``compute_streak`` into
-the reference ledger), and ends on the same streak."""
+"""The rebuild's replays in one pass write exactly the rows that deciding each event on its own
+writes into the reference ledger: ``replay_checkins`` (with ``compute_streak`` as of each week,
+ending on the same streak) and ``replay_meetings`` (the weekly cap counted as it goes)."""
 
 from __future__ import annotations
 
@@ -13,12 +13,15 @@ from game import (
     Award,
     CheckIn,
     Ledger,
+    MeetingHeld,
     Reason,
+    WeekKey,
     comeback_key,
     compute_streak,
     decide,
+    meeting_key,
 )
-from game.points import replay_checkins
+from game.points import replay_checkins, replay_meetings
 
 USER, PROGRAM = 7, 3
 
@@ -66,3 +69,26 @@ def test_one_walk_writes_what_each_check_in_decided_alone_writes(history: Histor
     )
     assert rows == expected
     assert now == compute_streak(counted, cal, up_to, repairs, since)
+
+
+payments = st.lists(
+    st.tuples(st.integers(1, 6), st.integers(1, 3), st.sampled_from(("2026-W01", "2026-W02"))),
+    max_size=25,
+)
+
+
+@PROPERTY
+@given(payments, st.data())
+def test_meeting_payments_replayed_in_turn_keep_the_weekly_cap(paid, data) -> None:
+    paid = [(meeting, user, WeekKey.parse(week)) for meeting, user, week in paid]
+    keys = sorted({meeting_key(meeting, user) for meeting, user, _ in paid})
+    taken = data.draw(st.frozensets(st.sampled_from(keys or [""])))
+    ledger = Ledger(Award(key, 99, 1, Reason.SURVEY) for key in taken)
+    for meeting, user, week in paid:
+        event = MeetingHeld(meeting, PROGRAM, 1, week, frozenset({user}), frozenset({50}))
+        ledger.apply(decide(event, ledger.view_for(event)))
+    meeting_of = {meeting_key(meeting, user): meeting for meeting, user, _ in paid}
+    expected = [
+        (e.key, meeting_of[e.key], e.user_id, e.week) for e in ledger.rows() if e.key not in taken
+    ]
+    assert replay_meetings(paid, taken) == expected
