@@ -193,9 +193,11 @@ def _pairs(calendars: dict[int, game.ProgramCalendar]) -> dict[int, Pair]:
     }
 
 
-def _rows(statement: sa.Select) -> sa.CursorResult:
+def _rows(statement: sa.Select) -> Iterator[sa.Row]:
     """Plain tuples, fetched a batch at a time, without the ORM's per-row work."""
-    return db.session.connection().execute(statement.execution_options(yield_per=STREAM_ROWS))
+    result = db.session.connection().execute(statement.execution_options(yield_per=STREAM_ROWS))
+    for batch in result.partitions():
+        yield from batch
 
 
 def _naive(column):
