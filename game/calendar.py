@@ -37,6 +37,7 @@ class ProgramCalendar:
     _weeks: tuple[WeekKey, ...] = field(init=False, repr=False, compare=False)
     _periods: tuple[tuple[WeekKey, ...], ...] = field(init=False, repr=False, compare=False)
     _breaks: tuple[bool, ...] = field(init=False, repr=False, compare=False)
+    _resting: tuple[bool, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.end < self.start:
@@ -54,6 +55,8 @@ class ProgramCalendar:
         object.__setattr__(
             self, "_periods", tuple(tuple(week for _, week in group) for _, group in periods)
         )
+        resting = tuple(self.break_weeks.issuperset(period) for period in self._periods)
+        object.__setattr__(self, "_resting", resting)
 
     def weeks(self) -> tuple[WeekKey, ...]:
         """Every week touched by the program, in order."""
@@ -72,6 +75,10 @@ class ProgramCalendar:
     def periods(self) -> tuple[tuple[WeekKey, ...], ...]:
         """The cadence periods, in order; together they hold every program week exactly once."""
         return self._periods
+
+    def resting_periods(self) -> tuple[bool, ...]:
+        """For each of ``periods()``, whether it is made only of break weeks."""
+        return self._resting
 
     def period_of(self, week: WeekKey) -> tuple[WeekKey, ...]:
         for period in self._periods:

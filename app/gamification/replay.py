@@ -499,9 +499,14 @@ def _badge_groups(facts: Facts, result: Replay, streaks: dict[int, game.StreakSt
             result.groups[member.program_id].append(
                 (frozenset({member.user_id}), "mentor", metrics)
             )
+    now = {program: sources.week_now(c.zone) for program, c in facts.calendars.items()}
     for mentorship, pair in facts.pairs.items():
         people = frozenset(facts.members[m].user_id for m in pair.members if m in facts.members)
+        program = pair.program_id
         metrics = sources.pair_metrics(
-            facts.meeting_weeks.get(mentorship, []), facts.calendars[pair.program_id], pair.matched
+            facts.meeting_weeks.get(mentorship, []),
+            facts.calendars[program],
+            pair.matched,
+            now[program],
         )
         result.groups[pair.program_id].append((people, f"pair:{mentorship}", metrics))
