@@ -80,11 +80,7 @@ def _awards(expected: replay.Replay, fix: bool) -> list[Difference]:
     ledger order."""
     pending = dict(expected.rows)
     wrong: dict[str, tuple[int, int]] = {}
-    rows = db.session.connection().execute(
-        sa.select(PointsAward.key, PointsAward.user_id, PointsAward.amount).execution_options(
-            yield_per=replay.STREAM_ROWS
-        )
-    )
+    rows = replay.stream(sa.select(PointsAward.key, PointsAward.user_id, PointsAward.amount))
     pop = pending.pop
     for key, user, amount in rows:
         row = pop(key, None)

@@ -138,7 +138,7 @@ def read() -> Facts:
         checkins=_checkin_weeks(),
         repairs={
             membership: WeekKey.parse(week)
-            for membership, week in _rows(
+            for membership, week in stream(
                 sa.select(StreakRepair.membership_id, StreakRepair.week_key)
             )
         },
@@ -146,7 +146,7 @@ def read() -> Facts:
         **_reviews(pairs),
         goals=[
             (goal, membership)
-            for goal, membership in _rows(
+            for goal, membership in stream(
                 sa.select(Goal.id, Goal.membership_id)
                 .where(Goal.completed_at.is_not(None))
                 .order_by(Goal.completed_at, Goal.id)
@@ -164,7 +164,7 @@ def read() -> Facts:
         ),
         surveys=[
             tuple(row)
-            for row in _rows(
+            for row in stream(
                 sa.select(SurveyResponse.survey_id, SurveyResponse.user_id, Survey.program_id)
                 .join(Survey, Survey.id == SurveyResponse.survey_id)
                 .order_by(SurveyResponse.id)
@@ -193,8 +193,9 @@ def _pairs(calendars: dict[int, game.ProgramCalendar]) -> dict[int, Pair]:
     }
 
 
-def _rows(statement: sa.Select) -> Iterator[sa.Row]:
-    """Plain tuples, fetched a batch at a time, without the ORM's per-row work."""
+def stream(statement: sa.Select) -> Iterator[sa.Row]:
+    """Plain tuples, fetched a batch at a time, without the ORM's per-row work (nor a call
+    per row to fetch it)."""
     result = db.session.connection().execute(statement.execution_options(yield_per=STREAM_ROWS))
     for batch in result.partitions():
         yield from batch
@@ -226,7 +227,7 @@ def _meetings(calendars: dict[int, game.ProgramCalendar]) -> dict:
     the database sorts."""
     weeks, week_of_meeting = defaultdict(list), {}
     in_zone = {program: _week_in(calendar.zone) for program, calendar in calendars.items()}
-    for meeting, mentorship, program, starts_at in _rows(
+    for meeting, mentorship, program, starts_at in stream(
         sa.select(
             Meeting.id, Meeting.mentorship_id, Mentorship.program_id, _naive(Meeting.starts_at)
         )
@@ -240,7 +241,7 @@ def _meetings(calendars: dict[int, game.ProgramCalendar]) -> dict:
     )
     payments = [
         (meeting, mentorship, user, week_of_meeting[meeting])
-        for meeting, mentorship, user in _rows(
+        for meeting, mentorship, user in stream(
             sa.select(
                 MeetingConfirmation.meeting_id, Meeting.mentorship_id, MeetingConfirmation.user_id
             )
@@ -257,7 +258,7 @@ def _checkin_weeks() -> dict[int, set[WeekKey]]:
     once each)."""
     weeks: dict[int, set[WeekKey]] = defaultdict(set)
     parsed: dict[str, WeekKey] = {}
-    for membership_id, key in _rows(
+    for membership_id, key in stream(
         sa.select(CheckIn.membership_id, CheckIn.week_key)
         .join(Membership, Membership.id == CheckIn.membership_id)
         .where(Membership.role == Role.MENTEE, CheckIn.mood.is_not(None))
@@ -275,7 +276,7 @@ def _reviews(pairs: dict[int, Pair]) -> dict:
     milestone's latest submission at or before it, an acknowledged check-in its update."""
     submitted: dict[int, tuple[list[datetime], list[int]]] = defaultdict(lambda: ([], []))
     reviews, answered_at = [], []
-    for event_id, milestone, goal, actor, action, at, membership, pair in _rows(
+    for event_id, milestone, goal, actor, action, at, membership, pair in stream(
         sa.select(
             MilestoneEvent.id,
             MilestoneEvent.milestone_id,
@@ -312,7 +313,7 @@ def _reviews(pairs: dict[int, Pair]) -> dict:
                 (("milestone", ids[latest - 1]), times[latest - 1], at)
             )
     mentee = aliased(Membership)
-    for checkin, mentor, program, asked, answered in _rows(
+    for checkin, mentor, program, asked, answered in stream(
         sa.select(
             CheckIn.id,
             CheckIn.acknowledged_by_id,
@@ -366,7 +367,7 @@ def replay(facts: Facts) -> Replay:
     result = Replay()
     mentors = _mentors_of_pairs(facts)
     streaks = _checkins(facts, result)
-    _meeting_rows(facts, result, mentors)
+    _meetingstream(facts, result, mentors)
     _reviews_and_goals(facts, result, mentors)
     _surveys(facts, result)
     _badge_groups(facts, result, streaks)
@@ -408,7 +409,7 @@ def _checkins(facts: Facts, result: Replay) -> dict[int, game.StreakState]:
     return now
 
 
-def _meeting_rows(facts: Facts, result: Replay, mentors: dict[int, frozenset[int]]) -> None:
+def _meetingstream(facts: Facts, result: Replay, mentors: dict[int, frozenset[int]]) -> None:
     """A mentor's confirmation pays nobody (``service._payees``); the others in turn, under the
     weekly cap."""
     program_of = {meeting: facts.pairs[pair].program_id for meeting, pair, _, _ in facts.payments}
