@@ -1,10 +1,12 @@
 """The game's recorded facts, read in a fixed number of queries, replayed through the rules.
 
 ``flask game rebuild`` must know which ledger rows and badges the facts call for without
-restating a rule. Each counted check-in, held meeting with its confirmations, milestone review
-and completed goal becomes the event its feature hook records; ``game.decide`` chooses the rows
-from the view the reference ``game.Ledger`` gives of the rows replayed so far, and the ledger
-takes them. Badges are evaluated from the same metrics the live recording reads.
+restating a rule. Each milestone review and completed goal becomes the event its feature hook
+records; ``game.decide`` chooses the rows from the view the reference ``game.Ledger`` gives of
+the rows replayed so far, and the ledger takes them. Check-ins and held meetings, the bulk of a
+year, go through the rules' one-pass replays (``game.points.replay_checkins``,
+``replay_meetings``), which write the same rows without an event or a view per fact. Badges
+are evaluated from the same metrics the live recording reads.
 
 Events of one kind depend only on earlier events of that kind (a comeback on earlier check-ins,
 the weekly cap on earlier meetings, a milestone's cycle on its earlier reviews), so each kind is
