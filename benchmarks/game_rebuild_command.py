@@ -49,7 +49,7 @@ import sqlalchemy as sa  # noqa: E402 (the repository root goes on the path firs
 import game  # noqa: E402
 from app import clock, create_app  # noqa: E402
 from app.extensions import db  # noqa: E402
-from app.gamification import replay, store  # noqa: E402
+from app.gamification import rebuild, replay  # noqa: E402
 from app.models import (  # noqa: E402
     BadgeEarned,
     BreakWeek,
@@ -319,10 +319,9 @@ def write_game_rows() -> dict[str, int]:
     """The ledger rows, badges and totals the facts call for, from the app's own replay."""
     expected = replay.replay(replay.read())
     awards, sums = [], defaultdict(int)
-    for entry in expected.ledger.rows():
-        program = expected.programs[entry.key]
-        awards.append(store.entry_values(entry, program))
-        sums[entry.user_id, program] += entry.amount
+    for key, row in expected.rows.items():
+        awards.append(rebuild.row_values(key, row))
+        sums[row[0], row[2]] += row[1]
     badges = {}  # a person earns a tier once, whichever group earned it first
     for program, groups in expected.groups.items():
         for users, subject, metrics in groups:

@@ -36,6 +36,8 @@ class ProgramCalendar:
     zone: str
     _weeks: tuple[WeekKey, ...] = field(init=False, repr=False, compare=False)
     _periods: tuple[tuple[WeekKey, ...], ...] = field(init=False, repr=False, compare=False)
+    _breaks: tuple[bool, ...] = field(init=False, repr=False, compare=False)
+    _resting: tuple[bool, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.end < self.start:
@@ -47,11 +49,14 @@ class ProgramCalendar:
             weeks.append(week)
             week = week.next()
         object.__setattr__(self, "_weeks", tuple(weeks))
+        object.__setattr__(self, "_breaks", tuple(week in self.break_weeks for week in weeks))
         key = self._period_key()
         periods = groupby(enumerate(weeks), key=lambda item: key(*item))
         object.__setattr__(
             self, "_periods", tuple(tuple(week for _, week in group) for _, group in periods)
         )
+        resting = tuple(self.break_weeks.issuperset(period) for period in self._periods)
+        object.__setattr__(self, "_resting", resting)
 
     def weeks(self) -> tuple[WeekKey, ...]:
         """Every week touched by the program, in order."""
@@ -63,9 +68,17 @@ class ProgramCalendar:
     def is_break(self, week: WeekKey) -> bool:
         return week in self.break_weeks
 
+    def break_flags(self) -> tuple[bool, ...]:
+        """For each of ``weeks()``, whether it is a break week (walks read it by position)."""
+        return self._breaks
+
     def periods(self) -> tuple[tuple[WeekKey, ...], ...]:
         """The cadence periods, in order; together they hold every program week exactly once."""
         return self._periods
+
+    def resting_periods(self) -> tuple[bool, ...]:
+        """For each of ``periods()``, whether it is made only of break weeks."""
+        return self._resting
 
     def period_of(self, week: WeekKey) -> tuple[WeekKey, ...]:
         for period in self._periods:

@@ -17,10 +17,11 @@ milestones back later does not take that away. Mentors earn badges, not points.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Container, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from game.calendar import ProgramCalendar
 from game.events import (
     CheckIn,
     Event,
@@ -41,7 +42,14 @@ from game.keys import (
     streak_key,
     survey_key,
 )
-from game.streaks import StreakState, is_comeback, streak_milestones_reached
+from game.streaks import (
+    STREAK_MILESTONES,
+    StreakState,
+    compute_streak,
+    is_comeback,
+    streak_milestones_reached,
+    streak_steps,
+)
 from game.weeks import WeekKey
 
 CHECKIN_POINTS = 10
@@ -246,3 +254,84 @@ def _milestone_sent_back(event: MilestoneSentBack, view: LedgerView) -> list[Ent
             goal_id=event.goal_id,
         )
     ]
+
+
+Row = tuple[str, int, Reason, WeekKey | None]
+"""A replayed award as plain data: key, amount, reason, week (user and program are the
+caller's)."""
+
+
+def replay_checkins(
+    user_id: int,
+    program_id: int,
+    weeks: Collection[WeekKey],
+    calendar: ProgramCalendar,
+    up_to: WeekKey,
+    repairs: Collection[WeekKey] = (),
+    since: WeekKey | None = None,
+    comeback_paid: bool = False,
+    taken: Container[str] = (),
+) -> tuple[list[Row], StreakState]:
+    """The rows a person's check-ins add to a ledger, and their streak as of ``up_to``.
+
+    The same rows as deciding the check-in of each week, in week order, with the streak as of
+    that week (``compute_streak``) into a ledger that already holds the keys in ``taken`` and,
+    when ``comeback_paid``, the person's comeback in this program; but from one walk and
+    without an event, a view or an award object per check-in: ``flask game rebuild`` replays a
+    year of check-ins for thousands of people.
+    """
+    steps, now = streak_steps(weeks, calendar, up_to, repairs, since)
+    rows: list[Row] = []
+    written: set[str] = set()
+
+    def write(key: str, amount: int, reason: Reason, week: WeekKey | None) -> bool:
+        if key in taken or key in written:
+            return False
+        written.add(key)
+        rows.append((key, amount, reason, week))
+        return True
+
+    reached: set[int] = set()
+    for week in steps if len(steps) == len(weeks) else sorted(weeks):
+        step = steps.get(week)
+        if step is None:  # off the walk (before joining, after ``up_to``): decided on its own
+            state = compute_streak(weeks, calendar, week, repairs, since)
+            step = state.best, is_comeback(state, week)
+        best, comeback = step
+        write(checkin_key(user_id, week), CHECKIN_POINTS, Reason.CHECKIN, week)
+        for milestone in STREAK_MILESTONES:
+            if milestone > best:
+                break
+            if milestone not in reached:
+                reached.add(milestone)
+                key = streak_key(user_id, program_id, milestone)
+                write(key, STREAK_POINTS, Reason.STREAK, None)
+        if comeback and not comeback_paid:
+            key = comeback_key(user_id, week)
+            comeback_paid = write(key, COMEBACK_POINTS, Reason.COMEBACK, week)
+    return rows, now
+
+
+def replay_meetings(
+    payments: Iterable[tuple[int, int, WeekKey]], taken: Container[str] = ()
+) -> list[tuple[str, int, int, WeekKey]]:
+    """The payments that pay, with their keys: ``payments`` are (meeting, participant, meeting
+    week) of each participant who is not a mentor, in the order they were paid.
+
+    The rows as (key, meeting, user, week) are those deciding a ``MeetingHeld`` for each
+    payment in turn writes into a ledger that holds the keys in ``taken`` (and no meeting award
+    of these weeks), with the weekly cap counted as it goes.
+    """
+    paid: dict[tuple[int, WeekKey], int] = {}
+    rows: list[tuple[str, int, int, WeekKey]] = []
+    written: set[str] = set()
+    for meeting, user, week in payments:
+        key = meeting_key(meeting, user)
+        if key in taken or key in written:
+            continue
+        count = paid.get((user, week), 0)
+        if count < MEETINGS_PAID_PER_WEEK:
+            paid[user, week] = count + 1
+            written.add(key)
+            rows.append((key, meeting, user, week))
+    return rows

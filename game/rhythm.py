@@ -58,7 +58,7 @@ def full_term_sixths(
     """Sixths of the pair's periods with a meeting (0 until the last week); Full Term needs 5."""
     if up_to < calendar.weeks()[-1]:
         return 0
-    eligible = sum(1 for period in _periods(calendar, since) if not _all_break(period, calendar))
+    eligible = sum(1 for _, resting in _periods(calendar, since) if not resting)
     return 6 * state.total_periods // eligible if eligible else 0
 
 
@@ -72,12 +72,12 @@ def periods_without_meeting(
     break-only periods are skipped and periods before ``since`` are not counted."""
     met = {w for w in meeting_weeks if w <= up_to}
     without = 0
-    for period in _periods(calendar, since):
+    for period, resting in _periods(calendar, since):
         if period[0] > up_to:
             break
         if not met.isdisjoint(period):
             without = 0
-        elif not _all_break(period, calendar):
+        elif not resting:
             without += 1
     return without
 
@@ -99,9 +99,10 @@ def quiet_bounds(calendar: ProgramCalendar, up_to: WeekKey) -> tuple[WeekKey, We
     which ``QUIET_PERIODS`` counted periods reach ``up_to``, the second opens the period after
     it; ``None`` while fewer periods than that have passed (nobody can be quiet yet)."""
     begun = [p for p in calendar.periods() if p[0] <= up_to]
+    resting = calendar.resting_periods()
     counted = 0
     for index in range(len(begun) - 1, -1, -1):
-        if not _all_break(begun[index], calendar):
+        if not resting[index]:
             counted += 1
         if counted == QUIET_PERIODS:
             return begun[index][0], begun[index + 1][0]
@@ -111,28 +112,28 @@ def quiet_bounds(calendar: ProgramCalendar, up_to: WeekKey) -> tuple[WeekKey, We
 def measured_periods(calendar: ProgramCalendar, up_to: WeekKey) -> list[Period]:
     """The program's periods a rhythm is measured over as of ``up_to``: those begun, break-only
     ones left out (they are neutral for every pair)."""
-    return [p for p in calendar.periods() if p[0] <= up_to and not _all_break(p, calendar)]
+    periods = zip(calendar.periods(), calendar.resting_periods(), strict=True)
+    return [period for period, resting in periods if period[0] <= up_to and not resting]
 
 
-def _periods(calendar: ProgramCalendar, since: WeekKey | None) -> Iterator[Period]:
-    """The pair's periods: from the one holding ``since`` on."""
-    for period in calendar.periods():
+def _periods(calendar: ProgramCalendar, since: WeekKey | None) -> Iterator[tuple[Period, bool]]:
+    """The pair's periods, from the one holding ``since`` on, each with whether it is made only
+    of break weeks."""
+    for period, resting in zip(calendar.periods(), calendar.resting_periods(), strict=True):
         if since is None or period[-1] >= since:
-            yield period
-
-
-def _all_break(period: Period, calendar: ProgramCalendar) -> bool:
-    return all(calendar.is_break(week) for week in period)
+            yield period, resting
 
 
 def _marks(
     met: set[WeekKey], calendar: ProgramCalendar, up_to: WeekKey, since: WeekKey | None
 ) -> Iterator[tuple[Period, Mark]]:
-    for period in _periods(calendar, since):
-        held = not met.isdisjoint(period)
-        if period[0] > up_to or (up_to in period and not held):
+    for period, resting in _periods(calendar, since):
+        if period[0] > up_to:
             return
-        if _all_break(period, calendar):
+        held = not met.isdisjoint(period)
+        if not held and period[-1] >= up_to:  # the period in progress, without a meeting yet
+            return
+        if resting:
             yield period, Mark.NEUTRAL
         else:
             yield period, Mark.COUNTED if held else Mark.MISSED

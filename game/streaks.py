@@ -17,11 +17,12 @@ Wording never frames a pause as a loss: a streak at zero is a fresh start.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from game.calendar import ProgramCalendar
-from game.runs import Freezes, Mark, Tally, tally, walk
+from game.runs import Freezes, Mark, Tally, _Run, tally, walk
 from game.weeks import WeekKey, weeks_between
 
 STREAK_FREEZES = Freezes(start=1, earn_every=4, hold_max=2)
@@ -77,6 +78,27 @@ def streak_history(
     }
 
 
+def streak_steps(
+    counted_weeks: Iterable[WeekKey],
+    calendar: ProgramCalendar,
+    up_to: WeekKey,
+    repairs: Iterable[WeekKey] = (),
+    since: WeekKey | None = None,
+) -> tuple[dict[WeekKey, tuple[int, bool]], StreakState]:
+    """``streak_history`` reduced to what a check-in's points read, for a replay of thousands
+    of people: for each counted program week up to ``up_to``, in week order, the best streak
+    as of it and whether its check-in starts a new streak after an earlier one ended
+    (``is_comeback``); and the streak as of ``up_to``."""
+    counted = set(counted_weeks)
+    run: _Run[WeekKey] = _Run(STREAK_FREEZES)
+    steps: dict[WeekKey, tuple[int, bool]] = {}
+    for week, mark in _marks(counted, calendar, up_to, set(repairs), since):
+        run.step(week, mark, STREAK_FREEZES)
+        if mark is Mark.COUNTED:
+            steps[week] = run.best, run.current == 1 and run.resets > 0
+    return steps, _state(run.tally())
+
+
 def _state(run: Tally[WeekKey]) -> StreakState:
     return StreakState(
         current=run.current,
@@ -97,12 +119,15 @@ def _marks(
     repairs: set[WeekKey],
     since: WeekKey | None,
 ) -> Iterator[tuple[WeekKey, Mark]]:
-    for week in calendar.weeks():
-        if week > up_to or (week == up_to and week not in counted):
-            return
-        if since is not None and week < since:
-            continue
-        if calendar.is_break(week):
+    """The program weeks from ``since`` to ``up_to`` (left out while it has no check-in: the
+    week in progress is never a miss), found by position so the walk compares no weeks."""
+    weeks, breaks = calendar.weeks(), calendar.break_flags()
+    stop = bisect_right(weeks, up_to)
+    if stop and weeks[stop - 1] == up_to and up_to not in counted:
+        stop -= 1
+    for index in range(0 if since is None else bisect_left(weeks, since), stop):
+        week = weeks[index]
+        if breaks[index]:
             yield week, Mark.NEUTRAL
         elif week in counted:
             yield week, Mark.COUNTED

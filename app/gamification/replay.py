@@ -1,10 +1,12 @@
 """The game's recorded facts, read in a fixed number of queries, replayed through the rules.
 
 ``flask game rebuild`` must know which ledger rows and badges the facts call for without
-restating a rule. Each counted check-in, held meeting with its confirmations, milestone review
-and completed goal becomes the event its feature hook records; ``game.decide`` chooses the rows
-from the view the reference ``game.Ledger`` gives of the rows replayed so far, and the ledger
-takes them. Badges are evaluated from the same metrics the live recording reads.
+restating a rule. Each milestone review and completed goal becomes the event its feature hook
+records; ``game.decide`` chooses the rows from the view the reference ``game.Ledger`` gives of
+the rows replayed so far, and the ledger takes them. Check-ins and held meetings, the bulk of a
+year, go through the rules' one-pass replays (``game.points.replay_checkins``,
+``replay_meetings``), which write the same rows without an event or a view per fact. Badges
+are evaluated from the same metrics the live recording reads.
 
 Events of one kind depend only on earlier events of that kind (a comeback on earlier check-ins,
 the weekly cap on earlier meetings, a milestone's cycle on its earlier reviews), so each kind is
@@ -17,16 +19,18 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
 import game
 from game.metrics import Answer, Metric
-from game.weeks import WeekKey, WeekZones
+from game.points import replay_checkins, replay_meetings
+from game.weeks import WeekKey, WeekZones, week_of
 
 from ..calendars import all_calendars, week_at
 from ..extensions import db
@@ -53,6 +57,8 @@ from ..weeks import request_now
 from . import sources
 from .service import BadgeGroup
 
+STREAM_ROWS = 20_000  # rows fetched at a time
+
 
 @dataclass(frozen=True)
 class Member:
@@ -70,23 +76,11 @@ class Pair:
     members: tuple[int, ...]  # membership ids
 
 
-@dataclass(frozen=True)
-class Review:
-    milestone_id: int
-    goal_id: int
-    actor_id: int | None
-    confirmed: bool
-    mentee_membership: int
-    mentorship_id: int
+Review = tuple[int, int, int | None, bool, int, int]
+"""(milestone, goal, actor, confirmed, mentee membership, mentorship) of a milestone review."""
 
-
-@dataclass(frozen=True, slots=True)
-class Payment:
-    at: datetime  # when the meeting was held, or when this person confirmed, if later
-    meeting_id: int
-    mentorship_id: int
-    user_id: int
-    week: WeekKey  # the meeting's program week
+Payment = tuple[int, int, int, WeekKey]
+"""(meeting, mentorship, user, the meeting's program week): one person a held meeting pays."""
 
 
 @dataclass
@@ -98,7 +92,7 @@ class Facts:
     pairs: dict[int, Pair]
     checkins: dict[int, set[WeekKey]]  # mentee membership -> counted weeks
     repairs: dict[int, WeekKey]
-    payments: list[Payment]  # who each held meeting pays, in time order
+    payments: list[Payment]  # who each held meeting pays, in the order they were paid
     meeting_weeks: dict[int, list[WeekKey]]  # mentorship -> the week of each held meeting
     reviews: list[Review]  # in time order
     timely: Counter[tuple[int, int]]  # (mentor user, program) -> asks answered within 72 hours
@@ -108,7 +102,8 @@ class Facts:
 
 
 def read() -> Facts:
-    """Twelve queries, however many programs, people and rows."""
+    """Thirteen queries, however many programs, people and rows; the large ones read plain
+    columns as tuples, a batch at a time, and instants as naive UTC (see ``_naive``)."""
     calendars = all_calendars()
     members = {
         row.id: Member(
@@ -145,7 +140,7 @@ def read() -> Facts:
         checkins=_checkin_weeks(),
         repairs={
             membership: WeekKey.parse(week)
-            for membership, week in db.session.execute(
+            for membership, week in stream(
                 sa.select(StreakRepair.membership_id, StreakRepair.week_key)
             )
         },
@@ -153,7 +148,7 @@ def read() -> Facts:
         **_reviews(pairs),
         goals=[
             (goal, membership)
-            for goal, membership in db.session.execute(
+            for goal, membership in stream(
                 sa.select(Goal.id, Goal.membership_id)
                 .where(Goal.completed_at.is_not(None))
                 .order_by(Goal.completed_at, Goal.id)
@@ -171,7 +166,7 @@ def read() -> Facts:
         ),
         surveys=[
             tuple(row)
-            for row in db.session.execute(
+            for row in stream(
                 sa.select(SurveyResponse.survey_id, SurveyResponse.user_id, Survey.program_id)
                 .join(Survey, Survey.id == SurveyResponse.survey_id)
                 .order_by(SurveyResponse.id)
@@ -200,32 +195,63 @@ def _pairs(calendars: dict[int, game.ProgramCalendar]) -> dict[int, Pair]:
     }
 
 
+def stream(statement: sa.Select) -> Iterator[sa.Row]:
+    """Plain tuples, fetched a batch at a time, without the ORM's per-row work (nor a call
+    per row to fetch it)."""
+    result = db.session.connection().execute(statement.execution_options(yield_per=STREAM_ROWS))
+    for batch in result.partitions():
+        yield from batch
+
+
+def _naive(column):
+    """An instant column read as the naive UTC value it is stored as: the rebuild reads
+    hundreds of thousands and only compares and subtracts them (or finds their week)."""
+    return sa.type_coerce(column, sa.DateTime())
+
+
+def _week_in(zone: str) -> Callable[[datetime], WeekKey]:
+    """The week of a naive UTC instant in ``zone``, one week object per local day."""
+    tz, weeks = ZoneInfo(zone), {}
+
+    def week(instant: datetime) -> WeekKey:
+        day = instant.replace(tzinfo=UTC).astimezone(tz).date()
+        found = weeks.get(day)
+        if found is None:
+            found = weeks[day] = week_of(day)
+        return found
+
+    return week
+
+
 def _meetings(calendars: dict[int, game.ProgramCalendar]) -> dict:
-    """Held meetings with their confirmations: who each pays and when (at the "held", or at a
-    group's late confirmation), and each pair's meeting weeks."""
-    payments, weeks, week_of = [], defaultdict(list), {}
-    for meeting, mentorship, program, starts_at, held_at, user, at in db.session.execute(
+    """Held meetings: each pair's meeting weeks, and who each meeting pays in the order they
+    were paid (at the "held", or at a group's late confirmation: the later of the two), which
+    the database sorts."""
+    weeks, week_of_meeting = defaultdict(list), {}
+    in_zone = {program: _week_in(calendar.zone) for program, calendar in calendars.items()}
+    for meeting, mentorship, program, starts_at in stream(
         sa.select(
-            Meeting.id,
-            Meeting.mentorship_id,
-            Mentorship.program_id,
-            Meeting.starts_at,
-            Meeting.held_at,
-            MeetingConfirmation.user_id,
-            MeetingConfirmation.at,
+            Meeting.id, Meeting.mentorship_id, Mentorship.program_id, _naive(Meeting.starts_at)
         )
         .join(Mentorship, Mentorship.id == Meeting.mentorship_id)
-        .outerjoin(MeetingConfirmation, MeetingConfirmation.meeting_id == Meeting.id)
         .where(Meeting.status == MeetingStatus.HELD)
     ):
-        week = week_of.get(meeting)
-        if week is None:  # once per meeting, not per confirmation
-            week = week_of[meeting] = week_at(starts_at, calendars[program].zone)
-            weeks[mentorship].append(week)
-        if user is not None:
-            paid = max(held_at or at, at)
-            payments.append(Payment(paid, meeting, mentorship, user, week))
-    payments.sort(key=lambda p: (p.at, p.meeting_id, p.mentorship_id, p.user_id, p.week))
+        week = week_of_meeting[meeting] = in_zone[program](starts_at)
+        weeks[mentorship].append(week)
+    paid_at = sa.case(
+        (Meeting.held_at > MeetingConfirmation.at, Meeting.held_at), else_=MeetingConfirmation.at
+    )
+    payments = [
+        (meeting, mentorship, user, week_of_meeting[meeting])
+        for meeting, mentorship, user in stream(
+            sa.select(
+                MeetingConfirmation.meeting_id, Meeting.mentorship_id, MeetingConfirmation.user_id
+            )
+            .join(Meeting, Meeting.id == MeetingConfirmation.meeting_id)
+            .where(Meeting.status == MeetingStatus.HELD)
+            .order_by(paid_at, Meeting.id, MeetingConfirmation.user_id)
+        )
+    ]
     return {"payments": payments, "meeting_weeks": weeks}
 
 
@@ -234,7 +260,7 @@ def _checkin_weeks() -> dict[int, set[WeekKey]]:
     once each)."""
     weeks: dict[int, set[WeekKey]] = defaultdict(set)
     parsed: dict[str, WeekKey] = {}
-    for membership_id, key in db.session.execute(
+    for membership_id, key in stream(
         sa.select(CheckIn.membership_id, CheckIn.week_key)
         .join(Membership, Membership.id == CheckIn.membership_id)
         .where(Membership.role == Role.MENTEE, CheckIn.mood.is_not(None))
@@ -252,14 +278,14 @@ def _reviews(pairs: dict[int, Pair]) -> dict:
     milestone's latest submission at or before it, an acknowledged check-in its update."""
     submitted: dict[int, tuple[list[datetime], list[int]]] = defaultdict(lambda: ([], []))
     reviews, answered_at = [], []
-    for event_id, milestone, goal, actor, action, at, membership, pair in db.session.execute(
+    for event_id, milestone, goal, actor, action, at, membership, pair in stream(
         sa.select(
             MilestoneEvent.id,
             MilestoneEvent.milestone_id,
             Milestone.goal_id,
             MilestoneEvent.actor_id,
             MilestoneEvent.action,
-            MilestoneEvent.at,
+            _naive(MilestoneEvent.at),
             Goal.membership_id,
             Goal.mentorship_id,
         )
@@ -278,24 +304,24 @@ def _reviews(pairs: dict[int, Pair]) -> dict:
             ids.append(event_id)
             continue
         confirmed = action is MilestoneAction.CONFIRMED
-        reviews.append(Review(milestone, goal, actor, confirmed, membership, pair))
+        reviews.append((milestone, goal, actor, confirmed, membership, pair))
         answered_at.append(at)
     answers: dict[tuple[int, int], list[Answer]] = defaultdict(list)
-    for review, at in zip(reviews, answered_at, strict=True):
-        times, ids = submitted.get(review.milestone_id, ((), ()))
+    for (milestone, _, actor, _, _, pair), at in zip(reviews, answered_at, strict=True):
+        times, ids = submitted.get(milestone, ((), ()))
         latest = bisect_right(times, at)  # ordered by (at, id): the last one is the latest
-        if review.actor_id is not None and latest:
-            answers[review.actor_id, pairs[review.mentorship_id].program_id].append(
+        if actor is not None and latest:
+            answers[actor, pairs[pair].program_id].append(
                 (("milestone", ids[latest - 1]), times[latest - 1], at)
             )
     mentee = aliased(Membership)
-    for checkin, mentor, program, asked, answered in db.session.execute(
+    for checkin, mentor, program, asked, answered in stream(
         sa.select(
             CheckIn.id,
             CheckIn.acknowledged_by_id,
             mentee.program_id,
-            CheckIn.updated_at,
-            CheckIn.acknowledged_at,
+            _naive(CheckIn.updated_at),
+            _naive(CheckIn.acknowledged_at),
         )
         .join(mentee, mentee.id == CheckIn.membership_id)
         .where(CheckIn.acknowledged_by_id.is_not(None))
@@ -305,41 +331,45 @@ def _reviews(pairs: dict[int, Pair]) -> dict:
     return {"reviews": reviews, "timely": timely}
 
 
+Row = tuple[int, int, int, game.Reason, WeekKey | None, int | None, str | None]
+"""An expected ledger row: user, amount, program, reason, week, goal, the key it reverses."""
+
+
 @dataclass
 class Replay:
-    """What the facts call for: the ledger rows (with each row's program), the badge groups of
-    each program, and the facts the rules refused."""
+    """What the facts call for: every ledger row by key (in ledger order), the badge groups of
+    each program, and the facts the rules refused. Check-ins and meetings are replayed in one
+    pass each (``game.points.replay_checkins``, ``replay_meetings``); the other events are
+    decided one by one against ``ledger``, the reference ledger of their own rows (no row of
+    another kind changes their view)."""
 
+    rows: dict[str, Row] = field(default_factory=dict)
     ledger: game.Ledger = field(default_factory=game.Ledger)
-    programs: dict[str, int] = field(default_factory=dict)
     groups: dict[int, list[BadgeGroup]] = field(default_factory=lambda: defaultdict(list))
     refused: list[str] = field(default_factory=list)
 
-    def record(
-        self, event: game.Event, program_id: int, streak: game.StreakState | None = None
-    ) -> None:
-        for entry in self.ledger.apply(game.decide(event, self.ledger.view_for(event, streak))):
-            self.programs[entry.key] = program_id
+    def record(self, event: game.Event, program_id: int) -> None:
+        for entry in self.ledger.apply(game.decide(event, self.ledger.view_for(event))):
+            self.rows.setdefault(
+                entry.key,
+                (
+                    entry.user_id,
+                    entry.amount,
+                    program_id,
+                    entry.reason,
+                    getattr(entry, "week", None),
+                    entry.goal_id,
+                    getattr(entry, "target_key", None),
+                ),
+            )
 
 
 def replay(facts: Facts) -> Replay:
-    """Every event through ``game.decide`` into a reference ledger, then every badge group."""
+    """Every event through the rules into the expected rows, then every badge group."""
     result = Replay()
     mentors = _mentors_of_pairs(facts)
     streaks = _checkins(facts, result)
-    for paid in facts.payments:
-        if paid.user_id in mentors[paid.mentorship_id]:
-            continue  # a mentor's confirmation pays nobody (``service._payees``)
-        program = facts.pairs[paid.mentorship_id].program_id
-        event = game.MeetingHeld(
-            paid.meeting_id,
-            program,
-            paid.mentorship_id,
-            paid.week,
-            frozenset({paid.user_id}),
-            mentors[paid.mentorship_id],
-        )
-        result.record(event, program)
+    _meetingstream(facts, result, mentors)
     _reviews_and_goals(facts, result, mentors)
     _surveys(facts, result)
     _badge_groups(facts, result, streaks)
@@ -361,21 +391,46 @@ def _checkins(facts: Facts, result: Replay) -> dict[int, game.StreakState]:
     """Each mentee's check-ins in week order, each decided with the streak as of its week (one
     walk per mentee); returns each mentee membership's streak as of now."""
     now: dict[int, game.StreakState] = {}
+    instant = request_now()
+    rows = result.rows
     for membership, member in _mentees(facts):
-        weeks = facts.checkins.get(membership, set())
-        calendar = facts.calendars[member.program_id]
+        user, program = member.user_id, member.program_id
         repairs = (facts.repairs[membership],) if membership in facts.repairs else ()
-        today = member.zones.week_at(request_now())
-        history = game.streak_history(weeks, calendar, today, repairs, member.joined)
-        for week in sorted(weeks):
-            state = history.get(week) or game.compute_streak(
-                weeks, calendar, week, repairs, member.joined
-            )
-            result.record(
-                game.CheckIn(member.user_id, member.program_id, week), member.program_id, state
-            )
-        now[membership] = game.compute_streak(weeks, calendar, today, repairs, member.joined)
+        entries, now[membership] = replay_checkins(
+            user,
+            program,
+            facts.checkins.get(membership, ()),
+            facts.calendars[program],
+            member.zones.week_at(instant),
+            repairs,
+            member.joined,
+            taken=rows,
+        )
+        for key, amount, reason, week in entries:
+            rows[key] = user, amount, program, reason, week, None, None
     return now
+
+
+def _meetingstream(facts: Facts, result: Replay, mentors: dict[int, frozenset[int]]) -> None:
+    """A mentor's confirmation pays nobody (``service._payees``); the others in turn, under the
+    weekly cap."""
+    program_of = {meeting: facts.pairs[pair].program_id for meeting, pair, _, _ in facts.payments}
+    paid = (
+        (meeting, user, week)
+        for meeting, mentorship, user, week in facts.payments
+        if user not in mentors[mentorship]
+    )
+    rows = result.rows
+    for key, meeting, user, week in replay_meetings(paid, rows):
+        rows[key] = (
+            user,
+            game.MEETING_POINTS,
+            program_of[meeting],
+            game.Reason.MEETING,
+            week,
+            None,
+            None,
+        )
 
 
 def _mentees(facts: Facts) -> Iterator[tuple[int, Member]]:
@@ -383,27 +438,20 @@ def _mentees(facts: Facts) -> Iterator[tuple[int, Member]]:
 
 
 def _reviews_and_goals(facts: Facts, result: Replay, mentors: dict[int, frozenset[int]]) -> None:
-    for review in facts.reviews:
-        mentee = facts.members[review.mentee_membership]
-        pair_mentors = mentors.get(review.mentorship_id, frozenset())
-        if review.confirmed:
+    for milestone, goal, actor, confirmed, membership, mentorship in facts.reviews:
+        mentee = facts.members[membership]
+        pair_mentors = mentors.get(mentorship, frozenset())
+        if confirmed:
             event: game.Event = game.MilestoneConfirmed(
-                review.milestone_id,
-                review.goal_id,
-                mentee.program_id,
-                mentee.user_id,
-                review.actor_id,
-                pair_mentors,
+                milestone, goal, mentee.program_id, mentee.user_id, actor, pair_mentors
             )
         else:
-            event = game.MilestoneSentBack(
-                review.milestone_id, review.goal_id, mentee.user_id, review.actor_id, pair_mentors
-            )
+            event = game.MilestoneSentBack(milestone, goal, mentee.user_id, actor, pair_mentors)
         try:
             result.record(event, mentee.program_id)
         except game.NotTheMentor:
             result.refused.append(
-                f"milestone {review.milestone_id} was reviewed by user {review.actor_id}, "
+                f"milestone {milestone} was reviewed by user {actor}, "
                 "who is not a mentor of its mentorship"
             )
     for goal, membership in facts.goals:
@@ -423,11 +471,11 @@ def _surveys(facts: Facts, result: Replay) -> None:
 def _badge_groups(facts: Facts, result: Replay, streaks: dict[int, game.StreakState]) -> None:
     """Each subject's metrics as the live recording reads them, per program."""
     confirmed: dict[int, set[int]] = defaultdict(set)
-    for review in facts.reviews:
-        if review.confirmed:
-            confirmed[review.mentee_membership].add(review.milestone_id)
+    for milestone, _, _, is_confirmed, membership, _ in facts.reviews:
+        if is_confirmed:
+            confirmed[membership].add(milestone)
     goals: Counter[tuple[int, int]] = Counter(
-        (row.user_id, result.programs[row.key])
+        (row.user_id, result.rows[row.key][2])
         for row in result.ledger.rows()
         if row.reason is game.Reason.GOAL
     )
@@ -454,9 +502,14 @@ def _badge_groups(facts: Facts, result: Replay, streaks: dict[int, game.StreakSt
             result.groups[member.program_id].append(
                 (frozenset({member.user_id}), "mentor", metrics)
             )
+    now = {program: sources.week_now(c.zone) for program, c in facts.calendars.items()}
     for mentorship, pair in facts.pairs.items():
         people = frozenset(facts.members[m].user_id for m in pair.members if m in facts.members)
+        program = pair.program_id
         metrics = sources.pair_metrics(
-            facts.meeting_weeks.get(mentorship, []), facts.calendars[pair.program_id], pair.matched
+            facts.meeting_weeks.get(mentorship, []),
+            facts.calendars[program],
+            pair.matched,
+            now[program],
         )
         result.groups[pair.program_id].append((people, f"pair:{mentorship}", metrics))

@@ -290,11 +290,15 @@ def held_meeting_weeks(mentorship_ids: Iterable[int], zone: str) -> dict[int, li
 
 
 def pair_metrics(
-    meeting_weeks: list[WeekKey], calendar: game.ProgramCalendar, matched: WeekKey
+    meeting_weeks: list[WeekKey],
+    calendar: game.ProgramCalendar,
+    matched: WeekKey,
+    now: WeekKey | None = None,
 ) -> dict[str, int]:
     """Dream Team counts held meetings; Full Term reads the rhythm, from the week the pair was
-    matched, once the term has ended."""
-    now = week_now(calendar.zone)
+    matched, once the term has ended. ``now``: the program's week now (``week_now``), when
+    the caller already knows it."""
+    now = now or week_now(calendar.zone)
     rhythm = game.compute_rhythm(meeting_weeks, calendar, now, matched)
     return {
         Metric.PAIR_MEETINGS: len(meeting_weeks),
