@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from flask import has_app_context
 from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from game import risk
 
@@ -56,21 +56,25 @@ EMPTY_MENTEE = {**dict.fromkeys(MENTEE_FIELDS), "open_help": 0}
 def computed_pairs(pair_ids: sa.Select | list[int]) -> dict[int, dict]:
     """Per pair of ``pair_ids`` with anything to say: its latest held meeting and the latest
     thing one of its own mentors did (acknowledged a check-in, logged or confirmed a meeting,
-    acted on a milestone, gave kudos). Two queries."""
+    acted on a milestone, gave kudos). One query."""
     found: dict[int, dict] = defaultdict(lambda: dict(EMPTY_PAIR))
-    for pair, at in db.session.execute(
-        sa.select(Meeting.mentorship_id, sa.func.max(Meeting.starts_at))
+    met = (
+        sa.select(
+            Meeting.mentorship_id,
+            sa.literal("last_met_at", sa.String()),
+            sa.func.max(Meeting.starts_at),
+        )
         .where(Meeting.mentorship_id.in_(pair_ids), Meeting.status == MeetingStatus.HELD)
         .group_by(Meeting.mentorship_id)
-    ):
-        found[pair]["last_met_at"] = at
-    for pair, at in db.session.execute(_mentor_actions(pair_ids)):
-        found[pair]["mentor_last_active"] = at
+    )
+    for pair, name, at in db.session.execute(sa.union_all(met, _mentor_actions(pair_ids))):
+        found[pair][name] = at
     return dict(found)
 
 
 def _mentor_actions(pair_ids: sa.Select | list[int]) -> sa.Select:
-    """(pair, latest action of one of its mentors): a union of the five kinds, aggregated."""
+    """(pair, "mentor_last_active", latest action of one of its mentors): a union of the five
+    kinds, aggregated."""
     mentors = (
         sa.select(MentorshipMember.mentorship_id, Membership.user_id)
         .join(Membership, Membership.id == MentorshipMember.membership_id)
@@ -113,46 +117,46 @@ def _mentor_actions(pair_ids: sa.Select | list[int]) -> sa.Select:
     )
     kudos = by_mentor(Kudos, Kudos.created_at, Kudos.mentor_id, Kudos.mentorship_id)
     actions = sa.union_all(acks, logged, confirmed, reviewed, kudos).subquery()
-    return sa.select(actions.c.pair, sa.func.max(actions.c.at)).group_by(actions.c.pair)
+    name = sa.literal("mentor_last_active", sa.String())
+    return sa.select(actions.c.pair, name, sa.func.max(actions.c.at)).group_by(actions.c.pair)
+
+
+def _mentee_values(key: sa.ColumnElement[int]) -> dict[str, sa.ColumnElement]:
+    """Each field of a mentee's row as a scalar subquery on the facts of the mentee ``key``
+    (a column of the enclosing statement): the moods of their last ``risk.LOW_MOOD_WEEKS``
+    counted weeks (newest first) and the oldest of those weeks, and their open help requests
+    (the oldest one's time and how many). Each is an indexed read of the mentee's rows."""
+    counted = (
+        sa.select(CheckIn.mood)
+        .where(CheckIn.membership_id == key, CheckIn.mood.is_not(None))
+        .order_by(CheckIn.week_key.desc())
+        .limit(1)
+    )
+    ranks = range(risk.LOW_MOOD_WEEKS)
+    moods = [counted.offset(rank).scalar_subquery() for rank in ranks]
+    weeks = [counted.with_only_columns(CheckIn.week_key).offset(r).scalar_subquery() for r in ranks]
+    open_help = sa.select(sa.func.count()).where(
+        CheckIn.membership_id == key, CheckIn.wants_help, CheckIn.acknowledged_at.is_(None)
+    )
+    return {
+        **{f"mood_{rank + 1}": mood for rank, mood in zip(ranks, moods, strict=True)},
+        "moods_since": sa.func.coalesce(*reversed(weeks)),
+        "help_asked_at": open_help.with_only_columns(
+            sa.func.min(CheckIn.updated_at).label("asked")
+        ).scalar_subquery(),
+        "open_help": open_help.scalar_subquery(),
+    }
 
 
 def computed_mentees(mentee_ids: sa.Select | list[int]) -> dict[int, dict]:
-    """Per mentee of ``mentee_ids`` with anything to say: the moods of their last
-    ``risk.LOW_MOOD_WEEKS`` counted weeks (newest first) and the oldest of those weeks, and
-    their open help requests (the oldest one's time and how many). Two queries."""
-    found: dict[int, dict] = defaultdict(lambda: dict(EMPTY_MENTEE))
-    ranked = (
-        sa.select(
-            CheckIn.membership_id,
-            CheckIn.week_key,
-            CheckIn.mood,
-            sa.func.row_number()
-            .over(partition_by=CheckIn.membership_id, order_by=CheckIn.week_key.desc())
-            .label("rank"),
-        )
-        .where(CheckIn.membership_id.in_(mentee_ids), CheckIn.mood.is_not(None))
-        .subquery()
+    """Each mentee of ``mentee_ids``: their row as the facts say (``_mentee_values``). One
+    query."""
+    mentee = aliased(Membership)  # ``mentee_ids`` may itself select from memberships
+    values = _mentee_values(mentee.id)
+    rows = db.session.execute(
+        sa.select(mentee.id, *values.values()).where(mentee.id.in_(mentee_ids))
     )
-    for membership_id, week_key, mood, rank in db.session.execute(
-        sa.select(ranked.c.membership_id, ranked.c.week_key, ranked.c.mood, ranked.c.rank).where(
-            ranked.c.rank <= risk.LOW_MOOD_WEEKS
-        )
-    ):
-        row = found[membership_id]
-        row[f"mood_{rank}"] = mood
-        if row["moods_since"] is None or week_key < row["moods_since"]:
-            row["moods_since"] = week_key
-    for membership_id, asked, count in db.session.execute(
-        sa.select(CheckIn.membership_id, sa.func.min(CheckIn.updated_at), sa.func.count())
-        .where(
-            CheckIn.membership_id.in_(mentee_ids),
-            CheckIn.wants_help,
-            CheckIn.acknowledged_at.is_(None),
-        )
-        .group_by(CheckIn.membership_id)
-    ):
-        found[membership_id].update(help_asked_at=asked, open_help=count)
-    return dict(found)
+    return {row[0]: dict(zip(values, row[1:], strict=True)) for row in rows}
 
 
 def _insert_missing(model, key, source: sa.Select) -> None:
@@ -162,35 +166,41 @@ def _insert_missing(model, key, source: sa.Select) -> None:
     db.session.execute(insert.on_conflict_do_nothing())
 
 
-def _refresh(model, key, ids: list[int], source: sa.Select, computed, empty: dict) -> None:
-    """Lock the rows of ``ids`` (a row is made for each key that has none), recompute them
-    from the facts and write them. Keys whose pair or mentee is gone are skipped."""
-    if not ids:
-        return
-    _insert_missing(model, key, source)
-    locked = db.session.scalars(
-        sa.select(key).where(key.in_(ids)).order_by(key).with_for_update()
-    ).all()
-    if locked:
-        values = computed(locked)
-        db.session.execute(sa.update(model), [{key.key: i, **values.get(i, empty)} for i in locked])
+def _lock(model, key, source: sa.Select) -> list[int]:
+    """The rows of the source's keys, each made when missing and locked, in one statement:
+    INSERT … SELECT … ON CONFLICT DO UPDATE (rewriting the row's own program) … RETURNING.
+    PostgreSQL locks every row it inserts or updates, in key order; on SQLite it is a write,
+    so it holds the database's write lock."""
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    ordered = source.order_by(source.selected_columns[0])
+    insert = dialect.insert(model).from_select([key.key, "program_id"], ordered)
+    upsert = insert.on_conflict_do_update(
+        index_elements=[key.key], set_={"program_id": insert.excluded.program_id}
+    )
+    return sorted(db.session.scalars(upsert.returning(key)))
 
 
 def refresh_pairs(mentorship_ids: Iterable[int]) -> None:
     """Bring the rows of these pairs up to date with what the transaction did so far."""
     ids = sorted(set(mentorship_ids))
     source = sa.select(Mentorship.id, Mentorship.program_id).where(Mentorship.id.in_(ids))
-    _refresh(PairSummary, PairSummary.mentorship_id, ids, source, computed_pairs, EMPTY_PAIR)
+    if ids and (locked := _lock(PairSummary, PairSummary.mentorship_id, source)):
+        values = computed_pairs(locked)
+        rows = [{"mentorship_id": i, **values.get(i, EMPTY_PAIR)} for i in locked]
+        db.session.execute(sa.update(PairSummary), rows)
 
 
 def refresh_mentees(membership_ids: Iterable[int]) -> None:
-    """Bring these mentees' rows up to date with what the transaction did so far."""
+    """Bring these mentees' rows up to date with what the transaction did so far: after the
+    lock, one UPDATE computes them from the facts (``_mentee_values``)."""
     ids = sorted(set(membership_ids))
     source = sa.select(Membership.id, Membership.program_id).where(
         Membership.id.in_(ids), Membership.role == Role.MENTEE
     )
     key = MenteeSummary.membership_id
-    _refresh(MenteeSummary, key, ids, source, computed_mentees, EMPTY_MENTEE)
+    if ids and (locked := _lock(MenteeSummary, key, source)):
+        update = sa.update(MenteeSummary).where(key.in_(locked))
+        db.session.execute(update.values(_mentee_values(key)))
 
 
 _TOUCHED = "waypoint_summaries_touched"
