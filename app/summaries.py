@@ -17,6 +17,7 @@ The same recomputation, for every key at once in a few grouped queries, is the b
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -166,25 +167,43 @@ def _insert_missing(model, key, source: sa.Select) -> None:
     db.session.execute(insert.on_conflict_do_nothing())
 
 
-def _lock(model, key, source: sa.Select) -> list[int]:
-    """The rows of the source's keys, each made when missing and locked, in one statement:
-    INSERT … SELECT … ON CONFLICT DO UPDATE (rewriting the row's own program) … RETURNING.
-    PostgreSQL locks every row it inserts or updates, in key order; on SQLite it is a write,
-    so it holds the database's write lock."""
-    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+def _lock(model, ids: list[int]) -> list[int]:
+    """The rows of ``ids`` whose pair or mentee exists, each made when missing and locked, in
+    one statement: INSERT … SELECT … ON CONFLICT DO UPDATE (rewriting the row's own program)
+    … RETURNING. PostgreSQL locks every row it inserts or updates, in key order; on SQLite it
+    is a write, so it holds the database's write lock."""
+    postgres = db.session.get_bind().dialect.name == "postgresql"
+    return sorted(db.session.scalars(_lock_statement(model, postgres), {"ids": ids}))
+
+
+_PAIRS, _MEMBERSHIPS = Mentorship.__table__.c, Membership.__table__.c  # Core, like the lock
+_SOURCES = {  # (key, program) of the pairs or mentees of ``ids``
+    PairSummary: lambda ids: sa.select(_PAIRS.id, _PAIRS.program_id).where(_PAIRS.id.in_(ids)),
+    MenteeSummary: lambda ids: sa.select(_MEMBERSHIPS.id, _MEMBERSHIPS.program_id).where(
+        _MEMBERSHIPS.id.in_(ids), _MEMBERSHIPS.role == Role.MENTEE
+    ),
+}
+
+
+@functools.cache
+def _lock_statement(model, postgres: bool) -> sa.Insert:
+    """Built once per table: building a statement costs more than SQLite running it."""
+    table = model.__table__  # Core: given parameters, the ORM would take them for rows
+    key = table.primary_key.columns[0]
+    source = _SOURCES[model](sa.bindparam("ids", expanding=True))
     ordered = source.order_by(source.selected_columns[0])
-    insert = dialect.insert(model).from_select([key.key, "program_id"], ordered)
+    dialect = postgresql if postgres else sqlite
+    insert = dialect.insert(table).from_select([key.key, "program_id"], ordered)
     upsert = insert.on_conflict_do_update(
         index_elements=[key.key], set_={"program_id": insert.excluded.program_id}
     )
-    return sorted(db.session.scalars(upsert.returning(key)))
+    return upsert.returning(key)
 
 
 def refresh_pairs(mentorship_ids: Iterable[int]) -> None:
     """Bring the rows of these pairs up to date with what the transaction did so far."""
     ids = sorted(set(mentorship_ids))
-    source = sa.select(Mentorship.id, Mentorship.program_id).where(Mentorship.id.in_(ids))
-    if ids and (locked := _lock(PairSummary, PairSummary.mentorship_id, source)):
+    if ids and (locked := _lock(PairSummary, ids)):
         values = computed_pairs(locked)
         rows = [{"mentorship_id": i, **values.get(i, EMPTY_PAIR)} for i in locked]
         db.session.execute(sa.update(PairSummary), rows)
@@ -194,13 +213,17 @@ def refresh_mentees(membership_ids: Iterable[int]) -> None:
     """Bring these mentees' rows up to date with what the transaction did so far: after the
     lock, one UPDATE computes them from the facts (``_mentee_values``)."""
     ids = sorted(set(membership_ids))
-    source = sa.select(Membership.id, Membership.program_id).where(
-        Membership.id.in_(ids), Membership.role == Role.MENTEE
-    )
-    key = MenteeSummary.membership_id
-    if ids and (locked := _lock(MenteeSummary, key, source)):
-        update = sa.update(MenteeSummary).where(key.in_(locked))
-        db.session.execute(update.values(_mentee_values(key)))
+    if ids and (locked := _lock(MenteeSummary, ids)):
+        db.session.execute(_update_mentees(), {"locked": locked})
+
+
+@functools.cache
+def _update_mentees() -> sa.Update:
+    """Built once, like ``_lock_statement``."""
+    table = MenteeSummary.__table__  # Core, like ``_lock_statement``'s
+    key = table.c.membership_id
+    update = sa.update(table).where(key.in_(sa.bindparam("locked", expanding=True)))
+    return update.values(_mentee_values(key))
 
 
 _TOUCHED = "waypoint_summaries_touched"

@@ -83,19 +83,21 @@ def made_week(membership_id: int, zones: WeekZones, made_at: datetime) -> ThisWe
     return None if week is None else ThisWeek(week, rows.get(str(week)))
 
 
+_WEEK_ROWS = (  # built once: building a statement costs more than SQLite running it
+    sa.select(CheckIn)
+    .where(
+        CheckIn.membership_id == sa.bindparam("membership"),
+        CheckIn.week_key.in_(sa.bindparam("weeks", expanding=True)),
+    )
+    .options(joinedload(CheckIn.acknowledged_by))
+)
+
+
 def _week_rows(membership_id: int, week: WeekKey) -> dict[str, CheckIn]:
     """The rows of ``week`` and of the week before it, by week key."""
-    return {
-        row.week_key: row
-        for row in db.session.scalars(
-            sa.select(CheckIn)
-            .where(
-                CheckIn.membership_id == membership_id,
-                CheckIn.week_key.in_([str(week), str(week.previous())]),
-            )
-            .options(joinedload(CheckIn.acknowledged_by))
-        )
-    }
+    weeks = [str(week), str(week.previous())]
+    rows = db.session.scalars(_WEEK_ROWS, {"membership": membership_id, "weeks": weeks})
+    return {row.week_key: row for row in rows}
 
 
 def _counted(rows: dict[str, CheckIn], week: WeekKey) -> bool:

@@ -7,6 +7,7 @@ many mentees costs the same as a page with one.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -113,6 +114,36 @@ class CheckinInputs:
     comeback_paid: bool  # in the program
 
 
+_STREAK_OR_COMEBACK = (game.Reason.STREAK.value, game.Reason.COMEBACK.value)
+
+
+@functools.cache
+def _checkin_inputs() -> sa.CompoundSelect:
+    """``checkin_inputs``'s statement, built once (building it costs more than running it)."""
+    user, program = sa.bindparam("user"), sa.bindparam("program")
+    membership = sa.bindparam("membership")
+    return sa.union_all(
+        sa.select(*_tagged("week", CheckIn.week_key)).where(
+            CheckIn.membership_id == membership, CheckIn.mood.is_not(None)
+        ),
+        sa.select(*_tagged("repair", StreakRepair.week_key)).where(
+            StreakRepair.membership_id == membership
+        ),
+        sa.select(*_tagged("break", day=BreakWeek.monday)).where(BreakWeek.program_id == program),
+        sa.select(*_tagged("badge", BadgeEarned.badge_id, BadgeEarned.tier)).where(
+            BadgeEarned.program_id == program, BadgeEarned.user_id == user
+        ),
+        sa.select(*_tagged(PointsAward.reason, PointsAward.key)).where(
+            PointsAward.user_id == user,
+            PointsAward.program_id == program,
+            PointsAward.reason.in_(_STREAK_OR_COMEBACK),
+        ),
+        sa.select(*_tagged("known", PointsAward.key)).where(
+            PointsAward.key.in_(sa.bindparam("week_keys", expanding=True))
+        ),
+    )
+
+
 def _tagged(kind, text=None, number=None, day=None) -> tuple:
     """One part's columns of the union in ``checkin_inputs``: (kind, text, number, day)."""
     columns = {
@@ -137,31 +168,16 @@ def checkin_inputs(
     indexed reads): the membership's counted weeks and repair, the program's break weeks, the
     person's badges here, and the ledger rows the check-in could write that exist (the week's
     award and comeback, keyed across programs; the program's streak and comeback awards)."""
-    streak_or_comeback = [game.Reason.STREAK.value, game.Reason.COMEBACK.value]
-    week_keys = [game.checkin_key(user_id, week), game.comeback_key(user_id, week)]
     rows = db.session.execute(
-        sa.union_all(
-            sa.select(*_tagged("week", CheckIn.week_key)).where(
-                CheckIn.membership_id == membership_id, CheckIn.mood.is_not(None)
-            ),
-            sa.select(*_tagged("repair", StreakRepair.week_key)).where(
-                StreakRepair.membership_id == membership_id
-            ),
-            sa.select(*_tagged("break", day=BreakWeek.monday)).where(
-                BreakWeek.program_id == program_id
-            ),
-            sa.select(*_tagged("badge", BadgeEarned.badge_id, BadgeEarned.tier)).where(
-                BadgeEarned.program_id == program_id, BadgeEarned.user_id == user_id
-            ),
-            sa.select(*_tagged(PointsAward.reason, PointsAward.key)).where(
-                PointsAward.user_id == user_id,
-                PointsAward.program_id == program_id,
-                PointsAward.reason.in_(streak_or_comeback),
-            ),
-            sa.select(*_tagged("known", PointsAward.key)).where(PointsAward.key.in_(week_keys)),
-        )
+        _checkin_inputs(),
+        {
+            "user": user_id,
+            "program": program_id,
+            "membership": membership_id,
+            "week_keys": [game.checkin_key(user_id, week), game.comeback_key(user_id, week)],
+        },
     ).all()
-    known = ("known", *streak_or_comeback)
+    known = ("known", *_STREAK_OR_COMEBACK)
     held: Held = defaultdict(set)
     for row in rows:
         if row.kind == "badge":

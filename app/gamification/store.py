@@ -23,6 +23,7 @@ commit, so they hold under concurrency; the UNIQUE keys make every retry a no-op
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 
 import sqlalchemy as sa
@@ -97,16 +98,21 @@ def lock_players(
 
 def _lock_own_rows(users: list[int], program_id: int) -> dict[int, int]:
     """INSERT … ON CONFLICT DO UPDATE (setting nothing new) … RETURNING: each row is made
-    when missing and locked when present (a write: SQLite's write lock too), in id order."""
+    when missing and locked when present (a write: SQLite's write lock too), in id order;
+    one statement however many rows."""
+    postgres = db.session.get_bind().dialect.name == "postgresql"
+    rows = [{"user_id": user, "program_id": program_id, "points": 0} for user in users]
+    return dict(db.session.execute(_upsert_totals(postgres), rows).all())
+
+
+@functools.cache
+def _upsert_totals(postgres: bool) -> sa.Insert:
+    """Built once: statement construction costs more than SQLite running it."""
     table = PlayerTotal.__table__
-    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
-    insert = dialect.insert(table).values(
-        [{"user_id": user, "program_id": program_id, "points": 0} for user in users]
-    )
-    statement = insert.on_conflict_do_update(
+    insert = (postgresql if postgres else sqlite).insert(table)
+    return insert.on_conflict_do_update(
         index_elements=["user_id", "program_id"], set_={"points": table.c.points}
-    ).returning(table.c.user_id, table.c.points)
-    return dict(db.session.execute(statement).all())
+    ).returning(table.c.user_id, table.c.points, sort_by_parameter_order=True)
 
 
 def lock_all_totals() -> None:
