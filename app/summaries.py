@@ -3,16 +3,17 @@
 Before each commit, the rows of the keys the transaction touched are refreshed
 (``_refresh_touched``): the session notes the check-ins, meetings, confirmations, milestone
 events and kudos it flushes, and a service that writes such facts in Core statements notes
-their keys itself (``touch``). The rows are locked (inserted first when missing), then
-recomputed from the facts for those keys alone (a few indexed reads) and written, in the
-action's transaction. The lock comes before the recomputation, so two actions on one key at
+their keys itself (``touch``). The rows are locked (inserted when missing, in the same
+statement), then recomputed from the facts for those keys alone (a few indexed reads; a
+mentee's row by one UPDATE whose values are those reads) and written, in the action's
+transaction. The lock comes before the recomputation, so two actions on one key at
 once run one after the other and the second reads what the first committed (READ COMMITTED on
 PostgreSQL; SQLite serialises writers): neither loses the other's change. Recomputing rather
 than adding to a counter keeps a row right whatever the action was (an edit, an undone
 acknowledgement, a moved meeting).
 
-The same recomputation, for every key at once in a few grouped queries, is the backfill's and
-``flask summaries check``'s: a missing row reads as a row of nothing.
+The same recomputation, for every key at once in a query or two, is ``flask summaries check``'s
+(the migration's backfill is its SQL twin): a missing row reads as a row of nothing.
 """
 
 from __future__ import annotations
