@@ -34,8 +34,7 @@ OVER_BUDGET = {
     # the coordinator's people list and a person's page
     "programs.people": "the people list, paginated with counts",
     "programs.person": "a person's page, with the people list",
-    # the at-risk list and one pair at risk
-    "programs.at_risk": "the at-risk list, paginated with counts",
+    # one pair at risk, with the at-risk list
     "programs.at_risk_pair": "one pair at risk, with the at-risk list",
     # the outcomes dashboard, its report and its CSV downloads
     "outcomes.dashboard": "the outcomes figures from summary rows",
