@@ -32,20 +32,36 @@ def program_calendar(program: Program, break_mondays: Iterable[date]) -> game.Pr
     )
 
 
+BREAK_MONDAYS = sa.select(BreakWeek.monday).where(
+    BreakWeek.program_id == sa.bindparam("program_id")
+)
+"""The Mondays of the break weeks of the program ``program_id``."""
+
+
+def _page_cache() -> dict[int, game.ProgramCalendar]:
+    """A page (a GET, which changes nothing) reads a program's calendar once however many of
+    its parts ask: the mentee's home asks for its streak and for its survey."""
+    if has_request_context() and request.method == "GET":
+        return g.setdefault("calendars", {})
+    return {}
+
+
 def calendar_of(program_id: int) -> game.ProgramCalendar:
     """One program's calendar (the program usually comes from the identity map; one query for
-    its break weeks). A page (a GET, which changes nothing) reads it once however many of its
-    parts ask: the mentee's home asks for its streak and for its survey."""
-    cache = (
-        g.setdefault("calendars", {}) if has_request_context() and request.method == "GET" else {}
-    )
+    its break weeks)."""
+    cache = _page_cache()
     if program_id not in cache:
         program = db.session.get(Program, program_id)
-        mondays = db.session.scalars(
-            sa.select(BreakWeek.monday).where(BreakWeek.program_id == program_id)
-        )
+        mondays = db.session.scalars(BREAK_MONDAYS, {"program_id": program_id})
         cache[program_id] = program_calendar(program, mondays)
     return cache[program_id]
+
+
+def calendar_read(program: Program, break_mondays: Iterable[date]) -> game.ProgramCalendar:
+    """The calendar of a program whose break weeks the page read itself (``BREAK_MONDAYS``):
+    the page's later asks (``calendar_of``) find it."""
+    calendar = _page_cache()[program.id] = program_calendar(program, break_mondays)
+    return calendar
 
 
 def all_calendars() -> dict[int, game.ProgramCalendar]:

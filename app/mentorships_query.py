@@ -27,19 +27,20 @@ outer joins all along, which SQLite drives by the members' index (a nested inner
 read whole)."""
 
 
+_SEEN_BY = (
+    sa.select(Mentorship)
+    .join(MentorshipMember)
+    .join(Membership, Membership.id == MentorshipMember.membership_id)
+    .where(
+        MentorshipMember.membership_id == sa.bindparam("membership_id"),
+        Mentorship.seen_by(Membership.role),
+    )
+    .options(JOINED_PEOPLE)
+    .order_by(Mentorship.id)
+)
+
+
 def mentorships_of(membership: Membership) -> list[Mentorship]:
     """The mentorships the membership sees (``Mentorship.seen_by``), people loaded, in one
     query (a home page's)."""
-    return list(
-        db.session.scalars(
-            sa.select(Mentorship)
-            .join(MentorshipMember)
-            .join(Membership, Membership.id == MentorshipMember.membership_id)
-            .where(
-                MentorshipMember.membership_id == membership.id,
-                Mentorship.seen_by(Membership.role),
-            )
-            .options(JOINED_PEOPLE)
-            .order_by(Mentorship.id)
-        ).unique()
-    )
+    return list(db.session.scalars(_SEEN_BY, {"membership_id": membership.id}).unique())

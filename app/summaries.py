@@ -12,8 +12,17 @@ PostgreSQL; SQLite serialises writers): neither loses the other's change. Recomp
 than adding to a counter keeps a row right whatever the action was (an edit, an undone
 acknowledgement, a moved meeting).
 
-The same recomputation, for every key at once in a query or two, is ``flask summaries check``'s
-(the migration's backfill is its SQL twin): a missing row reads as a row of nothing.
+The program's totals the coordinator's home shows are sums of those rows (goal counts of the
+pairs, open help of the mentees: ``ProgramSummary``) and, per week, of its mentees' check-ins
+(``ProgramWeek``). The lock's RETURNING gives a row's old totals and the write's (or the
+recomputation's) its new ones, and the difference is added to its program's row; the commit
+adds each check-in's change (its stored values before the transaction against its values now)
+to its week: a program's figure is read from one row, and kept up to date in the same
+transaction, without counting the whole program on each action and without reading a row twice.
+
+The same recomputation, for every key at once in a few grouped queries, is
+``flask summaries check``'s (the migrations' backfills are its SQL twins): a missing row reads
+as a row of nothing.
 """
 
 from __future__ import annotations
@@ -28,6 +37,7 @@ from flask import has_app_context
 from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm.attributes import NO_VALUE
 
 from game import risk
 
@@ -35,6 +45,7 @@ from .extensions import db
 from .models import (
     CheckIn,
     Goal,
+    GoalStatus,
     Kudos,
     Meeting,
     MeetingConfirmation,
@@ -45,20 +56,31 @@ from .models import (
     MentorshipMember,
     Milestone,
     MilestoneEvent,
+    MilestoneStatus,
     PairSummary,
+    Program,
+    ProgramSummary,
+    ProgramWeek,
     Role,
 )
 
-PAIR_FIELDS = ("last_met_at", "mentor_last_active")
+PAIR_TOTALS = ("goals_active", "goals_completed", "milestones_confirmed", "milestones_waiting")
+"""A pair row's counts, summed into its program's row."""
+MENTEE_TOTALS = ("open_help",)
+PROGRAM_FIELDS = (*PAIR_TOTALS, *MENTEE_TOTALS)
+PAIR_FIELDS = ("last_met_at", "mentor_last_active", *PAIR_TOTALS)
 MENTEE_FIELDS = ("mood_1", "mood_2", "mood_3", "moods_since", "help_asked_at", "open_help")
-EMPTY_PAIR = dict.fromkeys(PAIR_FIELDS)
+WEEK_FIELDS = ("checkins", "mood_total")
+EMPTY_PAIR = {**dict.fromkeys(PAIR_FIELDS), **dict.fromkeys(PAIR_TOTALS, 0)}
 EMPTY_MENTEE = {**dict.fromkeys(MENTEE_FIELDS), "open_help": 0}
+EMPTY_PROGRAM = dict.fromkeys(PROGRAM_FIELDS, 0)
+EMPTY_WEEK = dict.fromkeys(WEEK_FIELDS, 0)
 
 
 def computed_pairs(pair_ids: sa.Select | list[int]) -> dict[int, dict]:
     """Per pair of ``pair_ids`` with anything to say: its latest held meeting and the latest
     thing one of its own mentors did (acknowledged a check-in, logged or confirmed a meeting,
-    acted on a milestone, gave kudos). One query."""
+    acted on a milestone, gave kudos), and its goal counts. Two queries."""
     found: dict[int, dict] = defaultdict(lambda: dict(EMPTY_PAIR))
     met = (
         sa.select(
@@ -71,7 +93,29 @@ def computed_pairs(pair_ids: sa.Select | list[int]) -> dict[int, dict]:
     )
     for pair, name, at in db.session.execute(sa.union_all(met, _mentor_actions(pair_ids))):
         found[pair][name] = at
+    for pair, *counts in db.session.execute(_goal_counts(Goal.mentorship_id.in_(pair_ids))):
+        found[pair].update(zip(PAIR_TOTALS, counts, strict=True))
     return dict(found)
+
+
+def _goal_counts(where: sa.ColumnElement[bool]) -> sa.Select:
+    """(pair, active goals, completed goals, confirmed milestones, milestones waiting on a goal
+    not archived) of the pairs with a goal ``where`` selects."""
+    goal = sa.func.count(sa.distinct(Goal.id))
+    return (
+        sa.select(
+            Goal.mentorship_id,
+            goal.filter(Goal.status == GoalStatus.ACTIVE),
+            goal.filter(Goal.status == GoalStatus.COMPLETED),
+            sa.func.count(Milestone.id).filter(Milestone.status == MilestoneStatus.CONFIRMED),
+            sa.func.count(Milestone.id).filter(
+                Milestone.status == MilestoneStatus.WAITING, Goal.status != GoalStatus.ARCHIVED
+            ),
+        )
+        .outerjoin(Milestone, Milestone.goal_id == Goal.id)
+        .where(where)
+        .group_by(Goal.mentorship_id)
+    )
 
 
 def _mentor_actions(pair_ids: sa.Select | list[int]) -> sa.Select:
@@ -161,20 +205,49 @@ def computed_mentees(mentee_ids: sa.Select | list[int]) -> dict[int, dict]:
     return {row[0]: dict(zip(values, row[1:], strict=True)) for row in rows}
 
 
+def _dialect():
+    return postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+
+
 def _insert_missing(model, key, source: sa.Select) -> None:
-    """INSERT … SELECT … ON CONFLICT DO NOTHING: a row for each key that has none yet."""
-    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
-    insert = dialect.insert(model).from_select([key.key, "program_id"], source)
+    """INSERT … SELECT … ON CONFLICT DO NOTHING: a row for each key that has none yet (the
+    SELECT always has a WHERE, or SQLite reads ON CONFLICT as a join's ON)."""
+    source = source.where(sa.true())
+    insert = _dialect().insert(model).from_select([key.key, "program_id"], source)
     db.session.execute(insert.on_conflict_do_nothing())
 
 
-def _lock(model, ids: list[int]) -> list[int]:
-    """The rows of ``ids`` whose pair or mentee exists, each made when missing and locked, in
-    one statement: INSERT … SELECT … ON CONFLICT DO UPDATE (rewriting the row's own program)
-    … RETURNING. PostgreSQL locks every row it inserts or updates, in key order; on SQLite it
-    is a write, so it holds the database's write lock."""
+def _add(model, keys: tuple[str, ...], changes: dict[tuple, dict[str, int]]) -> None:
+    """Add each change to its row (``keys`` name the row; a missing row counts from nothing):
+    INSERT … ON CONFLICT DO UPDATE SET n = n + excluded.n, one statement per row changed."""
     postgres = db.session.get_bind().dialect.name == "postgresql"
-    return sorted(db.session.scalars(_lock_statement(model, postgres), {"ids": ids}))
+    for key, change in sorted(changes.items()):  # rows locked in one order: no deadlock
+        if any(change.values()):
+            statement = _add_statement(model, keys, tuple(change), postgres)
+            db.session.execute(statement, {**dict(zip(keys, key, strict=True)), **change})
+
+
+@functools.cache
+def _add_statement(model, keys: tuple[str, ...], names: tuple[str, ...], postgres: bool):
+    """Built once, like ``_lock_statement``."""
+    table = model.__table__
+    dialect = postgresql if postgres else sqlite
+    insert = dialect.insert(table).values({n: sa.bindparam(n) for n in (*keys, *names)})
+    added = {name: table.c[name] + insert.excluded[name] for name in names}
+    return insert.on_conflict_do_update(index_elements=list(keys), set_=added)
+
+
+Changes = dict[tuple, dict[str, int]]
+
+
+def _lock(model, ids: list[int]) -> list[sa.Row]:
+    """(key, program, the row's totals) of the rows of ``ids`` whose pair or mentee exists,
+    each made when missing and locked, in one statement: INSERT … SELECT … ON CONFLICT DO
+    UPDATE (rewriting the row's own program) … RETURNING, which gives the totals as they were
+    (a new row's are its defaults). PostgreSQL locks every row it inserts or updates, in key
+    order; on SQLite it is a write, so it holds the database's write lock."""
+    postgres = db.session.get_bind().dialect.name == "postgresql"
+    return sorted(db.session.execute(_lock_statement(model, postgres), {"ids": ids}).all())
 
 
 _PAIRS, _MEMBERSHIPS = Mentorship.__table__.c, Membership.__table__.c  # Core, like the lock
@@ -184,6 +257,8 @@ _SOURCES = {  # (key, program) of the pairs or mentees of ``ids``
         _MEMBERSHIPS.id.in_(ids), _MEMBERSHIPS.role == Role.MENTEE
     ),
 }
+_TOTALS = {PairSummary: PAIR_TOTALS, MenteeSummary: MENTEE_TOTALS}
+"""A row's counts that its program's row sums."""
 
 
 @functools.cache
@@ -198,58 +273,82 @@ def _lock_statement(model, postgres: bool) -> sa.Insert:
     upsert = insert.on_conflict_do_update(
         index_elements=[key.key], set_={"program_id": insert.excluded.program_id}
     )
-    return upsert.returning(key)
+    return upsert.returning(key, table.c.program_id, *(table.c[n] for n in _TOTALS[model]))
 
 
-def refresh_pairs(mentorship_ids: Iterable[int]) -> None:
-    """Bring the rows of these pairs up to date with what the transaction did so far."""
+def _changes(locked: list[sa.Row], new: dict[int, tuple], totals: tuple[str, ...]) -> Changes:
+    """By program, what its rows' ``totals`` gained: ``new`` (by key) against what the lock
+    returned."""
+    changes: Changes = defaultdict(lambda: dict.fromkeys(totals, 0))
+    for row_key, program_id, *old in locked:
+        change = changes[(program_id,)]
+        for name, before, after in zip(totals, old, new[row_key], strict=True):
+            change[name] += after - before
+    return changes
+
+
+def refresh_pairs(mentorship_ids: Iterable[int]) -> Changes:
+    """Bring the rows of these pairs up to date with what the transaction did so far; return
+    what that changed of their programs' totals."""
     ids = sorted(set(mentorship_ids))
-    if ids and (locked := _lock(PairSummary, ids)):
-        values = computed_pairs(locked)
-        rows = [{"mentorship_id": i, **values.get(i, EMPTY_PAIR)} for i in locked]
-        db.session.execute(sa.update(PairSummary), rows)
+    if not ids or not (locked := _lock(PairSummary, ids)):
+        return {}
+    values = computed_pairs([row[0] for row in locked])
+    rows = [{"mentorship_id": row[0], **values.get(row[0], EMPTY_PAIR)} for row in locked]
+    db.session.execute(sa.update(PairSummary), rows)
+    new = {row["mentorship_id"]: tuple(row[n] for n in PAIR_TOTALS) for row in rows}
+    return _changes(locked, new, PAIR_TOTALS)
 
 
-def refresh_mentees(membership_ids: Iterable[int]) -> None:
+def refresh_mentees(membership_ids: Iterable[int]) -> Changes:
     """Bring these mentees' rows up to date with what the transaction did so far: after the
-    lock, one UPDATE computes them from the facts (``_mentee_values``)."""
+    lock, one UPDATE computes them from the facts (``_mentee_values``) and returns their new
+    totals; return what that changed of their programs' totals."""
     ids = sorted(set(membership_ids))
-    if ids and (locked := _lock(MenteeSummary, ids)):
-        db.session.execute(_update_mentees(), {"locked": locked})
+    if not ids or not (locked := _lock(MenteeSummary, ids)):
+        return {}
+    keys = [row[0] for row in locked]
+    new = {
+        key: tuple(totals)
+        for key, *totals in db.session.execute(_update_mentees(), {"locked": keys})
+    }
+    return _changes(locked, new, MENTEE_TOTALS)
 
 
 @functools.cache
 def _update_mentees() -> sa.Update:
-    """Built once, like ``_lock_statement``."""
+    """Built once, like ``_lock_statement``; it returns (key, the row's new totals)."""
     table = MenteeSummary.__table__  # Core, like ``_lock_statement``'s
     key = table.c.membership_id
     update = sa.update(table).where(key.in_(sa.bindparam("locked", expanding=True)))
-    return update.values(_mentee_values(key))
+    return update.values(_mentee_values(key)).returning(key, *(table.c[n] for n in MENTEE_TOTALS))
 
 
 _TOUCHED = "waypoint_summaries_touched"
-_KINDS = ("pairs", "mentees", "meetings", "milestones", "pairs_of_mentees")
+_KINDS = ("pairs", "mentees", "meetings", "milestones", "goals", "pairs_of_mentees")
 
 
 def touch(session: Session | None = None, **keys: Iterable[int]) -> None:
-    """Note keys whose rows the commit must refresh: ``pairs``, ``mentees``, ``meetings`` or
-    ``milestones`` (of a pair). ORM changes to the facts are noted by themselves (``listen``);
-    a service that writes facts in Core statements notes them here."""
+    """Note keys whose rows the commit must refresh: ``pairs``, ``mentees``, ``meetings``,
+    ``milestones`` or ``goals`` (of a pair). ORM changes to the facts are noted by themselves
+    (``listen``); a service that writes facts in Core statements notes them here."""
     touched = (session or db.session()).info.setdefault(_TOUCHED, {k: set() for k in _KINDS})
     for kind, ids in keys.items():
         touched[kind].update(ids)
 
 
 def _noticed(session: Session, _context) -> None:
-    """After each flush: the keys of the check-ins, meetings, confirmations, milestone events,
-    kudos and pair members it wrote, changed or deleted."""
+    """After each flush: the keys of the check-ins, meetings, confirmations, goals, milestones,
+    milestone events, kudos and pair members it wrote, changed or deleted."""
     for row in (*session.new, *session.dirty, *session.deleted):
         if isinstance(row, CheckIn):
             touch(session, mentees=[row.membership_id])
             if _acknowledgement_changed(session, row):  # a mentor's action, given or taken back
                 touch(session, pairs_of_mentees=[row.membership_id])
-        elif isinstance(row, Meeting | Kudos | MentorshipMember):  # a member decides "mentor"
+        elif isinstance(row, Meeting | Kudos | MentorshipMember | Goal):  # a member: "mentor"
             touch(session, pairs=[row.mentorship_id])
+        elif isinstance(row, Milestone):
+            touch(session, goals=[row.goal_id])
         elif isinstance(row, MeetingConfirmation):
             touch(session, meetings=[row.meeting_id])
         elif isinstance(row, MilestoneEvent):
@@ -267,10 +366,12 @@ def _acknowledgement_changed(session: Session, checkin: CheckIn) -> bool:
 
 def _refresh_touched(session: Session) -> None:
     """Before the commit: refresh every noted row, in the action's own transaction (refreshing
-    may flush more, so until nothing new was noted)."""
+    may flush more, so until nothing new was noted), then add what changed to the programs'
+    rows and weeks: last, so every transaction locks pairs and mentees before programs."""
     if not has_app_context() or session is not db.session():
         return
     session.flush()  # the commit's own flush comes after this hook: note its rows first
+    programs: Changes = defaultdict(lambda: dict(EMPTY_PROGRAM))
     while touched := session.info.pop(_TOUCHED, None):
         pairs = set(touched["pairs"])
         if touched["meetings"]:
@@ -287,26 +388,108 @@ def _refresh_touched(session: Session) -> None:
                     )
                 )
             )
-        if touched["milestones"]:
+        if touched["milestones"] or touched["goals"]:
             pairs.update(
                 session.scalars(
                     sa.select(Goal.mentorship_id)
-                    .join(Milestone, Milestone.goal_id == Goal.id)
-                    .where(Milestone.id.in_(touched["milestones"]))
+                    .outerjoin(Milestone, Milestone.goal_id == Goal.id)
+                    .where(
+                        sa.or_(
+                            Milestone.id.in_(touched["milestones"]),
+                            Goal.id.in_(touched["goals"]),
+                        )
+                    )
+                    .distinct()
                 )
             )
-        refresh_mentees(touched["mentees"])
-        refresh_pairs(pairs)
+        for changes in (refresh_mentees(touched["mentees"]), refresh_pairs(pairs)):
+            for program, change in changes.items():
+                for name, value in change.items():
+                    programs[program][name] += value
+    _add(ProgramSummary, ("program_id",), programs)
+    _count_weeks(session)
+
+
+_WEEKS = "waypoint_summaries_weeks"
+_COUNTED = ("membership_id", "week_key", "mood")
+
+
+def _counted(membership_id: int, week_key: str, mood: int | None) -> tuple | None:
+    """What a check-in adds to its week's row: its mentee, week and mood, if it has a mood."""
+    return None if mood is None else (membership_id, week_key, mood)
+
+
+def _stored(history) -> object:
+    """An attribute's value as the database holds it before the flush (NO_VALUE: not known)."""
+    if history.deleted:
+        return history.deleted[0]
+    return history.unchanged[0] if history.unchanged else NO_VALUE
+
+
+def _before_flush(session: Session, _context, _instances) -> None:
+    """Before each flush: what each check-in it creates, changes or deletes counted before the
+    transaction first changed it (read from the database when the session never loaded it)."""
+    if not has_app_context() or session is not db.session():
+        return
+    seen = session.info.setdefault(_WEEKS, {})
+    for row in session.new:
+        if isinstance(row, CheckIn):
+            seen.setdefault(row, None)
+    unknown = {}
+    for row in (*session.dirty, *session.deleted):
+        if not isinstance(row, CheckIn) or row in seen:
+            continue
+        attrs = sa.inspect(row).attrs
+        if row not in session.deleted and not any(
+            attrs[name].history.has_changes() for name in _COUNTED
+        ):
+            continue
+        stored = [_stored(attrs[name].history) for name in _COUNTED]
+        if any(value is NO_VALUE for value in stored):
+            unknown[sa.inspect(row).identity[0]] = row
+        else:
+            seen[row] = _counted(*stored)
+    if unknown:
+        with session.no_autoflush:
+            for checkin_id, *stored in session.execute(
+                sa.select(CheckIn.id, *(getattr(CheckIn, name) for name in _COUNTED)).where(
+                    CheckIn.id.in_(unknown)
+                )
+            ):
+                seen[unknown[checkin_id]] = _counted(*stored)
+
+
+def _count_weeks(session: Session) -> None:
+    """Add each check-in's change (what it counts now against what it counted before the
+    transaction) to its program's week."""
+    seen = session.info.pop(_WEEKS, None)
+    if not seen:
+        return
+    changes: dict[tuple, dict[str, int]] = defaultdict(lambda: dict(EMPTY_WEEK))
+    for row, before in seen.items():
+        now = _counted(*(getattr(row, n) for n in _COUNTED)) if sa.inspect(row).persistent else None
+        for counted, sign in ((before, -1), (now, 1)):
+            if counted is None:
+                continue
+            membership_id, week_key, mood = counted
+            mentee = session.get(Membership, membership_id)
+            if mentee is not None and mentee.role is Role.MENTEE:
+                change = changes[(mentee.program_id, week_key)]
+                change["checkins"] += sign
+                change["mood_total"] += sign * mood
+    _add(ProgramWeek, ("program_id", "week_key"), changes)
 
 
 def _forget(session: Session, *_args) -> None:
     session.info.pop(_TOUCHED, None)
+    session.info.pop(_WEEKS, None)
 
 
 def listen() -> None:
     """Install the session hooks once per process (every app shares SQLAlchemy's Session).
     They act on the app's session (``db.session``), the one the services use."""
     if not event.contains(Session, "before_commit", _refresh_touched):
+        event.listen(Session, "before_flush", _before_flush)
         event.listen(Session, "after_flush", _noticed)
         event.listen(Session, "before_commit", _refresh_touched)
         event.listen(Session, "after_rollback", _forget)
@@ -315,13 +498,14 @@ def listen() -> None:
 @dataclass(frozen=True)
 class Drift:
     table: str
-    key: int
+    key: int | tuple
     stored: dict
     computed: dict
 
 
 def check(fix: bool = False) -> list[Drift]:
-    """Every pair's and mentee's row against a recomputation from the facts; with ``fix``, the
+    """Every pair's, mentee's, program's and program week's row against a recomputation from
+    the facts; with ``fix``, the
     differing rows rewritten (missing ones inserted) in one transaction. A few grouped queries
     whatever the size."""
     drifts = [
@@ -343,6 +527,8 @@ def check(fix: bool = False) -> list[Drift]:
             EMPTY_MENTEE,
             fix,
         ),
+        *_check_sums(ProgramSummary, ("program_id",), computed_programs(), EMPTY_PROGRAM, fix),
+        *_check_sums(ProgramWeek, ("program_id", "week_key"), computed_weeks(), EMPTY_WEEK, fix),
     ]
     if fix:
         db.session.commit()
@@ -364,4 +550,73 @@ def _check(model, key, source: sa.Select, computed, fields, empty, fix: bool) ->
     if fix and drifts:
         _insert_missing(model, key, source)
         db.session.execute(sa.update(model), [{key.key: d.key, **d.computed} for d in drifts])
+    return drifts
+
+
+def computed_programs() -> dict[tuple, dict]:
+    """Per program with anything to say, its totals from the facts: its pairs' goal counts and
+    its mentees' open help requests. Two grouped queries."""
+    found: dict[tuple, dict] = defaultdict(lambda: dict(EMPTY_PROGRAM))
+    goals = _goal_counts(sa.true()).subquery()
+    for program_id, *sums in db.session.execute(
+        sa.select(Mentorship.program_id, *(sa.func.sum(column) for column in list(goals.c)[1:]))
+        .join(goals, goals.c.mentorship_id == Mentorship.id)
+        .group_by(Mentorship.program_id)
+    ):
+        found[(program_id,)].update(zip(PAIR_TOTALS, map(int, sums), strict=True))
+    for program_id, count in db.session.execute(
+        sa.select(Membership.program_id, sa.func.count())
+        .join(CheckIn, CheckIn.membership_id == Membership.id)
+        .where(
+            Membership.role == Role.MENTEE, CheckIn.wants_help, CheckIn.acknowledged_at.is_(None)
+        )
+        .group_by(Membership.program_id)
+    ):
+        found[(program_id,)]["open_help"] = count
+    return dict(found)
+
+
+def computed_weeks() -> dict[tuple, dict]:
+    """Per (program, week) with a mentee's mood: how many, and their sum. One grouped query."""
+    return {
+        (program_id, week_key): {"checkins": count, "mood_total": int(total)}
+        for program_id, week_key, count, total in db.session.execute(
+            sa.select(
+                Membership.program_id,
+                CheckIn.week_key,
+                sa.func.count(),
+                sa.func.sum(CheckIn.mood),
+            )
+            .join(CheckIn, CheckIn.membership_id == Membership.id)
+            .where(Membership.role == Role.MENTEE, CheckIn.mood.is_not(None))
+            .group_by(Membership.program_id, CheckIn.week_key)
+        )
+    }
+
+
+def _check_sums(model, keys: tuple[str, ...], expected: dict, empty: dict, fix: bool):
+    """The rows of ``model`` (named by ``keys``) against ``expected``; with ``fix``, the
+    differing ones written (inserted when missing)."""
+    fields = tuple(empty)
+    stored = {
+        tuple(row[: len(keys)]): dict(zip(fields, row[len(keys) :], strict=True))
+        for row in db.session.execute(sa.select(*(getattr(model, n) for n in (*keys, *fields))))
+    }
+    programs = set(db.session.scalars(sa.select(Program.id)))
+    drifts = [
+        Drift(model.__tablename__, key, stored.get(key, empty), expected.get(key, empty))
+        for key in sorted(set(stored) | set(expected))
+        if key[0] in programs and stored.get(key, empty) != expected.get(key, empty)
+    ]
+    for drift in drifts if fix else ():
+        insert = (
+            _dialect()
+            .insert(model)
+            .values(**dict(zip(keys, drift.key, strict=True)), **drift.computed)
+        )
+        db.session.execute(
+            insert.on_conflict_do_update(
+                index_elements=list(keys), set_={n: insert.excluded[n] for n in fields}
+            )
+        )
     return drifts

@@ -122,6 +122,12 @@ PAGES = [
         htmx=True,
     ),
     Page("login (anonymous)", None, lambda row: "/login"),
+    Page("outcomes dashboard", "coordinator", lambda row: f"/programs/{row['program']}/outcomes"),
+    Page(
+        "outcomes CSV (check-ins)",
+        "coordinator",
+        lambda row: f"/programs/{row['program']}/outcomes/checkins.csv",
+    ),
 ]
 
 KB = 1024
@@ -182,7 +188,8 @@ def _people(program: big_program.Program_) -> People:
         "checker": [{"email": e} for e in singles[CLIENTS : 2 * CLIENTS]],
         "big mentor": [{"email": program.big_mentor}] * CLIENTS,
         "small mentor": [{"email": program.small_mentor}] * CLIENTS,
-        "coordinator": [{"email": big_program.COORDINATOR}] * CLIENTS,
+        "coordinator": [{"email": big_program.COORDINATOR, "program": program.program_id}]
+        * CLIENTS,
         "replier": repliers[:CLIENTS],
     }
     if len(people.rows["replier"]) < CLIENTS:

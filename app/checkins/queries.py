@@ -12,15 +12,18 @@ from game.weeks import WeekKey, WeekZones, local_date, week_of
 
 from .. import clock
 from ..extensions import db
+from ..figures import Figures
 from ..models import (
     CheckIn,
     Membership,
-    MenteeSummary,
     Program,
+    ProgramSummary,
+    ProgramWeek,
     Role,
 )
 from ..weeks import request_now
 
+WEEK_COLUMNS = (ProgramWeek.checkins, ProgramWeek.mood_total)
 TREND_WEEKS = 4
 PROGRAM_WEEKS = 6
 
@@ -161,37 +164,40 @@ class ProgramCheckins:
         return round(100 * self.this_week.checkins / self.mentees)
 
 
-def program_checkin_aggregate(program_id: int) -> ProgramCheckins:
+def checkin_figures(program: Program) -> Figures[ProgramCheckins]:
     """Check-in rate this week, average mood for the last six weeks and open help flags.
 
-    Weeks are the program's (its time zone); two queries once the program is loaded.
+    Weeks are the program's (its time zone). The moods and help requests come from the
+    program's summary rows (``app.summaries``: its weeks' counts and mood sums, its mentees'
+    open help), kept up to date by the services: no check-in is read here.
     """
-    program = db.session.get(Program, program_id)
     weeks = weeks_up_to(week_of(local_date(clock.utcnow(), program.time_zone)), PROGRAM_WEEKS)
-    is_mentee = sa.and_(Membership.program_id == program_id, Membership.role == Role.MENTEE)
 
-    def of_mentees(*columns):
-        mentees = sa.select(Membership.id).where(is_mentee)
-        return sa.select(*columns).where(CheckIn.membership_id.in_(mentees))
+    def week(column, week: WeekKey) -> sa.Select:  # one value of one week's row
+        return sa.select(sa.func.sum(column)).where(
+            ProgramWeek.program_id == program.id, ProgramWeek.week_key == str(week)
+        )
 
-    mentee_count, open_help = db.session.execute(
-        sa.select(
-            sa.select(sa.func.count(Membership.id)).where(is_mentee).scalar_subquery(),
-            sa.select(sa.func.coalesce(sa.func.sum(MenteeSummary.open_help), 0))
-            .where(MenteeSummary.program_id == program_id)
-            .scalar_subquery(),
-        )
-    ).one()
-    by_week = {
-        week_key: WeekMood(WeekKey.parse(week_key), count, round(float(average), 1))
-        for week_key, count, average in db.session.execute(
-            of_mentees(CheckIn.week_key, sa.func.count(CheckIn.id), sa.func.avg(CheckIn.mood))
-            .where(CheckIn.mood.is_not(None), CheckIn.week_key.in_([str(w) for w in weeks]))
-            .group_by(CheckIn.week_key)
-        )
-    }
-    return ProgramCheckins(
-        mentees=mentee_count,
-        weeks=tuple(by_week.get(str(w), WeekMood(w, 0, None)) for w in weeks),
-        open_help=open_help,
+    queries = (
+        sa.select(sa.func.count(Membership.id)).where(
+            Membership.program_id == program.id, Membership.role == Role.MENTEE
+        ),
+        sa.select(sa.func.sum(ProgramSummary.open_help)).where(
+            ProgramSummary.program_id == program.id
+        ),
+        *(week(column, w) for w in weeks for column in WEEK_COLUMNS),
     )
+
+    def build(values) -> ProgramCheckins:
+        mentees, open_help, *by_week = values
+        moods = []
+        for w, count, total in zip(weeks, by_week[::2], by_week[1::2], strict=True):
+            count = count or 0
+            moods.append(WeekMood(w, count, round(total / count, 1) if count else None))
+        return ProgramCheckins(mentees=mentees, weeks=tuple(moods), open_help=open_help or 0)
+
+    return Figures(queries, build)
+
+
+def program_checkin_aggregate(program_id: int) -> ProgramCheckins:
+    return checkin_figures(db.session.get(Program, program_id)).read()

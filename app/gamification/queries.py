@@ -15,8 +15,9 @@ import game
 from game.metrics import Metric
 from game.streaks import STREAK_FREEZES
 
-from ..calendars import calendar_of, joined_week
+from ..calendars import BREAK_MONDAYS, calendar_of, calendar_read, joined_week
 from ..extensions import db
+from ..lists_query import Lists
 from ..models import (
     Goal,
     Kudos,
@@ -153,14 +154,15 @@ class MenteeCard:
     repairable: tuple[game.WeekKey, ...]
 
 
+POINTS = sa.select(PlayerTotal.points).where(
+    PlayerTotal.user_id == sa.bindparam("user_id"),
+    PlayerTotal.program_id == sa.bindparam("program_id"),
+)
+"""The points of the person ``user_id`` in the program ``program_id`` (no row: none yet)."""
+
+
 def _points(user_id: int, program_id: int) -> sa.Select:
-    return sa.select(PlayerTotal.points).where(
-        PlayerTotal.user_id == user_id, PlayerTotal.program_id == program_id
-    )
-
-
-def points_of(user_id: int, program_id: int) -> int:
-    return db.session.scalar(_points(user_id, program_id)) or 0
+    return POINTS.params(user_id=user_id, program_id=program_id)
 
 
 def _held(held: set[tuple[str, int]]) -> tuple[HeldBadge, ...]:
@@ -185,34 +187,56 @@ def _streak_card(
     return StreakCard(state, now in weeks)
 
 
-def _kudos_for(user_id: int, program_id: int, limit: int) -> tuple[ReceivedKudos, ...]:
-    rows = db.session.execute(
-        sa.select(Kudos.note, User.name, Kudos.created_at)
-        .join(User, User.id == Kudos.mentor_id)
-        .join(Mentorship, Mentorship.id == Kudos.mentorship_id)
-        .where(Kudos.mentee_id == user_id, Mentorship.program_id == program_id)
-        .order_by(Kudos.created_at.desc(), Kudos.id.desc())
-        .limit(limit)
+RECEIVED_KUDOS = (
+    sa.select(Kudos.note, User.name, Kudos.created_at)
+    .join(User, User.id == Kudos.mentor_id)
+    .join(Mentorship, Mentorship.id == Kudos.mentorship_id)
+    .where(
+        Kudos.mentee_id == sa.bindparam("user_id"),
+        Mentorship.program_id == sa.bindparam("program_id"),
     )
-    return tuple(ReceivedKudos(note, name, at) for note, name, at in rows)
+    .order_by(Kudos.created_at.desc(), Kudos.id.desc())
+    .limit(RECENT_KUDOS)
+)
+"""The latest kudos the person ``user_id`` received in the program ``program_id``."""
+
+
+CARD_LISTS = {
+    "points": POINTS,
+    "break_mondays": BREAK_MONDAYS,
+    "checkin_weeks": sources.COUNTED_WEEKS,
+    "repaired_week": sources.REPAIRED_WEEK,
+    "kudos": RECEIVED_KUDOS,
+}
+"""What the mentee's card reads, for ``user_id`` in the mentee membership ``membership_id`` of
+the program ``program_id``: lists for ``Lists``, which a page may read with its own."""
+
+_MENTEE_CARD = Lists(**CARD_LISTS)
 
 
 def mentee_game(membership: Membership, now: game.WeekKey, zone: str) -> MenteeGame:
-    """Five queries: points, break weeks, check-in weeks, repair, kudos (the program itself is
-    already loaded with the membership); ``now`` is the mentee's week, ``zone`` their zone."""
-    user_id, program_id = membership.user_id, membership.program_id
-    counts = sources.mentee_counts(user_id, program_id, points=_points(user_id, program_id))
-    points = counts["points"] or 0
-    calendar = calendar_of(program_id)
-    weeks = sources.checkin_weeks([membership.id])
-    repairs = sources.repairs_of([membership.id])
+    """The mentee's card in one statement (the program itself is already loaded with the
+    membership); ``now`` is the mentee's week, ``zone`` their zone."""
+    values = {
+        "user_id": membership.user_id,
+        "membership_id": membership.id,
+        "program_id": membership.program_id,
+    }
+    return mentee_card(membership, now, zone, _MENTEE_CARD.run(**values))
+
+
+def mentee_card(membership: Membership, now: game.WeekKey, zone: str, lists: dict) -> MenteeGame:
+    """The mentee's card from the lists of ``CARD_LISTS``, read alone or with a page's."""
+    points = lists["points"][0].points if lists["points"] else 0
+    calendar = calendar_read(membership.program, [monday for (monday,) in lists["break_mondays"]])
+    weeks = sources.week_keys(lists["checkin_weeks"])
+    repaired = tuple(sources.week_keys(lists["repaired_week"]))
+    state = game.compute_streak(weeks, calendar, now, repaired, joined_week(membership, zone))
     return MenteeGame(
         level=game.progress(points),
         points=points,
-        streak=_streak_card(
-            membership, now, joined_week(membership, zone), calendar, weeks[membership.id], repairs
-        ),
-        kudos=_kudos_for(user_id, program_id, RECENT_KUDOS),
+        streak=StreakCard(state, now in weeks),
+        kudos=tuple(ReceivedKudos(note, name, at) for note, name, at in lists["kudos"]),
     )
 
 

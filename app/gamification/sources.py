@@ -51,12 +51,31 @@ def week_now(zone: str) -> WeekKey:
     return week_of(local_date(request_now(), zone))
 
 
+COUNTED = CheckIn.mood.is_not(None)
+"""A check-in counts for the streak once it gives a mood."""
+
+COUNTED_WEEKS = sa.select(CheckIn.week_key).where(
+    CheckIn.membership_id == sa.bindparam("membership_id"), COUNTED
+)
+"""The weeks of the mentee membership ``membership_id`` with a counted check-in."""
+
+REPAIRED_WEEK = sa.select(StreakRepair.week_key).where(
+    StreakRepair.membership_id == sa.bindparam("membership_id")
+)
+"""The week a mentor repaired in the streak of the mentee membership ``membership_id``, if any."""
+
+
+def week_keys(rows) -> set[WeekKey]:
+    """The weeks of rows of week keys (``COUNTED_WEEKS``, ``REPAIRED_WEEK``)."""
+    return {WeekKey.parse(week_key) for (week_key,) in rows}
+
+
 def checkin_weeks(membership_ids: Iterable[int]) -> dict[int, set[WeekKey]]:
     """Weeks with a counted check-in (a mood given), per mentee membership."""
     weeks: dict[int, set[WeekKey]] = defaultdict(set)
     rows = db.session.execute(
         sa.select(CheckIn.membership_id, CheckIn.week_key).where(
-            CheckIn.membership_id.in_(list(membership_ids)), CheckIn.mood.is_not(None)
+            CheckIn.membership_id.in_(list(membership_ids)), COUNTED
         )
     )
     for membership_id, week_key in rows:

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
+from ..figures import Figures
 from ..models import (
     Goal,
     GoalStatus,
@@ -20,6 +21,7 @@ from ..models import (
     MilestoneAction,
     MilestoneEvent,
     MilestoneStatus,
+    ProgramSummary,
     User,
 )
 
@@ -61,30 +63,32 @@ class GoalSummary:
         return self.total - self.confirmed - self.waiting
 
 
-def goal_summaries(mentee: Membership) -> list[GoalSummary]:
-    """The mentee's goals that are not archived, active ones first, in one query."""
-    rows = db.session.execute(
-        sa.select(
-            Goal.id,
-            Goal.title,
-            Goal.status,
-            Goal.target_date,
-            sa.func.count(Milestone.id).filter(Milestone.status == MilestoneStatus.CONFIRMED),
-            sa.func.count(Milestone.id).filter(Milestone.status == MilestoneStatus.WAITING),
-            sa.func.count(Milestone.id),
-        )
-        .join(Mentorship, Goal.mentorship_id == Mentorship.id)
-        .outerjoin(Milestone, Milestone.goal_id == Goal.id)
-        .where(
-            Goal.membership_id == mentee.id,
-            Goal.status != GoalStatus.ARCHIVED,
-            Mentorship.status != MentorshipStatus.CLOSED,
-        )
-        .group_by(Goal.id, Goal.title, Goal.status, Goal.target_date)
-        .order_by(
-            sa.case((Goal.status == GoalStatus.ACTIVE, 0), else_=1), Goal.target_date, Goal.id
-        )
+SUMMARIES = (
+    sa.select(
+        Goal.id,
+        Goal.title,
+        Goal.status,
+        Goal.target_date,
+        sa.func.count(Milestone.id).filter(Milestone.status == MilestoneStatus.CONFIRMED),
+        sa.func.count(Milestone.id).filter(Milestone.status == MilestoneStatus.WAITING),
+        sa.func.count(Milestone.id),
     )
+    .join(Mentorship, Goal.mentorship_id == Mentorship.id)
+    .outerjoin(Milestone, Milestone.goal_id == Goal.id)
+    .where(
+        Goal.membership_id == sa.bindparam("membership_id"),
+        Goal.status != GoalStatus.ARCHIVED,
+        Mentorship.status != MentorshipStatus.CLOSED,
+    )
+    .group_by(Goal.id, Goal.title, Goal.status, Goal.target_date)
+    .order_by(sa.case((Goal.status == GoalStatus.ACTIVE, 0), else_=1), Goal.target_date, Goal.id)
+)
+"""The goals of the mentee membership ``membership_id`` that are not archived, active ones
+first, with their milestone counts: rows of ``GoalSummary``."""
+
+
+def goal_summaries(rows) -> list[GoalSummary]:
+    """The summaries of ``SUMMARIES``' rows."""
     return [GoalSummary(*row) for row in rows]
 
 
@@ -173,18 +177,23 @@ class GoalAggregate:
     milestones_waiting: int
 
 
-def program_goal_aggregate(program_id: int) -> GoalAggregate:
-    live = Goal.status != GoalStatus.ARCHIVED
-    row = db.session.execute(
-        sa.select(
-            sa.func.count(sa.distinct(Goal.id)).filter(Goal.status == GoalStatus.ACTIVE),
-            sa.func.count(sa.distinct(Goal.id)).filter(Goal.status == GoalStatus.COMPLETED),
-            sa.func.count(Milestone.id).filter(Milestone.status == MilestoneStatus.CONFIRMED),
-            sa.func.count(Milestone.id).filter(Milestone.status == MilestoneStatus.WAITING, live),
+def goal_figures(program_id: int) -> Figures[GoalAggregate]:
+    """The program's goal counts, from its summary row (``app.summaries``: the sums of its
+    pairs' counts, kept up to date by the services): no goal or milestone is counted here."""
+
+    def stored(column) -> sa.Select:
+        return sa.select(sa.func.coalesce(sa.func.sum(column), 0)).where(
+            ProgramSummary.program_id == program_id
         )
-        .select_from(Goal)
-        .join(Mentorship, Goal.mentorship_id == Mentorship.id)
-        .outerjoin(Milestone, Milestone.goal_id == Goal.id)
-        .where(Mentorship.program_id == program_id)
-    ).one()
-    return GoalAggregate(*row)
+
+    columns = (
+        ProgramSummary.goals_active,
+        ProgramSummary.goals_completed,
+        ProgramSummary.milestones_confirmed,
+        ProgramSummary.milestones_waiting,
+    )  # in GoalAggregate's order
+    return Figures(tuple(map(stored, columns)), lambda values: GoalAggregate(*values))
+
+
+def program_goal_aggregate(program_id: int) -> GoalAggregate:
+    return goal_figures(program_id).read()

@@ -118,6 +118,7 @@ def _saved(row, **values) -> bool:
 
 def archive_goal(goal: Goal) -> bool:
     """Put the goal away (read-only, hidden from home); False when it already was."""
+    summaries.touch(goals=[goal.id])  # written in Core: the session can't see it
     result = db.session.execute(
         sa.update(Goal)
         .where(Goal.id == goal.id, Goal.status != GoalStatus.ARCHIVED)
@@ -130,6 +131,7 @@ def archive_goal(goal: Goal) -> bool:
 def unarchive_goal(goal: Goal) -> bool:
     """Bring the goal back: completed again if all its milestones still are, else active."""
     _lock_goal(goal.id)
+    summaries.touch(goals=[goal.id])  # written in Core: the session can't see it
     result = db.session.execute(
         sa.update(Goal)
         .where(Goal.id == goal.id, Goal.status == GoalStatus.ARCHIVED)
@@ -147,6 +149,7 @@ def complete_goal_if_done(goal_id: int) -> GoalStatus | None:
 
     Runs inside the caller's transaction, after the caller locked the goal.
     """
+    summaries.touch(goals=[goal_id])  # written in Core: the session can't see it
     milestones = sa.select(Milestone.id).where(Milestone.goal_id == goal_id)
     unconfirmed = milestones.where(Milestone.status != MilestoneStatus.CONFIRMED)
     done = sa.and_(milestones.exists(), ~unconfirmed.exists())
@@ -184,6 +187,7 @@ def _transition(
     **values,
 ) -> MilestoneStatus | None:
     """Move the milestone to ``target`` from the first of ``sources`` it is in; return that one."""
+    summaries.touch(goals=[milestone.goal_id])  # written in Core: the session can't see it
     for source in sources:
         result = db.session.execute(
             sa.update(Milestone)

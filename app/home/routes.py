@@ -8,21 +8,17 @@ from flask_login import current_user
 
 from ..access import active_membership
 from ..certificates.queries import certificates_of
-from ..checkins.queries import program_checkin_aggregate
-from ..checkins.routes import card_context
+from ..checkins.queries import checkin_figures
 from ..clock import utcnow
-from ..extensions import db
-from ..gamification.routes import mentee_context
+from ..figures import Figures
 from ..goals.queries import (
-    GoalSummary,
-    goal_summaries,
-    program_goal_aggregate,
+    goal_figures,
     review_queue,
 )
-from ..meetings.queries import mentee_meetings, program_meeting_aggregate
+from ..meetings.queries import meetings_and
 from ..mentor_cards import mentor_cards
 from ..mentorships_query import mentorships_of
-from ..models import GoalStatus, Invite, Mentorship, MentorshipStatus, Program, Role
+from ..models import Invite, Mentorship, MentorshipStatus, Program, Role
 from ..notices.service import unread as unread_notices
 from ..onboarding.status import checklist_of
 from ..programs.people_query import CURRENT_STATES, PARTICIPANTS, State, state_counts
@@ -30,6 +26,7 @@ from ..programs.risk_query import help_waiting
 from ..rendering import render
 from ..surveys.queries import survey_to_answer
 from . import bp
+from .mentee import mentee_home
 
 REVIEWS_ON_HOME = 3
 """The longest-waiting reviews the mentor's home shows first; the cards count the rest."""
@@ -52,59 +49,64 @@ def _cards_shown(mentorships: list[Mentorship], cards: dict) -> tuple[list[Mento
     return sorted(mentorships, key=calm)[:CARDS_ON_HOME], len(mentorships) - CARDS_ON_HOME
 
 
-def _program_counts(program: Program) -> dict[str, int]:
-    """Headline numbers for a coordinator, each one a filter of the people list, in two
-    queries whatever the program's size."""
+def _program_counts(program: Program) -> Figures[dict[str, int]]:
+    """Headline numbers for a coordinator, each one a filter of the people list: the people's
+    states in one query, the pairs and open invites asked alongside other figures."""
     people = state_counts(program)
 
-    def pairs(status: MentorshipStatus):
-        return (
-            sa.select(sa.func.count())
-            .where(Mentorship.program_id == program.id, Mentorship.status == status)
-            .scalar_subquery()
+    def pairs(status: MentorshipStatus) -> sa.Select:
+        return sa.select(sa.func.count()).where(
+            Mentorship.program_id == program.id, Mentorship.status == status
         )
 
-    active, proposed, open_invites = db.session.execute(
-        sa.select(
-            pairs(MentorshipStatus.ACTIVE),
-            pairs(MentorshipStatus.PROPOSED),
-            sa.select(sa.func.count())
-            .where(
-                Invite.program_id == program.id,
-                Invite.uses_left > 0,
-                Invite.expires_at > utcnow(),
-            )
-            .scalar_subquery(),
-        )
-    ).one()
+    open_invites = sa.select(sa.func.count()).where(
+        Invite.program_id == program.id, Invite.uses_left > 0, Invite.expires_at > utcnow()
+    )
 
     def count(states, roles=PARTICIPANTS) -> int:
         return sum(people.get((role, state.value), 0) for role in roles for state in states)
 
-    return {
-        "mentees": count(CURRENT_STATES, (Role.MENTEE,)),
-        "mentors": count(CURRENT_STATES, (Role.MENTOR,)),
-        "invited": count((State.INVITED,)),
-        "joined": count((State.JOINED,)),
-        "waiting": count((State.ONBOARDED,), (Role.MENTEE,)),
-        "left": count((State.LEFT,)),
-        "active": active,
-        "proposed": proposed,
-        "open_invites": open_invites,
-    }
+    def build(values) -> dict[str, int]:
+        active, proposed, invites = values
+        return {
+            "mentees": count(CURRENT_STATES, (Role.MENTEE,)),
+            "mentors": count(CURRENT_STATES, (Role.MENTOR,)),
+            "invited": count((State.INVITED,)),
+            "joined": count((State.JOINED,)),
+            "waiting": count((State.ONBOARDED,), (Role.MENTEE,)),
+            "left": count((State.LEFT,)),
+            "active": active,
+            "proposed": proposed,
+            "open_invites": invites,
+        }
+
+    queries = (pairs(MentorshipStatus.ACTIVE), pairs(MentorshipStatus.PROPOSED), open_invites)
+    return Figures(queries, build)
 
 
-def _next_action(week_done: bool, next_meeting, goals: list[GoalSummary]) -> dict:
-    """The one thing the mentee's home puts first: this week's check-in until it is in, then
-    the next meeting, then a goal with a milestone still to work on and mark done; with none
-    of these, planning a meeting (the meeting card offers it)."""
-    if not week_done:
-        return {"next_action": "checkin"}
-    if next_meeting is None:
-        goal = next((g for g in goals if g.status is GoalStatus.ACTIVE and g.open_milestones), None)
-        if goal is not None:
-            return {"next_action": "milestone", "next_goal": goal}
-    return {"next_action": "meeting"}
+def _coordinator_home(membership, notices):
+    """The program's figures: the people's states, then one statement for the meeting counts
+    and every other count (read from the program's summary rows), then the names of the first
+    quiet pairs and of those waiting longest for help."""
+    program, now = membership.program, utcnow()
+    meetings, (counts, checkins, goals) = meetings_and(
+        program.id,
+        now,
+        _program_counts(program),
+        checkin_figures(program),
+        goal_figures(program.id),
+    )
+    return render(
+        "home/coordinator.html",
+        membership=membership,
+        notices=notices,
+        counts=counts,
+        meeting_aggregate=meetings,
+        checkin_aggregate=checkins,
+        goal_aggregate=goals,
+        help_waiting=help_waiting(program.id),
+        now=now,
+    )
 
 
 @bp.get("/")
@@ -114,19 +116,11 @@ def index():
     membership = active_membership()
     if membership is None:
         return render("home/no_program.html")
+    if membership.role is Role.MENTEE:
+        return render("home/mentee.html", **mentee_home(membership))
     notices = unread_notices(current_user.id)
     if membership.role is Role.COORDINATOR:
-        return render(
-            "home/coordinator.html",
-            membership=membership,
-            notices=notices,
-            counts=_program_counts(membership.program),
-            meeting_aggregate=program_meeting_aggregate(membership.program_id, utcnow()),
-            checkin_aggregate=program_checkin_aggregate(membership.program_id),
-            goal_aggregate=program_goal_aggregate(membership.program_id),
-            help_waiting=help_waiting(membership.program_id),
-            now=utcnow(),
-        )
+        return _coordinator_home(membership, notices)
     mentorships = mentorships_of(membership)
     certificates = certificates_of(current_user.id)
     if membership.role is Role.MENTOR:
@@ -145,20 +139,3 @@ def index():
             survey_slot=survey_to_answer(membership, mentorships, utcnow()),
             **cards,
         )
-    meetings = mentee_meetings(mentorships, current_user.id, utcnow())
-    goals = goal_summaries(membership)
-    checkin_card = card_context(membership)
-    return render(
-        "home/mentee.html",
-        membership=membership,
-        checklist=checklist_of(membership),
-        notices=notices,
-        certificates=certificates,
-        mentorships=mentorships,
-        **meetings,
-        goal_summaries=goals,
-        survey_slot=survey_to_answer(membership, mentorships, utcnow()),
-        **checkin_card,
-        **_next_action(checkin_card["this_week"].done, meetings["next_meeting"], goals),
-        **mentee_context(membership),
-    )

@@ -8,18 +8,20 @@ from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import selectinload
 
 import game
 
 from ..calendars import calendar_of, matched_week, week_at
 from ..extensions import db
+from ..figures import Figures, built, queries_of
 from ..mentorships_query import WITH_PEOPLE
 from ..models import (
     ActionItem,
     AgendaItem,
     Cadence,
     Meeting,
+    MeetingMode,
     MeetingStatus,
     Membership,
     Mentorship,
@@ -58,37 +60,89 @@ def meetings_of(mentorship_id: int, now: datetime) -> tuple[list[Meeting], list[
     return upcoming, past
 
 
+NEXT_CANDIDATES = MAX_MINUTES // 10
+"""At most this many scheduled meetings can have started and not ended yet."""
+
+
+def _upcoming(mentorship_ids, started_after) -> tuple[sa.ColumnElement[bool], ...]:
+    return (
+        Meeting.mentorship_id.in_(mentorship_ids),
+        Meeting.status == MeetingStatus.SCHEDULED,
+        Meeting.starts_at > started_after,
+    )
+
+
+def _started_after(now: datetime) -> datetime:
+    """The earliest start of a meeting that may still be under way at ``now``."""
+    return now - timedelta(minutes=MAX_MINUTES)
+
+
 def next_meeting(mentorship_ids: Iterable[int], now: datetime) -> Meeting | None:
     """The first scheduled meeting that hasn't ended, so one under way still shows."""
     candidates = db.session.scalars(
         sa.select(Meeting)
-        .where(
-            Meeting.mentorship_id.in_(list(mentorship_ids)),
-            Meeting.status == MeetingStatus.SCHEDULED,
-            Meeting.starts_at > now - timedelta(minutes=MAX_MINUTES),
-        )
+        .where(*_upcoming(list(mentorship_ids), _started_after(now)))
         .order_by(Meeting.starts_at, Meeting.id)
-        .limit(MAX_MINUTES // 10)  # at most this many can have started and not ended yet
+        .limit(NEXT_CANDIDATES)
     )
     return next((m for m in candidates if m.ends_at > now), None)
 
 
-def open_actions(user_id: int, mentorship_ids: Iterable[int]) -> list[ActionItem]:
-    """The person's own undone action items, soonest due first, undated last."""
-    return list(
-        db.session.scalars(
-            sa.select(ActionItem)
-            .join(Meeting)
-            .where(
-                ActionItem.owner_id == user_id,
-                ActionItem.done_at.is_(None),
-                Meeting.mentorship_id.in_(list(mentorship_ids)),
-                Meeting.status != MeetingStatus.CANCELLED,
-            )
-            .options(joinedload(ActionItem.owner))
-            .order_by(ActionItem.due_on.is_(None), ActionItem.due_on, ActionItem.id)
-        )
+@dataclass(frozen=True)
+class UpcomingMeeting:
+    """The next meeting as the mentee's home shows it."""
+
+    id: int
+    mentorship_id: int
+    starts_at: datetime
+    minutes: int
+    mode: MeetingMode
+    location: str
+
+    @property
+    def ends_at(self) -> datetime:
+        return self.starts_at + timedelta(minutes=self.minutes)
+
+
+HOME_NEXT = (
+    sa.select(
+        Meeting.id,
+        Meeting.mentorship_id,
+        Meeting.starts_at,
+        Meeting.minutes,
+        Meeting.mode,
+        Meeting.location,
     )
+    .where(
+        *_upcoming(sa.bindparam("mentorship_ids", expanding=True), sa.bindparam("started_after"))
+    )
+    .order_by(Meeting.starts_at, Meeting.id)
+    .limit(NEXT_CANDIDATES)
+)
+"""The scheduled meetings of the pairs ``mentorship_ids`` that may not have ended: those that
+started after ``started_after`` (``home_values``), soonest first."""
+
+HOME_ACTIONS = (
+    sa.select(ActionItem.id, ActionItem.text, ActionItem.due_on, ActionItem.done_at)
+    .join(Meeting)
+    .where(
+        ActionItem.owner_id == sa.bindparam("user_id"),
+        ActionItem.done_at.is_(None),
+        Meeting.mentorship_id.in_(sa.bindparam("mentorship_ids", expanding=True)),
+        Meeting.status != MeetingStatus.CANCELLED,
+    )
+    .order_by(ActionItem.due_on.is_(None), ActionItem.due_on, ActionItem.id)
+)
+"""The undone action items of the person ``user_id`` in the pairs ``mentorship_ids``, soonest
+due first, undated last."""
+
+
+def home_values(mentorships: list[Mentorship], now: datetime) -> dict:
+    """The values ``HOME_NEXT`` and ``HOME_ACTIONS`` need besides the person."""
+    return {
+        "mentorship_ids": [mentorship.id for mentorship in mentorships],
+        "started_after": _started_after(now),
+    }
 
 
 def calendar_meetings(user_id: int, now: datetime) -> list[Meeting]:
@@ -240,18 +294,24 @@ def pair_names(pair_ids: sa.Select | list[int]) -> list[PairNames]:
 
 
 def program_meeting_aggregate(program_id: int, now: datetime) -> MeetingAggregate:
+    return meetings_and(program_id, now)[0]
+
+
+def meetings_and(program_id: int, now: datetime, *more: Figures) -> tuple[MeetingAggregate, list]:
     """Counts of held meetings, and the active pairs that have gone quiet by the game's meeting
     rhythm: ``game.QUIET_PERIODS`` periods without a meeting, counted from when the pair was
     matched, break weeks skipped. The counts in one query, the first quiet pairs' names in
-    another, whatever the program's size."""
+    another, whatever the program's size. Then the read model of each of ``more``, whose
+    figures are asked in the same statement as the counts."""
     program = db.session.get(Program, program_id)
     calendar = calendar_of(program_id)
     quiet = quiet_pairs(program_id, quiet_condition(calendar, now))
-    this_count, four_weeks, quiet_count = held_counts(
-        program_id, calendar, now, sa.select(sa.func.count()).select_from(quiet.subquery())
+    quiet_query = sa.select(sa.func.count()).select_from(quiet.subquery())
+    this_count, four_weeks, quiet_count, *values = held_counts(
+        program_id, calendar, now, quiet_query, *queries_of(*more)
     )
     shown = quiet.order_by(Mentorship.id).limit(QUIET_SHOWN)
-    return MeetingAggregate(
+    aggregate = MeetingAggregate(
         this_period=PERIOD_WORDS[program.cadence][0],
         two_periods=PERIOD_WORDS[program.cadence][1],
         held_this_period=this_count,
@@ -259,6 +319,7 @@ def program_meeting_aggregate(program_id: int, now: datetime) -> MeetingAggregat
         quiet_count=quiet_count,
         quiet_pairs=pair_names(shown) if quiet_count else [],
     )
+    return aggregate, built(values, *more)
 
 
 def quiet_rule(
@@ -285,11 +346,13 @@ def participants(mentorship: Mentorship) -> list[User]:
     return [*mentorship.people(Role.MENTOR), *mentorship.people(Role.MENTEE)]
 
 
-def mentee_meetings(mentorships: list[Mentorship], user_id: int, now: datetime) -> dict:
-    """What the mentee home shows of meetings: the next one and the mentee's open actions."""
-    ids = [mentorship.id for mentorship in mentorships]
+def mentee_meetings(mentorships: list[Mentorship], next_rows, action_rows, now: datetime) -> dict:
+    """What the mentee home shows of meetings, from the rows of ``HOME_NEXT`` and
+    ``HOME_ACTIONS``: the next one that hasn't ended (one under way still shows) and the
+    mentee's open actions."""
+    upcoming = (UpcomingMeeting(*row) for row in next_rows)
     return {
-        "next_meeting": next_meeting(ids, now),
-        "open_actions": open_actions(user_id, ids),
+        "next_meeting": next((m for m in upcoming if m.ends_at > now), None),
+        "open_actions": action_rows,
         "mentorship_by_id": {mentorship.id: mentorship for mentorship in mentorships},
     }

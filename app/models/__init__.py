@@ -30,13 +30,15 @@ from .programs import (
 )
 from .push import NotificationSettings, Nudge, NudgeStatus, PushSubscription
 from .risk import CareKind, CareRecord
-from .summaries import MenteeSummary, PairSummary
+from .summaries import MenteeSummary, PairSummary, ProgramSummary, ProgramWeek
 from .surveys import Again, GoalsReached, Survey, SurveyAnswer, SurveyResponse
 from .users import User
 
 __all__ = [
     "MenteeSummary",
     "PairSummary",
+    "ProgramSummary",
+    "ProgramWeek",
     "Again",
     "GoalsReached",
     "Survey",

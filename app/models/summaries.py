@@ -29,6 +29,13 @@ class PairSummary(db.Model):
     program_id: Mapped[int] = mapped_column(sa.ForeignKey("programs.id", ondelete="CASCADE"))
     last_met_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # latest held meeting
     mentor_last_active: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # the pair's goals and milestones, as the coordinator's home counts them (its share of the
+    # program's row): active and completed goals, confirmed milestones, milestones waiting for
+    # review on a goal not archived
+    goals_active: Mapped[int] = mapped_column(server_default="0")
+    goals_completed: Mapped[int] = mapped_column(server_default="0")
+    milestones_confirmed: Mapped[int] = mapped_column(server_default="0")
+    milestones_waiting: Mapped[int] = mapped_column(server_default="0")
 
     __table_args__ = (sa.Index("ix_pair_summaries_program", "program_id"),)
 
@@ -52,3 +59,35 @@ class MenteeSummary(db.Model):
     open_help: Mapped[int] = mapped_column(default=0, server_default="0")
 
     __table_args__ = (sa.Index("ix_mentee_summaries_program_help", "program_id", "help_asked_at"),)
+
+
+class ProgramSummary(db.Model):
+    """The program's totals the coordinator's home shows: the sums of its pairs' goal counts
+    and of its mentees' open help requests. Each refresh of a pair's or mentee's row adds its
+    change here, in the same transaction, so the row stays the sum of theirs."""
+
+    __tablename__ = "program_summaries"
+
+    program_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("programs.id", ondelete="CASCADE"), primary_key=True
+    )
+    goals_active: Mapped[int] = mapped_column(server_default="0")
+    goals_completed: Mapped[int] = mapped_column(server_default="0")
+    milestones_confirmed: Mapped[int] = mapped_column(server_default="0")
+    milestones_waiting: Mapped[int] = mapped_column(server_default="0")
+    open_help: Mapped[int] = mapped_column(server_default="0")
+
+
+class ProgramWeek(db.Model):
+    """One week of a program's check-ins as the coordinator sees them: how many of its mentees'
+    check-ins of that week hold a mood, and the sum of those moods (the average is the one
+    divided by the other)."""
+
+    __tablename__ = "program_weeks"
+
+    program_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("programs.id", ondelete="CASCADE"), primary_key=True
+    )
+    week_key: Mapped[str] = mapped_column(sa.String(8), primary_key=True)
+    checkins: Mapped[int] = mapped_column(server_default="0")
+    mood_total: Mapped[int] = mapped_column(server_default="0")

@@ -102,29 +102,40 @@ def _checklist(
     )
 
 
+CHECKLIST = sa.select(
+    sa.select(ParticipantProfile.membership_id)
+    .where(ParticipantProfile.membership_id == sa.bindparam("membership_id"), *PROFILE_COMPLETE)
+    .exists()
+    .label("profile"),
+    sa.select(sa.func.count())
+    .select_from(TrainingModule)
+    .where(TrainingModule.program_id == sa.bindparam("program_id"))
+    .scalar_subquery()
+    .label("modules"),
+    sa.select(sa.func.count())
+    .select_from(TrainingCompletion)
+    .join(TrainingModule, TrainingModule.id == TrainingCompletion.module_id)
+    .where(
+        TrainingCompletion.membership_id == sa.bindparam("membership_id"),
+        TrainingModule.program_id == sa.bindparam("program_id"),
+    )
+    .scalar_subquery()
+    .label("completed"),
+)
+"""One row: whether the participant ``membership_id`` completed their profile, the modules of
+their program ``program_id`` and how many of them they completed."""
+
+
 def checklist_of(membership: Membership) -> Checklist | None:
     """The person's own checklist for their home page, in one query; None for a coordinator,
     who has none."""
     if membership.role is Role.COORDINATOR:
         return None
-    program = membership.program
-    profile, modules, completed = db.session.execute(
-        sa.select(
-            sa.select(ParticipantProfile.membership_id)
-            .where(ParticipantProfile.membership_id == membership.id, *PROFILE_COMPLETE)
-            .exists(),
-            sa.select(sa.func.count())
-            .select_from(TrainingModule)
-            .where(TrainingModule.program_id == program.id)
-            .scalar_subquery(),
-            sa.select(sa.func.count())
-            .select_from(TrainingCompletion)
-            .join(TrainingModule, TrainingModule.id == TrainingCompletion.module_id)
-            .where(
-                TrainingCompletion.membership_id == membership.id,
-                TrainingModule.program_id == program.id,
-            )
-            .scalar_subquery(),
-        )
-    ).one()
-    return _checklist(membership, program, bool(profile), completed, modules)
+    values = {"membership_id": membership.id, "program_id": membership.program_id}
+    return checklist_from(membership, db.session.execute(CHECKLIST, values).one())
+
+
+def checklist_from(membership: Membership, row) -> Checklist:
+    """The participant's checklist from the row of ``CHECKLIST``."""
+    profile, modules, completed = row
+    return _checklist(membership, membership.program, bool(profile), completed, modules)

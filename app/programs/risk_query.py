@@ -315,16 +315,14 @@ def _mentee_facts(program_id: int) -> dict[int, tuple[tuple[int, ...], date | No
     return facts
 
 
-def _oldest_open_help(program_id: int, limit: int) -> dict[int, datetime]:
-    """The ``limit`` mentees of the program who have waited longest for help, and when they
-    asked: one query of the summary rows, along their index."""
-    return dict(
-        db.session.execute(
-            sa.select(MenteeSummary.membership_id, MenteeSummary.help_asked_at)
-            .where(MenteeSummary.program_id == program_id, MenteeSummary.help_asked_at.is_not(None))
-            .order_by(MenteeSummary.help_asked_at, MenteeSummary.membership_id)
-            .limit(limit)
-        ).all()
+def _oldest_open_help_query(program_id: int, limit: int) -> sa.Select:
+    """(membership id, asked at) of the ``limit`` mentees of the program who have waited
+    longest for help: the summary rows, along their index."""
+    return (
+        sa.select(MenteeSummary.membership_id, MenteeSummary.help_asked_at)
+        .where(MenteeSummary.program_id == program_id, MenteeSummary.help_asked_at.is_not(None))
+        .order_by(MenteeSummary.help_asked_at, MenteeSummary.membership_id)
+        .limit(limit)
     )
 
 
@@ -334,43 +332,43 @@ HELP_SHOWN = 25
 
 def help_waiting(program_id: int) -> list[HelpWaiting]:
     """Who has waited longest for help (``HELP_SHOWN`` of them), oldest request first: the
-    mentee, their mentors and when they asked; never what they wrote. Two queries."""
-    asked = _oldest_open_help(program_id, HELP_SHOWN)
-    if not asked:
-        return []
+    mentee, their mentors and when they asked; never what they wrote. One query: the people
+    of the active pairs of those mentees, each mentee with the time they asked."""
+    oldest = _oldest_open_help_query(program_id, HELP_SHOWN).subquery()
     rows = db.session.execute(
         sa.select(MentorshipMember.membership_id, Membership.role, User)
         .join(Membership, Membership.id == MentorshipMember.membership_id)
         .join(User, User.id == Membership.user_id)
         .join(Mentorship, Mentorship.id == MentorshipMember.mentorship_id)
+        .outerjoin(oldest, oldest.c.membership_id == MentorshipMember.membership_id)
         .where(
             Mentorship.status == MentorshipStatus.ACTIVE,
             Mentorship.id.in_(
                 sa.select(MentorshipMember.mentorship_id).where(
-                    MentorshipMember.membership_id.in_(list(asked))
+                    MentorshipMember.membership_id.in_(sa.select(oldest.c.membership_id))
                 )
             ),
             Membership.left_at.is_(None),
         )
-        .add_columns(MentorshipMember.mentorship_id)
+        .add_columns(MentorshipMember.mentorship_id, oldest.c.help_asked_at)
         .order_by(User.id)
     ).all()
     mentors = defaultdict(list)
     mentees = {}
     pairs_of = defaultdict(set)
-    for membership_id, role, user, pair in rows:
+    for membership_id, role, user, pair, asked_at in rows:
         if role is Role.MENTOR:
             mentors[pair].append(user)
-        elif membership_id in asked:
-            mentees[membership_id] = user
+        elif asked_at is not None:
+            mentees[membership_id] = (user, asked_at)
             pairs_of[membership_id].add(pair)
     waiting = [
         HelpWaiting(
             mentee,
             [m for pair in sorted(pairs_of[membership_id]) for m in mentors[pair]],
-            asked[membership_id],
+            asked_at,
         )
-        for membership_id, mentee in mentees.items()
+        for membership_id, (mentee, asked_at) in mentees.items()
     ]
     return sorted(waiting, key=lambda w: w.asked_at)
 

@@ -61,16 +61,35 @@ def answered(user_id: int, program_id: int, slot: SurveySlot) -> bool:
     )
 
 
+ANSWERED = (
+    sa.select(Survey.kind, Survey.number)
+    .join(SurveyResponse, SurveyResponse.survey_id == Survey.id)
+    .where(
+        Survey.program_id == sa.bindparam("program_id"),
+        SurveyResponse.user_id == sa.bindparam("user_id"),
+    )
+)
+"""The surveys of the program ``program_id`` the person ``user_id`` answered."""
+
+
 def survey_to_answer(
-    membership: Membership, mentorships: list[Mentorship], now: datetime
+    membership: Membership,
+    mentorships: list[Mentorship],
+    now: datetime,
+    answered_rows: list[tuple] | None = None,
 ) -> SurveySlot | None:
     """For a home page: the survey this person should answer now, if any (its pairs are
-    already loaded; two queries at most)."""
+    already loaded; two queries at most, none when the page read the break weeks and gives the
+    rows of ``ANSWERED``)."""
     if membership.role not in ASKED or not any(
         m.status is MentorshipStatus.ACTIVE for m in mentorships
     ):
         return None
     slot = open_slot(membership.program_id, now)
-    if slot is None or answered(membership.user_id, membership.program_id, slot):
+    if slot is None:
         return None
-    return slot
+    if answered_rows is None:
+        done = answered(membership.user_id, membership.program_id, slot)
+    else:
+        done = (slot.kind, slot.number) in {(kind, number) for kind, number in answered_rows}
+    return None if done else slot

@@ -26,8 +26,10 @@ from game.weeks import WeekKey
 
 # An edit of the week's check-in: BEGIN (SQLite's own; PostgreSQL sends none), the person,
 # the week's rows, the row's UPDATE, the player's lock, the award's one read, the summary
-# row's lock and its UPDATE. Rendering the card after the commit reads nothing.
-EDIT_STATEMENTS = {"sqlite": 8, "postgresql": 7}
+# row's lock and its UPDATE (returning its new open help, so the program's row needs a write
+# only when that changed), and the mood added to the program's week. Rendering the card after
+# the commit reads nothing.
+EDIT_STATEMENTS = {"sqlite": 9, "postgresql": 8}
 
 
 @pytest.fixture(autouse=True)

@@ -36,15 +36,6 @@ OVER_BUDGET = {
     "programs.person": "a person's page, with the people list",
     # one pair at risk, with the at-risk list
     "programs.at_risk_pair": "one pair at risk, with the at-risk list",
-    # the outcomes dashboard, its report and its CSV downloads
-    "outcomes.dashboard": "the outcomes figures from summary rows",
-    "outcomes.report": "the outcomes figures from summary rows",
-    "outcomes.checkins_csv": "the outcomes figures from summary rows",
-    "outcomes.end_survey_csv": "the outcomes figures from summary rows",
-    "outcomes.milestones_csv": "the outcomes figures from summary rows",
-    "outcomes.retention_csv": "the outcomes figures from summary rows",
-    "outcomes.rhythm_csv": "the outcomes figures from summary rows",
-    "outcomes.surveys_csv": "the outcomes figures from summary rows",
 }
 
 

@@ -1,7 +1,8 @@
 """Summary rows (``app.summaries``): after any sequence of actions through the services they
-equal a recomputation from the facts, two actions at once lose nothing, ``flask summaries``
-reports and repairs drift, and the pages that read them cost the same whatever the program's
-size (the clock is pinned: "now" is Wednesday noon of week 11 of the world's program)."""
+(the pairs', mentees', programs' and program weeks' rows) equal a recomputation from the
+facts, two actions at once lose nothing, ``flask summaries`` reports and repairs drift, and the
+pages that read them cost the same whatever the program's size (the clock is pinned: "now" is
+Wednesday noon of week 11 of the world's program)."""
 
 from __future__ import annotations
 
@@ -95,6 +96,10 @@ def _act(action: tuple, world, goal_id: int) -> None:
                 db.session.rollback()
         case ("milestone", step):
             _milestone_step(step, goal_id, mentee, mentor)
+        case ("goal", "archive"):
+            goals.archive_goal(db.session.get(goals.Goal, goal_id))
+        case ("goal", "unarchive"):
+            goals.unarchive_goal(db.session.get(goals.Goal, goal_id))
         case ("week",):
             clock.set_now(clock.utcnow() + timedelta(weeks=1))
 
@@ -136,6 +141,7 @@ ACTIONS = st.one_of(
     st.just(("kudos",)),
     st.tuples(st.just("milestone"), st.sampled_from(["add", "submit", "confirm", "send back"])),
     st.tuples(st.just("milestone"), st.just("delete")),
+    st.tuples(st.just("goal"), st.sampled_from(["archive", "unarchive"])),
     st.just(("week",)),
 )
 
@@ -302,3 +308,59 @@ def test_a_stale_row_is_what_the_page_shows(app, world, client, login):
     login("coordinator")
     page = client.get(f"/programs/{world.program_id}/at-risk").get_data(as_text=True)
     assert "help request waiting" in page
+
+
+def _grow(world, count: int) -> None:
+    """``count`` more pairs of the world's mentor, matched long ago and quiet since, each with
+    a help request, a milestone waiting for review and a meeting logged by one side."""
+    mentor = db.session.scalar(sa.select(User).where(User.email == MENTOR))
+    for pair_id, member_id in add_mentees(world.program_id, MENTOR, count):
+        db.session.execute(
+            sa.update(Mentorship)
+            .where(Mentorship.id == pair_id)
+            .values(created_at=clock.utcnow() - timedelta(weeks=8))
+        )
+        db.session.commit()
+        mentorship = db.session.get(Mentorship, pair_id)
+        member = db.session.get(Membership, member_id)
+        mentee = db.session.get(User, member.user_id)
+        checkins.submit_checkin(
+            member_id, mentee.week_zones, mood=2, progress_note="", blocker="", wants_help=True
+        )
+        goal, _ = goals.create_goal(
+            mentorship,
+            member,
+            title="Read",
+            measure="Books",
+            target_date=date(2031, 6, 1),
+            why="Fun",
+        )
+        milestone, _ = goals.add_milestone(goal, mentor.id, title="First", due_on=None)
+        goals.submit_milestone(milestone, mentee.id, "Done")
+        meetings.log_met(mentorship, mentor, clock.utcnow().date(), 30)
+
+
+def test_the_coordinator_home_sends_eight_statements_whatever_the_program_size(
+    app, world, client, login, query_counter
+):
+    """Quiet pairs, help requests, goals and check-ins: 1 more pair or 15 more, the same
+    statements, at most eight; the figures come from the rows the actions kept up to date."""
+    with app.app_context():
+        _grow(world, 1)
+    login("coordinator")
+    with query_counter as small:
+        page = client.get("/").get_data(as_text=True)
+    assert "Mentee 0" in page  # named among the quiet pairs and those waiting for help
+    with app.app_context():
+        db.session.execute(  # the next ones take the same addresses
+            sa.update(User)
+            .where(User.email == "mentee0@bulk.example")
+            .values(email="early@bulk.example", name="Early Mentee")
+        )
+        db.session.commit()
+        _grow(world, 15)
+        assert summaries.check() == []
+    with query_counter as large:
+        page = client.get("/").get_data(as_text=True)
+    assert "Mentee 14" in page
+    assert large.count == small.count <= 8, large.statements
