@@ -3,9 +3,10 @@
 Before each commit, the rows of the keys the transaction touched are refreshed
 (``_refresh_touched``): the session notes the check-ins, meetings, confirmations, milestone
 events and kudos it flushes, and a service that writes such facts in Core statements notes
-their keys itself (``touch``). The rows are locked (inserted first when missing), then
-recomputed from the facts for those keys alone (a few indexed reads) and written, in the
-action's transaction. The lock comes before the recomputation, so two actions on one key at
+their keys itself (``touch``). The rows are locked (inserted when missing, in the same
+statement), then recomputed from the facts for those keys alone (a few indexed reads; a
+mentee's row by one UPDATE whose values are those reads) and written, in the action's
+transaction. The lock comes before the recomputation, so two actions on one key at
 once run one after the other and the second reads what the first committed (READ COMMITTED on
 PostgreSQL; SQLite serialises writers): neither loses the other's change. Recomputing rather
 than adding to a counter keeps a row right whatever the action was (an edit, an undone
@@ -13,17 +14,20 @@ acknowledgement, a moved meeting).
 
 The program's totals the coordinator's home shows are sums of those rows (goal counts of the
 pairs, open help of the mentees: ``ProgramSummary``) and, per week, of its mentees' check-ins
-(``ProgramWeek``). A refresh reads a row's old values under its lock and adds the difference
-to its program's row, and the commit adds each check-in's change (its stored values before the
-transaction against its values now) to its week: a program's figure is read from one row, and
-kept up to date in the same transaction, without counting the whole program on each action.
+(``ProgramWeek``). The lock's RETURNING gives a row's old totals and the write's (or the
+recomputation's) its new ones, and the difference is added to its program's row; the commit
+adds each check-in's change (its stored values before the transaction against its values now)
+to its week: a program's figure is read from one row, and kept up to date in the same
+transaction, without counting the whole program on each action and without reading a row twice.
 
-The same recomputation, for every key at once in a few grouped queries, is the backfill's and
-``flask summaries check``'s: a missing row reads as a row of nothing.
+The same recomputation, for every key at once in a few grouped queries, is
+``flask summaries check``'s (the migrations' backfills are its SQL twins): a missing row reads
+as a row of nothing.
 """
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -32,7 +36,7 @@ import sqlalchemy as sa
 from flask import has_app_context
 from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 from sqlalchemy.orm.attributes import NO_VALUE
 
 from game import risk
@@ -76,16 +80,19 @@ EMPTY_WEEK = dict.fromkeys(WEEK_FIELDS, 0)
 def computed_pairs(pair_ids: sa.Select | list[int]) -> dict[int, dict]:
     """Per pair of ``pair_ids`` with anything to say: its latest held meeting and the latest
     thing one of its own mentors did (acknowledged a check-in, logged or confirmed a meeting,
-    acted on a milestone, gave kudos), and its goal counts. Three queries."""
+    acted on a milestone, gave kudos), and its goal counts. Two queries."""
     found: dict[int, dict] = defaultdict(lambda: dict(EMPTY_PAIR))
-    for pair, at in db.session.execute(
-        sa.select(Meeting.mentorship_id, sa.func.max(Meeting.starts_at))
+    met = (
+        sa.select(
+            Meeting.mentorship_id,
+            sa.literal("last_met_at", sa.String()),
+            sa.func.max(Meeting.starts_at),
+        )
         .where(Meeting.mentorship_id.in_(pair_ids), Meeting.status == MeetingStatus.HELD)
         .group_by(Meeting.mentorship_id)
-    ):
-        found[pair]["last_met_at"] = at
-    for pair, at in db.session.execute(_mentor_actions(pair_ids)):
-        found[pair]["mentor_last_active"] = at
+    )
+    for pair, name, at in db.session.execute(sa.union_all(met, _mentor_actions(pair_ids))):
+        found[pair][name] = at
     for pair, *counts in db.session.execute(_goal_counts(Goal.mentorship_id.in_(pair_ids))):
         found[pair].update(zip(PAIR_TOTALS, counts, strict=True))
     return dict(found)
@@ -112,7 +119,8 @@ def _goal_counts(where: sa.ColumnElement[bool]) -> sa.Select:
 
 
 def _mentor_actions(pair_ids: sa.Select | list[int]) -> sa.Select:
-    """(pair, latest action of one of its mentors): a union of the five kinds, aggregated."""
+    """(pair, "mentor_last_active", latest action of one of its mentors): a union of the five
+    kinds, aggregated."""
     mentors = (
         sa.select(MentorshipMember.mentorship_id, Membership.user_id)
         .join(Membership, Membership.id == MentorshipMember.membership_id)
@@ -155,46 +163,46 @@ def _mentor_actions(pair_ids: sa.Select | list[int]) -> sa.Select:
     )
     kudos = by_mentor(Kudos, Kudos.created_at, Kudos.mentor_id, Kudos.mentorship_id)
     actions = sa.union_all(acks, logged, confirmed, reviewed, kudos).subquery()
-    return sa.select(actions.c.pair, sa.func.max(actions.c.at)).group_by(actions.c.pair)
+    name = sa.literal("mentor_last_active", sa.String())
+    return sa.select(actions.c.pair, name, sa.func.max(actions.c.at)).group_by(actions.c.pair)
+
+
+def _mentee_values(key: sa.ColumnElement[int]) -> dict[str, sa.ColumnElement]:
+    """Each field of a mentee's row as a scalar subquery on the facts of the mentee ``key``
+    (a column of the enclosing statement): the moods of their last ``risk.LOW_MOOD_WEEKS``
+    counted weeks (newest first) and the oldest of those weeks, and their open help requests
+    (the oldest one's time and how many). Each is an indexed read of the mentee's rows."""
+    counted = (
+        sa.select(CheckIn.mood)
+        .where(CheckIn.membership_id == key, CheckIn.mood.is_not(None))
+        .order_by(CheckIn.week_key.desc())
+        .limit(1)
+    )
+    ranks = range(risk.LOW_MOOD_WEEKS)
+    moods = [counted.offset(rank).scalar_subquery() for rank in ranks]
+    weeks = [counted.with_only_columns(CheckIn.week_key).offset(r).scalar_subquery() for r in ranks]
+    open_help = sa.select(sa.func.count()).where(
+        CheckIn.membership_id == key, CheckIn.wants_help, CheckIn.acknowledged_at.is_(None)
+    )
+    return {
+        **{f"mood_{rank + 1}": mood for rank, mood in zip(ranks, moods, strict=True)},
+        "moods_since": sa.func.coalesce(*reversed(weeks)),
+        "help_asked_at": open_help.with_only_columns(
+            sa.func.min(CheckIn.updated_at).label("asked")
+        ).scalar_subquery(),
+        "open_help": open_help.scalar_subquery(),
+    }
 
 
 def computed_mentees(mentee_ids: sa.Select | list[int]) -> dict[int, dict]:
-    """Per mentee of ``mentee_ids`` with anything to say: the moods of their last
-    ``risk.LOW_MOOD_WEEKS`` counted weeks (newest first) and the oldest of those weeks, and
-    their open help requests (the oldest one's time and how many). Two queries."""
-    found: dict[int, dict] = defaultdict(lambda: dict(EMPTY_MENTEE))
-    ranked = (
-        sa.select(
-            CheckIn.membership_id,
-            CheckIn.week_key,
-            CheckIn.mood,
-            sa.func.row_number()
-            .over(partition_by=CheckIn.membership_id, order_by=CheckIn.week_key.desc())
-            .label("rank"),
-        )
-        .where(CheckIn.membership_id.in_(mentee_ids), CheckIn.mood.is_not(None))
-        .subquery()
+    """Each mentee of ``mentee_ids``: their row as the facts say (``_mentee_values``). One
+    query."""
+    mentee = aliased(Membership)  # ``mentee_ids`` may itself select from memberships
+    values = _mentee_values(mentee.id)
+    rows = db.session.execute(
+        sa.select(mentee.id, *values.values()).where(mentee.id.in_(mentee_ids))
     )
-    for membership_id, week_key, mood, rank in db.session.execute(
-        sa.select(ranked.c.membership_id, ranked.c.week_key, ranked.c.mood, ranked.c.rank).where(
-            ranked.c.rank <= risk.LOW_MOOD_WEEKS
-        )
-    ):
-        row = found[membership_id]
-        row[f"mood_{rank}"] = mood
-        if row["moods_since"] is None or week_key < row["moods_since"]:
-            row["moods_since"] = week_key
-    for membership_id, asked, count in db.session.execute(
-        sa.select(CheckIn.membership_id, sa.func.min(CheckIn.updated_at), sa.func.count())
-        .where(
-            CheckIn.membership_id.in_(mentee_ids),
-            CheckIn.wants_help,
-            CheckIn.acknowledged_at.is_(None),
-        )
-        .group_by(CheckIn.membership_id)
-    ):
-        found[membership_id].update(help_asked_at=asked, open_help=count)
-    return dict(found)
+    return {row[0]: dict(zip(values, row[1:], strict=True)) for row in rows}
 
 
 def _dialect():
@@ -212,43 +220,70 @@ def _insert_missing(model, key, source: sa.Select) -> None:
 def _add(model, keys: tuple[str, ...], changes: dict[tuple, dict[str, int]]) -> None:
     """Add each change to its row (``keys`` name the row; a missing row counts from nothing):
     INSERT … ON CONFLICT DO UPDATE SET n = n + excluded.n, one statement per row changed."""
+    postgres = db.session.get_bind().dialect.name == "postgresql"
     for key, change in sorted(changes.items()):  # rows locked in one order: no deadlock
-        if not any(change.values()):
-            continue
-        insert = _dialect().insert(model).values(**dict(zip(keys, key, strict=True)), **change)
-        added = {name: getattr(model, name) + insert.excluded[name] for name in change}
-        db.session.execute(insert.on_conflict_do_update(index_elements=list(keys), set_=added))
+        if any(change.values()):
+            statement = _add_statement(model, keys, tuple(change), postgres)
+            db.session.execute(statement, {**dict(zip(keys, key, strict=True)), **change})
+
+
+@functools.cache
+def _add_statement(model, keys: tuple[str, ...], names: tuple[str, ...], postgres: bool):
+    """Built once, like ``_lock_statement``."""
+    table = model.__table__
+    dialect = postgresql if postgres else sqlite
+    insert = dialect.insert(table).values({n: sa.bindparam(n) for n in (*keys, *names)})
+    added = {name: table.c[name] + insert.excluded[name] for name in names}
+    return insert.on_conflict_do_update(index_elements=list(keys), set_=added)
 
 
 Changes = dict[tuple, dict[str, int]]
 
 
-def _refresh(
-    model, key, ids: list[int], source: sa.Select, computed, empty: dict, totals: tuple[str, ...]
-) -> Changes:
-    """Lock the rows of ``ids`` (a row is made for each key that has none), recompute them
-    from the facts and write them; return the change of their ``totals``, by program. Keys
-    whose pair or mentee is gone are skipped."""
-    changes: Changes = defaultdict(lambda: dict.fromkeys(totals, 0))
-    if not ids:
-        return changes
-    _insert_missing(model, key, source)
-    locked = db.session.execute(
-        sa.select(key, model.program_id, *(getattr(model, name) for name in totals))
-        .where(key.in_(ids))
-        .order_by(key)
-        .with_for_update()
-    ).all()
-    if not locked:
-        return changes
-    values = computed([row[0] for row in locked])
-    db.session.execute(
-        sa.update(model), [{key.key: row[0], **values.get(row[0], empty)} for row in locked]
+def _lock(model, ids: list[int]) -> list[sa.Row]:
+    """(key, program, the row's totals) of the rows of ``ids`` whose pair or mentee exists,
+    each made when missing and locked, in one statement: INSERT … SELECT … ON CONFLICT DO
+    UPDATE (rewriting the row's own program) … RETURNING, which gives the totals as they were
+    (a new row's are its defaults). PostgreSQL locks every row it inserts or updates, in key
+    order; on SQLite it is a write, so it holds the database's write lock."""
+    postgres = db.session.get_bind().dialect.name == "postgresql"
+    return sorted(db.session.execute(_lock_statement(model, postgres), {"ids": ids}).all())
+
+
+_PAIRS, _MEMBERSHIPS = Mentorship.__table__.c, Membership.__table__.c  # Core, like the lock
+_SOURCES = {  # (key, program) of the pairs or mentees of ``ids``
+    PairSummary: lambda ids: sa.select(_PAIRS.id, _PAIRS.program_id).where(_PAIRS.id.in_(ids)),
+    MenteeSummary: lambda ids: sa.select(_MEMBERSHIPS.id, _MEMBERSHIPS.program_id).where(
+        _MEMBERSHIPS.id.in_(ids), _MEMBERSHIPS.role == Role.MENTEE
+    ),
+}
+_TOTALS = {PairSummary: PAIR_TOTALS, MenteeSummary: MENTEE_TOTALS}
+"""A row's counts that its program's row sums."""
+
+
+@functools.cache
+def _lock_statement(model, postgres: bool) -> sa.Insert:
+    """Built once per table: building a statement costs more than SQLite running it."""
+    table = model.__table__  # Core: given parameters, the ORM would take them for rows
+    key = table.primary_key.columns[0]
+    source = _SOURCES[model](sa.bindparam("ids", expanding=True))
+    ordered = source.order_by(source.selected_columns[0])
+    dialect = postgresql if postgres else sqlite
+    insert = dialect.insert(table).from_select([key.key, "program_id"], ordered)
+    upsert = insert.on_conflict_do_update(
+        index_elements=[key.key], set_={"program_id": insert.excluded.program_id}
     )
+    return upsert.returning(key, table.c.program_id, *(table.c[n] for n in _TOTALS[model]))
+
+
+def _changes(locked: list[sa.Row], new: dict[int, tuple], totals: tuple[str, ...]) -> Changes:
+    """By program, what its rows' ``totals`` gained: ``new`` (by key) against what the lock
+    returned."""
+    changes: Changes = defaultdict(lambda: dict.fromkeys(totals, 0))
     for row_key, program_id, *old in locked:
-        new = values.get(row_key, empty)
-        for name, before in zip(totals, old, strict=True):
-            changes[(program_id,)][name] += new[name] - before
+        change = changes[(program_id,)]
+        for name, before, after in zip(totals, old, new[row_key], strict=True):
+            change[name] += after - before
     return changes
 
 
@@ -256,20 +291,37 @@ def refresh_pairs(mentorship_ids: Iterable[int]) -> Changes:
     """Bring the rows of these pairs up to date with what the transaction did so far; return
     what that changed of their programs' totals."""
     ids = sorted(set(mentorship_ids))
-    source = sa.select(Mentorship.id, Mentorship.program_id).where(Mentorship.id.in_(ids))
-    key = PairSummary.mentorship_id
-    return _refresh(PairSummary, key, ids, source, computed_pairs, EMPTY_PAIR, PAIR_TOTALS)
+    if not ids or not (locked := _lock(PairSummary, ids)):
+        return {}
+    values = computed_pairs([row[0] for row in locked])
+    rows = [{"mentorship_id": row[0], **values.get(row[0], EMPTY_PAIR)} for row in locked]
+    db.session.execute(sa.update(PairSummary), rows)
+    new = {row["mentorship_id"]: tuple(row[n] for n in PAIR_TOTALS) for row in rows}
+    return _changes(locked, new, PAIR_TOTALS)
 
 
 def refresh_mentees(membership_ids: Iterable[int]) -> Changes:
-    """Bring these mentees' rows up to date with what the transaction did so far; return what
-    that changed of their programs' totals."""
+    """Bring these mentees' rows up to date with what the transaction did so far: after the
+    lock, one UPDATE computes them from the facts (``_mentee_values``) and returns their new
+    totals; return what that changed of their programs' totals."""
     ids = sorted(set(membership_ids))
-    source = sa.select(Membership.id, Membership.program_id).where(
-        Membership.id.in_(ids), Membership.role == Role.MENTEE
-    )
-    key = MenteeSummary.membership_id
-    return _refresh(MenteeSummary, key, ids, source, computed_mentees, EMPTY_MENTEE, MENTEE_TOTALS)
+    if not ids or not (locked := _lock(MenteeSummary, ids)):
+        return {}
+    keys = [row[0] for row in locked]
+    new = {
+        key: tuple(totals)
+        for key, *totals in db.session.execute(_update_mentees(), {"locked": keys})
+    }
+    return _changes(locked, new, MENTEE_TOTALS)
+
+
+@functools.cache
+def _update_mentees() -> sa.Update:
+    """Built once, like ``_lock_statement``; it returns (key, the row's new totals)."""
+    table = MenteeSummary.__table__  # Core, like ``_lock_statement``'s
+    key = table.c.membership_id
+    update = sa.update(table).where(key.in_(sa.bindparam("locked", expanding=True)))
+    return update.values(_mentee_values(key)).returning(key, *(table.c[n] for n in MENTEE_TOTALS))
 
 
 _TOUCHED = "waypoint_summaries_touched"

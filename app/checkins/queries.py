@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -43,26 +43,37 @@ def weeks_up_to(last: WeekKey, count: int) -> list[WeekKey]:
 
 @dataclass(frozen=True)
 class ThisWeek:
-    """The week a check-in made now counts for, and the row already written for it."""
+    """The week a check-in made now counts for, and the row already written for it;
+    ``rows``: the rows read to decide it, by week key."""
 
     week: WeekKey
     checkin: CheckIn | None
+    rows: dict[str, CheckIn] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def done(self) -> bool:
         return self.checkin is not None and self.checkin.counted
 
+    def after(self, checkin: CheckIn, zones: WeekZones) -> ThisWeek:
+        """This week again once ``checkin`` (the row of ``week``) was written, without a query:
+        counting last week's row in Monday's grace moves the week on to this one."""
+        return this_week(checkin.membership_id, zones, {**self.rows, checkin.week_key: checkin})
 
-def this_week(membership_id: int, zones: WeekZones) -> ThisWeek:
-    """One query: this week's and the previous week's rows decide Monday's grace.
+
+def this_week(
+    membership_id: int, zones: WeekZones, rows: dict[str, CheckIn] | None = None
+) -> ThisWeek:
+    """One query: this week's and the previous week's rows decide Monday's grace (none when
+    ``rows`` holds them already).
 
     The week is the one in force for the person (``WeekZones``), read at the request's instant.
     """
     now = request_now()
     current = zones.week_at(now)
-    rows = _week_rows(membership_id, current)
+    if rows is None:
+        rows = _week_rows(membership_id, current)
     week = zones.checkin_week(now, previous_week_counted=_counted(rows, current))
-    return ThisWeek(week, rows.get(str(week)))
+    return ThisWeek(week, rows.get(str(week)), rows)
 
 
 def made_week(membership_id: int, zones: WeekZones, made_at: datetime) -> ThisWeek | None:
@@ -75,10 +86,10 @@ def made_week(membership_id: int, zones: WeekZones, made_at: datetime) -> ThisWe
     return None if week is None else ThisWeek(week, rows.get(str(week)))
 
 
-_WEEK_ROWS = (
+_WEEK_ROWS = (  # built once: building a statement costs more than SQLite running it
     sa.select(CheckIn)
     .where(
-        CheckIn.membership_id == sa.bindparam("membership_id"),
+        CheckIn.membership_id == sa.bindparam("membership"),
         CheckIn.week_key.in_(sa.bindparam("weeks", expanding=True)),
     )
     .options(joinedload(CheckIn.acknowledged_by))
@@ -87,8 +98,9 @@ _WEEK_ROWS = (
 
 def _week_rows(membership_id: int, week: WeekKey) -> dict[str, CheckIn]:
     """The rows of ``week`` and of the week before it, by week key."""
-    values = {"membership_id": membership_id, "weeks": [str(week), str(week.previous())]}
-    return {row.week_key: row for row in db.session.scalars(_WEEK_ROWS, values)}
+    weeks = [str(week), str(week.previous())]
+    rows = db.session.scalars(_WEEK_ROWS, {"membership": membership_id, "weeks": weeks})
+    return {row.week_key: row for row in rows}
 
 
 def _counted(rows: dict[str, CheckIn], week: WeekKey) -> bool:

@@ -25,6 +25,7 @@ from . import bp
 from .forms import MOODS, AcknowledgeForm, CheckInForm, acknowledge_form, mood_label
 from .queries import (
     WITH_PEOPLE,
+    ThisWeek,
     history,
     this_week,
     with_people,
@@ -45,9 +46,15 @@ def week_label(week_key: str) -> str:
     return f"Week of {WeekKey.parse(week_key).monday():%a %d %b}"
 
 
-def card_context(membership: Membership, form: CheckInForm | None = None, **flags) -> dict:
-    """What ``checkins/_card.html`` needs; the mentee's home passes it on."""
-    week = this_week(membership.id, current_user.week_zones)
+def card_context(
+    membership: Membership,
+    form: CheckInForm | None = None,
+    week: ThisWeek | None = None,
+    **flags,
+) -> dict:
+    """What ``checkins/_card.html`` needs; the mentee's home passes it on. ``week``: this
+    week, when a change just told it."""
+    week = week or this_week(membership.id, current_user.week_zones)
     return {
         "this_week": week,
         "checkin_form": form or CheckInForm(formdata=None, obj=week.checkin),
@@ -86,11 +93,11 @@ def _toast(response, message: str):
     return response
 
 
-def _card_or_home(membership: Membership, message: str):
+def _card_or_home(membership: Membership, message: str, week: ThisWeek | None = None):
     """After a change: the swapped card for htmx (with the game card when something was
-    earned), else back home with the message."""
+    earned), else back home with the message. ``week``: this week as the change left it."""
     if wants_fragment():
-        context = {**card_context(membership), **mentee_update(membership)}
+        context = {**card_context(membership, week=week), **mentee_update(membership)}
         return _toast(render("checkins/_card_changed.html", **context), message)
     flash(message, "success")
     return redirect_to(url_for("home.index"))
@@ -134,7 +141,7 @@ def this_week_form():
         except TooLate:
             form.made_at.errors.append(_too_late(made_at))
         else:
-            return _card_or_home(membership, _saved_message(form, submitted))
+            return _card_or_home(membership, _saved_message(form, submitted), submitted.now)
     posted = form if form.is_submitted() else None  # else the form shows what is saved
     response = render(
         "checkins/this_week.html",
@@ -151,8 +158,8 @@ def this_week_form():
 @login_required
 def ask_for_help():
     membership = _mentee_membership()
-    request_help(membership.id, current_user.week_zones)
-    return _card_or_home(membership, "Your mentor can see that you'd like help.")
+    week = request_help(membership.id, current_user.week_zones)
+    return _card_or_home(membership, "Your mentor can see that you'd like help.", week)
 
 
 @bp.get("/mentorships/<int:mentorship_id>/checkins")

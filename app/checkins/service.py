@@ -8,6 +8,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from game.weeks import WeekKey, WeekZones
 
@@ -27,10 +28,12 @@ class TooLate(Exception):
 @dataclass(frozen=True)
 class Submitted:
     """The week a check-in counted for; ``already``: the phone sent a copy the week's row had
-    already taken in (or something newer), so nothing changed."""
+    already taken in (or something newer), so nothing changed; ``now``: this week as the
+    change left it, when the change was this week's (the card shows it without a query)."""
 
     week: WeekKey
     already: bool = False
+    now: ThisWeek | None = None
 
 
 def submit_checkin(
@@ -68,19 +71,20 @@ def submit_checkin(
                 setattr(checkin, name, value)
             _mark_new(checkin)
 
-    week = _change_week(membership_id, zones, fill, made_at)
-    return Submitted(week, already)
+    week, now = _change_week(membership_id, zones, fill, made_at)
+    return Submitted(week, already, now)
 
 
-def request_help(membership_id: int, zones: WeekZones) -> None:
-    """Flag this week for the mentor, with or without a mood; asking twice changes nothing."""
+def request_help(membership_id: int, zones: WeekZones) -> ThisWeek:
+    """Flag this week for the mentor, with or without a mood; asking twice changes nothing.
+    Returns this week as the change left it."""
 
     def ask(checkin: CheckIn) -> None:
         if not checkin.help_open:
             checkin.wants_help = True
             _mark_new(checkin)
 
-    _change_week(membership_id, zones, ask)
+    return _change_week(membership_id, zones, ask)[1]
 
 
 def acknowledge(checkin: CheckIn, mentor_id: int, reply: str) -> None:
@@ -99,7 +103,7 @@ def _mark_new(checkin: CheckIn) -> None:
     """A changed check-in is news again: it goes back on the mentor's list."""
     checkin.updated_at = clock.utcnow()
     checkin.acknowledged_at = None
-    checkin.acknowledged_by_id = None
+    checkin.acknowledged_by = None  # the relationship, so the loaded row forgets its mentor
 
 
 def _change_week(
@@ -107,9 +111,10 @@ def _change_week(
     zones: WeekZones,
     change: Callable[[CheckIn], None],
     made_at: datetime | None = None,
-) -> WeekKey:
+) -> tuple[WeekKey, ThisWeek | None]:
     """Apply ``change`` to the row of the week a check-in made now (or at ``made_at``) counts
-    for, creating it; returns that week.
+    for, creating it; returns that week, and this week as the change left it (None for a
+    check-in made at ``made_at``: its rows are of the week it was made in).
 
     The unique (membership, week) constraint decides a race between two first submits: the
     loser's insert fails inside a savepoint and it changes the winner's row instead. A change
@@ -141,9 +146,9 @@ def _change_week(
                 db.session.add(checkin)
         except IntegrityError:
             checkin = db.session.scalars(
-                sa.select(CheckIn).where(
-                    CheckIn.membership_id == membership_id, CheckIn.week_key == str(week.week)
-                )
+                sa.select(CheckIn)
+                .where(CheckIn.membership_id == membership_id, CheckIn.week_key == str(week.week))
+                .options(joinedload(CheckIn.acknowledged_by))  # the card may name the mentor
             ).one()
             change_noting_help(checkin)
     else:
@@ -151,8 +156,21 @@ def _change_week(
     game_hooks.checkin_saved(checkin)
     if opened_help:
         nudge_causes.help_requested(checkin)
-    db.session.commit()
-    return week.week
+    _commit_keeping_loaded()
+    return week.week, None if made_at is not None else week.after(checkin, zones)
+
+
+def _commit_keeping_loaded() -> None:
+    """Commit without expiring what the request loaded (the person, their memberships, the
+    week's rows): they hold what was just committed, and the answer shows them at once
+    instead of reading them all again. Game and summary rows are written in Core statements
+    and never loaded here, so nothing loaded is stale."""
+    session = db.session()
+    expiring, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expiring
 
 
 def _week_for(membership_id: int, zones: WeekZones, made_at: datetime | None) -> ThisWeek:

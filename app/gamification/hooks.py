@@ -11,6 +11,7 @@ import sqlalchemy as sa
 import game
 from game.weeks import WeekKey, local_date, week_of
 
+from ..calendars import joined_week
 from ..extensions import db
 from ..models import (
     CheckIn,
@@ -22,6 +23,7 @@ from ..models import (
     Mentorship,
     Program,
     Role,
+    User,
 )
 from . import service, sources
 
@@ -30,9 +32,14 @@ def checkin_saved(checkin: CheckIn) -> None:
     """A check-in with a mood counts its week (a help request alone does not)."""
     if not checkin.counted:
         return
-    membership = db.session.get(Membership, checkin.membership_id)
+    membership = db.session.get(Membership, checkin.membership_id)  # the request's, loaded
     week = WeekKey.parse(checkin.week_key)
-    service.record(game.CheckIn(membership.user_id, membership.program_id, week))
+    mentee = None
+    if membership.role is Role.MENTEE:
+        person = db.session.get(User, membership.user_id)  # also the request's
+        joined = joined_week(membership, person.time_zone)
+        mentee = service.Mentee(membership.id, joined)
+    service.record(game.CheckIn(membership.user_id, membership.program_id, week), mentee)
 
 
 def checkin_acknowledged(checkin: CheckIn, mentor_id: int) -> None:

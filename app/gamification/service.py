@@ -21,7 +21,7 @@ import game
 from game.metrics import Metric
 
 from .. import clock, summaries
-from ..calendars import calendar_of, matched_week
+from ..calendars import calendar_of, matched_week, program_calendar
 from ..extensions import db
 from ..models import (
     BadgeEarned,
@@ -29,6 +29,7 @@ from ..models import (
     Kudos,
     Mentorship,
     PointsAward,
+    Program,
     Role,
     StreakRepair,
     Survey,
@@ -66,26 +67,38 @@ class _Reading:
     view: game.LedgerView = field(default_factory=game.LedgerView)
     streak: game.StreakState | None = None
     checkins: int = 0
+    held: sources.Held | None = None  # badges held, when the reading had them already
+    known_keys: frozenset[str] = frozenset()  # keys already in the ledger: not written again
+
+
+@dataclass(frozen=True)
+class Mentee:
+    """A check-in's mentee membership and the week they joined, when the caller has them."""
+
+    membership_id: int
+    joined: game.WeekKey
 
 
 BadgeGroup = tuple[frozenset[int], str, dict[str, int]]
 """People, the subject they earn as (``user``, ``mentor``, ``pair:<id>``) and their metrics."""
 
 
-def record(event: game.Event) -> Outcome:
+def record(event: game.Event, mentee: Mentee | None = None) -> Outcome:
     """Write what ``event`` earns; recording it again writes nothing and returns an empty
-    outcome. Raises ``game.NotTheMentor`` when someone else confirms or sends back."""
+    outcome. Raises ``game.NotTheMentor`` when someone else confirms or sends back.
+    ``mentee``: a check-in's membership, when the caller has it (one read fewer)."""
     program_id = _program_of(event)
-    before = store.lock_players(_payees(event), program_id)
-    reading = _read(event, program_id)
-    written = tuple(
-        entry for entry in game.decide(event, reading.view) if store.write_entry(entry, program_id)
-    )
+    every_program = isinstance(event, game.MeetingHeld)  # the weekly cap spans programs
+    before = store.lock_players(_payees(event), program_id, every_program)
+    reading = _read(event, program_id, mentee)
+    decided = [e for e in game.decide(event, reading.view) if e.key not in reading.known_keys]
+    written = store.write_entries(decided, program_id)
     deltas: Counter[int] = Counter()
     for entry in written:
         deltas[entry.user_id] += entry.amount
     store.move_totals(deltas, program_id)
-    badges = award_badges(_badge_groups(event, program_id, reading), program_id)
+    groups = _badge_groups(event, program_id, reading)
+    badges = award_badges(groups, program_id, reading.held)
     nudge_causes.badges_earned(badges, program_id)
     outcome = Outcome(
         entries=written,
@@ -108,10 +121,17 @@ def recognise_mentor(mentor_id: int, program_id: int) -> Outcome:
     return outcome
 
 
-def award_badges(groups: Iterable[BadgeGroup], program_id: int) -> tuple[EarnedBadge, ...]:
-    """Insert each tier now earned and not yet held; only rows that were new are returned."""
+def award_badges(
+    groups: Iterable[BadgeGroup], program_id: int, held: sources.Held | None = None
+) -> tuple[EarnedBadge, ...]:
+    """Insert each tier now earned and not yet held; only rows that were new are returned.
+    ``held``: the badges the groups' people hold here, when the caller read them already."""
     groups = list(groups)
-    held = sources.badges_held({user for users, _, _ in groups for user in users}, program_id)
+    if not groups:
+        return ()
+    if held is None:
+        people = {user for users, _, _ in groups for user in users}
+        held = sources.badges_held(people, program_id)
     earned = []
     for users, subject, metrics in groups:
         rules = [rule for rule in game.BADGES if rule.metric in metrics]
@@ -165,10 +185,10 @@ def _payees(event: game.Event) -> set[int]:
     return set()
 
 
-def _read(event: game.Event, program_id: int) -> _Reading:
+def _read(event: game.Event, program_id: int, mentee: Mentee | None) -> _Reading:
     match event:
         case game.CheckIn():
-            return _checkin_reading(event, program_id)
+            return _checkin_reading(event, program_id, mentee)
         case game.MeetingHeld():
             counts = db.session.execute(
                 sa.select(PointsAward.user_id, sa.func.count(PointsAward.id))
@@ -185,28 +205,34 @@ def _read(event: game.Event, program_id: int) -> _Reading:
     return _Reading()
 
 
-def _checkin_reading(event: game.CheckIn, program_id: int) -> _Reading:
-    """The streak as of the check-in's week, from the membership's stored week keys."""
-    comeback_paid = db.session.scalar(
-        sa.select(
-            sa.exists().where(
-                PointsAward.user_id == event.user_id,
-                PointsAward.program_id == program_id,
-                PointsAward.reason == game.Reason.COMEBACK.value,
+def _checkin_reading(event: game.CheckIn, program_id: int, mentee: Mentee | None) -> _Reading:
+    """The streak as of the check-in's week, from the membership's stored week keys, with the
+    badges held and the ledger keys already there: one statement after the lock (two when
+    the caller did not know the membership)."""
+    if mentee is None:
+        found = sources.mentee_membership(event.user_id, program_id)
+        if found is None:
+            comeback_paid = db.session.scalar(
+                sa.select(
+                    sa.exists().where(
+                        PointsAward.user_id == event.user_id,
+                        PointsAward.program_id == program_id,
+                        PointsAward.reason == game.Reason.COMEBACK.value,
+                    )
+                )
             )
-        )
-    )
-    membership = sources.mentee_membership(event.user_id, program_id)
-    if membership is None:
-        return _Reading(game.LedgerView(comeback_paid_in_program=comeback_paid))
-    membership_id, joined = membership
-    weeks = sources.checkin_weeks([membership_id])[membership_id] | {event.week}
-    repair = sources.repairs_of([membership_id]).get(membership_id)
-    state = sources.streak(weeks, calendar_of(program_id), event.week, repair, joined)
+            return _Reading(game.LedgerView(comeback_paid_in_program=comeback_paid))
+        mentee = Mentee(*found)
+    inputs = sources.checkin_inputs(event.user_id, program_id, mentee.membership_id, event.week)
+    weeks = inputs.weeks | {event.week}
+    calendar = program_calendar(db.session.get(Program, program_id), inputs.break_mondays)
+    state = game.compute_streak(weeks, calendar, event.week, inputs.repaired, mentee.joined)
     return _Reading(
-        game.LedgerView(comeback_paid_in_program=comeback_paid, streak=state),
+        game.LedgerView(comeback_paid_in_program=inputs.comeback_paid, streak=state),
         streak=state,
         checkins=len(weeks),
+        held=inputs.held,
+        known_keys=inputs.known_keys,
     )
 
 

@@ -7,8 +7,11 @@ many mentees costs the same as a page with one.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
@@ -21,6 +24,7 @@ from ..calendars import week_at
 from ..extensions import db
 from ..models import (
     BadgeEarned,
+    BreakWeek,
     CheckIn,
     Goal,
     Kudos,
@@ -115,6 +119,96 @@ def mentee_membership(user_id: int, program_id: int) -> tuple[int, WeekKey] | No
         )
     ).one_or_none()
     return None if row is None else (row.id, week_at(row.joined_at, row.time_zone))
+
+
+@dataclass(frozen=True)
+class CheckinInputs:
+    """All that recording a check-in reads, from ``checkin_inputs``."""
+
+    weeks: set[WeekKey]
+    repaired: tuple[WeekKey, ...]
+    break_mondays: tuple[date, ...]
+    held: Held
+    known_keys: frozenset[str]  # ledger keys the check-in could write that are already there
+    comeback_paid: bool  # in the program
+
+
+_STREAK_OR_COMEBACK = (game.Reason.STREAK.value, game.Reason.COMEBACK.value)
+
+
+@functools.cache
+def _checkin_inputs() -> sa.CompoundSelect:
+    """``checkin_inputs``'s statement, built once (building it costs more than running it)."""
+    user, program = sa.bindparam("user"), sa.bindparam("program")
+    membership = sa.bindparam("membership")
+    return sa.union_all(
+        sa.select(*_tagged("week", CheckIn.week_key)).where(
+            CheckIn.membership_id == membership, CheckIn.mood.is_not(None)
+        ),
+        sa.select(*_tagged("repair", StreakRepair.week_key)).where(
+            StreakRepair.membership_id == membership
+        ),
+        sa.select(*_tagged("break", day=BreakWeek.monday)).where(BreakWeek.program_id == program),
+        sa.select(*_tagged("badge", BadgeEarned.badge_id, BadgeEarned.tier)).where(
+            BadgeEarned.program_id == program, BadgeEarned.user_id == user
+        ),
+        sa.select(*_tagged(PointsAward.reason, PointsAward.key)).where(
+            PointsAward.user_id == user,
+            PointsAward.program_id == program,
+            PointsAward.reason.in_(_STREAK_OR_COMEBACK),
+        ),
+        sa.select(*_tagged("known", PointsAward.key)).where(
+            PointsAward.key.in_(sa.bindparam("week_keys", expanding=True))
+        ),
+    )
+
+
+def _tagged(kind, text=None, number=None, day=None) -> tuple:
+    """One part's columns of the union in ``checkin_inputs``: (kind, text, number, day)."""
+    columns = {
+        "text": (text, sa.String()),
+        "number": (number, sa.Integer()),
+        "day": (day, sa.Date()),
+    }
+    kind = sa.literal(kind, sa.String()) if isinstance(kind, str) else kind
+    return (
+        kind.label("kind"),
+        *(
+            (sa.cast(sa.null(), type_) if value is None else value).label(name)
+            for name, (value, type_) in columns.items()
+        ),
+    )
+
+
+def checkin_inputs(
+    user_id: int, program_id: int, membership_id: int, week: WeekKey
+) -> CheckinInputs:
+    """What recording a check-in of ``week`` reads, in one statement (a union of small
+    indexed reads): the membership's counted weeks and repair, the program's break weeks, the
+    person's badges here, and the ledger rows the check-in could write that exist (the week's
+    award and comeback, keyed across programs; the program's streak and comeback awards)."""
+    rows = db.session.execute(
+        _checkin_inputs(),
+        {
+            "user": user_id,
+            "program": program_id,
+            "membership": membership_id,
+            "week_keys": [game.checkin_key(user_id, week), game.comeback_key(user_id, week)],
+        },
+    ).all()
+    known = ("known", *_STREAK_OR_COMEBACK)
+    held: Held = defaultdict(set)
+    for row in rows:
+        if row.kind == "badge":
+            held[user_id].add((row.text, row.number))
+    return CheckinInputs(
+        weeks={WeekKey.parse(row.text) for row in rows if row.kind == "week"},
+        repaired=tuple(WeekKey.parse(row.text) for row in rows if row.kind == "repair"),
+        break_mondays=tuple(row.day for row in rows if row.kind == "break"),
+        held=held,
+        known_keys=frozenset(row.text for row in rows if row.kind in known),
+        comeback_paid=any(row.kind == game.Reason.COMEBACK.value for row in rows),
+    )
 
 
 def badges_held(user_ids: Iterable[int], program_id: int) -> Held:

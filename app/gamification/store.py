@@ -12,6 +12,10 @@ every recording and it is a write (insert-or-ignore of the players' total rows).
   COMMITTED lets it see the rows the first one committed. One gap: a person's very first rows
   in two programs, created at the same instant, do not see each other's lock, so the weekly
   meeting cap (counted across programs) could be passed once in that moment.
+- Only the meeting cap reads a person's rows of other programs: every other event locks the
+  players' rows of its own program alone, inserting and locking them in one statement (an
+  upsert that rewrites nothing), since a recording in another program cannot change what it
+  reads. Holding one row of the person, it cannot deadlock with one that locks them all.
 
 Caps (meetings per week, milestones per goal) are read after the lock and written before the
 commit, so they hold under concurrency; the UNIQUE keys make every retry a no-op.
@@ -19,6 +23,7 @@ commit, so they hold under concurrency; the UNIQUE keys make every retry a no-op
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 
 import sqlalchemy as sa
@@ -63,15 +68,20 @@ def insert_all_once(model, rows: Sequence[dict], index_elements: Sequence[str]) 
     ]
 
 
-def lock_players(user_ids: Iterable[int], program_id: int) -> dict[int, int]:
+def lock_players(
+    user_ids: Iterable[int], program_id: int, every_program: bool = True
+) -> dict[int, int]:
     """Take the players' write lock (see the module docstring); returns their points here.
 
-    Every total row of each person is locked, in every program, because the meeting cap
-    counts a person's meetings of the week in any program.
+    With ``every_program``, every total row of each person is locked, in every program,
+    because the meeting cap counts a person's meetings of the week in any program; without
+    it, only their row of ``program_id``, in one statement.
     """
     users = sorted(set(user_ids))
     if not users:
         return {}
+    if not every_program:
+        return _lock_own_rows(users, program_id)
     insert_once(
         PlayerTotal,
         [{"user_id": user, "program_id": program_id, "points": 0} for user in users],
@@ -84,6 +94,25 @@ def lock_players(user_ids: Iterable[int], program_id: int) -> dict[int, int]:
         .with_for_update()
     )
     return {user: points for user, program, points in rows if program == program_id}
+
+
+def _lock_own_rows(users: list[int], program_id: int) -> dict[int, int]:
+    """INSERT … ON CONFLICT DO UPDATE (setting nothing new) … RETURNING: each row is made
+    when missing and locked when present (a write: SQLite's write lock too), in id order;
+    one statement however many rows."""
+    postgres = db.session.get_bind().dialect.name == "postgresql"
+    rows = [{"user_id": user, "program_id": program_id, "points": 0} for user in users]
+    return dict(db.session.execute(_upsert_totals(postgres), rows).all())
+
+
+@functools.cache
+def _upsert_totals(postgres: bool) -> sa.Insert:
+    """Built once: statement construction costs more than SQLite running it."""
+    table = PlayerTotal.__table__
+    insert = (postgresql if postgres else sqlite).insert(table)
+    return insert.on_conflict_do_update(
+        index_elements=["user_id", "program_id"], set_={"points": table.c.points}
+    ).returning(table.c.user_id, table.c.points, sort_by_parameter_order=True)
 
 
 def lock_all_totals() -> None:
@@ -104,6 +133,15 @@ def lock_all_totals() -> None:
 def write_entry(entry: game.Entry, program_id: int) -> bool:
     """Append one ledger row unless its key is already there; True when it is new."""
     return insert_once(PointsAward, entry_values(entry, program_id), ["key"]) == 1
+
+
+def write_entries(entries: Sequence[game.Entry], program_id: int) -> tuple[game.Entry, ...]:
+    """Append the ledger rows whose keys are not there yet, in one statement; the new ones."""
+    if not entries:
+        return ()
+    rows = [entry_values(entry, program_id) for entry in entries]
+    new = set(insert_all_once(PointsAward, rows, ["key"]))
+    return tuple(entry for entry in entries if entry.key in new)
 
 
 def entry_values(entry: game.Entry, program_id: int) -> dict:
