@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from ..access import active_membership
 from ..calendars import BREAK_MONDAYS, calendar_read
-from ..certificates.queries import certificates_of
+from ..certificates.queries import OF_PERSON
 from ..checkins.queries import checkin_figures
 from ..clock import utcnow
 from ..figures import Figures
@@ -21,6 +21,7 @@ from ..meetings.queries import meetings_and
 from ..mentor_cards import mentor_cards
 from ..mentorships_query import mentorships_of
 from ..models import Invite, Mentorship, MentorshipStatus, Program, Role
+from ..notices.service import UNREAD
 from ..notices.service import unread as unread_notices
 from ..onboarding.status import CHECKLIST, checklist_from
 from ..programs.people_query import CURRENT_STATES, PARTICIPANTS, State, state_counts
@@ -111,13 +112,20 @@ def _coordinator_home(membership, notices):
     )
 
 
-MENTOR_SLOTS = Lists(checklist=CHECKLIST, break_mondays=BREAK_MONDAYS, answered=ANSWERED)
-"""The mentor's checklist, the program's break weeks (its calendar, for the survey) and the
-surveys answered, for ``user_id`` in the membership ``membership_id`` of ``program_id``."""
+MENTOR_SLOTS = Lists(
+    notices=UNREAD,
+    certificates=OF_PERSON,
+    checklist=CHECKLIST,
+    break_mondays=BREAK_MONDAYS,
+    answered=ANSWERED,
+)
+"""The mentor's notices, certificates and checklist, the program's break weeks (its calendar,
+for the survey) and the surveys answered, for ``user_id`` in the membership ``membership_id`` of
+``program_id``: the same SELECTs the mentee's home reads."""
 
 
 def _mentor_slots(membership, mentorships: list[Mentorship]) -> dict:
-    """The mentor's checklist and survey, from one statement."""
+    """The mentor's notices, certificates, checklist and survey, from one statement."""
     lists = MENTOR_SLOTS.run(
         user_id=membership.user_id,
         membership_id=membership.id,
@@ -125,6 +133,8 @@ def _mentor_slots(membership, mentorships: list[Mentorship]) -> dict:
     )
     calendar_read(membership.program, [monday for (monday,) in lists["break_mondays"]])
     return {
+        "notices": lists["notices"],
+        "certificates": lists["certificates"],
         "checklist": checklist_from(membership, lists["checklist"][0]),
         "survey_slot": survey_to_answer(membership, mentorships, utcnow(), lists["answered"]),
     }
@@ -139,11 +149,9 @@ def index():
         return render("home/no_program.html")
     if membership.role is Role.MENTEE:
         return render("home/mentee.html", **mentee_home(membership))
-    notices = unread_notices(current_user.id)
     if membership.role is Role.COORDINATOR:
-        return _coordinator_home(membership, notices)
+        return _coordinator_home(membership, unread_notices(current_user.id))
     mentorships = mentorships_of(membership)
-    certificates = certificates_of(current_user.id)
     if membership.role is Role.MENTOR:
         cards = mentor_cards(mentorships)
         shown, hidden = _cards_shown(mentorships, cards)
@@ -152,8 +160,6 @@ def index():
             shown=shown,
             hidden=hidden,
             membership=membership,
-            notices=notices,
-            certificates=certificates,
             mentorships=mentorships,
             review_queue=review_queue(membership, REVIEWS_ON_HOME),
             **_mentor_slots(membership, mentorships),
