@@ -118,15 +118,18 @@ def _change_week(
 
     The unique (membership, week) constraint decides a race between two first submits: the
     loser's insert fails inside a savepoint and it changes the winner's row instead. A change
-    that opens a help request tells the mentor in the same transaction.
+    that opens a help request tells the mentor in the same transaction. Only a change that
+    makes the week count goes to the game: the game reads which weeks count, never what a
+    check-in says, so an edit of a week already counted could earn nothing.
     """
-    opened_help = False
+    opened_help = newly_counted = False
 
     def change_noting_help(checkin: CheckIn) -> None:
-        nonlocal opened_help
-        was_open = checkin.help_open
+        nonlocal opened_help, newly_counted
+        was_open, was_counted = checkin.help_open, checkin.counted
         change(checkin)
         opened_help = checkin.help_open and not was_open
+        newly_counted = checkin.counted and not was_counted
 
     week = _week_for(membership_id, zones, made_at)
     checkin = week.checkin
@@ -153,7 +156,8 @@ def _change_week(
             change_noting_help(checkin)
     else:
         change_noting_help(checkin)
-    game_hooks.checkin_saved(checkin)
+    if newly_counted:
+        game_hooks.checkin_saved(checkin)
     if opened_help:
         nudge_causes.help_requested(checkin)
     _commit_keeping_loaded()
