@@ -174,6 +174,9 @@ def build_into(url: str, pairs: int, now: datetime, *, log=print) -> Program_:
         log(f"  summary rows after the services: {len(drifts)} difference(s)")
         log("  " + summary())
         db.session.remove()
+        if db.engine.dialect.name == "postgresql":  # autovacuum would, in time: plan on stats now
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.exec_driver_sql("ANALYZE")
         db.engine.dispose()  # SQLite: the last connection closed folds the WAL into the file
     return describe(pairs, program_id)
 
