@@ -197,7 +197,3 @@ def checkin_figures(program: Program) -> Figures[ProgramCheckins]:
         return ProgramCheckins(mentees=mentees, weeks=tuple(moods), open_help=open_help or 0)
 
     return Figures(queries, build)
-
-
-def program_checkin_aggregate(program_id: int) -> ProgramCheckins:
-    return checkin_figures(db.session.get(Program, program_id)).read()
