@@ -22,6 +22,7 @@ from ..models import (
     Role,
 )
 from ..weeks import request_now
+from .trend import mood_trend
 
 WEEK_COLUMNS = (ProgramWeek.checkins, ProgramWeek.mood_total)
 TREND_WEEKS = 4
@@ -135,6 +136,11 @@ class Health:
     moods: tuple[tuple[WeekKey, float | None], ...] = ()
     unacknowledged: int = 0
     open_help: int = 0
+
+    @property
+    def trend(self) -> str:
+        """The moods' trend in words, for the card's text alternative."""
+        return mood_trend(mood for _, mood in self.moods)
 
 
 @dataclass(frozen=True)
