@@ -37,8 +37,9 @@ SETTINGS: dict[str, str] = {
     "QUEUE_WORKER_TYPE": "`process` (default: encrypting and posting a push is CPU work, and "
     "processes use every core) or `thread` (many workers waiting on push services far away "
     "cost less memory).",
-    "RATELIMIT_STORAGE_URI": "Where login attempts are counted: `memory://` (default, one "
-    "process) or `redis://host:6379` when several server processes run.",
+    "RATELIMIT_STORAGE_URI": "Where failed password checks and reset-link requests are "
+    "counted, as a storage URI of the `limits` library: `memory://` (default, one process) or "
+    "`redis://host:6379` when several server processes run.",
     "LOGIN_LIMIT_PER_ADDRESS": "Failed password checks, reset-link requests and wrong reset "
     "links allowed per client address, over all accounts (default `50 per 10 minutes`: a "
     "school's devices often share one address).",

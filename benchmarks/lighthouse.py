@@ -7,7 +7,10 @@ database, serves the app with gunicorn on a free port (as in production: compres
 fingerprinted static files), logs the demo mentee and coordinator in, and runs Lighthouse 12
 (mobile preset: a mid-range phone on a slow 4G line) against each page with the session cookie
 passed in ``--extra-headers``. It prints performance, accessibility, LCP, TBT and CLS per page
-and whether the targets are met; the exit status is 1 when one is not.
+and whether the targets are met; the exit status is 1 when one is not. A run that fails
+(Lighthouse exits non-zero, writes no report or cannot load the page) is named with the last
+lines of Lighthouse's stderr, the other runs go on, the table shows what succeeded, and the
+exit status is 1.
 
 It is not a test and does not run in CI: it needs Node.js, npm and Chromium. Lighthouse is
 installed once under ``--cache`` (default /tmp/waypoint-lighthouse) with ``npm install``;
@@ -110,6 +113,14 @@ def session_cookie(base: str, email: str) -> str:
     return "; ".join(f"{name}={value}" for name, value in browser.cookies.items())
 
 
+class RunFailed(Exception):
+    """One Lighthouse run that gave no scores: why, in Lighthouse's own words when it has any."""
+
+
+def last_lines(text: str, count: int = 8) -> str:
+    return "\n".join(text.strip().splitlines()[-count:])
+
+
 def audit(command: Path, chrome: str, url: str, cookie: str | None, out: Path) -> dict:
     arguments = [
         str(command),
@@ -123,10 +134,23 @@ def audit(command: Path, chrome: str, url: str, cookie: str | None, out: Path) -
     if cookie:
         arguments.append(f"--extra-headers={json.dumps({'Cookie': cookie})}")
     environment = {**os.environ, "CHROME_PATH": chrome}
-    subprocess.run(arguments, check=True, env=environment)  # noqa: S603 (our own arguments)
-    report = json.loads(out.read_text())
+    out.unlink(missing_ok=True)  # with --keep, never read an earlier run's report
+    finished = subprocess.run(  # noqa: S603 (our own arguments)
+        arguments, env=environment, stderr=subprocess.PIPE, text=True, check=False
+    )
+    if finished.returncode:
+        raise RunFailed(
+            f"Lighthouse exited with status {finished.returncode}:\n"
+            + (last_lines(finished.stderr) or "(nothing on stderr)")
+        )
+    try:
+        report = json.loads(out.read_text())
+    except (OSError, ValueError) as error:
+        raise RunFailed(f"no readable report at {out}: {error}") from error
+    if report.get("runtimeError"):
+        raise RunFailed(f"Lighthouse could not load the page: {report['runtimeError']}")
     if report.get("finalDisplayedUrl", url) != url:
-        raise SystemExit(f"{url} ended at {report['finalDisplayedUrl']}: not logged in?")
+        raise RunFailed(f"the page ended at {report['finalDisplayedUrl']}: not logged in?")
     audits = report["audits"]
     return {
         "performance": round(report["categories"]["performance"]["score"] * 100),
@@ -159,29 +183,44 @@ def main() -> None:
                 "mentee home": (f"{base}/", session_cookie(base, MENTEE)),
                 "coordinator home": (f"{base}/", session_cookie(base, COORDINATOR)),
             }
-            results = {}
+            results, failures = {}, 0
             for name, (url, cookie) in pages.items():
                 runs = []
                 for run in range(args.runs):
                     slug = name.replace(" ", "-")
                     out = (args.cache if args.keep else Path(folder)) / f"{slug}-{run}.json"
-                    runs.append(audit(command, args.chrome, url, cookie, out))
-                results[name] = median(runs)
+                    try:
+                        runs.append(audit(command, args.chrome, url, cookie, out))
+                    except RunFailed as failure:
+                        failures += 1
+                        print(
+                            f"FAILED: {name}, run {run + 1} of {args.runs} ({url}): {failure}",
+                            file=sys.stderr,
+                            flush=True,
+                        )
+                results[name] = (median(runs) if runs else None, len(runs))
         finally:
             server.terminate()
             server.wait()
     print(f"\n{'page':<18} {'perf':>5} {'a11y':>5} {'LCP ms':>7} {'TBT ms':>7} {'CLS':>6}  targets")
     missed = False
-    for name, scores in results.items():
+    for name, (scores, succeeded) in results.items():
+        if scores is None:
+            print(f"{name:<18} {'no run succeeded':>34}  MISSED")
+            missed = True
+            continue
         met = all(scores[key] >= floor for key, floor in TARGETS.items())
         missed |= not met
+        runs = "" if succeeded == args.runs else f" (median of {succeeded} of {args.runs} runs)"
         print(
-            f"{name:<18} {scores['performance']:>5} {scores['accessibility']:>5} "
-            f"{scores['LCP ms']:>7} {scores['TBT ms']:>7} {scores['CLS']:>6}  "
-            f"{'met' if met else 'MISSED'}"
+            f"{name:<18} {scores['performance']:>5g} {scores['accessibility']:>5g} "
+            f"{scores['LCP ms']:>7g} {scores['TBT ms']:>7g} {scores['CLS']:>6g}  "
+            f"{'met' if met else 'MISSED'}{runs}"
         )
     print("targets: performance ≥ 95, accessibility 100 (Lighthouse 12, mobile preset)")
-    sys.exit(1 if missed else 0)
+    if failures:
+        print(f"{failures} of {len(pages) * args.runs} Lighthouse runs failed (see above)")
+    sys.exit(1 if missed or failures else 0)
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ from ..models import (
     Role,
 )
 from ..weeks import request_now
+from .trend import mood_trend
 
 WEEK_COLUMNS = (ProgramWeek.checkins, ProgramWeek.mood_total)
 TREND_WEEKS = 4
@@ -136,6 +137,11 @@ class Health:
     unacknowledged: int = 0
     open_help: int = 0
 
+    @property
+    def trend(self) -> str:
+        """The moods' trend in words, for the card's text alternative."""
+        return mood_trend(mood for _, mood in self.moods)
+
 
 @dataclass(frozen=True)
 class WeekMood:
@@ -197,7 +203,3 @@ def checkin_figures(program: Program) -> Figures[ProgramCheckins]:
         return ProgramCheckins(mentees=mentees, weeks=tuple(moods), open_help=open_help or 0)
 
     return Figures(queries, build)
-
-
-def program_checkin_aggregate(program_id: int) -> ProgramCheckins:
-    return checkin_figures(db.session.get(Program, program_id)).read()

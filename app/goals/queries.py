@@ -193,7 +193,3 @@ def goal_figures(program_id: int) -> Figures[GoalAggregate]:
         ProgramSummary.milestones_waiting,
     )  # in GoalAggregate's order
     return Figures(tuple(map(stored, columns)), lambda values: GoalAggregate(*values))
-
-
-def program_goal_aggregate(program_id: int) -> GoalAggregate:
-    return goal_figures(program_id).read()

@@ -7,6 +7,7 @@ import csv
 import io
 from dataclasses import dataclass
 
+from ..checkins.trend import mood_trend
 from ..programs.roster import csv_safe
 from ..surveys.results import GROUP_LABELS, GROUPS, SurveyResult
 from .charts import Chart, Slot, fmt
@@ -187,7 +188,8 @@ def charts(o: Outcomes) -> dict[str, Chart]:
             5,
             "",
             f"Average mood from 1 to 5 each week over {weeks}, shown only for weeks with at "
-            f"least {THRESHOLD} check-ins; break weeks shaded.",
+            f"least {THRESHOLD} check-ins; break weeks shaded. "
+            + mood_trend(w.mood for w in o.weeks),
             lambda w: w.mood,
         ),
         "milestones": _weekly(

@@ -172,7 +172,7 @@ def test_two_mentees_fit_in_one_and_a_half_screens_review_queue_first(e2e, world
     expect(mina).to_contain_text("Last met 5 days ago")
     expect(
         mina.get_by_role("img", name=re.compile(r"^Mood, last 4 weeks, oldest first: "))
-    ).to_have_attribute("aria-label", re.compile(r"2 – Low$"))
+    ).to_have_attribute("aria-label", re.compile(r"2 – Low\. Falling, from 4 to 2 out of 5\.$"))
     expect(mina.get_by_label("Reply (optional)")).to_have_count(0)  # collapsed
     expect(mina.locator(".game-mentee")).to_be_hidden()  # behind "More"
     height = home_height(mentor)

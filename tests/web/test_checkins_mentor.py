@@ -64,7 +64,8 @@ def test_the_mentee_card_flags_help_and_replies_to_it_first(app, login, world, c
     assert f"/checkins/{calm}/acknowledge" not in page
     assert 'action="/checkins/' not in page and "-reply" not in page  # no reply form yet
     assert BLOCKER not in page  # what the mentee wrote waits for Reply too
-    assert 'oldest first: no check-in, no check-in, 4 – Good, 2 – Low">' in card
+    weeks_then_trend = "no check-in, no check-in, 4 – Good, 2 – Low. Falling, from 4 to 2 out of 5."
+    assert f'oldest first: {weeks_then_trend}">' in card
 
     form = client.get(f"/checkins/{checkin_id}/acknowledge").get_data(as_text=True)
     assert "<h1>Reply to a check-in</h1>" in form and BLOCKER in form

@@ -8,7 +8,7 @@ from datetime import date
 import sqlalchemy as sa
 from checkins_support import add_checkin, add_mentees, at_fixture, membership_id  # noqa: F401
 
-from app.checkins.queries import program_checkin_aggregate
+from app.checkins.queries import checkin_figures
 from app.demo import seed_demo
 from app.extensions import db
 from app.mentor_cards import card_figures
@@ -65,7 +65,7 @@ def test_the_coordinator_sees_numbers_and_never_the_text(app, login, world, at):
     at(2026, 3, 11, 18, 0)
     _seed_program_checkins(app, world)
     with app.app_context():
-        aggregate = program_checkin_aggregate(world.program_id)
+        aggregate = checkin_figures(db.session.get(Program, world.program_id)).read()
     assert (aggregate.mentees, aggregate.this_week.checkins, aggregate.rate) == (2, 2, 100)
     assert aggregate.open_help == 1
     assert [(str(w.week), w.checkins, w.average) for w in aggregate.weeks[-2:]] == [

@@ -21,7 +21,7 @@ from app import clock
 from app.extensions import db
 from app.goals.queries import (
     GoalAggregate,
-    program_goal_aggregate,
+    goal_figures,
     review_queue,
 )
 from app.mentor_cards import card_figures
@@ -163,8 +163,8 @@ def test_the_coordinator_sees_counts_and_never_titles(app, world, login):
         add_goal(world.mentorship_id, title="Put away", status=GoalStatus.ARCHIVED)
         db.session.get(Goal, done).status = GoalStatus.COMPLETED
         db.session.commit()
-        assert program_goal_aggregate(world.program_id) == GoalAggregate(1, 1, 2, 1)
-        assert program_goal_aggregate(world.other_program_id) == GoalAggregate(0, 0, 0, 0)
+        assert goal_figures(world.program_id).read() == GoalAggregate(1, 1, 2, 1)
+        assert goal_figures(world.other_program_id).read() == GoalAggregate(0, 0, 0, 0)
     page = login("coordinator").get("/").get_data(as_text=True)
     assert "Goals and milestones" in page
     assert "<dt>Milestones confirmed</dt><dd>2</dd>" in page

@@ -217,7 +217,23 @@ def test_mood_hidden_below_the_threshold(built, login, world):
     assert "4.7" not in client.get(f"/programs/{world.program_id}/outcomes").get_data(as_text=True)
     mood_chart = chart_of(client, world.program_id, "chart-mood")
     assert mood_chart.count("<polyline") == 1  # only week 0 has a point
+    assert "Too few weeks with a mood to show a trend.</desc>" in mood_chart
     assert re.search(r'points="[\d.]+,[\d.]+"', mood_chart)
+
+
+def test_the_mood_chart_says_its_trend_in_words(app, built, login, world):
+    with app.app_context():
+        cal = Calendar(db.session.get(Program, world.program_id))
+        mentees = db.session.scalars(
+            db.select(Membership).where(
+                Membership.program_id == world.program_id, Membership.role == Role.MENTEE
+            )
+        )
+        for membership in list(mentees)[:5]:  # week 3: five check-ins, all 5 (week 0: 3.0)
+            db.session.add(CheckIn(membership=membership, week_key=cal.key(3), mood=5, zone="UTC"))
+        db.session.commit()
+    mood_chart = chart_of(login("coordinator"), world.program_id, "chart-mood")
+    assert "break weeks shaded. Rising, from 3 to 5 out of 5.</desc>" in mood_chart
 
 
 def chart_of(client, program_id: int, chart_id: str) -> str:

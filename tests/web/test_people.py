@@ -173,6 +173,16 @@ def test_htmx_gets_the_list_alone(world, states, login) -> None:
     page = response.get_data(as_text=True)
     assert page.lstrip().startswith('<div id="people-list">') and "<html" not in page
     assert states_shown(page) == ["left"]
+    assert page.count('role="status"') == 1, "the filter's count is said again"
+
+
+def test_the_people_page_has_one_live_region(world, states, login) -> None:
+    """The count of people the filters found; the mentorships' count is plain text."""
+    page = _people(login("coordinator"), world).get_data(as_text=True)
+    assert page.count('role="status"') == 1
+    people, mentorships = page.split('id="mentorships-list"', 1)
+    assert re.search(r'<p class="hint pager-count" role="status">Showing 1–\d+ of', people)
+    assert re.search(r'<p class="hint pager-count">Showing 1–\d+ of \d+ mentorships', mentorships)
 
 
 def test_the_list_costs_the_same_with_5_and_2000_participants(
