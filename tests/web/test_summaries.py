@@ -352,12 +352,9 @@ def test_the_coordinator_home_sends_eight_statements_whatever_the_program_size(
         page = client.get("/").get_data(as_text=True)
     assert "Mentee 0" in page  # named among the quiet pairs and those waiting for help
     with app.app_context():
-        db.session.execute(  # the next ones take the same addresses
-            sa.update(User)
-            .where(User.email == "mentee0@bulk.example")
-            .values(email="early@bulk.example", name="Early Mentee")
-        )
-        db.session.commit()
+        early = db.session.scalar(sa.select(User).where(User.email == "mentee0@bulk.example"))
+        early.email, early.name = "early@bulk.example", "Early Mentee"  # the next ones take
+        db.session.commit()  # the same addresses
         _grow(world, 15)
         assert summaries.check() == []
     with query_counter as large:
