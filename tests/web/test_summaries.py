@@ -466,10 +466,13 @@ STATE_ACTIONS = st.one_of(
 
 def _recounted(program: Program) -> dict[tuple[Role, str], int]:
     """The counts as working out every member's state gives them (no stored row read)."""
-    found = db.session.execute(
-        sa.select(Membership.role, membership_state(program), sa.func.count())
+    rows = (
+        sa.select(Membership.role, membership_state(program).label("state"))
         .where(Membership.program_id == program.id, Membership.role.in_(PARTICIPANTS))
-        .group_by(Membership.role, membership_state(program))
+        .subquery()
+    )
+    found = db.session.execute(
+        sa.select(rows.c.role, rows.c.state, sa.func.count()).group_by(rows.c.role, rows.c.state)
     )
     return {(role, state): count for role, state, count in found}
 
