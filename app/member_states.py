@@ -8,7 +8,9 @@ the other summaries (``app.summaries``, whose commit hook calls ``refresh``), th
 memberships an action touched are locked (made when missing), recomputed from the facts in one
 UPDATE and the difference is added to their programs' counters, in the action's transaction. A
 change that moves every member of a program (a new agreement version, a training module added
-or removed, the program closed) touches the whole program: one grouped recomputation. Personal
+or removed, the program closed) touches the whole program: one grouped recomputation. The
+pairs' statuses are counted the same way (``PairState``: the people page's pair list and the
+home's pair figures). Personal
 invites not used yet ("invited") depend on the clock (they expire), so they are counted when
 read: a program has few, found by an index.
 """
@@ -33,6 +35,7 @@ from .models import (
     MemberState,
     Mentorship,
     MentorshipMember,
+    PairState,
     ParticipantProfile,
     Program,
     ProgramState,
@@ -120,8 +123,10 @@ def _stored_values() -> dict[str, sa.ColumnElement]:
     }
 
 
-FIELDS = ("program_id", "role", "state", "name_key")
-Key = tuple[int, str, str]  # program, role, state
+Key = tuple[int, str, str]  # program, kind (a role, or PAIR), state
+COUNTER_KEYS = ("program_id", "kind", "state")
+PAIR = "pair"
+"""The kind of a program's counters of its pairs by status."""
 
 
 # --- refreshing before the commit ----------------------------------------------------------
@@ -131,8 +136,9 @@ _KINDS = ("members", "pairs", "programs", "users")
 
 
 def touch(session: Session | None = None, **keys: Iterable[int]) -> None:
-    """Note what moved states: ``members`` (memberships), ``pairs`` (their members),
-    ``programs`` (every member) or ``users`` (their memberships: a new name). ORM changes are
+    """Note what moved states: ``members`` (memberships), ``pairs`` (their status and
+    members), ``programs`` (every member and pair) or ``users`` (their memberships: a new
+    name). ORM changes are
     noted by themselves (``_noticed``); a service writing facts in Core notes them here."""
     touched = (session or db.session()).info.setdefault(_TOUCHED, {k: set() for k in _KINDS})
     for kind, ids in keys.items():
@@ -184,29 +190,30 @@ def listen() -> None:
 
 
 def refresh(session: Session) -> None:
-    """Bring the rows of every touched membership up to date and add what that changed to their
-    programs' counters. Called by ``summaries``' commit hook after the pairs and mentees, so
-    every transaction locks in one order: pair and mentee rows, member states, counters."""
+    """Bring the rows of every touched membership and pair up to date and add what that
+    changed to their programs' counters. Called by ``summaries``' commit hook after the pairs'
+    and mentees' summaries, so every transaction locks in one order: pair and mentee
+    summaries, member states, pair states, counters."""
     touched = session.info.pop(_TOUCHED, None)
     if not touched or not any(touched.values()):
         return
     params = {kind: sorted(ids) for kind, ids in touched.items()}
     postgres = session.get_bind().dialect.name == "postgresql"
-    locked = session.execute(_lock_statement(postgres), params).all()
-    if not locked:
-        return
-    before = Counter((p, role, state) for _key, p, role, state in locked if state is not None)
-    after = Counter(
-        (p, role, state)
-        for _key, p, role, state in session.execute(_update_statement(), params)
-        if state is not None
-    )
-    changes = {
-        key: {"members": after[key] - before[key]}
-        for key in sorted(set(before) | set(after))
-        if after[key] != before[key]
-    }
-    summaries._add(ProgramState, ("program_id", "role", "state"), changes)
+    changes: Counter[Key] = Counter()
+    for lock, update, kind in (
+        (_lock_statement(postgres), _update_statement(), None),
+        *_pair_statements(postgres),
+    ):
+        locked = session.execute(lock, params).all()
+        if not locked:
+            continue
+        for sign, rows in ((-1, locked), (1, session.execute(update, params))):
+            for _key, program_id, *kind_and_state in rows:
+                row_kind, state = kind_and_state if kind is None else (kind, *kind_and_state)
+                if state is not None:
+                    changes[(program_id, row_kind, state)] += sign
+    totals = {key: {"total": n} for key, n in changes.items() if n}
+    summaries._add(ProgramState, COUNTER_KEYS, totals)
 
 
 def _touched_memberships(table_id: sa.ColumnElement[int], program_id, user_id=None):
@@ -270,6 +277,41 @@ def _update_statement() -> sa.Update:
     )
 
 
+@functools.cache
+def _pair_statements(postgres: bool) -> tuple[tuple[sa.Insert, sa.Update, str]]:
+    """The lock and the update of the touched pairs' rows (``pairs`` or of ``programs``), as
+    the members': each returns (pair, program, status)."""
+    table = PairState.__table__
+    pairs = Mentorship.__table__.c
+
+    def touched(pair_id, program_id) -> sa.ColumnElement[bool]:
+        return sa.or_(
+            pair_id.in_(sa.bindparam("pairs", expanding=True)),
+            program_id.in_(sa.bindparam("programs", expanding=True)),
+        )
+
+    status = sa.cast(pairs.status, sa.String(16))
+    source = (
+        sa.select(pairs.id, pairs.program_id)
+        .where(touched(pairs.id, pairs.program_id))
+        .order_by(pairs.id)
+    )
+    dialect = postgresql if postgres else sqlite
+    insert = dialect.insert(table).from_select(["mentorship_id", "program_id"], source)
+    returned = (table.c.mentorship_id, table.c.program_id, table.c.status)
+    lock = insert.on_conflict_do_update(
+        index_elements=["mentorship_id"], set_={"program_id": table.c.program_id}
+    ).returning(*returned)
+    new = sa.select(status).where(pairs.id == table.c.mentorship_id).scalar_subquery()
+    update = (
+        sa.update(table)
+        .where(touched(table.c.mentorship_id, table.c.program_id))
+        .values(status=new)
+        .returning(*returned)
+    )
+    return ((lock, update, PAIR),)
+
+
 # --- checking ------------------------------------------------------------------------------
 
 
@@ -282,30 +324,47 @@ def computed_states() -> dict[int, dict]:
     return {row[0]: dict(zip(values, row[1:], strict=True)) for row in rows}
 
 
-def check(fix: bool) -> list[summaries.Drift]:
-    """Every membership's row and every program's counters against the facts; with ``fix``,
-    the differing rows rewritten (missing ones inserted)."""
-    expected = computed_states()
+def computed_pairs() -> dict[int, dict]:
+    """Every pair's row as the facts say, in one query."""
+    status = sa.cast(Mentorship.status, sa.String(16))
+    rows = db.session.execute(sa.select(Mentorship.id, Mentorship.program_id, status))
+    return {pair: {"program_id": program_id, "status": s} for pair, program_id, s in rows}
+
+
+def _check_rows(model, key: sa.Column, expected: dict[int, dict], fix: bool):
+    """The rows of ``model`` against ``expected`` (by ``key``); with ``fix``, the differing
+    ones written (inserted when missing)."""
+    fields = tuple(next(iter(expected.values()), {}))
     stored = {
-        row[0]: dict(zip(FIELDS, row[1:], strict=True))
-        for row in db.session.execute(
-            sa.select(MemberState.membership_id, *(getattr(MemberState, f) for f in FIELDS))
-        )
+        row[0]: dict(zip(fields, row[1:], strict=True))
+        for row in db.session.execute(sa.select(key, *(getattr(model, f) for f in fields)))
     }
     drifts = [
-        summaries.Drift(MemberState.__tablename__, key, stored.get(key, {}), want)
-        for key, want in sorted(expected.items())
-        if stored.get(key) != want
+        summaries.Drift(model.__tablename__, i, stored.get(i, {}), want)
+        for i, want in sorted(expected.items())
+        if stored.get(i) != want
     ]
     if fix and drifts:
-        insert = summaries._dialect().insert(MemberState)
+        insert = summaries._dialect().insert(model)
         upsert = insert.on_conflict_do_update(
-            index_elements=["membership_id"], set_={f: insert.excluded[f] for f in FIELDS}
+            index_elements=[key.key], set_={f: insert.excluded[f] for f in fields}
         )
-        db.session.execute(upsert, [{"membership_id": d.key, **d.computed} for d in drifts])
-    counts: dict[Key, dict] = defaultdict(lambda: {"members": 0})
-    for row in expected.values():
+        db.session.execute(upsert, [{key.key: d.key, **d.computed} for d in drifts])
+    return drifts
+
+
+def check(fix: bool) -> list[summaries.Drift]:
+    """Every membership's and pair's row and every program's counters against the facts;
+    with ``fix``, the differing rows rewritten (missing ones inserted)."""
+    members, pairs = computed_states(), computed_pairs()
+    counts: dict[Key, dict] = defaultdict(lambda: {"total": 0})
+    for row in members.values():
         if row["state"] is not None:
-            counts[(row["program_id"], row["role"], row["state"])]["members"] += 1
-    keys = ("program_id", "role", "state")
-    return [*drifts, *summaries._check_sums(ProgramState, keys, dict(counts), {"members": 0}, fix)]
+            counts[(row["program_id"], row["role"], row["state"])]["total"] += 1
+    for row in pairs.values():
+        counts[(row["program_id"], PAIR, row["status"])]["total"] += 1
+    return [
+        *_check_rows(MemberState, MemberState.membership_id, members, fix),
+        *_check_rows(PairState, PairState.mentorship_id, pairs, fix),
+        *summaries._check_sums(ProgramState, COUNTER_KEYS, dict(counts), {"total": 0}, fix),
+    ]

@@ -33,6 +33,7 @@ from .risk import CareKind, CareRecord
 from .summaries import (
     MemberState,
     MenteeSummary,
+    PairState,
     PairSummary,
     ProgramState,
     ProgramSummary,
@@ -44,6 +45,7 @@ from .users import User
 __all__ = [
     "MemberState",
     "MenteeSummary",
+    "PairState",
     "ProgramState",
     "PairSummary",
     "ProgramSummary",

@@ -114,15 +114,28 @@ class MemberState(db.Model):
     )
 
 
+class PairState(db.Model):
+    """A pair's status as its program's counters last counted it (``app.member_states``)."""
+
+    __tablename__ = "pair_states"
+
+    mentorship_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("mentorships.id", ondelete="CASCADE"), primary_key=True
+    )
+    program_id: Mapped[int] = mapped_column(sa.ForeignKey("programs.id", ondelete="CASCADE"))
+    status: Mapped[str | None] = mapped_column(sa.String(16))
+
+
 class ProgramState(db.Model):
-    """How many of a program's members of one role are in one state: the sum of their
-    ``MemberState`` rows, kept by adding each refresh's difference."""
+    """How many of a program's members of one kind (a role) are in one state, and how many
+    of its pairs (kind ``pair``) have each status: the sum of their ``MemberState`` and
+    ``PairState`` rows, kept by adding each refresh's difference."""
 
     __tablename__ = "program_states"
 
     program_id: Mapped[int] = mapped_column(
         sa.ForeignKey("programs.id", ondelete="CASCADE"), primary_key=True
     )
-    role: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
     state: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
-    members: Mapped[int] = mapped_column(server_default="0")
+    total: Mapped[int] = mapped_column(server_default="0")

@@ -17,7 +17,7 @@ from sqlalchemy.orm import aliased
 from ..clock import utcnow
 from ..extensions import db
 from ..meetings.queries import PairNames, pair_names
-from ..member_states import PARTICIPANTS, State, membership_state
+from ..member_states import PAIR, PARTICIPANTS, State, membership_state
 from ..models import (
     OPEN_STATUSES,
     Invite,
@@ -140,11 +140,11 @@ def _counts(program_id: int, filters: Filters) -> dict[str, int]:
         members = _members(program_id, filters)
         members = members.add_columns(sa.func.count()).group_by(MemberState.state)
     else:
-        members = sa.select(ProgramState.state, sa.func.sum(ProgramState.members)).where(
-            ProgramState.program_id == program_id
+        roles = PARTICIPANTS if filters.role is None else (filters.role,)
+        members = sa.select(ProgramState.state, sa.func.sum(ProgramState.total)).where(
+            ProgramState.program_id == program_id,
+            ProgramState.kind.in_([role.value for role in roles]),
         )
-        if filters.role is not None:
-            members = members.where(ProgramState.role == filters.role.value)
         members = members.group_by(ProgramState.state)
     invites = _invites(program_id, filters).with_only_columns(
         _text(State.INVITED.value), sa.func.count()
@@ -249,15 +249,16 @@ class PairsPage:
 
 def pairs_page(program_id: int, requested: int) -> PairsPage:
     """One page of the program's mentorships (by status, then age) with their people's names,
-    and how many there are of each status: two queries however many pairs."""
+    and how many there are of each status (the program's counters): two queries however many
+    pairs."""
     found = dict(
         db.session.execute(
-            sa.select(Mentorship.status, sa.func.count())
-            .where(Mentorship.program_id == program_id)
-            .group_by(Mentorship.status)
+            sa.select(ProgramState.state, ProgramState.total).where(
+                ProgramState.program_id == program_id, ProgramState.kind == PAIR
+            )
         ).all()
     )
-    counts = {status: found[status] for status in MentorshipStatus if found.get(status)}
+    counts = {s: found[s.value] for s in MentorshipStatus if found.get(s.value)}
     pager = Pager.of(requested, sum(counts.values()), PAIRS_PAGE_SIZE)
     if not pager.total:
         return PairsPage([], counts, pager)
@@ -272,11 +273,12 @@ def pairs_page(program_id: int, requested: int) -> PairsPage:
     return PairsPage([(pair, pair.status) for pair in in_order], counts, pager)
 
 
-def state_counts(program: Program) -> dict[tuple[Role, str], int]:
-    """How many mentors and mentees (and personal invites) are in each state, in one
-    statement: the program's counters, and its pending invites."""
-    members = sa.select(ProgramState.role, ProgramState.state, ProgramState.members).where(
-        ProgramState.program_id == program.id, ProgramState.members > 0
+def state_counts(program: Program) -> dict[tuple[str, str], int]:
+    """How many mentors and mentees (and personal invites) are in each state and how many
+    pairs have each status, by (role or ``PAIR``, state or status), in one statement: the
+    program's counters, and its pending invites."""
+    members = sa.select(ProgramState.kind, ProgramState.state, ProgramState.total).where(
+        ProgramState.program_id == program.id, ProgramState.total > 0
     )
     role = sa.cast(Invite.role, sa.String(16))
     invites = (
@@ -285,8 +287,8 @@ def state_counts(program: Program) -> dict[tuple[Role, str], int]:
         .group_by(role)
     )
     return {
-        (Role(role), state): int(count)
-        for role, state, count in db.session.execute(sa.union_all(members, invites))
+        (kind, state): int(count)
+        for kind, state, count in db.session.execute(sa.union_all(members, invites))
     }
 
 

@@ -2,8 +2,10 @@
 are in each, filled from the facts.
 
 ``member_states`` holds each membership's role, state (null for a coordinator) and lower-case
-name, ``program_states`` how many of a program's members of each role are in each state: the
-coordinator's home and the people page read these instead of working out every member's state.
+name, ``pair_states`` each pair's status as counted, ``program_states`` how many of a program's
+members of each role are in each state and how many of its pairs have each status: the
+coordinator's home and the people page read these instead of working out every member's state
+and counting every pair.
 The services keep them up to date from now on (``app.member_states``); the backfill below is
 plain SQL that SQLite and PostgreSQL both run, the same rules as ``app.member_states``
 (``flask summaries check`` compares the two).
@@ -54,11 +56,19 @@ JOIN programs p ON p.id = m.program_id
 JOIN users u ON u.id = m.user_id
 """
 
+PAIRS = """
+INSERT INTO pair_states (mentorship_id, program_id, status)
+SELECT id, program_id, status FROM mentorships
+"""
+
 PROGRAMS = """
-INSERT INTO program_states (program_id, role, state, members)
+INSERT INTO program_states (program_id, kind, state, total)
 SELECT program_id, role, state, count(*) FROM member_states
 WHERE state IS NOT NULL
 GROUP BY program_id, role, state
+UNION ALL
+SELECT program_id, 'pair', status, count(*) FROM pair_states
+GROUP BY program_id, status
 """
 
 
@@ -66,16 +76,35 @@ def upgrade():
     op.create_table(
         "program_states",
         sa.Column("program_id", sa.Integer(), nullable=False),
-        sa.Column("role", sa.String(length=16), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
         sa.Column("state", sa.String(length=16), nullable=False),
-        sa.Column("members", sa.Integer(), server_default="0", nullable=False),
+        sa.Column("total", sa.Integer(), server_default="0", nullable=False),
         sa.ForeignKeyConstraint(
             ["program_id"],
             ["programs.id"],
             name=op.f("fk_program_states_program_id_programs"),
             ondelete="CASCADE",
         ),
-        sa.PrimaryKeyConstraint("program_id", "role", "state", name=op.f("pk_program_states")),
+        sa.PrimaryKeyConstraint("program_id", "kind", "state", name=op.f("pk_program_states")),
+    )
+    op.create_table(
+        "pair_states",
+        sa.Column("mentorship_id", sa.Integer(), nullable=False),
+        sa.Column("program_id", sa.Integer(), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["mentorship_id"],
+            ["mentorships.id"],
+            name=op.f("fk_pair_states_mentorship_id_mentorships"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["program_id"],
+            ["programs.id"],
+            name=op.f("fk_pair_states_program_id_programs"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("mentorship_id", name=op.f("pk_pair_states")),
     )
     op.create_table(
         "member_states",
@@ -104,9 +133,11 @@ def upgrade():
             "ix_member_states_program_state_name", ["program_id", "state", "name_key"]
         )
     op.execute(MEMBERS)
+    op.execute(PAIRS)
     op.execute(PROGRAMS)
 
 
 def downgrade():
     op.drop_table("member_states")
+    op.drop_table("pair_states")
     op.drop_table("program_states")
