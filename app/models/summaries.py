@@ -108,9 +108,14 @@ class MemberState(db.Model):
     state: Mapped[str | None] = mapped_column(sa.String(16))
     name_key: Mapped[str | None] = mapped_column(sa.String(80))
 
+    # the people page's list in name order, whatever it filters on (a state, a role, both)
     __table_args__ = (
         sa.Index("ix_member_states_program_name", "program_id", "name_key"),
         sa.Index("ix_member_states_program_state_name", "program_id", "state", "name_key"),
+        sa.Index("ix_member_states_program_role_name", "program_id", "role", "name_key"),
+        sa.Index(
+            "ix_member_states_program_role_state_name", "program_id", "role", "state", "name_key"
+        ),
     )
 
 

@@ -132,6 +132,13 @@ def upgrade():
         batch_op.create_index(
             "ix_member_states_program_state_name", ["program_id", "state", "name_key"]
         )
+        batch_op.create_index(
+            "ix_member_states_program_role_name", ["program_id", "role", "name_key"]
+        )
+        batch_op.create_index(
+            "ix_member_states_program_role_state_name",
+            ["program_id", "role", "state", "name_key"],
+        )
     op.execute(MEMBERS)
     op.execute(PAIRS)
     op.execute(PROGRAMS)
