@@ -130,6 +130,9 @@ class PairState(db.Model):
     program_id: Mapped[int] = mapped_column(sa.ForeignKey("programs.id", ondelete="CASCADE"))
     status: Mapped[str | None] = mapped_column(sa.String(16))
 
+    # a program-wide refresh (the program closed) finds its pairs' rows by it
+    __table_args__ = (sa.Index("ix_pair_states_program_status", "program_id", "status"),)
+
 
 class ProgramState(db.Model):
     """How many of a program's members of one kind (a role) are in one state, and how many

@@ -106,6 +106,7 @@ def upgrade():
         ),
         sa.PrimaryKeyConstraint("mentorship_id", name=op.f("pk_pair_states")),
     )
+    op.create_index("ix_pair_states_program_status", "pair_states", ["program_id", "status"])
     op.create_table(
         "member_states",
         sa.Column("membership_id", sa.Integer(), nullable=False),
