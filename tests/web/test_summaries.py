@@ -15,6 +15,7 @@ from checkins_support import add_mentees, membership_id, user_id
 from game_support import NOW, W11, pinned_fixture  # noqa: F401
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from people_support import add_member
 from risk_support import MENTEE, MENTOR
 
 from app import clock, summaries
@@ -532,4 +533,40 @@ def test_a_new_agreement_moves_the_whole_program_at_once(app, world):
         db.session.expire_all()
         assert db.session.get(MemberState, member).state == State.JOINED.value
         assert ("mentee", State.ONBOARDED.value) not in state_counts(program)
+        assert summaries.check() == []
+
+
+def test_states_moved_at_once_lose_nothing(app, world):
+    """Mentees sign the agreement while the coordinator changes it and adds a training module:
+    the program-wide recomputations and each signature's lock their rows in one order, and the
+    counters end equal to the facts."""
+    with app.app_context():
+        members = [add_member(world.program_id, f"Signer {n}", profile=True) for n in range(4)]
+        program_id = world.program_id
+    start = threading.Barrier(6)
+    errors: list[BaseException] = []
+
+    def run(index: int) -> None:
+        try:
+            with app.app_context():
+                program = db.session.get(Program, program_id)
+                start.wait(timeout=30)
+                if index < len(members):
+                    member = db.session.get(Membership, members[index])
+                    onboarding.sign_agreement(member, program, f"Signer {index}")
+                elif index == len(members):
+                    program_service.update_program(program, {"agreement": "Be on time."})
+                else:
+                    values = {"title": "Listening", "question": "Ready?", "choices": "Yes\nNo"}
+                    training.add_module(program, values)
+        except BaseException as error:  # noqa: BLE001 - every failure is the test's business
+            errors.append(error)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    with app.app_context():
         assert summaries.check() == []
