@@ -38,8 +38,10 @@ from app.models import (
     MentorshipStatus,
     Milestone,
     MilestoneStatus,
+    PairState,
     PairSummary,
     Program,
+    ProgramState,
     Role,
     TrainingCompletion,
     TrainingModule,
@@ -274,11 +276,19 @@ def test_the_check_reports_and_fixes_drift(app, world):
             .values(mood_1=5, open_help=0)
         )
         db.session.execute(sa.delete(PairSummary))
+        db.session.execute(
+            sa.update(MemberState).where(MemberState.membership_id == member).values(state="left")
+        )
+        db.session.execute(sa.delete(PairState))
+        db.session.execute(sa.delete(ProgramState))
         db.session.commit()
     runner = app.test_cli_runner()
     found = runner.invoke(args=["summaries"])
     assert found.exit_code == 1
     assert f"mentee_summaries {member}:" in found.output
+    assert f"member_states {member}: stored {{" in found.output
+    assert f"pair_states {world.mentorship_id}: stored {{}}" in found.output
+    assert f"program_states ({world.program_id}, 'mentee', 'matched')" in found.output
     fixed = runner.invoke(args=["summaries", "--fix"])
     assert "repaired" in fixed.output
     again = runner.invoke(args=["summaries"])
