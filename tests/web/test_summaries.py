@@ -15,7 +15,7 @@ from checkins_support import add_mentees, membership_id, user_id
 from game_support import NOW, W11, pinned_fixture  # noqa: F401
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from people_support import add_member
+from people_support import add_member, states_shown
 from risk_support import MENTEE, MENTOR
 
 from app import clock, summaries
@@ -335,6 +335,26 @@ def test_a_stale_row_is_what_the_page_shows(app, world, client, login):
     login("coordinator")
     page = client.get(f"/programs/{world.program_id}/at-risk").get_data(as_text=True)
     assert "help request waiting" in page
+
+
+def test_a_stale_state_is_what_the_people_page_shows(app, world, client, login):
+    """The people list and its chips read the stored states and counters, not the facts: a
+    row says the matched mentee left, a counter says so, and the page says so too."""
+    with app.app_context():
+        member = membership_id(MENTEE)
+        db.session.execute(
+            sa.update(MemberState).where(MemberState.membership_id == member).values(state="left")
+        )
+        db.session.execute(
+            sa.insert(ProgramState).values(
+                program_id=world.program_id, kind="mentee", state="left", total=7
+            )
+        )
+        db.session.commit()
+    login("coordinator")
+    page = client.get(f"/programs/{world.program_id}/people?state=left").get_data(as_text=True)
+    assert 'Left <span class="chip-count">7</span>' in page
+    assert states_shown(page) == ["left"]
 
 
 def _grow(world, count: int) -> None:
