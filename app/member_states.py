@@ -200,9 +200,10 @@ def refresh(session: Session) -> None:
     params = {kind: sorted(ids) for kind, ids in touched.items()}
     postgres = session.get_bind().dialect.name == "postgresql"
     changes: Counter[Key] = Counter()
+    pairs_moved = bool(touched["pairs"] or touched["programs"])  # else no pair's status did
     for lock, update, kind in (
         (_lock_statement(postgres), _update_statement(), None),
-        *_pair_statements(postgres),
+        *(_pair_statements(postgres) if pairs_moved else ()),
     ):
         locked = session.execute(lock, params).all()
         if not locked:
