@@ -2,9 +2,9 @@
 (``app.member_states``) so a list of thousands is filtered, counted and paged in a fixed number
 of queries without working out anyone's state.
 
-The ``onboarded`` test mirrors ``app.onboarding.status.Checklist.done`` (profile, current
-agreement signed, every training module for a mentor); tests/web/test_people.py checks the two
-agree for a person in each state.
+The ``onboarded`` test (``app.member_states``) mirrors ``app.onboarding.status.Checklist.done``
+(profile, current agreement signed, every training module for a mentor);
+tests/web/test_people.py checks the two agree for a person in each state.
 """
 
 from __future__ import annotations
