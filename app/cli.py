@@ -24,7 +24,8 @@ def init_app(app: Flask) -> None:
     @app.cli.command("summaries")
     @click.option("--fix", is_flag=True, help="Rewrite the rows that differ.")
     def summaries_command(fix: bool) -> None:
-        """Compare every summary row (pairs, mentees, programs, program weeks) with the facts.
+        """Compare every summary row (pairs, mentees, programs, program weeks, member and pair
+        states and their counts) with the facts.
 
         Exits with status 1 when differences are found and left as they are.
         """

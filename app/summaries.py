@@ -41,6 +41,7 @@ from sqlalchemy.orm.attributes import NO_VALUE
 
 from game import risk
 
+from . import member_states
 from .extensions import db
 from .models import (
     CheckIn,
@@ -406,6 +407,7 @@ def _refresh_touched(session: Session) -> None:
             for program, change in changes.items():
                 for name, value in change.items():
                     programs[program][name] += value
+    member_states.refresh(session)
     _add(ProgramSummary, ("program_id",), programs)
     _count_weeks(session)
 
@@ -493,6 +495,7 @@ def listen() -> None:
         event.listen(Session, "after_flush", _noticed)
         event.listen(Session, "before_commit", _refresh_touched)
         event.listen(Session, "after_rollback", _forget)
+    member_states.listen()
 
 
 @dataclass(frozen=True)
@@ -504,8 +507,8 @@ class Drift:
 
 
 def check(fix: bool = False) -> list[Drift]:
-    """Every pair's, mentee's, program's and program week's row against a recomputation from
-    the facts; with ``fix``, the
+    """Every pair's, mentee's, program's, program week's and member state's row against a
+    recomputation from the facts; with ``fix``, the
     differing rows rewritten (missing ones inserted) in one transaction. A few grouped queries
     whatever the size."""
     drifts = [
@@ -529,6 +532,7 @@ def check(fix: bool = False) -> list[Drift]:
         ),
         *_check_sums(ProgramSummary, ("program_id",), computed_programs(), EMPTY_PROGRAM, fix),
         *_check_sums(ProgramWeek, ("program_id", "week_key"), computed_weeks(), EMPTY_WEEK, fix),
+        *member_states.check(fix),
     ]
     if fix:
         db.session.commit()

@@ -6,6 +6,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from .. import member_states
 from ..extensions import db
 from ..models import (
     OPEN_STATUSES,
@@ -46,6 +47,7 @@ def close_program(program: Program, by_user_id: int, now: datetime) -> int:
         db.session.rollback()
         raise Refused(f"{program.name} is already closed.")
     facts = program_facts(program.id)  # before the pairs end: who was active decides
+    member_states.touch(programs=[program.id])  # matched members are matched no more
     db.session.execute(
         sa.update(Mentorship)
         .where(Mentorship.program_id == program.id, Mentorship.status.in_(OPEN_STATUSES))

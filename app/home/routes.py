@@ -18,6 +18,7 @@ from ..goals.queries import (
 )
 from ..lists_query import Lists
 from ..meetings.queries import meetings_and
+from ..member_states import PAIR
 from ..mentor_cards import mentor_cards
 from ..mentorships_query import mentorships_of
 from ..models import Invite, Mentorship, MentorshipStatus, Program, Role
@@ -54,23 +55,18 @@ def _cards_shown(mentorships: list[Mentorship], cards: dict) -> tuple[list[Mento
 
 def _program_counts(program: Program) -> Figures[dict[str, int]]:
     """Headline numbers for a coordinator, each one a filter of the people list: the people's
-    states in one query, the pairs and open invites asked alongside other figures."""
+    states and the pairs' statuses in one query (the program's counters), the open invites
+    asked alongside other figures."""
     people = state_counts(program)
-
-    def pairs(status: MentorshipStatus) -> sa.Select:
-        return sa.select(sa.func.count()).where(
-            Mentorship.program_id == program.id, Mentorship.status == status
-        )
-
     open_invites = sa.select(sa.func.count()).where(
         Invite.program_id == program.id, Invite.uses_left > 0, Invite.expires_at > utcnow()
     )
 
     def count(states, roles=PARTICIPANTS) -> int:
-        return sum(people.get((role, state.value), 0) for role in roles for state in states)
+        return sum(people.get((role.value, s.value), 0) for role in roles for s in states)
 
     def build(values) -> dict[str, int]:
-        active, proposed, invites = values
+        (invites,) = values
         return {
             "mentees": count(CURRENT_STATES, (Role.MENTEE,)),
             "mentors": count(CURRENT_STATES, (Role.MENTOR,)),
@@ -78,13 +74,12 @@ def _program_counts(program: Program) -> Figures[dict[str, int]]:
             "joined": count((State.JOINED,)),
             "waiting": count((State.ONBOARDED,), (Role.MENTEE,)),
             "left": count((State.LEFT,)),
-            "active": active,
-            "proposed": proposed,
+            "active": people.get((PAIR, MentorshipStatus.ACTIVE.value), 0),
+            "proposed": people.get((PAIR, MentorshipStatus.PROPOSED.value), 0),
             "open_invites": invites,
         }
 
-    queries = (pairs(MentorshipStatus.ACTIVE), pairs(MentorshipStatus.PROPOSED), open_invites)
-    return Figures(queries, build)
+    return Figures((open_invites,), build)
 
 
 def _coordinator_home(membership, notices):

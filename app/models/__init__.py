@@ -30,12 +30,23 @@ from .programs import (
 )
 from .push import NotificationSettings, Nudge, NudgeStatus, PushSubscription
 from .risk import CareKind, CareRecord
-from .summaries import MenteeSummary, PairSummary, ProgramSummary, ProgramWeek
+from .summaries import (
+    MemberState,
+    MenteeSummary,
+    PairState,
+    PairSummary,
+    ProgramState,
+    ProgramSummary,
+    ProgramWeek,
+)
 from .surveys import Again, GoalsReached, Survey, SurveyAnswer, SurveyResponse
 from .users import User
 
 __all__ = [
+    "MemberState",
     "MenteeSummary",
+    "PairState",
+    "ProgramState",
     "PairSummary",
     "ProgramSummary",
     "ProgramWeek",

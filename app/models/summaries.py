@@ -91,3 +91,59 @@ class ProgramWeek(db.Model):
     week_key: Mapped[str] = mapped_column(sa.String(8), primary_key=True)
     checkins: Mapped[int] = mapped_column(server_default="0")
     mood_total: Mapped[int] = mapped_column(server_default="0")
+
+
+class MemberState(db.Model):
+    """Where one membership stands (``app.member_states``): its role and state as the people
+    page shows them (null for a coordinator, who has none), and its person's name in lower
+    case, so a program's people are counted, filtered and paged in name order by an index."""
+
+    __tablename__ = "member_states"
+
+    membership_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("memberships.id", ondelete="CASCADE"), primary_key=True
+    )
+    program_id: Mapped[int] = mapped_column(sa.ForeignKey("programs.id", ondelete="CASCADE"))
+    role: Mapped[str] = mapped_column(sa.String(16))
+    state: Mapped[str | None] = mapped_column(sa.String(16))
+    name_key: Mapped[str | None] = mapped_column(sa.String(80))
+
+    # the people page's list in name order, whatever it filters on (a state, a role, both)
+    __table_args__ = (
+        sa.Index("ix_member_states_program_name", "program_id", "name_key"),
+        sa.Index("ix_member_states_program_state_name", "program_id", "state", "name_key"),
+        sa.Index("ix_member_states_program_role_name", "program_id", "role", "name_key"),
+        sa.Index(
+            "ix_member_states_program_role_state_name", "program_id", "role", "state", "name_key"
+        ),
+    )
+
+
+class PairState(db.Model):
+    """A pair's status as its program's counters last counted it (``app.member_states``)."""
+
+    __tablename__ = "pair_states"
+
+    mentorship_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("mentorships.id", ondelete="CASCADE"), primary_key=True
+    )
+    program_id: Mapped[int] = mapped_column(sa.ForeignKey("programs.id", ondelete="CASCADE"))
+    status: Mapped[str | None] = mapped_column(sa.String(16))
+
+    # a program-wide refresh (the program closed) finds its pairs' rows by it
+    __table_args__ = (sa.Index("ix_pair_states_program_status", "program_id", "status"),)
+
+
+class ProgramState(db.Model):
+    """How many of a program's members of one kind (a role) are in one state, and how many
+    of its pairs (kind ``pair``) have each status: the sum of their ``MemberState`` and
+    ``PairState`` rows, kept by adding each refresh's difference."""
+
+    __tablename__ = "program_states"
+
+    program_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("programs.id", ondelete="CASCADE"), primary_key=True
+    )
+    kind: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+    state: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+    total: Mapped[int] = mapped_column(server_default="0")

@@ -1,14 +1,14 @@
-"""Where each participant of a program stands, computed in SQL so a list of thousands can be
-filtered, counted and paged in a fixed number of queries without loading anyone.
+"""Where each participant of a program stands, read from the stored states and counters
+(``app.member_states``) so a list of thousands is filtered, counted and paged in a fixed number
+of queries without working out anyone's state.
 
-The ``onboarded`` test mirrors ``app.onboarding.status.Checklist.done`` (profile, current
-agreement signed, every training module for a mentor); tests/web/test_people.py checks the two
-agree for a person in each state.
+The ``onboarded`` test (``app.member_states``) mirrors ``app.onboarding.status.Checklist.done``
+(profile, current agreement signed, every training module for a mentor);
+tests/web/test_people.py checks the two agree for a person in each state.
 """
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -17,87 +17,29 @@ from sqlalchemy.orm import aliased
 from ..clock import utcnow
 from ..extensions import db
 from ..meetings.queries import PairNames, pair_names
+from ..member_states import PAIR, PARTICIPANTS, State, membership_state
 from ..models import (
     OPEN_STATUSES,
     Invite,
     MatchDraft,
     Membership,
+    MemberState,
     Mentorship,
     MentorshipMember,
     MentorshipStatus,
-    ParticipantProfile,
     Program,
+    ProgramState,
     Role,
-    TrainingCompletion,
-    TrainingModule,
     User,
 )
-from ..onboarding.status import PROFILE_COMPLETE
 from ..pagination import Pager
 
-PARTICIPANTS = (Role.MENTEE, Role.MENTOR)
 PAGE_SIZE = 25
 PAIRS_PAGE_SIZE = 25
-
-
-class State(enum.Enum):
-    INVITED = "invited"
-    JOINED = "joined"
-    ONBOARDED = "onboarded"
-    MATCHED = "matched"
-    LEFT = "left"
-
-    @property
-    def label(self) -> str:
-        return self.value.capitalize()
-
 
 # Not a state of its own: everyone who is in the program now (joined, onboarded or matched).
 CURRENT = "current"
 CURRENT_STATES = (State.JOINED, State.ONBOARDED, State.MATCHED)
-
-
-def _in_open_mentorship(membership_id) -> sa.Exists:
-    """In an open (active or proposed) mentorship: out of the matching pool, as on its page."""
-    return sa.exists().where(
-        MentorshipMember.membership_id == membership_id,
-        Mentorship.id == MentorshipMember.mentorship_id,
-        Mentorship.status.in_(OPEN_STATUSES),
-    )
-
-
-def _onboarded(program: Program) -> sa.ColumnElement[bool]:
-    """SQL twin of ``Checklist.done`` for a mentor or mentee of ``program``."""
-    modules = (
-        sa.select(sa.func.count(TrainingModule.id))
-        .where(TrainingModule.program_id == program.id)
-        .scalar_subquery()
-    )
-    completed = (
-        sa.select(sa.func.count(TrainingCompletion.id))
-        .join(TrainingModule, TrainingModule.id == TrainingCompletion.module_id)
-        .where(
-            TrainingCompletion.membership_id == Membership.id,
-            TrainingModule.program_id == program.id,
-        )
-        .scalar_subquery()
-    )
-    return sa.and_(
-        sa.exists().where(ParticipantProfile.membership_id == Membership.id, *PROFILE_COMPLETE),
-        Membership.agreed_version == program.agreement_version,
-        sa.or_(Membership.role != Role.MENTOR, completed >= modules),
-    )
-
-
-def membership_state(program: Program) -> sa.ColumnElement[str]:
-    """A membership's state: left, else matched (in an active mentorship), else onboarded
-    (checklist done), else joined."""
-    return sa.case(
-        (Membership.left_at.is_not(None), State.LEFT.value),
-        (_in_open_mentorship(Membership.id), State.MATCHED.value),
-        (_onboarded(program), State.ONBOARDED.value),
-        else_=State.JOINED.value,
-    )
 
 
 def _text(value: str) -> sa.ColumnElement[str]:
@@ -105,51 +47,24 @@ def _text(value: str) -> sa.ColumnElement[str]:
     return sa.cast(sa.literal(value), sa.String(16))
 
 
-def everyone(program: Program, with_state: bool = True, with_names: bool = True) -> sa.Subquery:
-    """Mentors and mentees of the program, one row each, with the personal invites nobody has
-    used yet (state ``invited``): kind, id, user_id, name, email, role and (``with_state``)
-    state, which costs a few lookups per row. Without ``with_names`` a member's name and
-    e-mail are null and their person is not read (counting needs neither, unless searching)."""
-    state = (_text(State.INVITED.value),) if with_state else ()
-    name, email = (User.name, User.email) if with_names else (sa.cast(sa.null(), sa.String),) * 2
-    members = sa.select(
-        _text("member").label("kind"),
-        Membership.id.label("id"),
-        Membership.user_id.label("user_id"),
-        name.label("name"),
-        email.label("email"),
-        Membership.role.label("role"),
-        *(
-            (sa.cast(membership_state(program), sa.String(16)).label("state"),)
-            if with_state
-            else ()
-        ),
-    ).where(Membership.program_id == program.id, Membership.role.in_(PARTICIPANTS))
-    if with_names:
-        members = members.join(User, User.id == Membership.user_id)
-    # Not correlated: both databases build the set of the program's e-mails once.
-    joined = (
-        sa.select(sa.func.lower(User.email))
-        .join(Membership, Membership.user_id == User.id)
-        .where(Membership.program_id == program.id)
+def _pending_invites(program_id: int, role: Role | None) -> list[sa.ColumnElement[bool]]:
+    """The program's personal invites nobody has used yet (of ``role``): state ``invited``.
+    They expire, so they are counted when read; a program has few, found by its index, and
+    whether their address joined already is one lookup each."""
+    joined = sa.exists().where(
+        User.email == sa.func.lower(Invite.email),
+        Membership.user_id == User.id,
+        Membership.program_id == Invite.program_id,
     )
-    invites = sa.select(
-        _text("invite"),
-        Invite.id,
-        sa.cast(sa.null(), sa.Integer),
-        sa.func.coalesce(Invite.name, Invite.email),
-        Invite.email,
-        Invite.role,
-        *state,
-    ).where(
-        Invite.program_id == program.id,
+    roles = PARTICIPANTS if role is None else (role,)
+    return [
+        Invite.program_id == program_id,
         Invite.email.is_not(None),
-        Invite.role.in_(PARTICIPANTS),
+        Invite.role.in_(roles),
         Invite.uses_left > 0,
         Invite.expires_at > utcnow(),
-        sa.func.lower(Invite.email).not_in(joined),
-    )
-    return sa.union_all(members, invites).subquery("everyone")
+        ~joined,
+    ]
 
 
 @dataclass(frozen=True)
@@ -185,26 +100,57 @@ class PeoplePage:
     partners: dict[int, list[str]]  # by membership id: the other side of their mentorships
 
 
-def _narrowed(rows: sa.Subquery, filters: Filters) -> list[sa.ColumnElement[bool]]:
-    """The role and search conditions: the chips count within them."""
-    where = []
+def _searched(needle: str, *columns: sa.ColumnElement[str]) -> list[sa.ColumnElement[bool]]:
+    if not needle:
+        return []
+    needle = needle.lower()
+    return [sa.or_(*(sa.func.lower(c).contains(needle, autoescape=True) for c in columns))]
+
+
+def _members(program_id: int, filters: Filters, state: str = "") -> sa.Select:
+    """The program's mentors and mentees by their stored state (``MemberState``), within the
+    role, search and (``state``) state asked for; a coordinator's row has no state."""
+    where = [MemberState.program_id == program_id, MemberState.state.is_not(None)]
     if filters.role is not None:
-        where.append(rows.c.role == filters.role)
+        where.append(MemberState.role == filters.role.value)
+    if state == CURRENT:  # all but the few who left: read in name order by the program's index
+        where.append(MemberState.state != State.LEFT.value)
+    elif state:
+        where.append(MemberState.state == state)
+    query = sa.select(MemberState.state).where(*where)
     if filters.search:
-        needle = filters.search.lower()
-        where.append(
-            sa.or_(
-                sa.func.lower(rows.c.name).contains(needle, autoescape=True),
-                sa.func.lower(rows.c.email).contains(needle, autoescape=True),
-            )
+        query = query.join(Membership, Membership.id == MemberState.membership_id).join(
+            User, User.id == Membership.user_id
         )
-    return where
+    return query.where(*_searched(filters.search, User.name, User.email))
 
 
-def _state_condition(rows: sa.Subquery, state: str) -> list[sa.ColumnElement[bool]]:
-    if state == CURRENT:
-        return [rows.c.state.in_([s.value for s in CURRENT_STATES])]
-    return [rows.c.state == state] if state else []
+def _invites(program_id: int, filters: Filters) -> sa.Select:
+    invite_name = sa.func.coalesce(Invite.name, Invite.email)
+    return sa.select(Invite.id).where(
+        *_pending_invites(program_id, filters.role),
+        *_searched(filters.search, invite_name, Invite.email),
+    )
+
+
+def _counts(program_id: int, filters: Filters) -> dict[str, int]:
+    """How many are in each state within the role and search, in one statement: from the
+    program's counters, or (searching names) from the stored states of those found."""
+    if filters.search:
+        members = _members(program_id, filters)
+        members = members.add_columns(sa.func.count()).group_by(MemberState.state)
+    else:
+        roles = PARTICIPANTS if filters.role is None else (filters.role,)
+        members = sa.select(ProgramState.state, sa.func.sum(ProgramState.total)).where(
+            ProgramState.program_id == program_id,
+            ProgramState.kind.in_([role.value for role in roles]),
+        )
+        members = members.group_by(ProgramState.state)
+    invites = _invites(program_id, filters).with_only_columns(
+        _text(State.INVITED.value), sa.func.count()
+    )
+    found = db.session.execute(sa.union_all(members, invites)).all()
+    return with_totals({state: int(count or 0) for state, count in found})
 
 
 def with_totals(by_state: dict[str, int]) -> dict[str, int]:
@@ -216,32 +162,42 @@ def with_totals(by_state: dict[str, int]) -> dict[str, int]:
 
 def people_page(program: Program, filters: Filters) -> PeoplePage:
     """One page of the list, each member with their partners, and the count of each state, in
-    two queries however many people. Without a state to filter on, the list is sorted without
-    working out anyone's state, and only the page's states are."""
-    rows = everyone(program, with_names=bool(filters.search))
-    counts = with_totals(
-        dict(
-            db.session.execute(
-                sa.select(rows.c.state, sa.func.count())
-                .where(*_narrowed(rows, filters))
-                .group_by(rows.c.state)
-            ).all()
-        )
-    )
+    two statements however many people: the counts from the program's counters, the page in
+    name order from the stored states' index (members) beside the pending invites."""
+    counts = _counts(program.id, filters)
     pager = Pager.of(filters.page, counts[filters.state], PAGE_SIZE)
-    rows = everyone(program, with_state=bool(filters.state))
+    enough = pager.offset + pager.size  # each side's first rows in order: the page is in them
+    sides = []
+    if filters.state != State.INVITED.value:
+        members = _members(program.id, filters, filters.state).with_only_columns(
+            _text("member").label("kind"),
+            MemberState.membership_id.label("id"),
+            MemberState.name_key.label("sort"),
+            MemberState.state.label("state"),
+        )
+        order = (MemberState.name_key, MemberState.membership_id)
+        sides.append(members.order_by(*order).limit(enough).subquery())
+    if filters.state in ("", State.INVITED.value):
+        invites = _invites(program.id, filters)
+        sort = sa.func.lower(sa.func.coalesce(Invite.name, Invite.email))
+        invites = invites.with_only_columns(
+            _text("invite").label("kind"),
+            Invite.id.label("id"),
+            sort.label("sort"),
+            _text(State.INVITED.value).label("state"),
+        )
+        sides.append(invites.order_by(sort, Invite.id).limit(enough).subquery())
+    rows = sa.union_all(*(sa.select(side) for side in sides)).subquery("rows")
     page = (
         sa.select(rows)
-        .where(*_narrowed(rows, filters), *_state_condition(rows, filters.state))
-        .order_by(sa.func.lower(rows.c.name), rows.c.kind, rows.c.id)
+        .order_by(rows.c.sort, rows.c.kind, rows.c.id)
         .limit(pager.size)
         .offset(pager.offset)
         .subquery("page")
     )
-    state = page.c.state if filters.state else _state_of_row(program, page)
     people: dict[tuple[str, int], Person] = {}
     partners: dict[int, list[str]] = {}
-    for r in db.session.execute(_with_partners(page, state)):
+    for r in db.session.execute(_with_partners(page)):
         person = Person(r.kind, r.id, r.user_id, r.name, r.email, r.role, State(r.state))
         people.setdefault((person.kind, person.id), person)
         if r.partner is not None:
@@ -249,40 +205,38 @@ def people_page(program: Program, filters: Filters) -> PeoplePage:
     return PeoplePage(list(people.values()), counts, pager, partners)
 
 
-def _state_of_row(program: Program, page: sa.Subquery) -> sa.ColumnElement[str]:
-    """The state of a row of the page: its membership's, or ``invited`` for an invite."""
-    of_member = (
-        sa.select(membership_state(program)).where(Membership.id == page.c.id).scalar_subquery()
-    )
-    return sa.case((page.c.kind == "invite", State.INVITED.value), else_=of_member)
-
-
-def _with_partners(page: sa.Subquery, state: sa.ColumnElement[str]) -> sa.Select:
-    """The page's rows in order, a member's once per partner: the names of the other side of
-    their active or proposed mentorships (a mentee's mentor, a mentor's mentees)."""
+def _with_partners(page: sa.Subquery) -> sa.Select:
+    """The page's rows in order with their names and roles, a member's once per partner: the
+    names of the other side of their active or proposed mentorships (a mentee's mentor, a
+    mentor's mentees)."""
+    member, person = aliased(Membership), aliased(User)
     mine, theirs = aliased(MentorshipMember), aliased(MentorshipMember)
     other, partner = aliased(Membership), aliased(User)
+    is_member = page.c.kind == "member"
     return (
         sa.select(
             page.c.kind,
             page.c.id,
-            page.c.user_id,
-            page.c.name,
-            page.c.email,
-            page.c.role,
-            state.label("state"),
+            member.user_id,
+            sa.func.coalesce(person.name, Invite.name, Invite.email).label("name"),
+            sa.func.coalesce(person.email, Invite.email).label("email"),
+            sa.case((is_member, member.role), else_=Invite.role).label("role"),
+            page.c.state,
             partner.name.label("partner"),
         )
         .select_from(page)
-        .outerjoin(mine, sa.and_(page.c.kind == "member", mine.membership_id == page.c.id))
+        .outerjoin(member, sa.and_(is_member, member.id == page.c.id))
+        .outerjoin(person, person.id == member.user_id)
+        .outerjoin(Invite, sa.and_(page.c.kind == "invite", Invite.id == page.c.id))
+        .outerjoin(mine, mine.membership_id == member.id)
         .outerjoin(
             Mentorship,
             sa.and_(Mentorship.id == mine.mentorship_id, Mentorship.status.in_(OPEN_STATUSES)),
         )
         .outerjoin(theirs, theirs.mentorship_id == Mentorship.id)
-        .outerjoin(other, sa.and_(other.id == theirs.membership_id, other.role != page.c.role))
+        .outerjoin(other, sa.and_(other.id == theirs.membership_id, other.role != member.role))
         .outerjoin(partner, partner.id == other.user_id)
-        .order_by(sa.func.lower(page.c.name), page.c.kind, page.c.id, partner.name)
+        .order_by(page.c.sort, page.c.kind, page.c.id, partner.name)
     )
 
 
@@ -295,15 +249,16 @@ class PairsPage:
 
 def pairs_page(program_id: int, requested: int) -> PairsPage:
     """One page of the program's mentorships (by status, then age) with their people's names,
-    and how many there are of each status: two queries however many pairs."""
+    and how many there are of each status (the program's counters): two queries however many
+    pairs."""
     found = dict(
         db.session.execute(
-            sa.select(Mentorship.status, sa.func.count())
-            .where(Mentorship.program_id == program_id)
-            .group_by(Mentorship.status)
+            sa.select(ProgramState.state, ProgramState.total).where(
+                ProgramState.program_id == program_id, ProgramState.kind == PAIR
+            )
         ).all()
     )
-    counts = {status: found[status] for status in MentorshipStatus if found.get(status)}
+    counts = {s: found[s.value] for s in MentorshipStatus if found.get(s.value)}
     pager = Pager.of(requested, sum(counts.values()), PAIRS_PAGE_SIZE)
     if not pager.total:
         return PairsPage([], counts, pager)
@@ -318,16 +273,22 @@ def pairs_page(program_id: int, requested: int) -> PairsPage:
     return PairsPage([(pair, pair.status) for pair in in_order], counts, pager)
 
 
-def state_counts(program: Program) -> dict[tuple[Role, str], int]:
-    """How many mentors and mentees (and personal invites) are in each state, in one query."""
-    rows = everyone(program)
+def state_counts(program: Program) -> dict[tuple[str, str], int]:
+    """How many mentors and mentees (and personal invites) are in each state and how many
+    pairs have each status, by (role or ``PAIR``, state or status), in one statement: the
+    program's counters, and its pending invites."""
+    members = sa.select(ProgramState.kind, ProgramState.state, ProgramState.total).where(
+        ProgramState.program_id == program.id, ProgramState.total > 0
+    )
+    role = sa.cast(Invite.role, sa.String(16))
+    invites = (
+        sa.select(role, _text(State.INVITED.value), sa.func.count())
+        .where(*_pending_invites(program.id, None))
+        .group_by(role)
+    )
     return {
-        (role, state): count
-        for role, state, count in db.session.execute(
-            sa.select(rows.c.role, rows.c.state, sa.func.count()).group_by(
-                rows.c.role, rows.c.state
-            )
-        ).all()
+        (kind, state): int(count)
+        for kind, state, count in db.session.execute(sa.union_all(members, invites))
     }
 
 

@@ -11,6 +11,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from .. import member_states
 from ..clock import utcnow
 from ..extensions import db
 from ..gamification.store import insert_once
@@ -60,6 +61,7 @@ def update_program(program: Program, settings: dict[str, object]) -> int | None:
             .returning(Program.agreement_version)
         )
         if version is not None:
+            member_states.touch(programs=[program.id])  # who signed the old one must sign again
             db.session.add(AgreementVersion(program_id=program.id, version=version, text=text))
     for name, value in values.items():
         setattr(program, name, value)

@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
+from app import member_states
 from app.extensions import db
 from app.models import Membership, Role, User
 
@@ -36,6 +37,7 @@ def _many_people(app, program_id: int, count: int) -> None:
             sa.insert(Membership),
             [{"user_id": user, "program_id": program_id, "role": Role.MENTEE} for user in users],
         )
+        member_states.touch(programs=[program_id])  # written in Core, like a roster import
         db.session.commit()
 
 

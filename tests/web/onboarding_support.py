@@ -6,6 +6,7 @@ import re
 
 import sqlalchemy as sa
 
+from app import member_states
 from app.clock import utcnow
 from app.extensions import db
 from app.models import Membership, ParticipantProfile, Program, TrainingModule, User
@@ -69,6 +70,7 @@ def set_membership(app, membership_id: int, **values) -> None:
         db.session.execute(
             sa.update(Membership).where(Membership.id == membership_id).values(**values)
         )
+        member_states.touch(members=[membership_id])  # written in Core: say so
         db.session.commit()
 
 
@@ -80,6 +82,7 @@ def bump_agreement(app, program_id: int, text: str) -> None:
             .where(Program.id == program_id)
             .values(agreement=text, agreement_version=Program.agreement_version + 1)
         )
+        member_states.touch(programs=[program_id])
         db.session.commit()
 
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from app import clock
+from app import clock, member_states
 from app.extensions import db
 from app.models import (
     Invite,
@@ -128,6 +128,7 @@ def add_many(program_id: int, count: int, prefix: str = "bulk") -> None:
         sa.insert(ParticipantProfile),
         [{"membership_id": member_id} for member_id in members[::3]],
     )
+    member_states.touch(members=members)  # written in Core, like the roster import's
     expires = clock.utcnow() + timedelta(days=30)
     db.session.execute(
         sa.insert(Invite),

@@ -11,6 +11,7 @@ from checkins_support import add_checkin, add_mentees, at_fixture, membership_id
 from goals_support import add_goal
 from meetings_support import add_meeting
 
+from app import member_states
 from app.extensions import db
 from app.models import (
     BreakWeek,
@@ -155,6 +156,7 @@ def _set_status(mentorship_ids: list[int], status: MentorshipStatus) -> None:
     db.session.execute(
         sa.update(Mentorship).where(Mentorship.id.in_(mentorship_ids)).values(status=status)
     )
+    member_states.touch(pairs=mentorship_ids)
     db.session.commit()
 
 

@@ -15,25 +15,44 @@ from checkins_support import add_mentees, membership_id, user_id
 from game_support import NOW, W11, pinned_fixture  # noqa: F401
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from people_support import add_member, states_shown
 from risk_support import MENTEE, MENTOR
 
 from app import clock, summaries
+from app.accounts import service as accounts
 from app.checkins import service as checkins
 from app.extensions import db
 from app.gamification import service as game_service
 from app.goals import service as goals
 from app.meetings import service as meetings
+from app.member_states import PAIR, PARTICIPANTS, State, membership_state
 from app.models import (
     CheckIn,
+    Invite,
     Meeting,
     Membership,
+    MemberState,
     MenteeSummary,
     Mentorship,
+    MentorshipMember,
+    MentorshipStatus,
     Milestone,
     MilestoneStatus,
+    PairState,
     PairSummary,
+    Program,
+    ProgramState,
+    Role,
+    TrainingCompletion,
+    TrainingModule,
     User,
 )
+from app.onboarding import service as onboarding
+from app.pairing import service as pairing
+from app.programs import people_service as people
+from app.programs import service as program_service
+from app.programs import training_service as training
+from app.programs.people_query import state_counts
 from app.programs.risk_query import active_pairs, assess, board, on_list
 
 
@@ -257,11 +276,19 @@ def test_the_check_reports_and_fixes_drift(app, world):
             .values(mood_1=5, open_help=0)
         )
         db.session.execute(sa.delete(PairSummary))
+        db.session.execute(
+            sa.update(MemberState).where(MemberState.membership_id == member).values(state="left")
+        )
+        db.session.execute(sa.delete(PairState))
+        db.session.execute(sa.delete(ProgramState))
         db.session.commit()
     runner = app.test_cli_runner()
     found = runner.invoke(args=["summaries"])
     assert found.exit_code == 1
     assert f"mentee_summaries {member}:" in found.output
+    assert f"member_states {member}: stored {{" in found.output
+    assert f"pair_states {world.mentorship_id}: stored {{}}" in found.output
+    assert f"program_states ({world.program_id}, 'mentee', 'matched')" in found.output
     fixed = runner.invoke(args=["summaries", "--fix"])
     assert "repaired" in fixed.output
     again = runner.invoke(args=["summaries"])
@@ -310,6 +337,26 @@ def test_a_stale_row_is_what_the_page_shows(app, world, client, login):
     assert "help request waiting" in page
 
 
+def test_a_stale_state_is_what_the_people_page_shows(app, world, client, login):
+    """The people list and its chips read the stored states and counters, not the facts: a
+    row says the matched mentee left, a counter says so, and the page says so too."""
+    with app.app_context():
+        member = membership_id(MENTEE)
+        db.session.execute(
+            sa.update(MemberState).where(MemberState.membership_id == member).values(state="left")
+        )
+        db.session.execute(
+            sa.insert(ProgramState).values(
+                program_id=world.program_id, kind="mentee", state="left", total=7
+            )
+        )
+        db.session.commit()
+    login("coordinator")
+    page = client.get(f"/programs/{world.program_id}/people?state=left").get_data(as_text=True)
+    assert 'Left <span class="chip-count">7</span>' in page
+    assert states_shown(page) == ["left"]
+
+
 def _grow(world, count: int) -> None:
     """``count`` more pairs of the world's mentor, matched long ago and quiet since, each with
     a help request, a milestone waiting for review and a meeting logged by one side."""
@@ -352,15 +399,204 @@ def test_the_coordinator_home_sends_eight_statements_whatever_the_program_size(
         page = client.get("/").get_data(as_text=True)
     assert "Mentee 0" in page  # named among the quiet pairs and those waiting for help
     with app.app_context():
-        db.session.execute(  # the next ones take the same addresses
-            sa.update(User)
-            .where(User.email == "mentee0@bulk.example")
-            .values(email="early@bulk.example", name="Early Mentee")
-        )
-        db.session.commit()
+        early = db.session.scalar(sa.select(User).where(User.email == "mentee0@bulk.example"))
+        early.email, early.name = "early@bulk.example", "Early Mentee"  # the next ones take
+        db.session.commit()  # the same addresses
         _grow(world, 15)
         assert summaries.check() == []
     with query_counter as large:
         page = client.get("/").get_data(as_text=True)
     assert "Mentee 14" in page
     assert large.count == small.count <= 8, large.statements
+
+
+def _member(email: str) -> tuple[Membership, User]:
+    member = db.session.get(Membership, membership_id(email))
+    return member, db.session.get(User, member.user_id)
+
+
+def _act_on_states(action: tuple, world) -> None:
+    """One action that can move a member's onboarding or matching state, through its service
+    (a new pair as publishing makes it: in ORM rows)."""
+    program = db.session.get(Program, world.program_id)
+    coordinator = db.session.scalar(sa.select(User).where(User.email == world.email("coordinator")))
+    match action:
+        case ("profile", who, complete):
+            member, _ = _member(who)
+            values = {"availability": "mon-lunch" if complete else "", "style": "direct"}
+            onboarding.save_profile(member, values)
+        case ("sign", who):
+            member, person = _member(who)
+            onboarding.sign_agreement(member, program, person.name)
+        case ("agreement", words):
+            program_service.update_program(program, {"agreement": f"Be kind, {words} times."})
+        case ("module", "add"):
+            values = {"title": "Listening", "question": "Ready?", "choices": "Yes\nNo"}
+            training.add_module(program, values)
+        case ("module", "delete"):
+            if modules := training.modules_of(program.id):
+                training.delete_module(modules[-1])
+        case ("train",):
+            member, _ = _member(MENTOR)
+            done = sa.select(TrainingCompletion.module_id).where(
+                TrainingCompletion.membership_id == member.id
+            )
+            module = db.session.scalar(
+                sa.select(TrainingModule).where(
+                    TrainingModule.program_id == program.id, TrainingModule.id.not_in(done)
+                )
+            )
+            if module is not None:
+                onboarding.complete_module(member, module)
+        case ("leave", who):
+            people.deactivate(_member(who)[0], coordinator.id)
+        case ("return", who):
+            people.reactivate(_member(who)[0])
+        case ("end",):
+            for pair in db.session.scalars(
+                sa.select(Mentorship).where(
+                    Mentorship.program_id == program.id,
+                    Mentorship.status != MentorshipStatus.CLOSED,
+                )
+            ).all():
+                pairing.end_mentorship(pair, coordinator, "Re-matched")
+        case ("pair",):
+            pair = Mentorship(program_id=program.id, status=MentorshipStatus.ACTIVE)
+            pair.members = [
+                MentorshipMember(membership_id=membership_id(email)) for email in (MENTEE, MENTOR)
+            ]
+            db.session.add(pair)
+            db.session.commit()
+        case ("join",):
+            count = db.session.scalar(sa.select(sa.func.count()).select_from(User))
+            person = User(name=f"Joiner {count}", email=f"joiner{count}@test.example")
+            person.password_hash = "not-a-real-hash"
+            db.session.add(person)
+            db.session.flush()
+            accounts.join_program(person, db.session.get(Invite, world.invite_id))
+            db.session.commit()
+        case ("rename", who):
+            _, person = _member(who)
+            accounts.save_profile(person, name=f"{person.name} B", time_zone=person.time_zone)
+
+
+STATE_ACTIONS = st.one_of(
+    st.tuples(st.just("profile"), st.sampled_from([MENTEE, MENTOR]), st.booleans()),
+    st.tuples(st.just("sign"), st.sampled_from([MENTEE, MENTOR])),
+    st.tuples(st.just("agreement"), st.integers(1, 3)),
+    st.tuples(st.just("module"), st.sampled_from(["add", "delete"])),
+    st.just(("train",)),
+    st.tuples(st.sampled_from(["leave", "return"]), st.sampled_from([MENTEE, MENTOR])),
+    st.just(("end",)),
+    st.just(("pair",)),
+    st.just(("join",)),
+    st.tuples(st.just("rename"), st.sampled_from([MENTEE, MENTOR])),
+    st.tuples(st.just("checkin"), st.integers(1, 5), st.booleans()),
+)
+
+
+def _recounted(program: Program) -> dict[tuple[Role, str], int]:
+    """The counts as working out every member's state gives them (no stored row read)."""
+    rows = (
+        sa.select(Membership.role, membership_state(program).label("state"))
+        .where(Membership.program_id == program.id, Membership.role.in_(PARTICIPANTS))
+        .subquery()
+    )
+    found = db.session.execute(
+        sa.select(rows.c.role, rows.c.state, sa.func.count()).group_by(rows.c.role, rows.c.state)
+    )
+    recounted = {(role.value, state): count for role, state, count in found}
+    pairs = db.session.execute(
+        sa.select(Mentorship.status, sa.func.count())
+        .where(Mentorship.program_id == program.id)
+        .group_by(Mentorship.status)
+    )
+    return recounted | {(PAIR, status.value): count for status, count in pairs}
+
+
+ONBOARDED_START = [
+    ("end",),
+    *(("profile", who, True) for who in (MENTEE, MENTOR)),
+    *(("sign", who) for who in (MENTEE, MENTOR)),
+]
+"""Both people unmatched with their checklists done: one step from most other states."""
+
+
+@settings(
+    max_examples=20,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(onboarded=st.booleans(), steps=st.lists(STATE_ACTIONS, min_size=1, max_size=10))
+def test_member_states_equal_the_facts_after_any_sequence_of_actions(app, world, onboarded, steps):
+    """Profiles, signatures, a new agreement, training, leaving and coming back, pairs ended
+    and made, newcomers and new names: the stored states and the program's counters (which
+    the coordinator's home and the people page read) equal the recomputation."""
+    with app.app_context():
+        clock.set_now(NOW)
+        for step in (ONBOARDED_START if onboarded else []) + steps:
+            if step[0] == "checkin":
+                _act(step, world, goal_id=0)
+            else:
+                _act_on_states(step, world)
+            assert summaries.check() == [], step
+            program = db.session.get(Program, world.program_id)
+            counted = state_counts(program)
+            counted = {key: n for key, n in counted.items() if key[1] != State.INVITED.value}
+            assert counted == _recounted(program), step
+            db.session.rollback()
+
+
+def test_a_new_agreement_moves_the_whole_program_at_once(app, world):
+    """A program-wide change recomputes every member in one grouped pass: the onboarded
+    mentee is joined again until they sign the new version."""
+    with app.app_context():
+        program = db.session.get(Program, world.program_id)
+        _act_on_states(("pair",), world)  # the world's pair aside, so the mentee is not matched
+        _act_on_states(("end",), world)
+        _act_on_states(("profile", MENTEE, True), world)
+        _act_on_states(("sign", MENTEE), world)
+        member = membership_id(MENTEE)
+        assert db.session.get(MemberState, member).state == State.ONBOARDED.value
+        assert state_counts(program)[("mentee", State.ONBOARDED.value)] == 1
+        _act_on_states(("agreement", 2), world)
+        db.session.expire_all()
+        assert db.session.get(MemberState, member).state == State.JOINED.value
+        assert ("mentee", State.ONBOARDED.value) not in state_counts(program)
+        assert summaries.check() == []
+
+
+def test_states_moved_at_once_lose_nothing(app, world):
+    """Mentees sign the agreement while the coordinator changes it and adds a training module:
+    the program-wide recomputations and each signature's lock their rows in one order, and the
+    counters end equal to the facts."""
+    with app.app_context():
+        members = [add_member(world.program_id, f"Signer {n}", profile=True) for n in range(4)]
+        program_id = world.program_id
+    start = threading.Barrier(6)
+    errors: list[BaseException] = []
+
+    def run(index: int) -> None:
+        try:
+            with app.app_context():
+                program = db.session.get(Program, program_id)
+                start.wait(timeout=30)
+                if index < len(members):
+                    member = db.session.get(Membership, members[index])
+                    onboarding.sign_agreement(member, program, f"Signer {index}")
+                elif index == len(members):
+                    program_service.update_program(program, {"agreement": "Be on time."})
+                else:
+                    values = {"title": "Listening", "question": "Ready?", "choices": "Yes\nNo"}
+                    training.add_module(program, values)
+        except BaseException as error:  # noqa: BLE001 - every failure is the test's business
+            errors.append(error)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    with app.app_context():
+        assert summaries.check() == []
