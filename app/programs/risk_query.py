@@ -28,7 +28,7 @@ from game.weeks import WeekKey, local_date
 
 from ..calendars import calendar_of
 from ..extensions import db
-from ..meetings.queries import quiet_rule, quiet_rule_instants
+from ..meetings.queries import quiet_rule
 from ..models import (
     CareKind,
     CareRecord,
@@ -210,30 +210,12 @@ def _latest_care_id(kind: CareKind, pair_id=Mentorship.id) -> sa.ScalarSelect:
     )
 
 
-def _pairs(*columns) -> sa.Select:
-    """The program's (``:program_id``) active pairs, each with its summary row."""
-    return (
-        sa.select(*columns)
-        .select_from(Mentorship)
-        .correlate(None)
-        .outerjoin(PairSummary, PairSummary.mentorship_id == Mentorship.id)
-        .where(
-            Mentorship.program_id == sa.bindparam("program_id"),
-            Mentorship.status == MentorshipStatus.ACTIVE,
-        )
-    )
-
-
 def _covers(pair_id, code, began) -> sa.Exists:
     """The latest resolution of the pair ``pair_id`` holds ``code`` and the reason's spell
-    ``began(resolved_at)`` no later than it (``risk.covered``). Asked only of a pair raising
-    the signal, so a pair raising nothing costs no look at its care records."""
+    ``began(resolved_at)`` no later than it (``risk.covered``). Asked only of a mentee raising
+    the signal, so a mentee raising nothing costs no look at their pair's care records."""
     codes = sa.cast(_resolution.signals, sa.Text)
-    quoted = (
-        codes.contains(f'"{code}"', autoescape=True)
-        if isinstance(code, str)
-        else codes.contains(sa.literal('"') + code + '"')
-    )
+    quoted = codes.contains(sa.literal('"') + code + '"')
     return sa.exists().where(
         _resolution.id == _latest_care_id(CareKind.RESOLVED, pair_id),
         quoted,
@@ -245,70 +227,81 @@ def _mentee_code(signal: risk.Signal) -> sa.ColumnElement[str]:
     return sa.literal(f"{signal.value}:") + sa.cast(MenteeSummary.membership_id, sa.String)
 
 
-def _on_list() -> sa.ColumnElement[bool]:
-    """``game.risk``'s signals and ``open_reasons`` over the summary rows: a signal of the pair
-    that its latest resolution does not cover. The instants are parameters (``Selection``).
-    The pair's own signals are read from its row; its mentees' come as one set of pairs,
-    worked out once from the program's mentee rows."""
-    matched = Mentorship.created_at
-    last_met, last_active = PairSummary.last_met_at, PairSummary.mentor_last_active
-    quiet = sa.and_(
-        sa.bindparam("quiet_possible", type_=sa.Boolean),
-        matched < sa.bindparam("matched_before"),
-        sa.or_(
-            last_met.is_(None),
-            last_met < sa.bindparam("met_before"),
-            last_met >= sa.bindparam("ends"),
-        ),
-    )
-    silent_since = sa.bindparam("silent_since", type_=UTCDateTime)
-    silent = sa.and_(
-        matched <= silent_since, sa.or_(last_active.is_(None), last_active <= silent_since)
-    )
-    pair = Mentorship.id
-    quiet_covered = _covers(
-        pair, risk.Signal.QUIET.value, lambda at: sa.func.coalesce(last_met, matched) <= at
-    )
-    silence_covered = _covers(
-        pair,
-        risk.Signal.MENTOR_SILENT.value,
-        lambda at: sa.and_(matched <= at, sa.or_(last_active.is_(None), last_active <= at)),
-    )
-    moods = (MenteeSummary.mood_1, MenteeSummary.mood_2, MenteeSummary.mood_3)
-    low = sa.and_(
-        *(mood <= risk.LOW_MOOD for mood in moods), MenteeSummary.moods_since.is_not(None)
-    )
+def _mentee_signals() -> list[sa.Select]:
+    """The program's (``:program_id``) active pairs of a mentee raising a signal that the
+    pair's latest resolution does not cover: the mentees whose last three counted weeks were
+    low, and those whose help request has waited (``:help_since``), each found along its index
+    (``MenteeSummary``'s), so only they are judged (``game.risk``'s rule as SQL)."""
+    three_low = (
+        getattr(MenteeSummary, f"mood_{n}") <= sa.literal_column(str(risk.LOW_MOOD))
+        for n in (1, 2, 3)
+    )  # word for word the condition of the index of low moods (``LOW_MOODS``)
+    low = sa.and_(*three_low, MenteeSummary.moods_since.is_not(None))
     waiting = MenteeSummary.help_asked_at <= sa.bindparam("help_since", type_=UTCDateTime)
-    mentees_pair = MentorshipMember.mentorship_id
+    pair = MentorshipMember.mentorship_id
     zone = sa.bindparam("zone", type_=sa.String)
     # a low spell is counted in weeks: covered when its oldest week began no later than the
     # resolution's day in the program's zone, that is by the week keys' order
     low_covered = _covers(
-        mentees_pair,
+        pair,
         _mentee_code(risk.Signal.LOW_MOOD),
         lambda at: MenteeSummary.moods_since <= local_week(at, zone),
     )
     help_covered = _covers(
-        mentees_pair,
+        pair,
         _mentee_code(risk.Signal.HELP_WAITING),
         lambda at: MenteeSummary.help_asked_at <= at,
     )
-    troubled = (
-        sa.select(mentees_pair)
-        .join(Membership, Membership.id == MentorshipMember.membership_id)
-        .join(MenteeSummary, MenteeSummary.membership_id == Membership.id)
+    mentees = (
+        sa.select(pair.label("id"))
+        .select_from(MenteeSummary)
+        .join(Membership, Membership.id == MenteeSummary.membership_id)
+        .join(MentorshipMember, MentorshipMember.membership_id == Membership.id)
+        .join(Mentorship, Mentorship.id == pair)
         .where(
             MenteeSummary.program_id == sa.bindparam("program_id"),
             Membership.role == Role.MENTEE,
             Membership.left_at.is_(None),
-            sa.or_(sa.and_(low, ~low_covered), sa.and_(waiting, ~help_covered)),
+            Mentorship.status == MentorshipStatus.ACTIVE,
         )
     )
-    return sa.or_(
-        sa.and_(quiet, ~quiet_covered),
-        sa.and_(silent, ~silence_covered),
-        Mentorship.id.in_(troubled),
+    return [mentees.where(low, ~low_covered), mentees.where(waiting, ~help_covered)]
+
+
+_NOW = sa.bindparam("now", type_=UTCDateTime)
+_OF_PROGRAM = PairSummary.program_id == sa.bindparam("program_id")
+_BY_PAIR = sa.select(PairSummary.mentorship_id.label("id")).where(
+    _OF_PROGRAM, PairSummary.listed_from <= _NOW
+)
+"""The pairs on the list by their own signals: the instant stored on their rows has come
+(``risk_rows``), read along the index of those instants."""
+_BY_MENTEE = sa.union(*_mentee_signals()).subquery("by_mentee")
+_LISTED = sa.union(_BY_PAIR, sa.select(_BY_MENTEE.c.id)).subquery("listed")
+LISTED = sa.select(_LISTED.c.id).order_by(_LISTED.c.id)
+"""The ids of the pairs on the list, in id order."""
+_TAKEN_OFF = sa.select(PairSummary.mentorship_id.label("id")).where(
+    _OF_PROGRAM,
+    PairSummary.resolved_at.is_not(None),
+    sa.or_(PairSummary.listed_from.is_(None), PairSummary.listed_from > _NOW),
+    PairSummary.mentorship_id.not_in(sa.select(_BY_MENTEE.c.id)),
+)
+"""The active pairs a resolution took off the list (their rows keep their latest
+resolution's instant), read along the index of those instants."""
+TAKEN_OFF = _TAKEN_OFF.order_by(PairSummary.resolved_at.desc(), PairSummary.mentorship_id)
+"""The ids of the pairs a resolution took off the list, latest resolution first."""
+_ONLY_BY_MENTEE = sa.select(sa.func.count()).where(
+    sa.exists().where(
+        PairSummary.mentorship_id == _BY_MENTEE.c.id,
+        sa.or_(PairSummary.listed_from.is_(None), PairSummary.listed_from > _NOW),
     )
+)
+COUNTS = sa.select(
+    sa.select(sa.func.count()).select_from(_BY_PAIR.subquery()).scalar_subquery()
+    + _ONLY_BY_MENTEE.scalar_subquery(),
+    sa.select(sa.func.count()).select_from(_TAKEN_OFF.subquery()).scalar_subquery(),
+)
+"""(pairs on the list, pairs a resolution took off it): one row; those on the list by their
+own signals counted along the index alone, those only by a mentee's added."""
 
 
 def _judged(pair_ids: sa.Select | sa.BindParameter) -> sa.Select:
@@ -353,22 +346,6 @@ def _judged(pair_ids: sa.Select | sa.BindParameter) -> sa.Select:
 
 
 # Built once (statement construction is most of a page's cost): the instants are parameters.
-_ON_LIST = _on_list()
-_RESOLVED = sa.exists().where(
-    CareRecord.mentorship_id == Mentorship.id, CareRecord.kind == CareKind.RESOLVED
-)
-_TAKEN_OFF = sa.and_(_RESOLVED, ~_ON_LIST)
-COUNTS = _pairs(sa.func.count(sa.case((_ON_LIST, 1))), sa.func.count(sa.case((_TAKEN_OFF, 1))))
-"""(pairs on the list, pairs a resolution took off it): one row."""
-LISTED = _pairs(Mentorship.id).where(_ON_LIST).order_by(Mentorship.id)
-"""The ids of the pairs on the list, in id order."""
-_RESOLVED_AT = (
-    sa.select(sa.func.max(CareRecord.created_at))
-    .where(CareRecord.mentorship_id == Mentorship.id, CareRecord.kind == CareKind.RESOLVED)
-    .scalar_subquery()
-)
-TAKEN_OFF = _pairs(Mentorship.id).where(_TAKEN_OFF).order_by(_RESOLVED_AT.desc(), Mentorship.id)
-"""The ids of the pairs a resolution took off the list, latest resolution first."""
 _PAGE = _judged(
     sa.union_all(
         sa.select(
@@ -390,15 +367,9 @@ class Selection:
         self.calendar = calendar
         self.now = now
         self.is_quiet = quiet_rule(calendar, now)
-        instants = quiet_rule_instants(calendar, now)
-        met_before, matched_before, ends = instants or (now, now, now)
         self.params = {
             "program_id": program_id,
-            "quiet_possible": instants is not None,
-            "met_before": met_before,
-            "matched_before": matched_before,
-            "ends": ends,
-            "silent_since": now - risk.MENTOR_SILENT,
+            "now": now,
             "help_since": now - risk.HELP_WAIT,
             "zone": calendar.zone,
         }
