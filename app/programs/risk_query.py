@@ -289,10 +289,13 @@ _TAKEN_OFF = sa.select(PairSummary.mentorship_id.label("id")).where(
 resolution's instant), read along the index of those instants."""
 TAKEN_OFF = _TAKEN_OFF.order_by(PairSummary.resolved_at.desc(), PairSummary.mentorship_id)
 """The ids of the pairs a resolution took off the list, latest resolution first."""
-_ONLY_BY_MENTEE = sa.select(sa.func.count()).where(
-    sa.exists().where(
-        PairSummary.mentorship_id == _BY_MENTEE.c.id,
-        sa.or_(PairSummary.listed_from.is_(None), PairSummary.listed_from > _NOW),
+_ONLY_BY_MENTEE = (
+    sa.select(sa.func.count())
+    .select_from(_BY_MENTEE)
+    .where(
+        ~sa.exists()
+        .where(PairSummary.mentorship_id == _BY_MENTEE.c.id, PairSummary.listed_from <= _NOW)
+        .correlate(_BY_MENTEE)
     )
 )
 COUNTS = sa.select(

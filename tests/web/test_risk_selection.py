@@ -191,6 +191,35 @@ def test_the_sql_selection_equals_judging_every_pair(app, world, pairs, facts, l
         assert [e.mentorship.id for e in page.resolved] == taken_off[:25]
 
 
+def test_pairs_listed_by_their_mentees_alone_are_each_counted(app, world, pairs):
+    """Pairs matched two days ago (neither quiet nor silent) whose mentees are low or wait for
+    help: each is listed, counted and paged once; later, silence adds no second count."""
+    low = {"moods": [1, 2, 1], "since": -24 * 20, "asked": -24 * 3}
+    waiting = {"moods": [], "since": 0, "asked": -24 * 3}
+    facts = [
+        {
+            "matched": -48,
+            "row": True,
+            "met": None,
+            "active": None,
+            "mentee": low if index % 2 else waiting,
+            "resolutions": [],
+            "nudged": None,
+        }
+        for index in range(len(pairs))
+    ]
+    with app.app_context():
+        clock.set_now(NOW)
+        _write(world, pairs, facts)
+        for now in (NOW, NOW + timedelta(days=13)):
+            clock.set_now(now)
+            listed, _ = _every_pair_judged(world.program_id)
+            assert {pair for pair, _ in pairs} <= set(listed)
+            page = board_page(world.program_id, now, 1)
+            assert [e.mentorship.id for e in page.at_risk] == listed
+            assert page.pager.total == len(listed)
+
+
 def test_the_databases_week_of_an_instant_is_the_games(app) -> None:
     """``local_week`` in SQL (PostgreSQL's zones, SQLite's registered function) is the week key
     Python gives, on each side of a Monday midnight, in zones east and west, across a year."""
