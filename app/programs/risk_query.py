@@ -4,8 +4,12 @@ A fixed number of queries whatever the program's size, reading the summary rows 
 keep (``app.summaries``: one per pair, one per mentee) rather than scanning check-ins, meetings
 and kudos: no check-in, meeting note or reply is ever loaded (a coordinator sees signals, not
 the pair's text). The rules themselves are ``game.risk``'s, including when a resolved entry
-comes back: ``Selection`` writes them as SQL conditions so the database chooses, counts and
-pages the pairs on the list, and ``game.risk`` judges the page it shows.
+comes back: ``Selection`` has the database choose, count and page the pairs on the list, and
+``game.risk`` judges the page it shows. The database reads only the pairs on the list (and
+those a resolution took off it), never every pair: a pair's own signals by the instant its row
+keeps (``risk_rows``: ``listed_from <= now``), a mentee's by their row's indexes (low moods,
+help asked before a time), each judged against the pair's latest resolution. So the work grows
+with the pairs listed, not with the program.
 
 An entry is derived afresh on each visit and leaves the list as soon as its signals clear, or
 when a coordinator marks it resolved. The coordinators' record of each pair (private notes,
@@ -258,6 +262,7 @@ def _mentee_signals() -> list[sa.Select]:
         .join(Membership, Membership.id == MenteeSummary.membership_id)
         .join(MentorshipMember, MentorshipMember.membership_id == Membership.id)
         .join(Mentorship, Mentorship.id == pair)
+        .outerjoin(PairSummary, PairSummary.mentorship_id == pair)
         .where(
             MenteeSummary.program_id == sa.bindparam("program_id"),
             Membership.role == Role.MENTEE,
@@ -265,7 +270,11 @@ def _mentee_signals() -> list[sa.Select]:
             Mentorship.status == MentorshipStatus.ACTIVE,
         )
     )
-    return [mentees.where(low, ~low_covered), mentees.where(waiting, ~help_covered)]
+    unresolved = PairSummary.resolved_at.is_(None)  # its row says: no resolution to look at
+    return [
+        mentees.where(low, sa.or_(unresolved, ~low_covered)),
+        mentees.where(waiting, sa.or_(unresolved, ~help_covered)),
+    ]
 
 
 _NOW = sa.bindparam("now", type_=UTCDateTime)
@@ -275,10 +284,27 @@ _BY_PAIR = sa.select(PairSummary.mentorship_id.label("id")).where(
 )
 """The pairs on the list by their own signals: the instant stored on their rows has come
 (``risk_rows``), read along the index of those instants."""
-_BY_MENTEE = sa.union(*_mentee_signals()).subquery("by_mentee")
-_LISTED = sa.union(_BY_PAIR, sa.select(_BY_MENTEE.c.id)).subquery("listed")
-LISTED = sa.select(_LISTED.c.id).order_by(_LISTED.c.id)
+_BY_MENTEE = sa.union(*_mentee_signals()).cte("by_mentee")
+"""The pairs on the list by a mentee's signal: a few, worked out once per statement."""
+
+
+def _listed(by_pair: sa.Select) -> sa.Select:
+    listed = sa.union(by_pair, sa.select(_BY_MENTEE.c.id)).subquery("listed")
+    return sa.select(listed.c.id).order_by(listed.c.id)
+
+
+LISTED = _listed(_BY_PAIR)
 """The ids of the pairs on the list, in id order."""
+_LISTED_PAGE = (
+    _listed(
+        sa.select(
+            _BY_PAIR.order_by(PairSummary.mentorship_id).limit(sa.bindparam("end")).subquery().c.id
+        )
+    )
+    .limit(sa.bindparam("size"))
+    .offset(sa.bindparam("offset"))
+)
+"""``LISTED``'s page: those listed by their own signals read up to the page's end only."""
 _TAKEN_OFF = sa.select(PairSummary.mentorship_id.label("id")).where(
     _OF_PROGRAM,
     PairSummary.resolved_at.is_not(None),
@@ -315,7 +341,7 @@ def _judged(pair_ids: sa.Select | sa.BindParameter) -> sa.Select:
         .where(CareRecord.mentorship_id == Mentorship.id, CareRecord.kind == CareKind.NUDGE)
         .scalar_subquery()
     )
-    return (
+    query = (
         sa.select(
             Mentorship.id,
             Mentorship.created_at,
@@ -343,17 +369,19 @@ def _judged(pair_ids: sa.Select | sa.BindParameter) -> sa.Select:
         .outerjoin(_resolution, _resolution.id == _latest_care_id(CareKind.RESOLVED))
         .outerjoin(_author, _author.id == _resolution.author_id)
         .outerjoin(MenteeSummary, MenteeSummary.membership_id == Membership.id)
-        .where(Mentorship.program_id == sa.bindparam("program_id"), Mentorship.id.in_(pair_ids))
+        .where(Mentorship.program_id == sa.bindparam("program_id"))
         .order_by(Mentorship.id, MentorshipMember.id)
     )
+    if isinstance(pair_ids, sa.BindParameter):
+        return query.where(Mentorship.id.in_(pair_ids))
+    chosen = pair_ids.subquery("chosen")  # joined, so the few chosen drive the read
+    return query.join(chosen, chosen.c.id == Mentorship.id)
 
 
 # Built once (statement construction is most of a page's cost): the instants are parameters.
 _PAGE = _judged(
     sa.union_all(
-        sa.select(
-            LISTED.limit(sa.bindparam("size")).offset(sa.bindparam("offset")).subquery().c.id
-        ),
+        sa.select(_LISTED_PAGE.subquery().c.id),
         sa.select(TAKEN_OFF.limit(sa.bindparam("size")).subquery().c.id),
     )
 )
@@ -362,9 +390,9 @@ _GIVEN = _judged(sa.bindparam("pair_ids", expanding=True))
 
 class Selection:
     """Which active pairs of a program are on the list, and which a resolution took off it, in
-    SQL over the summary rows: ``game.risk``'s four signals and its ``covered`` rule written as
-    conditions (tests/web/test_risk_selection.py checks that they agree with judging every
-    pair); and ``game.risk`` judging the pairs read."""
+    SQL over the summary rows: the pair rows' stored instants, and ``game.risk``'s mentee
+    signals and its ``covered`` rule written as conditions (tests/web/test_risk_selection.py
+    checks that they agree with judging every pair); and ``game.risk`` judging the pairs read."""
 
     def __init__(self, program_id: int, calendar: ProgramCalendar, now: datetime) -> None:
         self.calendar = calendar
@@ -388,7 +416,8 @@ class Selection:
 
     def page(self, pager: Pager) -> list[AtRisk]:
         """The pager's page of the list and the latest resolved entries, judged, in id order."""
-        params = {**self.params, "size": pager.size, "offset": pager.offset}
+        end = pager.offset + pager.size
+        params = {**self.params, "size": pager.size, "offset": pager.offset, "end": end}
         return self._entries(db.session.execute(_PAGE, params))
 
     def judged(self, pair_ids: list[int]) -> list[AtRisk]:
