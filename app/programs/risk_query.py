@@ -157,7 +157,7 @@ class BoardPage:
 def board_page(program_id: int, now: datetime, requested: int) -> BoardPage:
     """One page of the pairs at risk and the latest resolved entries, with how many there are
     of each: the pairs are chosen, counted and paged in SQL over the summary rows
-    (``Selection``), and ``game.risk`` judges the ones shown. Two queries and the calendar's,
+    (``Selection``), and ``game.risk`` judges the ones shown. Three queries and the calendar's,
     whatever the program's size."""
     selection = Selection(program_id, calendar_of(program_id), now)
     listed, resolved_count = selection.counts()
@@ -284,12 +284,15 @@ _BY_PAIR = sa.select(PairSummary.mentorship_id.label("id")).where(
 )
 """The pairs on the list by their own signals: the instant stored on their rows has come
 (``risk_rows``), read along the index of those instants."""
-_BY_MENTEE = sa.union(*_mentee_signals()).cte("by_mentee")
-"""The pairs on the list by a mentee's signal: a few, worked out once per statement."""
+BY_MENTEE = sa.union(*_mentee_signals())
+"""The pairs on the list by a mentee's signal: a few, read once per visit (``Selection``) and
+given to the statements below as ``:by_mentee``."""
+_MENTEES_PAIRS = sa.bindparam("by_mentee", expanding=True)
 
 
 def _listed(by_pair: sa.Select) -> sa.Select:
-    listed = sa.union(by_pair, sa.select(_BY_MENTEE.c.id)).subquery("listed")
+    by_mentee = sa.select(Mentorship.id.label("id")).where(Mentorship.id.in_(_MENTEES_PAIRS))
+    listed = sa.union(by_pair, by_mentee).subquery("listed")
     return sa.select(listed.c.id).order_by(listed.c.id)
 
 
@@ -309,20 +312,15 @@ _TAKEN_OFF = sa.select(PairSummary.mentorship_id.label("id")).where(
     _OF_PROGRAM,
     PairSummary.resolved_at.is_not(None),
     sa.or_(PairSummary.listed_from.is_(None), PairSummary.listed_from > _NOW),
-    PairSummary.mentorship_id.not_in(sa.select(_BY_MENTEE.c.id)),
+    PairSummary.mentorship_id.not_in(_MENTEES_PAIRS),
 )
 """The active pairs a resolution took off the list (their rows keep their latest
 resolution's instant), read along the index of those instants."""
 TAKEN_OFF = _TAKEN_OFF.order_by(PairSummary.resolved_at.desc(), PairSummary.mentorship_id)
 """The ids of the pairs a resolution took off the list, latest resolution first."""
-_ONLY_BY_MENTEE = (
-    sa.select(sa.func.count())
-    .select_from(_BY_MENTEE)
-    .where(
-        ~sa.exists()
-        .where(PairSummary.mentorship_id == _BY_MENTEE.c.id, PairSummary.listed_from <= _NOW)
-        .correlate(_BY_MENTEE)
-    )
+_ONLY_BY_MENTEE = sa.select(sa.func.count()).where(
+    Mentorship.id.in_(_MENTEES_PAIRS),
+    ~sa.exists().where(PairSummary.mentorship_id == Mentorship.id, PairSummary.listed_from <= _NOW),
 )
 COUNTS = sa.select(
     sa.select(sa.func.count()).select_from(_BY_PAIR.subquery()).scalar_subquery()
@@ -405,19 +403,25 @@ class Selection:
             "zone": calendar.zone,
         }
 
+    def _choosing(self) -> dict:
+        """The parameters, with the pairs listed by a mentee's signal (one query, once)."""
+        if "by_mentee" not in self.params:
+            self.params["by_mentee"] = list(db.session.scalars(BY_MENTEE, self.params))
+        return self.params
+
     def counts(self) -> tuple[int, int]:
         """How many pairs are on the list, and how many a resolution took off it."""
-        listed, taken_off = db.session.execute(COUNTS, self.params).one()
+        listed, taken_off = db.session.execute(COUNTS, self._choosing()).one()
         return listed, taken_off
 
     def ids(self, statement: sa.Select) -> list[int]:
         """The ids ``LISTED`` or ``TAKEN_OFF`` selects, every one."""
-        return list(db.session.scalars(statement, self.params))
+        return list(db.session.scalars(statement, self._choosing()))
 
     def page(self, pager: Pager) -> list[AtRisk]:
         """The pager's page of the list and the latest resolved entries, judged, in id order."""
         end = pager.offset + pager.size
-        params = {**self.params, "size": pager.size, "offset": pager.offset, "end": end}
+        params = {**self._choosing(), "size": pager.size, "offset": pager.offset, "end": end}
         return self._entries(db.session.execute(_PAGE, params))
 
     def judged(self, pair_ids: list[int]) -> list[AtRisk]:
