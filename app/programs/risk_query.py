@@ -288,6 +288,9 @@ BY_MENTEE = sa.union(*_mentee_signals())
 """The pairs on the list by a mentee's signal: a few, read once per visit (``Selection``) and
 given to the statements below as ``:by_mentee``."""
 _MENTEES_PAIRS = sa.bindparam("by_mentee", expanding=True)
+_NOT_MENTEES_PAIRS = sa.bindparam("not_by_mentee", expanding=True)
+"""The same list under a second name: a statement names each list once (on PostgreSQL, an
+empty list named twice in one statement counted every pair)."""
 
 
 def _listed(by_pair: sa.Select) -> sa.Select:
@@ -312,7 +315,7 @@ _TAKEN_OFF = sa.select(PairSummary.mentorship_id.label("id")).where(
     _OF_PROGRAM,
     PairSummary.resolved_at.is_not(None),
     sa.or_(PairSummary.listed_from.is_(None), PairSummary.listed_from > _NOW),
-    PairSummary.mentorship_id.not_in(_MENTEES_PAIRS),
+    PairSummary.mentorship_id.not_in(_NOT_MENTEES_PAIRS),
 )
 """The active pairs a resolution took off the list (their rows keep their latest
 resolution's instant), read along the index of those instants."""
@@ -406,7 +409,8 @@ class Selection:
     def _choosing(self) -> dict:
         """The parameters, with the pairs listed by a mentee's signal (one query, once)."""
         if "by_mentee" not in self.params:
-            self.params["by_mentee"] = list(db.session.scalars(BY_MENTEE, self.params))
+            by_mentee = list(db.session.scalars(BY_MENTEE, self.params))
+            self.params.update(by_mentee=by_mentee, not_by_mentee=by_mentee)
         return self.params
 
     def counts(self) -> tuple[int, int]:
