@@ -44,6 +44,9 @@ from game import risk
 from . import member_states
 from .extensions import db
 from .models import (
+    BreakWeek,
+    CareKind,
+    CareRecord,
     CheckIn,
     Goal,
     GoalStatus,
@@ -69,7 +72,7 @@ PAIR_TOTALS = ("goals_active", "goals_completed", "milestones_confirmed", "miles
 """A pair row's counts, summed into its program's row."""
 MENTEE_TOTALS = ("open_help",)
 PROGRAM_FIELDS = (*PAIR_TOTALS, *MENTEE_TOTALS)
-PAIR_FIELDS = ("last_met_at", "mentor_last_active", *PAIR_TOTALS)
+PAIR_FIELDS = ("last_met_at", "mentor_last_active", *PAIR_TOTALS, "listed_from", "resolved_at")
 MENTEE_FIELDS = ("mood_1", "mood_2", "mood_3", "moods_since", "help_asked_at", "open_help")
 WEEK_FIELDS = ("checkins", "mood_total")
 EMPTY_PAIR = {**dict.fromkeys(PAIR_FIELDS), **dict.fromkeys(PAIR_TOTALS, 0)}
@@ -81,7 +84,8 @@ EMPTY_WEEK = dict.fromkeys(WEEK_FIELDS, 0)
 def computed_pairs(pair_ids: sa.Select | list[int]) -> dict[int, dict]:
     """Per pair of ``pair_ids`` with anything to say: its latest held meeting and the latest
     thing one of its own mentors did (acknowledged a check-in, logged or confirmed a meeting,
-    acted on a milestone, gave kudos), and its goal counts. Two queries."""
+    acted on a milestone, gave kudos), its goal counts, and when it is on the list of pairs at
+    risk (``risk_rows``). Three queries and the programs' calendars."""
     found: dict[int, dict] = defaultdict(lambda: dict(EMPTY_PAIR))
     met = (
         sa.select(
@@ -96,6 +100,9 @@ def computed_pairs(pair_ids: sa.Select | list[int]) -> dict[int, dict]:
         found[pair][name] = at
     for pair, *counts in db.session.execute(_goal_counts(Goal.mentorship_id.in_(pair_ids))):
         found[pair].update(zip(PAIR_TOTALS, counts, strict=True))
+    from .programs.risk_rows import add_listing  # the list's rule, from the facts above
+
+    add_listing(pair_ids, found)
     return dict(found)
 
 
@@ -326,13 +333,14 @@ def _update_mentees() -> sa.Update:
 
 
 _TOUCHED = "waypoint_summaries_touched"
-_KINDS = ("pairs", "mentees", "meetings", "milestones", "goals", "pairs_of_mentees")
+_KINDS = ("pairs", "mentees", "meetings", "milestones", "goals", "pairs_of_mentees", "programs")
 
 
 def touch(session: Session | None = None, **keys: Iterable[int]) -> None:
     """Note keys whose rows the commit must refresh: ``pairs``, ``mentees``, ``meetings``,
-    ``milestones`` or ``goals`` (of a pair). ORM changes to the facts are noted by themselves
-    (``listen``); a service that writes facts in Core statements notes them here."""
+    ``milestones`` or ``goals`` (of a pair), ``programs`` (every pair of theirs). ORM changes
+    to the facts are noted by themselves (``listen``); a service that writes facts in Core
+    statements notes them here."""
     touched = (session or db.session()).info.setdefault(_TOUCHED, {k: set() for k in _KINDS})
     for kind, ids in keys.items():
         touched[kind].update(ids)
@@ -354,6 +362,21 @@ def _noticed(session: Session, _context) -> None:
             touch(session, meetings=[row.meeting_id])
         elif isinstance(row, MilestoneEvent):
             touch(session, milestones=[row.milestone_id])
+        elif isinstance(row, Mentorship) or (
+            isinstance(row, CareRecord) and row.kind is CareKind.RESOLVED
+        ):  # its status or its match; a resolution: when it is on the list of pairs at risk
+            touch(session, pairs=[row.id if isinstance(row, Mentorship) else row.mentorship_id])
+        elif isinstance(row, BreakWeek) or (isinstance(row, Program) and _calendar_changed(row)):
+            touch(session, programs=[row.id if isinstance(row, Program) else row.program_id])
+
+
+_CALENDAR = ("starts_on", "ends_on", "cadence", "time_zone")
+"""A program's fields its calendar reads: its pairs' rows follow (when they go quiet)."""
+
+
+def _calendar_changed(program: Program) -> bool:
+    attrs = sa.inspect(program).attrs
+    return any(attrs[name].history.has_changes() for name in _CALENDAR)
 
 
 def _acknowledgement_changed(session: Session, checkin: CheckIn) -> bool:
@@ -387,6 +410,12 @@ def _refresh_touched(session: Session) -> None:
                     sa.select(MentorshipMember.mentorship_id).where(
                         MentorshipMember.membership_id.in_(touched["pairs_of_mentees"])
                     )
+                )
+            )
+        if touched["programs"]:
+            pairs.update(
+                session.scalars(
+                    sa.select(Mentorship.id).where(Mentorship.program_id.in_(touched["programs"]))
                 )
             )
         if touched["milestones"] or touched["goals"]:

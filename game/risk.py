@@ -25,14 +25,25 @@ resolution; the entry comes back as soon as one reason is not covered (``open_re
   weeks, as a new spell;
 - a help request waiting since after the resolution: every earlier request was answered and a
   new one has waited 48 hours (while the earlier one still waits, it is the same spell).
+
+While a pair's facts stay as they are, time only adds signals (a spell goes on, the rhythm's
+periods pass) and never changes whether a resolution covers one (a reason's start is a fact):
+so the pair is on the list from one instant on (``listed_from``), which the app can store when
+the facts change and compare with the clock on each visit.
 """
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
+import functools
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+
+from game.calendar import ProgramCalendar
+from game.rhythm import quiet_bounds
+from game.weeks import WeekKey
 
 MENTOR_SILENT = timedelta(days=14)
 LOW_MOOD = 2
@@ -137,3 +148,50 @@ def covered(reason: Reason, resolution: Resolution | None) -> bool:
 def open_reasons(found: Sequence[Reason], resolution: Resolution | None) -> list[Reason]:
     """The reasons the last resolution does not cover: the pair is on the list while any is."""
     return [reason for reason in found if not covered(reason, resolution)]
+
+
+def silent_from(matched_at: datetime, last_active: datetime | None) -> datetime:
+    """The instant from which ``mentor_silent`` holds, unless the mentor acts again."""
+    return max(matched_at, last_active or matched_at) + MENTOR_SILENT
+
+
+def help_from(asked_at: datetime) -> datetime:
+    """The instant from which ``help_waiting`` holds, unless the request is answered."""
+    return asked_at + HELP_WAIT
+
+
+@functools.lru_cache(maxsize=64)
+def _quiet_steps(calendar: ProgramCalendar) -> tuple[tuple[WeekKey, ...], ...]:
+    """(first week, first bound, second bound) of each period from which ``quiet_bounds``
+    holds, as three sorted columns: the bounds change only when a period begins, and never go
+    back."""
+    steps = []
+    for period in calendar.periods():
+        bounds = quiet_bounds(calendar, period[0])
+        if bounds is not None:
+            steps.append((period[0], *bounds))
+    return tuple(zip(*steps, strict=True)) if steps else ((), (), ())
+
+
+def quiet_from(calendar: ProgramCalendar, met: WeekKey | None, matched: WeekKey) -> WeekKey | None:
+    """The first week from which a pair matched in week ``matched``, whose latest meeting of the
+    program's weeks was in week ``met`` (``None``: none), is quiet by ``quiet_bounds`` (and so
+    by ``game.rhythm.is_quiet``) in that week and every later one, unless it meets; ``None``:
+    never within the program."""
+    starts, met_before, matched_before = _quiet_steps(calendar)
+    first = bisect_right(matched_before, matched)  # the first step whose bound is after it
+    if met is not None:
+        first = max(first, bisect_right(met_before, met))
+    return starts[first] if first < len(starts) else None
+
+
+def listed_from(
+    raised: Iterable[tuple[Reason, datetime | None]], resolution: Resolution | None
+) -> datetime | None:
+    """The instant from which a pair is on the list, as long as its facts stay as they are:
+    the earliest instant at which it raises a reason (each of ``raised`` with the instant it
+    starts to hold; ``None``: never) that ``resolution`` does not cover. ``None``: never."""
+    return min(
+        (at for reason, at in raised if at is not None and not covered(reason, resolution)),
+        default=None,
+    )

@@ -6,7 +6,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from .. import member_states
+from .. import member_states, summaries
 from ..extensions import db
 from ..models import (
     OPEN_STATUSES,
@@ -59,6 +59,7 @@ def close_program(program: Program, by_user_id: int, now: datetime) -> int:
         )
         .execution_options(synchronize_session=False)
     )
+    summaries.touch(programs=[program.id])  # its pairs leave the list of pairs at risk
     db.session.execute(
         sa.update(Invite)
         .where(Invite.program_id == program.id, Invite.expires_at > now)

@@ -18,7 +18,7 @@ from sqlalchemy.orm import joinedload
 
 import matching
 
-from .. import member_states
+from .. import member_states, summaries
 from ..clock import utcnow
 from ..extensions import db
 from ..gamification.store import insert_once
@@ -382,7 +382,8 @@ def end_mentorship(mentorship: Mentorship, by: User, reason: str) -> bool:
     if not ended:
         db.session.rollback()
         return False
-    member_states.touch(pairs=[mentorship.id])
+    member_states.touch(pairs=[mentorship.id])  # its members are matched no more
+    summaries.touch(pairs=[mentorship.id])  # no longer on the list of pairs at risk
     people = db.session.execute(
         sa.select(Membership.role, User.id, User.name)
         .join(MentorshipMember, MentorshipMember.membership_id == Membership.id)

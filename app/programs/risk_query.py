@@ -4,8 +4,12 @@ A fixed number of queries whatever the program's size, reading the summary rows 
 keep (``app.summaries``: one per pair, one per mentee) rather than scanning check-ins, meetings
 and kudos: no check-in, meeting note or reply is ever loaded (a coordinator sees signals, not
 the pair's text). The rules themselves are ``game.risk``'s, including when a resolved entry
-comes back: ``Selection`` writes them as SQL conditions so the database chooses, counts and
-pages the pairs on the list, and ``game.risk`` judges the page it shows.
+comes back: ``Selection`` has the database choose, count and page the pairs on the list, and
+``game.risk`` judges the page it shows. The database reads only the pairs on the list (and
+those a resolution took off it), never every pair: a pair's own signals by the instant its row
+keeps (``risk_rows``: ``listed_from <= now``), a mentee's by their row's indexes (low moods,
+help asked before a time), each judged against the pair's latest resolution. So the work grows
+with the pairs listed, not with the program.
 
 An entry is derived afresh on each visit and leaves the list as soon as its signals clear, or
 when a coordinator marks it resolved. The coordinators' record of each pair (private notes,
@@ -28,7 +32,7 @@ from game.weeks import WeekKey, local_date
 
 from ..calendars import calendar_of
 from ..extensions import db
-from ..meetings.queries import quiet_rule, quiet_rule_instants
+from ..meetings.queries import quiet_rule
 from ..models import (
     CareKind,
     CareRecord,
@@ -153,7 +157,7 @@ class BoardPage:
 def board_page(program_id: int, now: datetime, requested: int) -> BoardPage:
     """One page of the pairs at risk and the latest resolved entries, with how many there are
     of each: the pairs are chosen, counted and paged in SQL over the summary rows
-    (``Selection``), and ``game.risk`` judges the ones shown. Two queries and the calendar's,
+    (``Selection``), and ``game.risk`` judges the ones shown. Three queries and the calendar's,
     whatever the program's size."""
     selection = Selection(program_id, calendar_of(program_id), now)
     listed, resolved_count = selection.counts()
@@ -210,30 +214,12 @@ def _latest_care_id(kind: CareKind, pair_id=Mentorship.id) -> sa.ScalarSelect:
     )
 
 
-def _pairs(*columns) -> sa.Select:
-    """The program's (``:program_id``) active pairs, each with its summary row."""
-    return (
-        sa.select(*columns)
-        .select_from(Mentorship)
-        .correlate(None)
-        .outerjoin(PairSummary, PairSummary.mentorship_id == Mentorship.id)
-        .where(
-            Mentorship.program_id == sa.bindparam("program_id"),
-            Mentorship.status == MentorshipStatus.ACTIVE,
-        )
-    )
-
-
 def _covers(pair_id, code, began) -> sa.Exists:
     """The latest resolution of the pair ``pair_id`` holds ``code`` and the reason's spell
-    ``began(resolved_at)`` no later than it (``risk.covered``). Asked only of a pair raising
-    the signal, so a pair raising nothing costs no look at its care records."""
+    ``began(resolved_at)`` no later than it (``risk.covered``). Asked only of a mentee raising
+    the signal, so a mentee raising nothing costs no look at their pair's care records."""
     codes = sa.cast(_resolution.signals, sa.Text)
-    quoted = (
-        codes.contains(f'"{code}"', autoescape=True)
-        if isinstance(code, str)
-        else codes.contains(sa.literal('"') + code + '"')
-    )
+    quoted = codes.contains(sa.literal('"') + code + '"')
     return sa.exists().where(
         _resolution.id == _latest_care_id(CareKind.RESOLVED, pair_id),
         quoted,
@@ -245,70 +231,107 @@ def _mentee_code(signal: risk.Signal) -> sa.ColumnElement[str]:
     return sa.literal(f"{signal.value}:") + sa.cast(MenteeSummary.membership_id, sa.String)
 
 
-def _on_list() -> sa.ColumnElement[bool]:
-    """``game.risk``'s signals and ``open_reasons`` over the summary rows: a signal of the pair
-    that its latest resolution does not cover. The instants are parameters (``Selection``).
-    The pair's own signals are read from its row; its mentees' come as one set of pairs,
-    worked out once from the program's mentee rows."""
-    matched = Mentorship.created_at
-    last_met, last_active = PairSummary.last_met_at, PairSummary.mentor_last_active
-    quiet = sa.and_(
-        sa.bindparam("quiet_possible", type_=sa.Boolean),
-        matched < sa.bindparam("matched_before"),
-        sa.or_(
-            last_met.is_(None),
-            last_met < sa.bindparam("met_before"),
-            last_met >= sa.bindparam("ends"),
-        ),
-    )
-    silent_since = sa.bindparam("silent_since", type_=UTCDateTime)
-    silent = sa.and_(
-        matched <= silent_since, sa.or_(last_active.is_(None), last_active <= silent_since)
-    )
-    pair = Mentorship.id
-    quiet_covered = _covers(
-        pair, risk.Signal.QUIET.value, lambda at: sa.func.coalesce(last_met, matched) <= at
-    )
-    silence_covered = _covers(
-        pair,
-        risk.Signal.MENTOR_SILENT.value,
-        lambda at: sa.and_(matched <= at, sa.or_(last_active.is_(None), last_active <= at)),
-    )
-    moods = (MenteeSummary.mood_1, MenteeSummary.mood_2, MenteeSummary.mood_3)
-    low = sa.and_(
-        *(mood <= risk.LOW_MOOD for mood in moods), MenteeSummary.moods_since.is_not(None)
-    )
+def _mentee_signals() -> list[sa.Select]:
+    """The program's (``:program_id``) active pairs of a mentee raising a signal that the
+    pair's latest resolution does not cover: the mentees whose last three counted weeks were
+    low, and those whose help request has waited (``:help_since``), each found along its index
+    (``MenteeSummary``'s), so only they are judged (``game.risk``'s rule as SQL)."""
+    three_low = (
+        getattr(MenteeSummary, f"mood_{n}") <= sa.literal_column(str(risk.LOW_MOOD))
+        for n in (1, 2, 3)
+    )  # word for word the condition of the index of low moods (``LOW_MOODS``)
+    low = sa.and_(*three_low, MenteeSummary.moods_since.is_not(None))
     waiting = MenteeSummary.help_asked_at <= sa.bindparam("help_since", type_=UTCDateTime)
-    mentees_pair = MentorshipMember.mentorship_id
+    pair = MentorshipMember.mentorship_id
     zone = sa.bindparam("zone", type_=sa.String)
     # a low spell is counted in weeks: covered when its oldest week began no later than the
     # resolution's day in the program's zone, that is by the week keys' order
     low_covered = _covers(
-        mentees_pair,
+        pair,
         _mentee_code(risk.Signal.LOW_MOOD),
         lambda at: MenteeSummary.moods_since <= local_week(at, zone),
     )
     help_covered = _covers(
-        mentees_pair,
+        pair,
         _mentee_code(risk.Signal.HELP_WAITING),
         lambda at: MenteeSummary.help_asked_at <= at,
     )
-    troubled = (
-        sa.select(mentees_pair)
-        .join(Membership, Membership.id == MentorshipMember.membership_id)
-        .join(MenteeSummary, MenteeSummary.membership_id == Membership.id)
+    mentees = (
+        sa.select(pair.label("id"))
+        .select_from(MenteeSummary)
+        .join(Membership, Membership.id == MenteeSummary.membership_id)
+        .join(MentorshipMember, MentorshipMember.membership_id == Membership.id)
+        .join(Mentorship, Mentorship.id == pair)
+        .outerjoin(PairSummary, PairSummary.mentorship_id == pair)
         .where(
             MenteeSummary.program_id == sa.bindparam("program_id"),
             Membership.role == Role.MENTEE,
             Membership.left_at.is_(None),
-            sa.or_(sa.and_(low, ~low_covered), sa.and_(waiting, ~help_covered)),
+            Mentorship.status == MentorshipStatus.ACTIVE,
         )
     )
-    return sa.or_(
-        sa.and_(quiet, ~quiet_covered),
-        sa.and_(silent, ~silence_covered),
-        Mentorship.id.in_(troubled),
+    unresolved = PairSummary.resolved_at.is_(None)  # its row says: no resolution to look at
+    return [
+        mentees.where(low, sa.or_(unresolved, ~low_covered)),
+        mentees.where(waiting, sa.or_(unresolved, ~help_covered)),
+    ]
+
+
+_NOW = sa.bindparam("now", type_=UTCDateTime)
+_OF_PROGRAM = PairSummary.program_id == sa.bindparam("program_id")
+_BY_PAIR = sa.select(PairSummary.mentorship_id.label("id")).where(
+    _OF_PROGRAM, PairSummary.listed_from <= _NOW
+)
+"""The pairs on the list by their own signals: the instant stored on their rows has come
+(``risk_rows``), read along the index of those instants."""
+BY_MENTEE = sa.union(*_mentee_signals())
+"""The pairs on the list by a mentee's signal: a few, read once per visit (``Selection``) and
+given to the statements below as ``:by_mentee``."""
+_MENTEES_PAIRS = sa.bindparam("by_mentee", expanding=True)
+_NOT_MENTEES_PAIRS = sa.bindparam("not_by_mentee", expanding=True)
+"""The same list under a second name: a statement names each list once (on PostgreSQL, an
+empty list named twice in one statement counted every pair)."""
+
+
+def _listed(by_pair: sa.Select) -> sa.Select:
+    by_mentee = sa.select(Mentorship.id.label("id")).where(Mentorship.id.in_(_MENTEES_PAIRS))
+    listed = sa.union(by_pair, by_mentee).subquery("listed")
+    return sa.select(listed.c.id).order_by(listed.c.id)
+
+
+LISTED = _listed(_BY_PAIR)
+"""The ids of the pairs on the list, in id order."""
+_LISTED_PAGE = (
+    _listed(
+        sa.select(
+            _BY_PAIR.order_by(PairSummary.mentorship_id).limit(sa.bindparam("end")).subquery().c.id
+        )
     )
+    .limit(sa.bindparam("size"))
+    .offset(sa.bindparam("offset"))
+)
+"""``LISTED``'s page: those listed by their own signals read up to the page's end only."""
+_TAKEN_OFF = sa.select(PairSummary.mentorship_id.label("id")).where(
+    _OF_PROGRAM,
+    PairSummary.resolved_at.is_not(None),
+    sa.or_(PairSummary.listed_from.is_(None), PairSummary.listed_from > _NOW),
+    PairSummary.mentorship_id.not_in(_NOT_MENTEES_PAIRS),
+)
+"""The active pairs a resolution took off the list (their rows keep their latest
+resolution's instant), read along the index of those instants."""
+TAKEN_OFF = _TAKEN_OFF.order_by(PairSummary.resolved_at.desc(), PairSummary.mentorship_id)
+"""The ids of the pairs a resolution took off the list, latest resolution first."""
+_ONLY_BY_MENTEE = sa.select(sa.func.count()).where(
+    Mentorship.id.in_(_MENTEES_PAIRS),
+    ~sa.exists().where(PairSummary.mentorship_id == Mentorship.id, PairSummary.listed_from <= _NOW),
+)
+COUNTS = sa.select(
+    sa.select(sa.func.count()).select_from(_BY_PAIR.subquery()).scalar_subquery()
+    + _ONLY_BY_MENTEE.scalar_subquery(),
+    sa.select(sa.func.count()).select_from(_TAKEN_OFF.subquery()).scalar_subquery(),
+)
+"""(pairs on the list, pairs a resolution took off it): one row; those on the list by their
+own signals counted along the index alone, those only by a mentee's added."""
 
 
 def _judged(pair_ids: sa.Select | sa.BindParameter) -> sa.Select:
@@ -319,7 +342,7 @@ def _judged(pair_ids: sa.Select | sa.BindParameter) -> sa.Select:
         .where(CareRecord.mentorship_id == Mentorship.id, CareRecord.kind == CareKind.NUDGE)
         .scalar_subquery()
     )
-    return (
+    query = (
         sa.select(
             Mentorship.id,
             Mentorship.created_at,
@@ -347,33 +370,19 @@ def _judged(pair_ids: sa.Select | sa.BindParameter) -> sa.Select:
         .outerjoin(_resolution, _resolution.id == _latest_care_id(CareKind.RESOLVED))
         .outerjoin(_author, _author.id == _resolution.author_id)
         .outerjoin(MenteeSummary, MenteeSummary.membership_id == Membership.id)
-        .where(Mentorship.program_id == sa.bindparam("program_id"), Mentorship.id.in_(pair_ids))
+        .where(Mentorship.program_id == sa.bindparam("program_id"))
         .order_by(Mentorship.id, MentorshipMember.id)
     )
+    if isinstance(pair_ids, sa.BindParameter):
+        return query.where(Mentorship.id.in_(pair_ids))
+    chosen = pair_ids.subquery("chosen")  # joined, so the few chosen drive the read
+    return query.join(chosen, chosen.c.id == Mentorship.id)
 
 
 # Built once (statement construction is most of a page's cost): the instants are parameters.
-_ON_LIST = _on_list()
-_RESOLVED = sa.exists().where(
-    CareRecord.mentorship_id == Mentorship.id, CareRecord.kind == CareKind.RESOLVED
-)
-_TAKEN_OFF = sa.and_(_RESOLVED, ~_ON_LIST)
-COUNTS = _pairs(sa.func.count(sa.case((_ON_LIST, 1))), sa.func.count(sa.case((_TAKEN_OFF, 1))))
-"""(pairs on the list, pairs a resolution took off it): one row."""
-LISTED = _pairs(Mentorship.id).where(_ON_LIST).order_by(Mentorship.id)
-"""The ids of the pairs on the list, in id order."""
-_RESOLVED_AT = (
-    sa.select(sa.func.max(CareRecord.created_at))
-    .where(CareRecord.mentorship_id == Mentorship.id, CareRecord.kind == CareKind.RESOLVED)
-    .scalar_subquery()
-)
-TAKEN_OFF = _pairs(Mentorship.id).where(_TAKEN_OFF).order_by(_RESOLVED_AT.desc(), Mentorship.id)
-"""The ids of the pairs a resolution took off the list, latest resolution first."""
 _PAGE = _judged(
     sa.union_all(
-        sa.select(
-            LISTED.limit(sa.bindparam("size")).offset(sa.bindparam("offset")).subquery().c.id
-        ),
+        sa.select(_LISTED_PAGE.subquery().c.id),
         sa.select(TAKEN_OFF.limit(sa.bindparam("size")).subquery().c.id),
     )
 )
@@ -382,39 +391,41 @@ _GIVEN = _judged(sa.bindparam("pair_ids", expanding=True))
 
 class Selection:
     """Which active pairs of a program are on the list, and which a resolution took off it, in
-    SQL over the summary rows: ``game.risk``'s four signals and its ``covered`` rule written as
-    conditions (tests/web/test_risk_selection.py checks that they agree with judging every
-    pair); and ``game.risk`` judging the pairs read."""
+    SQL over the summary rows: the pair rows' stored instants, and ``game.risk``'s mentee
+    signals and its ``covered`` rule written as conditions (tests/web/test_risk_selection.py
+    checks that they agree with judging every pair); and ``game.risk`` judging the pairs read."""
 
     def __init__(self, program_id: int, calendar: ProgramCalendar, now: datetime) -> None:
         self.calendar = calendar
         self.now = now
         self.is_quiet = quiet_rule(calendar, now)
-        instants = quiet_rule_instants(calendar, now)
-        met_before, matched_before, ends = instants or (now, now, now)
         self.params = {
             "program_id": program_id,
-            "quiet_possible": instants is not None,
-            "met_before": met_before,
-            "matched_before": matched_before,
-            "ends": ends,
-            "silent_since": now - risk.MENTOR_SILENT,
+            "now": now,
             "help_since": now - risk.HELP_WAIT,
             "zone": calendar.zone,
         }
 
+    def _choosing(self) -> dict:
+        """The parameters, with the pairs listed by a mentee's signal (one query, once)."""
+        if "by_mentee" not in self.params:
+            by_mentee = list(db.session.scalars(BY_MENTEE, self.params))
+            self.params.update(by_mentee=by_mentee, not_by_mentee=by_mentee)
+        return self.params
+
     def counts(self) -> tuple[int, int]:
         """How many pairs are on the list, and how many a resolution took off it."""
-        listed, taken_off = db.session.execute(COUNTS, self.params).one()
+        listed, taken_off = db.session.execute(COUNTS, self._choosing()).one()
         return listed, taken_off
 
     def ids(self, statement: sa.Select) -> list[int]:
         """The ids ``LISTED`` or ``TAKEN_OFF`` selects, every one."""
-        return list(db.session.scalars(statement, self.params))
+        return list(db.session.scalars(statement, self._choosing()))
 
     def page(self, pager: Pager) -> list[AtRisk]:
         """The pager's page of the list and the latest resolved entries, judged, in id order."""
-        params = {**self.params, "size": pager.size, "offset": pager.offset}
+        end = pager.offset + pager.size
+        params = {**self._choosing(), "size": pager.size, "offset": pager.offset, "end": end}
         return self._entries(db.session.execute(_PAGE, params))
 
     def judged(self, pair_ids: list[int]) -> list[AtRisk]:

@@ -11,7 +11,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from .. import member_states
+from .. import member_states, summaries
 from ..clock import utcnow
 from ..extensions import db
 from ..gamification.store import insert_once
@@ -94,6 +94,7 @@ def add_break_week(program: Program, monday: date, label: str) -> None:
     week settles it) changes nothing."""
     values = {"program_id": program.id, "monday": monday, "label": label}
     insert_once(BreakWeek, values, ["program_id", "monday"])
+    summaries.touch(programs=[program.id])  # when its pairs go quiet moves
     db.session.commit()
 
 

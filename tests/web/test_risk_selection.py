@@ -4,7 +4,9 @@ with ``game.risk`` judging every active pair, whatever the summary rows and reso
 The rows are written directly (any values the summary could hold, not only those the services
 would reach), with resolutions of any codes at any time, near the spells' starts: a reason
 covered or not by a second, a low spell's first week against the resolution's day in the
-program's zone.
+program's zone. A pair row's instant from which it is listed is worked out from the values
+written (``risk_rows.listing``, as a refresh would), and the lists are read then, or later with
+nothing done in between (time alone brings pairs onto the list).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from app.models import (
 )
 from app.models.types import UTCDateTime
 from app.programs.risk_query import active_pairs, assess, board, board_page, on_list
+from app.programs.risk_rows import listing
 from app.sql_weeks import local_week
 from game.weeks import local_date, week_of
 
@@ -65,6 +68,8 @@ PAIR = st.fixed_dictionaries(
         "nudged": MAYBE,
     }
 )
+LATER = st.sampled_from([0, 1, 13, 24 * 2, 24 * 5, 24 * 9, 24 * 16, 24 * 40])
+"""Hours from the rows' writing to the visit: the stored instants meet a later clock."""
 
 
 @pytest.fixture
@@ -85,8 +90,10 @@ def _at(hours: int | None):
 
 
 def _write(world, pairs, facts) -> None:
-    """Replace every pair's rows and care records by ``facts``."""
-    zone = calendar_of(world.program_id).zone
+    """Replace every pair's rows and care records by ``facts``, in Core statements (a change
+    through the ORM would have the commit refresh the rows from the facts)."""
+    calendar = calendar_of(world.program_id)
+    zone = calendar.zone
     pair_ids = [pair for pair, _ in pairs]
     db.session.execute(sa.delete(CareRecord).where(CareRecord.mentorship_id.in_(pair_ids)))
     db.session.execute(sa.delete(PairSummary).where(PairSummary.mentorship_id.in_(pair_ids)))
@@ -94,22 +101,45 @@ def _write(world, pairs, facts) -> None:
         sa.delete(MenteeSummary).where(MenteeSummary.membership_id.in_([m for _, m in pairs]))
     )
     for (pair, mentee), fact in zip(pairs, facts, strict=True):
-        db.session.get(Mentorship, pair).created_at = _at(fact["matched"])
-        if fact["row"]:
-            db.session.add(
-                PairSummary(
+        matched = _at(fact["matched"])
+        db.session.execute(
+            sa.update(Mentorship).where(Mentorship.id == pair).values(created_at=matched)
+        )
+        latest = None
+        for hours, codes in fact["resolutions"]:
+            signals = [
+                code if code in ("quiet", "mentor_silent") else f"{code}:{mentee}"
+                for code in sorted(codes)
+                if code != "low_mood:other"
+            ] + (["low_mood:999999"] if "low_mood:other" in codes else [])
+            db.session.execute(
+                sa.insert(CareRecord).values(
                     mentorship_id=pair,
-                    program_id=world.program_id,
-                    last_met_at=_at(fact["met"]),
-                    mentor_last_active=_at(fact["active"]),
+                    kind=CareKind.RESOLVED,
+                    signals=signals,
+                    created_at=_at(hours),
                 )
             )
+            if latest is None or hours >= latest[0]:  # the later one, or the last written
+                latest = (hours, signals)
+        met, active = (None, None) if not fact["row"] else (_at(fact["met"]), _at(fact["active"]))
+        resolved_at, codes = (None, None) if latest is None else (_at(latest[0]), latest[1])
+        db.session.execute(
+            sa.insert(PairSummary).values(
+                mentorship_id=pair,
+                program_id=world.program_id,
+                last_met_at=met,
+                mentor_last_active=active,
+                listed_from=listing(calendar, matched, met, active, resolved_at, codes),
+                resolved_at=resolved_at,
+            )
+        )
         row = fact["mentee"]
         if row is not None:
             moods = row["moods"] + [None] * (3 - len(row["moods"]))
             since = str(week_of(local_date(_at(row["since"]), zone))) if row["moods"] else None
-            db.session.add(
-                MenteeSummary(
+            db.session.execute(
+                sa.insert(MenteeSummary).values(
                     membership_id=mentee,
                     program_id=world.program_id,
                     mood_1=moods[0],
@@ -120,23 +150,11 @@ def _write(world, pairs, facts) -> None:
                     open_help=0 if row["asked"] is None else 1,
                 )
             )
-        for hours, codes in fact["resolutions"]:
-            signals = [
-                code if code in ("quiet", "mentor_silent") else f"{code}:{mentee}"
-                for code in sorted(codes)
-                if code != "low_mood:other"
-            ] + (["low_mood:999999"] if "low_mood:other" in codes else [])
-            db.session.add(
-                CareRecord(
-                    mentorship_id=pair,
-                    kind=CareKind.RESOLVED,
-                    signals=signals,
-                    created_at=_at(hours),
-                )
-            )
         if fact["nudged"] is not None:
-            db.session.add(
-                CareRecord(mentorship_id=pair, kind=CareKind.NUDGE, created_at=_at(fact["nudged"]))
+            db.session.execute(
+                sa.insert(CareRecord).values(
+                    mentorship_id=pair, kind=CareKind.NUDGE, created_at=_at(fact["nudged"])
+                )
             )
     db.session.commit()
 
@@ -156,19 +174,50 @@ def _every_pair_judged(program_id: int) -> tuple[list[int], list[int]]:
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(facts=st.lists(PAIR, min_size=6, max_size=6))
-def test_the_sql_selection_equals_judging_every_pair(app, world, pairs, facts):
+@given(facts=st.lists(PAIR, min_size=6, max_size=6), later=LATER)
+def test_the_sql_selection_equals_judging_every_pair(app, world, pairs, facts, later):
     with app.app_context():
         clock.set_now(NOW)
         _write(world, pairs, facts)
-        found = board(world.program_id, NOW)
+        now = NOW + timedelta(hours=later)
+        clock.set_now(now)
+        found = board(world.program_id, now)
         listed = [e.mentorship.id for e in found.at_risk]
         taken_off = [e.mentorship.id for e in found.resolved]
         assert (listed, taken_off) == _every_pair_judged(world.program_id)
-        page = board_page(world.program_id, NOW, 1)
+        page = board_page(world.program_id, now, 1)
         assert page.pager.total == len(listed) and page.resolved_count == len(taken_off)
         assert [e.mentorship.id for e in page.at_risk] == listed[:25]
         assert [e.mentorship.id for e in page.resolved] == taken_off[:25]
+
+
+def test_pairs_listed_by_their_mentees_alone_are_each_counted(app, world, pairs):
+    """Pairs matched two days ago (neither quiet nor silent) whose mentees are low or wait for
+    help: each is listed, counted and paged once; later, silence adds no second count."""
+    low = {"moods": [1, 2, 1], "since": -24 * 20, "asked": -24 * 3}
+    waiting = {"moods": [], "since": 0, "asked": -24 * 3}
+    facts = [
+        {
+            "matched": -48,
+            "row": True,
+            "met": None,
+            "active": None,
+            "mentee": low if index % 2 else waiting,
+            "resolutions": [],
+            "nudged": None,
+        }
+        for index in range(len(pairs))
+    ]
+    with app.app_context():
+        clock.set_now(NOW)
+        _write(world, pairs, facts)
+        for now in (NOW, NOW + timedelta(days=13)):
+            clock.set_now(now)
+            listed, _ = _every_pair_judged(world.program_id)
+            assert {pair for pair, _ in pairs[:-1]} <= set(listed)  # the world's: any member
+            page = board_page(world.program_id, now, 1)
+            assert [e.mentorship.id for e in page.at_risk] == listed
+            assert page.pager.total == len(listed)
 
 
 def test_the_databases_week_of_an_instant_is_the_games(app) -> None:

@@ -16,7 +16,7 @@ from game_support import NOW, W11, pinned_fixture  # noqa: F401
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from people_support import add_member, states_shown
-from risk_support import MENTEE, MENTOR
+from risk_support import COORDINATOR, MENTEE, MENTOR
 
 from app import clock, summaries
 from app.accounts import service as accounts
@@ -27,6 +27,8 @@ from app.goals import service as goals
 from app.meetings import service as meetings
 from app.member_states import PAIR, PARTICIPANTS, State, membership_state
 from app.models import (
+    BreakWeek,
+    Cadence,
     CheckIn,
     Invite,
     Meeting,
@@ -50,10 +52,12 @@ from app.models import (
 from app.onboarding import service as onboarding
 from app.pairing import service as pairing
 from app.programs import people_service as people
+from app.programs import risk_service
 from app.programs import service as program_service
 from app.programs import training_service as training
 from app.programs.people_query import state_counts
 from app.programs.risk_query import active_pairs, assess, board, on_list
+from game.weeks import local_date, week_of
 
 
 @pytest.fixture(autouse=True)
@@ -121,6 +125,26 @@ def _act(action: tuple, world, goal_id: int) -> None:
             goals.unarchive_goal(db.session.get(goals.Goal, goal_id))
         case ("week",):
             clock.set_now(clock.utcnow() + timedelta(weeks=1))
+        case ("later", hours):  # time passes, nobody acts: pairs come onto the list by it
+            clock.set_now(clock.utcnow() + timedelta(hours=hours))
+        case ("resolve",):
+            coordinator = db.session.scalar(sa.select(User.id).where(User.email == COORDINATOR))
+            risk_service.resolve(mentorship, coordinator)
+        case ("break", weeks):  # this week or a coming one declared a break, or no longer
+            _toggle_break(world, weeks)
+
+
+def _toggle_break(world, weeks: int) -> None:
+    program = db.session.get(Program, world.program_id)
+    week = week_of(local_date(clock.utcnow(), program.time_zone))
+    monday = week.monday() + timedelta(weeks=weeks)
+    declared = db.session.scalar(
+        sa.select(BreakWeek).where(BreakWeek.program_id == program.id, BreakWeek.monday == monday)
+    )
+    if declared is None:
+        program_service.add_break_week(program, monday, "Break")
+    else:
+        program_service.delete_break_week(declared)
 
 
 def _milestone_step(step: str, goal_id: int, mentee: User, mentor: User) -> None:
@@ -162,6 +186,9 @@ ACTIONS = st.one_of(
     st.tuples(st.just("milestone"), st.just("delete")),
     st.tuples(st.just("goal"), st.sampled_from(["archive", "unarchive"])),
     st.just(("week",)),
+    st.tuples(st.just("later"), st.sampled_from([13, 40, 24 * 5])),
+    st.just(("resolve",)),
+    st.tuples(st.just("break"), st.integers(-2, 2)),
 )
 
 
@@ -599,4 +626,33 @@ def test_states_moved_at_once_lose_nothing(app, world):
         thread.join(timeout=60)
     assert errors == []
     with app.app_context():
+        assert summaries.check() == []
+
+
+def test_the_list_instant_follows_the_calendar_and_the_pair_ending(app, world):
+    """A pair's ``listed_from`` moves with its program's cadence, zone and breaks (no action of
+    the pair's), and is gone once the pair ends: ``check`` finds nothing to repair."""
+    with app.app_context():
+        mentorship, _mentee, mentor, _member = _people(world)
+        db.session.execute(  # matched long ago and never met: quiet from some week on
+            sa.update(Mentorship)
+            .where(Mentorship.id == mentorship.id)
+            .values(created_at=clock.utcnow() - timedelta(weeks=6))
+        )
+        summaries.touch(pairs=[mentorship.id])
+        db.session.commit()
+        assert db.session.get(PairSummary, mentorship.id).listed_from is not None
+        program = db.session.get(Program, world.program_id)
+        program_service.update_program(
+            program, {"cadence": Cadence.MONTHLY, "time_zone": "Asia/Tokyo"}
+        )
+        assert summaries.check() == []
+        _toggle_break(world, 0)
+        assert summaries.check() == []
+        assert _listed(world) == _listed_unfiltered(world)
+        pairing.end_mentorship(db.session.get(Mentorship, mentorship.id), mentor, "Moved away")
+        db.session.expire_all()
+        row = db.session.get(PairSummary, mentorship.id)
+        assert (row.listed_from, row.resolved_at) == (None, None)
+        assert mentorship.id not in _listed(world)[0]
         assert summaries.check() == []
