@@ -15,7 +15,7 @@ from checkins_support import add_mentees, membership_id, user_id
 from game_support import NOW, W11, pinned_fixture  # noqa: F401
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from risk_support import MENTEE, MENTOR
+from risk_support import COORDINATOR, MENTEE, MENTOR
 
 from app import clock, summaries
 from app.checkins import service as checkins
@@ -24,16 +24,21 @@ from app.gamification import service as game_service
 from app.goals import service as goals
 from app.meetings import service as meetings
 from app.models import (
+    Cadence,
     CheckIn,
     Meeting,
     Membership,
     MenteeSummary,
     Mentorship,
+    MentorshipStatus,
     Milestone,
     MilestoneStatus,
     PairSummary,
     User,
 )
+from app.pairing import service as pairing
+from app.programs import people_service as people
+from app.programs import service as programs
 from app.programs.risk_query import active_pairs, assess, board, on_list
 
 
@@ -84,6 +89,8 @@ def _act(action: tuple, world, goal_id: int) -> None:
             if checkin is not None:
                 checkins.acknowledge(checkin, mentor.id, "Seen, thanks.")
         case ("met", by_mentor):
+            if mentorship.status is not MentorshipStatus.ACTIVE:
+                return
             today = clock.utcnow().date()
             logged = meetings.log_met(mentorship, mentor if by_mentor else mentee, today, 45)
             other = mentee if by_mentor else mentor
@@ -102,6 +109,19 @@ def _act(action: tuple, world, goal_id: int) -> None:
             goals.unarchive_goal(db.session.get(goals.Goal, goal_id))
         case ("week",):
             clock.set_now(clock.utcnow() + timedelta(weeks=1))
+        case ("end",):  # in Core: the pair closes, its people are matched no more
+            coordinator = db.session.scalar(sa.select(User).where(User.email == COORDINATOR))
+            pairing.end_mentorship(mentorship, coordinator, "Moved away")
+        case ("leave",):  # the mentee leaves (their open pair closes), or comes back
+            coordinator = db.session.scalar(sa.select(User).where(User.email == COORDINATOR))
+            if member.left_at is None:
+                people.deactivate(member, coordinator.id)
+            else:
+                people.reactivate(member)
+        case ("zone", zone):  # the program's weeks move: its rows are counted again
+            programs.update_program(mentorship.program, {"time_zone": zone})
+        case ("cadence", cadence):
+            programs.update_program(mentorship.program, {"cadence": cadence})
 
 
 def _milestone_step(step: str, goal_id: int, mentee: User, mentor: User) -> None:
@@ -143,6 +163,10 @@ ACTIONS = st.one_of(
     st.tuples(st.just("milestone"), st.just("delete")),
     st.tuples(st.just("goal"), st.sampled_from(["archive", "unarchive"])),
     st.just(("week",)),
+    st.just(("end",)),
+    st.just(("leave",)),
+    st.tuples(st.just("zone"), st.sampled_from(["UTC", "Pacific/Auckland", "America/New_York"])),
+    st.tuples(st.just("cadence"), st.sampled_from(list(Cadence))),
 )
 
 
