@@ -34,6 +34,8 @@ from app.models import (
     Milestone,
     MilestoneStatus,
     PairSummary,
+    Program,
+    ProgramWeek,
     User,
 )
 from app.pairing import service as pairing
@@ -119,9 +121,13 @@ def _act(action: tuple, world, goal_id: int) -> None:
             else:
                 people.reactivate(member)
         case ("zone", zone):  # the program's weeks move: its rows are counted again
-            programs.update_program(mentorship.program, {"time_zone": zone})
+            programs.update_program(
+                db.session.get(Program, mentorship.program_id), {"time_zone": zone}
+            )
         case ("cadence", cadence):
-            programs.update_program(mentorship.program, {"cadence": cadence})
+            programs.update_program(
+                db.session.get(Program, mentorship.program_id), {"cadence": cadence}
+            )
 
 
 def _milestone_step(step: str, goal_id: int, mentee: User, mentor: User) -> None:
@@ -225,6 +231,35 @@ def test_rows_follow_each_kind_of_action(app, world):
         pair = db.session.get(PairSummary, mentorship.id)
         assert pair.last_met_at is not None and pair.last_met_at <= clock.utcnow()
         assert summaries.check() == []
+
+
+def _week_totals(program_id: int) -> dict[str, int]:
+    rows = db.session.execute(
+        sa.select(
+            ProgramWeek.pairs_closed, ProgramWeek.meetings_held, ProgramWeek.mentees_left
+        ).where(ProgramWeek.program_id == program_id)
+    ).all()
+    return {
+        name: sum(row[i] for row in rows)
+        for i, name in enumerate(("pairs_closed", "meetings_held", "mentees_left"))
+    }
+
+
+def test_program_weeks_follow_pairs_people_and_the_calendar(app, world):
+    """A held meeting, a pair ended in Core, a mentee leaving and coming back, a new time zone
+    and cadence: the program's week rows move with each, and equal the recount."""
+    with app.app_context():
+        goal_id = _goal(world)
+        before = _week_totals(world.program_id)
+        steps = [("met", True), ("zone", "Pacific/Auckland"), ("end",), ("leave",), ("leave",)]
+        for step in [*steps, ("cadence", Cadence.MONTHLY)]:
+            _act(step, world, goal_id)
+            assert summaries.check() == [], step
+            db.session.rollback()
+        after = _week_totals(world.program_id)
+        assert after["meetings_held"] == before["meetings_held"] + 1
+        assert after["pairs_closed"] == before["pairs_closed"] + 1
+        assert after["mentees_left"] == before["mentees_left"]  # back again
 
 
 def test_two_at_once_lose_nothing(app, world):
