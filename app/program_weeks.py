@@ -270,9 +270,16 @@ def _member_rows(where: sa.ColumnElement[bool]) -> sa.Select:
     )
 
 
-def member_counts(where: sa.ColumnElement[bool], conn=None) -> dict[int, Contribution]:
-    """Each participant ``where`` selects: their contribution by (program, week)."""
-    rows = (conn or db.session).execute(_member_rows(where)).all()
+def member_counts(
+    where: sa.ColumnElement[bool], conn=None, lock: bool = False
+) -> dict[int, Contribution]:
+    """Each participant ``where`` selects: their contribution by (program, week); with
+    ``lock``, their rows locked first (PostgreSQL), so a second transaction changing them
+    reads what this one commits as its "before"."""
+    query = _member_rows(where)
+    if lock:
+        query = query.order_by(Membership.id).with_for_update(of=Membership)
+    rows = (conn or db.session).execute(query).all()
     shapes = _shapes((row.program_id for row in rows), conn)
     found: dict[int, Contribution] = {}
     for key, program_id, role, joined, left, matched, lasting in rows:
@@ -331,7 +338,7 @@ def pair_closing(pair_id: int) -> None:
             )
         )
     ) - set(seen)
-    before = member_counts(Membership.id.in_(members)) if members else {}
+    before = member_counts(Membership.id.in_(members), lock=True) if members else {}
     for key in members:
         seen[key] = before.get(key, {})
     summaries.touch(pairs=[pair_id])
@@ -379,7 +386,7 @@ def _note_members(session: Session) -> None:
             session.info.setdefault(_RECOUNT, set()).add(row.id)
     ids -= set(seen)
     if ids:
-        before = member_counts(Membership.id.in_(ids))
+        before = member_counts(Membership.id.in_(ids), lock=True)
         for key in ids:
             seen[key] = before.get(key, {})
 

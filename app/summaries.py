@@ -20,6 +20,10 @@ adds each check-in's change (its stored values before the transaction against it
 to its week: a program's figure is read from one row, and kept up to date in the same
 transaction, without counting the whole program on each action and without reading a row twice.
 
+What the outcomes pages and the coordinator's meeting figures count per program week (pairs
+matched, meetings held, people joined…) is kept on the same week rows by ``app.program_weeks``:
+a pair's share rides on its summary row, a participant's is taken before and after.
+
 The same recomputation, for every key at once in a few grouped queries, is
 ``flask summaries check``'s (the migrations' backfills are its SQL twins): a missing row reads
 as a row of nothing.
