@@ -20,6 +20,10 @@ adds each check-in's change (its stored values before the transaction against it
 to its week: a program's figure is read from one row, and kept up to date in the same
 transaction, without counting the whole program on each action and without reading a row twice.
 
+What the outcomes pages and the coordinator's meeting figures count per program week (pairs
+matched, meetings held, people joined…) is kept on the same week rows by ``app.program_weeks``:
+a pair's share rides on its summary row, a participant's is taken before and after.
+
 The same recomputation, for every key at once in a few grouped queries, is
 ``flask summaries check``'s (the migrations' backfills are its SQL twins): a missing row reads
 as a row of nothing.
@@ -41,7 +45,7 @@ from sqlalchemy.orm.attributes import NO_VALUE
 
 from game import risk
 
-from . import member_states
+from . import member_states, program_weeks
 from .extensions import db
 from .models import (
     BreakWeek,
@@ -72,9 +76,16 @@ PAIR_TOTALS = ("goals_active", "goals_completed", "milestones_confirmed", "miles
 """A pair row's counts, summed into its program's row."""
 MENTEE_TOTALS = ("open_help",)
 PROGRAM_FIELDS = (*PAIR_TOTALS, *MENTEE_TOTALS)
-PAIR_FIELDS = ("last_met_at", "mentor_last_active", *PAIR_TOTALS, "listed_from", "resolved_at")
+PAIR_FIELDS = (
+    "last_met_at",
+    "mentor_last_active",
+    *PAIR_TOTALS,
+    "listed_from",
+    "resolved_at",
+    "weeks",
+)
 MENTEE_FIELDS = ("mood_1", "mood_2", "mood_3", "moods_since", "help_asked_at", "open_help")
-WEEK_FIELDS = ("checkins", "mood_total")
+WEEK_FIELDS = ("checkins", "mood_total", *program_weeks.COUNTS)
 EMPTY_PAIR = {**dict.fromkeys(PAIR_FIELDS), **dict.fromkeys(PAIR_TOTALS, 0)}
 EMPTY_MENTEE = {**dict.fromkeys(MENTEE_FIELDS), "open_help": 0}
 EMPTY_PROGRAM = dict.fromkeys(PROGRAM_FIELDS, 0)
@@ -100,6 +111,9 @@ def computed_pairs(pair_ids: sa.Select | list[int]) -> dict[int, dict]:
         found[pair][name] = at
     for pair, *counts in db.session.execute(_goal_counts(Goal.mentorship_id.in_(pair_ids))):
         found[pair].update(zip(PAIR_TOTALS, counts, strict=True))
+    for pair, weeks in program_weeks.computed_pair_weeks(pair_ids).items():
+        if weeks:
+            found[pair]["weeks"] = weeks
     from .programs.risk_rows import add_listing  # the list's rule, from the facts above
 
     add_listing(pair_ids, found)
@@ -281,7 +295,8 @@ def _lock_statement(model, postgres: bool) -> sa.Insert:
     upsert = insert.on_conflict_do_update(
         index_elements=[key.key], set_={"program_id": insert.excluded.program_id}
     )
-    return upsert.returning(key, table.c.program_id, *(table.c[n] for n in _TOTALS[model]))
+    returned = (*_TOTALS[model], *(("weeks",) if model is PairSummary else ()))
+    return upsert.returning(key, table.c.program_id, *(table.c[n] for n in returned))
 
 
 def _changes(locked: list[sa.Row], new: dict[int, tuple], totals: tuple[str, ...]) -> Changes:
@@ -305,7 +320,12 @@ def refresh_pairs(mentorship_ids: Iterable[int]) -> Changes:
     rows = [{"mentorship_id": row[0], **values.get(row[0], EMPTY_PAIR)} for row in locked]
     db.session.execute(sa.update(PairSummary), rows)
     new = {row["mentorship_id"]: tuple(row[n] for n in PAIR_TOTALS) for row in rows}
-    return _changes(locked, new, PAIR_TOTALS)
+    weeks = program_weeks.pair_changes(
+        {row[0]: (row[1], row[-1]) for row in locked},
+        {row["mentorship_id"]: row["weeks"] for row in rows},
+    )
+    _add_weeks(db.session(), weeks)
+    return _changes([row[:-1] for row in locked], new, PAIR_TOTALS)
 
 
 def refresh_mentees(membership_ids: Iterable[int]) -> Changes:
@@ -356,6 +376,8 @@ def _noticed(session: Session, _context) -> None:
                 touch(session, pairs_of_mentees=[row.membership_id])
         elif isinstance(row, Meeting | Kudos | MentorshipMember | Goal):  # a member: "mentor"
             touch(session, pairs=[row.mentorship_id])
+        elif isinstance(row, Mentorship):  # its status and dates: the program's weeks
+            touch(session, pairs=[row.id])
         elif isinstance(row, Milestone):
             touch(session, goals=[row.goal_id])
         elif isinstance(row, MeetingConfirmation):
@@ -441,6 +463,12 @@ def _refresh_touched(session: Session) -> None:
     _count_weeks(session)
 
 
+def refresh() -> None:
+    """Bring every summary row up to date with what the session did so far, as its commit
+    would first (for a reading inside a transaction that is rolled back, as tests do)."""
+    _refresh_touched(db.session())
+
+
 _WEEKS = "waypoint_summaries_weeks"
 _COUNTED = ("membership_id", "week_key", "mood")
 
@@ -490,13 +518,21 @@ def _before_flush(session: Session, _context, _instances) -> None:
                 seen[unknown[checkin_id]] = _counted(*stored)
 
 
+_PENDING = "waypoint_summaries_pending_weeks"
+
+
+def _add_weeks(session: Session, changes: dict[tuple, dict[str, int]]) -> None:
+    """Note changes to programs' weeks that the commit adds (``_count_weeks``)."""
+    program_weeks.add_into(session.info.setdefault(_PENDING, {}), changes)
+
+
 def _count_weeks(session: Session) -> None:
     """Add each check-in's change (what it counts now against what it counted before the
-    transaction) to its program's week."""
-    seen = session.info.pop(_WEEKS, None)
-    if not seen:
-        return
-    changes: dict[tuple, dict[str, int]] = defaultdict(lambda: dict(EMPTY_WEEK))
+    transaction), and the pairs' and participants' (``program_weeks``), to its program's
+    week; recount the programs whose weeks moved."""
+    seen = session.info.pop(_WEEKS, None) or {}
+    changes: dict[tuple, dict[str, int]] = session.info.pop(_PENDING, {})
+    program_weeks.add_into(changes, program_weeks.member_changes(session))
     for row, before in seen.items():
         now = _counted(*(getattr(row, n) for n in _COUNTED)) if sa.inspect(row).persistent else None
         for counted, sign in ((before, -1), (now, 1)):
@@ -505,15 +541,24 @@ def _count_weeks(session: Session) -> None:
             membership_id, week_key, mood = counted
             mentee = session.get(Membership, membership_id)
             if mentee is not None and mentee.role is Role.MENTEE:
-                change = changes[(mentee.program_id, week_key)]
-                change["checkins"] += sign
-                change["mood_total"] += sign * mood
-    _add(ProgramWeek, ("program_id", "week_key"), changes)
+                change = changes.setdefault((mentee.program_id, week_key), {})
+                change["checkins"] = change.get("checkins", 0) + sign
+                change["mood_total"] = change.get("mood_total", 0) + sign * mood
+    recount = program_weeks.recounted(session)
+    _add(
+        ProgramWeek,
+        ("program_id", "week_key"),
+        {key: change for key, change in changes.items() if key[0] not in recount},
+    )
+    if recount:
+        _recount(sorted(recount))
 
 
 def _forget(session: Session, *_args) -> None:
     session.info.pop(_TOUCHED, None)
     session.info.pop(_WEEKS, None)
+    session.info.pop(_PENDING, None)
+    program_weeks.forget(session)
 
 
 def listen() -> None:
@@ -524,6 +569,7 @@ def listen() -> None:
         event.listen(Session, "after_flush", _noticed)
         event.listen(Session, "before_commit", _refresh_touched)
         event.listen(Session, "after_rollback", _forget)
+        program_weeks.listen()
     member_states.listen()
 
 
@@ -609,22 +655,54 @@ def computed_programs() -> dict[tuple, dict]:
     return dict(found)
 
 
-def computed_weeks() -> dict[tuple, dict]:
-    """Per (program, week) with a mentee's mood: how many, and their sum. One grouped query."""
-    return {
-        (program_id, week_key): {"checkins": count, "mood_total": int(total)}
-        for program_id, week_key, count, total in db.session.execute(
-            sa.select(
-                Membership.program_id,
-                CheckIn.week_key,
-                sa.func.count(),
-                sa.func.sum(CheckIn.mood),
-            )
-            .join(CheckIn, CheckIn.membership_id == Membership.id)
-            .where(Membership.role == Role.MENTEE, CheckIn.mood.is_not(None))
-            .group_by(Membership.program_id, CheckIn.week_key)
+def computed_weeks(program_ids: sa.Select | None = None) -> dict[tuple, dict]:
+    """Per (program, week) of ``program_ids`` (all when None): its mentees' moods (how many,
+    and their sum; one grouped query) and ``program_weeks``' counts."""
+    program_ids = sa.select(Program.id) if program_ids is None else program_ids
+    found: dict[tuple, dict] = defaultdict(lambda: dict(EMPTY_WEEK))
+    for key, counts in program_weeks.computed_counts(program_ids).items():
+        found[key].update(counts)
+    for program_id, week_key, count, total in db.session.execute(
+        sa.select(
+            Membership.program_id,
+            CheckIn.week_key,
+            sa.func.count(),
+            sa.func.sum(CheckIn.mood),
         )
-    }
+        .join(CheckIn, CheckIn.membership_id == Membership.id)
+        .where(
+            Membership.role == Role.MENTEE,
+            CheckIn.mood.is_not(None),
+            Membership.program_id.in_(program_ids),
+        )
+        .group_by(Membership.program_id, CheckIn.week_key)
+    ):
+        found[(program_id, week_key)].update(checkins=count, mood_total=int(total))
+    return {key: counts for key, counts in found.items() if any(counts.values())}
+
+
+def _recount(program_ids: list[int]) -> None:
+    """Rewrite these programs' weeks, and their pairs' contributions, from the facts: their
+    weeks or cadence periods moved."""
+    pairs = sa.select(Mentorship.id).where(Mentorship.program_id.in_(program_ids))
+    _insert_missing(
+        PairSummary, PairSummary.mentorship_id, pairs.add_columns(Mentorship.program_id)
+    )
+    weeks = program_weeks.computed_pair_weeks(pairs)
+    if weeks:
+        db.session.execute(
+            sa.update(PairSummary.__table__).where(
+                PairSummary.__table__.c.mentorship_id == sa.bindparam("pair")
+            ),
+            [{"pair": pair, "weeks": value} for pair, value in weeks.items()],
+        )
+    db.session.execute(sa.delete(ProgramWeek).where(ProgramWeek.program_id.in_(program_ids)))
+    rows = computed_weeks(sa.select(Program.id).where(Program.id.in_(program_ids)))
+    if rows:
+        db.session.execute(
+            sa.insert(ProgramWeek),
+            [{"program_id": p, "week_key": w, **counts} for (p, w), counts in rows.items()],
+        )
 
 
 def _check_sums(model, keys: tuple[str, ...], expected: dict, empty: dict, fix: bool):

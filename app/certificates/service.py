@@ -6,7 +6,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from .. import member_states, summaries
+from .. import member_states, program_weeks, summaries
 from ..extensions import db
 from ..models import (
     OPEN_STATUSES,
@@ -46,6 +46,7 @@ def close_program(program: Program, by_user_id: int, now: datetime) -> int:
     if not closed:
         db.session.rollback()
         raise Refused(f"{program.name} is already closed.")
+    program_weeks.recount_program(program.id)  # its pairs end in Core, below
     facts = program_facts(program.id)  # before the pairs end: who was active decides
     member_states.touch(programs=[program.id])  # matched members are matched no more
     db.session.execute(

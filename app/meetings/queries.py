@@ -28,6 +28,7 @@ from ..models import (
     MentorshipMember,
     MentorshipStatus,
     Program,
+    ProgramWeek,
     Role,
     User,
 )
@@ -185,23 +186,24 @@ class MeetingAggregate:
     quiet_pairs: list[PairNames]  # the first ``QUIET_SHOWN`` of them
 
 
-def _period_start(calendar: game.ProgramCalendar, now: datetime) -> datetime:
-    """Start (UTC) of the current cadence period of the program's calendar; before the program
-    starts or after it ends, its first or last period stands in."""
+def _period_first_week(calendar: game.ProgramCalendar, today: game.WeekKey) -> game.WeekKey:
+    """The first week of the current cadence period of the program's calendar; before the
+    program starts or after it ends, its first or last period stands in."""
     periods = calendar.periods()
-    week = min(max(calendar.current_week(now), periods[0][0]), periods[-1][-1])
-    monday = calendar.period_of(week)[0].monday()
-    return datetime.combine(monday, time(), tzinfo=ZoneInfo(calendar.zone)).astimezone(UTC)
+    return calendar.period_of(min(max(today, periods[0][0]), periods[-1][-1]))[0]
 
 
-def _held_in(program_id: int, now: datetime) -> sa.ColumnElement[bool]:
-    in_program = (
-        sa.select(Mentorship.id).where(Mentorship.program_id == program_id).scalar_subquery()
-    )
-    return sa.and_(
-        Meeting.mentorship_id.in_(in_program),
-        Meeting.status == MeetingStatus.HELD,
-        Meeting.starts_at <= now,
+def _held_not_begun(program_id: int, now: datetime, until: datetime) -> sa.Select:
+    """Held meetings of the program starting after ``now`` and before ``until``: none by the
+    services' rule (a meeting is held from its start on), so the status-and-time index visits
+    next to nothing, whatever the program's size."""
+    return sa.select(sa.func.count()).where(
+        Meeting.status == sa.literal_column("'held'"),  # as written, the partial index's
+        Meeting.starts_at > now,
+        Meeting.starts_at < until,
+        sa.exists().where(
+            Mentorship.id == Meeting.mentorship_id, Mentorship.program_id == program_id
+        ),
     )
 
 
@@ -209,24 +211,43 @@ def held_counts(
     program_id: int, calendar: game.ProgramCalendar, now: datetime, *more: sa.Select
 ) -> tuple[int, ...]:
     """Meetings held in the program's current cadence period and in the last four weeks (one
-    query, no people loaded: the outcomes page needs only these), then the value of each of
-    ``more`` (scalar queries asked in the same statement)."""
+    query, no people loaded: the outcomes page needs only these), then the active pairs gone
+    quiet (``game.quiet_bounds``), then the value of each of ``more`` (scalar queries asked in
+    the same statement). All from the program's week rows (``app.program_weeks``): "the last
+    four weeks" are this week and the three before it, whole weeks as a coordinator plans
+    them, and a held meeting counts once it has begun (the program's held meetings not begun
+    yet, none in practice, are taken off this week)."""
+    today = calendar.current_week(now)
+    period_first = _period_first_week(calendar, today)
+    four_weeks = today
+    for _ in range(3):
+        four_weeks = four_weeks.previous()
+    week = ProgramWeek.week_key
 
-    def count_since(since: datetime):
-        return sa.func.coalesce(sa.func.sum(sa.case((Meeting.starts_at >= since, 1), else_=0)), 0)
+    def held_since(first: game.WeekKey) -> sa.ColumnElement[int]:
+        in_span = sa.and_(week >= str(first), week <= str(today))
+        return sa.func.coalesce(
+            sa.func.sum(sa.case((in_span, ProgramWeek.meetings_held), else_=0)), 0
+        )
 
-    period_start, four_weeks_ago = _period_start(calendar, now), now - timedelta(weeks=4)
-    return tuple(
-        db.session.execute(
-            sa.select(
-                count_since(period_start),
-                count_since(four_weeks_ago),
-                *(query.scalar_subquery() for query in more),
-            ).where(
-                _held_in(program_id, now), Meeting.starts_at >= min(period_start, four_weeks_ago)
-            )
-        ).one()
-    )
+    bounds = game.quiet_bounds(calendar, today)
+    if bounds is None:
+        quiet = sa.literal(0)
+    else:
+        recent = sa.case((week >= str(bounds[0]), ProgramWeek.pairs_recent), else_=0)
+        quiet = sa.func.coalesce(sa.func.sum(ProgramWeek.pairs_active - recent), 0)
+    not_begun = _held_not_begun(program_id, now, _utc_monday(today.next(), calendar.zone))
+    this_period, four, not_begun_count, quiet_count, *values = db.session.execute(
+        sa.select(
+            held_since(period_first),
+            held_since(four_weeks),
+            not_begun.scalar_subquery(),
+            quiet,
+            *(query.scalar_subquery() for query in more),
+        ).where(ProgramWeek.program_id == program_id)
+    ).one()
+    this_period -= not_begun_count if period_first <= today else 0
+    return (this_period, four - not_begun_count, quiet_count, *values)
 
 
 QUIET_SHOWN = 25
@@ -307,9 +328,8 @@ def meetings_and(program_id: int, now: datetime, *more: Figures) -> tuple[Meetin
     program = db.session.get(Program, program_id)
     calendar = calendar_of(program_id)
     quiet = quiet_pairs(program_id, quiet_condition(calendar, now))
-    quiet_query = sa.select(sa.func.count()).select_from(quiet.subquery())
     this_count, four_weeks, quiet_count, *values = held_counts(
-        program_id, calendar, now, quiet_query, *queries_of(*more)
+        program_id, calendar, now, *queries_of(*more)
     )
     shown = quiet.order_by(Mentorship.id).limit(QUIET_SHOWN)
     aggregate = MeetingAggregate(

@@ -43,6 +43,8 @@ class PairSummary(db.Model):
     # resolution's; both empty once the pair is no longer active
     listed_from: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # the pair's share of its program's weeks (``app.program_weeks.pair_counts``)
+    weeks: Mapped[dict | None] = mapped_column(sa.JSON)
 
     __table_args__ = (
         sa.Index("ix_pair_summaries_program", "program_id"),
@@ -115,6 +117,22 @@ class ProgramWeek(db.Model):
     week_key: Mapped[str] = mapped_column(sa.String(8), primary_key=True)
     checkins: Mapped[int] = mapped_column(server_default="0")
     mood_total: Mapped[int] = mapped_column(server_default="0")
+    # what the outcomes pages and the meeting figures count, by week (``app.program_weeks``)
+    milestones: Mapped[int] = mapped_column(server_default="0")
+    goals: Mapped[int] = mapped_column(server_default="0")
+    pairs_matched: Mapped[int] = mapped_column(server_default="0")
+    pairs_closed: Mapped[int] = mapped_column(server_default="0")
+    pairs_active: Mapped[int] = mapped_column(server_default="0")
+    meetings_held: Mapped[int] = mapped_column(server_default="0")
+    pairs_met: Mapped[int] = mapped_column(server_default="0")
+    pairs_recent: Mapped[int] = mapped_column(server_default="0")
+    mentees_joined: Mapped[int] = mapped_column(server_default="0")
+    mentees_left: Mapped[int] = mapped_column(server_default="0")
+    mentors_joined: Mapped[int] = mapped_column(server_default="0")
+    mentees_matched: Mapped[int] = mapped_column(server_default="0")
+    mentors_matched: Mapped[int] = mapped_column(server_default="0")
+    mentees_lasting: Mapped[int] = mapped_column(server_default="0")
+    mentors_lasting: Mapped[int] = mapped_column(server_default="0")
 
 
 class MemberState(db.Model):

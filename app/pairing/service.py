@@ -18,7 +18,7 @@ from sqlalchemy.orm import joinedload
 
 import matching
 
-from .. import member_states, summaries
+from .. import member_states, program_weeks, summaries
 from ..clock import utcnow
 from ..extensions import db
 from ..gamification.store import insert_once
@@ -368,6 +368,7 @@ def publish(program: Program) -> Published:
 def end_mentorship(mentorship: Mentorship, by: User, reason: str) -> bool:
     """Close the mentorship with its reason (goals, meetings, check-ins and awards stay with
     it) and tell its people; its mentees wait for a new match. False if it was already closed."""
+    program_weeks.pair_closing(mentorship.id)  # written in Core: the session can't see it
     ended = db.session.execute(
         sa.update(Mentorship)
         .where(Mentorship.id == mentorship.id, Mentorship.status != MentorshipStatus.CLOSED)

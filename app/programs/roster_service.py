@@ -16,7 +16,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from .. import clock, member_states
+from .. import clock, member_states, program_weeks
 from ..extensions import db
 from ..models import Invite, Membership, ParticipantProfile, Program, RosterUpload, User
 from ..models.programs import INVITE_ALPHABET
@@ -147,6 +147,7 @@ def _write(program_id: int, good: list[roster.RosterRow], accounts: dict, user_i
         )
         ids = {(person, role): membership for person, role, membership in returned}
         member_states.touch(members=ids.values())
+        program_weeks.members_added(ids.values())  # written in Core: they counted nothing
         profiles = [
             {"membership_id": ids[accounts[r.email], r.role], **values}
             for r in joining

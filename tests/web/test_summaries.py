@@ -44,6 +44,7 @@ from app.models import (
     PairSummary,
     Program,
     ProgramState,
+    ProgramWeek,
     Role,
     TrainingCompletion,
     TrainingModule,
@@ -107,6 +108,8 @@ def _act(action: tuple, world, goal_id: int) -> None:
             if checkin is not None:
                 checkins.acknowledge(checkin, mentor.id, "Seen, thanks.")
         case ("met", by_mentor):
+            if mentorship.status is not MentorshipStatus.ACTIVE:
+                return
             today = clock.utcnow().date()
             logged = meetings.log_met(mentorship, mentor if by_mentor else mentee, today, 45)
             other = mentee if by_mentor else mentor
@@ -125,6 +128,23 @@ def _act(action: tuple, world, goal_id: int) -> None:
             goals.unarchive_goal(db.session.get(goals.Goal, goal_id))
         case ("week",):
             clock.set_now(clock.utcnow() + timedelta(weeks=1))
+        case ("end",):  # in Core: the pair closes, its people are matched no more
+            coordinator = db.session.scalar(sa.select(User).where(User.email == COORDINATOR))
+            pairing.end_mentorship(mentorship, coordinator, "Moved away")
+        case ("leave",):  # the mentee leaves (their open pair closes), or comes back
+            coordinator = db.session.scalar(sa.select(User).where(User.email == COORDINATOR))
+            if member.left_at is None:
+                people.deactivate(member, coordinator.id)
+            else:
+                people.reactivate(member)
+        case ("zone", zone):  # the program's weeks move: its rows are counted again
+            program_service.update_program(
+                db.session.get(Program, mentorship.program_id), {"time_zone": zone}
+            )
+        case ("cadence", cadence):
+            program_service.update_program(
+                db.session.get(Program, mentorship.program_id), {"cadence": cadence}
+            )
         case ("later", hours):  # time passes, nobody acts: pairs come onto the list by it
             clock.set_now(clock.utcnow() + timedelta(hours=hours))
         case ("resolve",):
@@ -189,6 +209,10 @@ ACTIONS = st.one_of(
     st.tuples(st.just("later"), st.sampled_from([13, 40, 24 * 5])),
     st.just(("resolve",)),
     st.tuples(st.just("break"), st.integers(-2, 2)),
+    st.just(("end",)),
+    st.just(("leave",)),
+    st.tuples(st.just("zone"), st.sampled_from(["UTC", "Pacific/Auckland", "America/New_York"])),
+    st.tuples(st.just("cadence"), st.sampled_from(list(Cadence))),
 )
 
 
@@ -247,6 +271,35 @@ def test_rows_follow_each_kind_of_action(app, world):
         pair = db.session.get(PairSummary, mentorship.id)
         assert pair.last_met_at is not None and pair.last_met_at <= clock.utcnow()
         assert summaries.check() == []
+
+
+def _week_totals(program_id: int) -> dict[str, int]:
+    rows = db.session.execute(
+        sa.select(
+            ProgramWeek.pairs_closed, ProgramWeek.meetings_held, ProgramWeek.mentees_left
+        ).where(ProgramWeek.program_id == program_id)
+    ).all()
+    return {
+        name: sum(row[i] for row in rows)
+        for i, name in enumerate(("pairs_closed", "meetings_held", "mentees_left"))
+    }
+
+
+def test_program_weeks_follow_pairs_people_and_the_calendar(app, world):
+    """A held meeting, a pair ended in Core, a mentee leaving and coming back, a new time zone
+    and cadence: the program's week rows move with each, and equal the recount."""
+    with app.app_context():
+        goal_id = _goal(world)
+        before = _week_totals(world.program_id)
+        steps = [("met", True), ("zone", "Pacific/Auckland"), ("end",), ("leave",), ("leave",)]
+        for step in [*steps, ("cadence", Cadence.MONTHLY)]:
+            _act(step, world, goal_id)
+            assert summaries.check() == [], step
+            db.session.rollback()
+        after = _week_totals(world.program_id)
+        assert after["meetings_held"] == before["meetings_held"] + 1
+        assert after["pairs_closed"] == before["pairs_closed"] + 1
+        assert after["mentees_left"] == before["mentees_left"]  # back again
 
 
 def test_two_at_once_lose_nothing(app, world):
