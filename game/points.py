@@ -335,3 +335,46 @@ def replay_meetings(
             written.add(key)
             rows.append((key, meeting, user, week))
     return rows
+
+
+Review = tuple[int, int, int, int | None, Container[int], bool]
+"""A milestone review as plain data: milestone, goal, mentee, reviewer, the mentors of the
+mentorship, and whether it confirmed (else it sent the milestone back)."""
+
+ReviewRow = tuple[str, int, int, Reason, int, str | None]
+"""A replayed review row: key, user, amount, reason, goal, the key it reverses."""
+
+
+def replay_reviews(reviews: Iterable[Review]) -> tuple[list[ReviewRow], list[int]]:
+    """The rows milestone reviews add to a ledger, and the positions of the reviews refused
+    (``NotTheMentor``): ``reviews`` in the order they happened.
+
+    The same rows as deciding a ``MilestoneConfirmed`` or ``MilestoneSentBack`` for each review
+    in turn into a ledger of their own rows, with each milestone's cycle and each goal's
+    standing awards counted as it goes instead of read from a view.
+    """
+    cycles: dict[int, int] = {}  # milestone -> reversals written
+    standing: dict[int, int] = {}  # milestone -> goal of its unreversed award
+    per_goal: dict[int, int] = {}  # goal -> unreversed milestone awards
+    rows: list[ReviewRow] = []
+    refused: list[int] = []
+    for position, (milestone, goal, mentee, reviewer, mentors, confirmed) in enumerate(reviews):
+        if reviewer not in mentors or reviewer == mentee:
+            refused.append(position)
+            continue
+        cycle = cycles.get(milestone, 0) + 1
+        if confirmed:
+            if milestone in standing or per_goal.get(goal, 0) >= MILESTONES_PAID_PER_GOAL:
+                continue
+            standing[milestone] = goal
+            per_goal[goal] = per_goal.get(goal, 0) + 1
+            key = milestone_key(milestone, cycle)
+            rows.append((key, mentee, MILESTONE_POINTS, Reason.MILESTONE, goal, None))
+        elif milestone in standing:
+            paid_in = standing.pop(milestone)
+            per_goal[paid_in] -= 1
+            cycles[milestone] = cycle
+            key = milestone_reversal_key(milestone, cycle)
+            target = milestone_key(milestone, cycle)
+            rows.append((key, mentee, -MILESTONE_POINTS, Reason.MILESTONE_SENT_BACK, goal, target))
+    return rows, refused

@@ -1,11 +1,12 @@
 """The game's recorded facts, read in a fixed number of queries, replayed through the rules.
 
 ``flask game rebuild`` must know which ledger rows and badges the facts call for without
-restating a rule. Each milestone review and completed goal becomes the event its feature hook
+restating a rule. Each completed goal and answered survey becomes the event its feature hook
 records; ``game.decide`` chooses the rows from the view the reference ``game.Ledger`` gives of
-the rows replayed so far, and the ledger takes them. Check-ins and held meetings, the bulk of a
-year, go through the rules' one-pass replays (``game.points.replay_checkins``,
-``replay_meetings``), which write the same rows without an event or a view per fact. Badges
+the rows replayed so far, and the ledger takes them. Check-ins, held meetings and milestone
+reviews, the bulk of a year, go through the rules' one-pass replays
+(``game.points.replay_checkins``, ``replay_meetings``, ``replay_reviews``), which write the
+same rows without an event or a view per fact. Badges
 are evaluated from the same metrics the live recording reads.
 
 Events of one kind depend only on earlier events of that kind (a comeback on earlier check-ins,
@@ -29,7 +30,7 @@ from sqlalchemy.orm import aliased
 
 import game
 from game.metrics import Answer, Metric
-from game.points import replay_checkins, replay_meetings
+from game.points import replay_checkins, replay_meetings, replay_reviews
 from game.weeks import WeekKey, WeekZones, week_of
 
 from ..calendars import all_calendars, week_at
@@ -338,10 +339,10 @@ Row = tuple[int, int, int, game.Reason, WeekKey | None, int | None, str | None]
 @dataclass
 class Replay:
     """What the facts call for: every ledger row by key (in ledger order), the badge groups of
-    each program, and the facts the rules refused. Check-ins and meetings are replayed in one
-    pass each (``game.points.replay_checkins``, ``replay_meetings``); the other events are
-    decided one by one against ``ledger``, the reference ledger of their own rows (no row of
-    another kind changes their view)."""
+    each program, and the facts the rules refused. Check-ins, meetings and milestone reviews
+    are replayed in one pass each (``game.points.replay_checkins``, ``replay_meetings``,
+    ``replay_reviews``); completed goals and surveys are decided one by one against ``ledger``,
+    the reference ledger of their own rows (no row of another kind changes their view)."""
 
     rows: dict[str, Row] = field(default_factory=dict)
     ledger: game.Ledger = field(default_factory=game.Ledger)
@@ -438,22 +439,22 @@ def _mentees(facts: Facts) -> Iterator[tuple[int, Member]]:
 
 
 def _reviews_and_goals(facts: Facts, result: Replay, mentors: dict[int, frozenset[int]]) -> None:
-    for milestone, goal, actor, confirmed, membership, mentorship in facts.reviews:
-        mentee = facts.members[membership]
-        pair_mentors = mentors.get(mentorship, frozenset())
-        if confirmed:
-            event: game.Event = game.MilestoneConfirmed(
-                milestone, goal, mentee.program_id, mentee.user_id, actor, pair_mentors
-            )
-        else:
-            event = game.MilestoneSentBack(milestone, goal, mentee.user_id, actor, pair_mentors)
-        try:
-            result.record(event, mentee.program_id)
-        except game.NotTheMentor:
-            result.refused.append(
-                f"milestone {milestone} was reviewed by user {actor}, "
-                "who is not a mentor of its mentorship"
-            )
+    """Milestone reviews in one pass (``game.points.replay_reviews``), then completed goals."""
+    members, none = facts.members, frozenset()
+    reviews = [
+        (milestone, goal, members[membership].user_id, actor, mentors.get(pair, none), confirmed)
+        for milestone, goal, actor, confirmed, membership, pair in facts.reviews
+    ]
+    rows, refused = replay_reviews(reviews)
+    program_of = {goal: members[m].program_id for _, goal, _, _, m, _ in facts.reviews}
+    for key, user, amount, reason, goal, target in rows:
+        result.rows.setdefault(key, (user, amount, program_of[goal], reason, None, goal, target))
+    for position in refused:
+        milestone, _, actor, *_ = facts.reviews[position]
+        result.refused.append(
+            f"milestone {milestone} was reviewed by user {actor}, "
+            "who is not a mentor of its mentorship"
+        )
     for goal, membership in facts.goals:
         mentee = facts.members[membership]
         event = game.GoalCompleted(goal, mentee.program_id, mentee.user_id)
