@@ -9,11 +9,12 @@ one-week month out of it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import Enum
 from itertools import groupby
+from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
 from game.weeks import WeekKey, local_date, week_of
@@ -38,6 +39,8 @@ class ProgramCalendar:
     _periods: tuple[tuple[WeekKey, ...], ...] = field(init=False, repr=False, compare=False)
     _breaks: tuple[bool, ...] = field(init=False, repr=False, compare=False)
     _resting: tuple[bool, ...] = field(init=False, repr=False, compare=False)
+    _positions: dict[WeekKey, int] = field(init=False, repr=False, compare=False)
+    _texts: tuple[str, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.end < self.start:
@@ -49,6 +52,8 @@ class ProgramCalendar:
             weeks.append(week)
             week = week.next()
         object.__setattr__(self, "_weeks", tuple(weeks))
+        object.__setattr__(self, "_positions", {week: i for i, week in enumerate(weeks)})
+        object.__setattr__(self, "_texts", tuple(map(str, weeks)))
         object.__setattr__(self, "_breaks", tuple(week in self.break_weeks for week in weeks))
         key = self._period_key()
         periods = groupby(enumerate(weeks), key=lambda item: key(*item))
@@ -61,6 +66,15 @@ class ProgramCalendar:
     def weeks(self) -> tuple[WeekKey, ...]:
         """Every week touched by the program, in order."""
         return self._weeks
+
+    def positions(self) -> Mapping[WeekKey, int]:
+        """Each of ``weeks()`` to its position: walks over thousands of people compare and
+        look up small ints instead of week objects."""
+        return MappingProxyType(self._positions)
+
+    def week_texts(self) -> tuple[str, ...]:
+        """The stored form of each of ``weeks()`` (``str(week)``), made once."""
+        return self._texts
 
     def __contains__(self, week: object) -> bool:
         return isinstance(week, WeekKey) and self._weeks[0] <= week <= self._weeks[-1]

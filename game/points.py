@@ -278,9 +278,39 @@ def replay_checkins(
     that week (``compute_streak``) into a ledger that already holds the keys in ``taken`` and,
     when ``comeback_paid``, the person's comeback in this program; but from one walk and
     without an event, a view or an award object per check-in: ``flask game rebuild`` replays a
-    year of check-ins for thousands of people.
+    year of check-ins for thousands of people (``replay_checkins_at``).
     """
-    steps, now = streak_steps(weeks, calendar, up_to, repairs, since)
+    positions = calendar.positions()
+    at = {positions[week] for week in weeks if week in positions}
+    off = [week for week in weeks if week not in positions]
+    return replay_checkins_at(
+        user_id, program_id, at, calendar, up_to, repairs, since, comeback_paid, taken, off
+    )
+
+
+def replay_checkins_at(
+    user_id: int,
+    program_id: int,
+    counted: Collection[int],
+    calendar: ProgramCalendar,
+    up_to: WeekKey,
+    repairs: Collection[WeekKey] = (),
+    since: WeekKey | None = None,
+    comeback_paid: bool = False,
+    taken: Container[str] = (),
+    off: Collection[WeekKey] = (),
+) -> tuple[list[Row], StreakState]:
+    """``replay_checkins`` with the program weeks checked in given by their positions in
+    ``calendar.weeks()`` (``counted``) and the weeks off the calendar, if any, as ``off``: the
+    walk compares small ints and each key is made from the week's stored form."""
+    steps, now = streak_steps(counted, calendar, up_to, repairs, since)
+    weeks, texts = calendar.weeks(), calendar.week_texts()
+    if off or len(steps) < len(counted):  # weeks off the walk: decided on their own
+        every = {weeks[index] for index in counted}.union(off)
+        positions = calendar.positions()
+        order = [positions.get(week, week) for week in sorted(every)]
+    else:
+        order = list(steps)
     rows: list[Row] = []
     written: set[str] = set()
 
@@ -291,23 +321,24 @@ def replay_checkins(
         rows.append((key, amount, reason, week))
         return True
 
-    reached: set[int] = set()
-    for week in steps if len(steps) == len(weeks) else sorted(weeks):
-        step = steps.get(week)
+    reached = 0  # how many of STREAK_MILESTONES are paid
+    for index in order:
+        step = steps.get(index) if type(index) is int else None
         if step is None:  # off the walk (before joining, after ``up_to``): decided on its own
-            state = compute_streak(weeks, calendar, week, repairs, since)
+            week = weeks[index] if type(index) is int else index
+            state = compute_streak(every, calendar, week, repairs, since)
             step = state.best, is_comeback(state, week)
+            text: WeekKey | str = week
+        else:
+            week, text = weeks[index], texts[index]
         best, comeback = step
-        write(checkin_key(user_id, week), CHECKIN_POINTS, Reason.CHECKIN, week)
-        for milestone in STREAK_MILESTONES:
-            if milestone > best:
-                break
-            if milestone not in reached:
-                reached.add(milestone)
-                key = streak_key(user_id, program_id, milestone)
-                write(key, STREAK_POINTS, Reason.STREAK, None)
+        write(checkin_key(user_id, text), CHECKIN_POINTS, Reason.CHECKIN, week)
+        while reached < len(STREAK_MILESTONES) and STREAK_MILESTONES[reached] <= best:
+            key = streak_key(user_id, program_id, STREAK_MILESTONES[reached])
+            write(key, STREAK_POINTS, Reason.STREAK, None)
+            reached += 1
         if comeback and not comeback_paid:
-            key = comeback_key(user_id, week)
+            key = comeback_key(user_id, text)
             comeback_paid = write(key, COMEBACK_POINTS, Reason.COMEBACK, week)
     return rows, now
 

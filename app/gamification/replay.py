@@ -5,7 +5,7 @@ restating a rule. Each completed goal and answered survey becomes the event its 
 records; ``game.decide`` chooses the rows from the view the reference ``game.Ledger`` gives of
 the rows replayed so far, and the ledger takes them. Check-ins, held meetings and milestone
 reviews, the bulk of a year, go through the rules' one-pass replays
-(``game.points.replay_checkins``, ``replay_meetings``, ``replay_reviews``), which write the
+(``game.points.replay_checkins_at``, ``replay_meetings``, ``replay_reviews``), which write the
 same rows without an event or a view per fact. Badges
 are evaluated from the same metrics the live recording reads.
 
@@ -30,7 +30,7 @@ from sqlalchemy.orm import aliased
 
 import game
 from game.metrics import Answer, Metric
-from game.points import replay_checkins, replay_meetings, replay_reviews
+from game.points import replay_checkins_at, replay_meetings, replay_reviews
 from game.weeks import WeekKey, WeekZones, week_of
 
 from ..calendars import all_calendars, week_at
@@ -91,7 +91,7 @@ class Facts:
     calendars: dict[int, game.ProgramCalendar]
     members: dict[int, Member]
     pairs: dict[int, Pair]
-    checkins: dict[int, set[WeekKey]]  # mentee membership -> counted weeks
+    checkins: dict[int, set[str]]  # mentee membership -> counted weeks (stored form)
     repairs: dict[int, WeekKey]
     payments: list[Payment]  # who each held meeting pays, in the order they were paid
     meeting_weeks: dict[int, list[WeekKey]]  # mentorship -> the week of each held meeting
@@ -256,21 +256,19 @@ def _meetings(calendars: dict[int, game.ProgramCalendar]) -> dict:
     return {"payments": payments, "meeting_weeks": weeks}
 
 
-def _checkin_weeks() -> dict[int, set[WeekKey]]:
-    """Weeks with a counted check-in, per mentee membership (the few distinct keys parsed
-    once each)."""
-    weeks: dict[int, set[WeekKey]] = defaultdict(set)
-    parsed: dict[str, WeekKey] = {}
-    for membership_id, key in stream(
-        sa.select(CheckIn.membership_id, CheckIn.week_key)
-        .join(Membership, Membership.id == CheckIn.membership_id)
-        .where(Membership.role == Role.MENTEE, CheckIn.mood.is_not(None))
-    ):
-        week = parsed.get(key)
-        if week is None:
-            week = parsed[key] = WeekKey.parse(key)
-        weeks[membership_id].add(week)
-    return weeks
+def _checkin_weeks() -> dict[int, set[str]]:
+    """The stored week of each counted check-in, per mentee membership: one row per mentee,
+    its weeks joined into one string by the database."""
+    weeks = sa.func.aggregate_strings(CheckIn.week_key, ",")
+    return {
+        membership_id: set(joined.split(","))
+        for membership_id, joined in stream(
+            sa.select(CheckIn.membership_id, weeks)
+            .join(Membership, Membership.id == CheckIn.membership_id)
+            .where(Membership.role == Role.MENTEE, CheckIn.mood.is_not(None))
+            .group_by(CheckIn.membership_id)
+        )
+    }
 
 
 def _reviews(pairs: dict[int, Pair]) -> dict:
@@ -340,7 +338,7 @@ Row = tuple[int, int, int, game.Reason, WeekKey | None, int | None, str | None]
 class Replay:
     """What the facts call for: every ledger row by key (in ledger order), the badge groups of
     each program, and the facts the rules refused. Check-ins, meetings and milestone reviews
-    are replayed in one pass each (``game.points.replay_checkins``, ``replay_meetings``,
+    are replayed in one pass each (``game.points.replay_checkins_at``, ``replay_meetings``,
     ``replay_reviews``); completed goals and surveys are decided one by one against ``ledger``,
     the reference ledger of their own rows (no row of another kind changes their view)."""
 
@@ -390,22 +388,34 @@ def _mentors_of_pairs(facts: Facts) -> dict[int, frozenset[int]]:
 
 def _checkins(facts: Facts, result: Replay) -> dict[int, game.StreakState]:
     """Each mentee's check-ins in week order, each decided with the streak as of its week (one
-    walk per mentee); returns each mentee membership's streak as of now."""
+    walk per mentee, over the weeks' positions in the calendar); returns each mentee
+    membership's streak as of now."""
     now: dict[int, game.StreakState] = {}
     instant = request_now()
     rows = result.rows
+    positions = {
+        program: {text: index for index, text in enumerate(calendar.week_texts())}
+        for program, calendar in facts.calendars.items()
+    }
     for membership, member in _mentees(facts):
         user, program = member.user_id, member.program_id
         repairs = (facts.repairs[membership],) if membership in facts.repairs else ()
-        entries, now[membership] = replay_checkins(
+        texts = facts.checkins.get(membership, ())
+        counted = set(map(positions[program].get, texts))
+        off = ()
+        if None in counted:  # weeks off the program's calendar
+            counted.discard(None)
+            off = [WeekKey.parse(text) for text in texts if text not in positions[program]]
+        entries, now[membership] = replay_checkins_at(
             user,
             program,
-            facts.checkins.get(membership, ()),
+            counted,
             facts.calendars[program],
             member.zones.week_at(instant),
             repairs,
             member.joined,
             taken=rows,
+            off=off,
         )
         for key, amount, reason, week in entries:
             rows[key] = user, amount, program, reason, week, None, None
