@@ -17,6 +17,7 @@ milestones back later does not take that away. Mentors earn badges, not points.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Collection, Container, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -305,12 +306,12 @@ def replay_checkins_at(
     walk compares small ints and each key is made from the week's stored form."""
     steps, now = streak_steps(counted, calendar, up_to, repairs, since)
     weeks, texts = calendar.weeks(), calendar.week_texts()
-    if off or len(steps) < len(counted):  # weeks off the walk: decided on their own
-        every = {weeks[index] for index in counted}.union(off)
-        positions = calendar.positions()
-        order = [positions.get(week, week) for week in sorted(every)]
-    else:
-        order = list(steps)
+    order: list[int | WeekKey] = list(steps)
+    if off or len(steps) < len(counted):  # weeks off the walk
+        order = [*sorted(w for w in off if w < weeks[0]), *sorted(counted)]
+        order += sorted(w for w in off if w > weeks[-1])
+        joined = 0 if since is None else bisect_left(weeks, since)
+        steps.update((index, (0, False)) for index in counted if index < joined)  # no walk yet
     rows: list[Row] = []
     written: set[str] = set()
 
@@ -324,8 +325,9 @@ def replay_checkins_at(
     reached = 0  # how many of STREAK_MILESTONES are paid
     for index in order:
         step = steps.get(index) if type(index) is int else None
-        if step is None:  # off the walk (before joining, after ``up_to``): decided on its own
+        if step is None:  # after ``up_to`` or off the calendar: decided on its own
             week = weeks[index] if type(index) is int else index
+            every = {weeks[index] for index in counted}.union(off)
             state = compute_streak(every, calendar, week, repairs, since)
             step = state.best, is_comeback(state, week)
             text: WeekKey | str = week

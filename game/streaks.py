@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Collection, Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from game.calendar import ProgramCalendar
 from game.runs import Freezes, Mark, Tally, _Run, tally, walk
@@ -99,10 +99,17 @@ def streak_steps(
         step(index, mark, STREAK_FREEZES)
         if mark is counted_mark:
             steps[index] = run.best, run.current == 1 and run.resets > 0
-    weeks, at = calendar.weeks(), run.tally()
-    last = None if at.last_counted is None else weeks[at.last_counted]
-    frozen = tuple(weeks[index] for index in at.frozen)
-    return steps, _state(replace(at, frozen=frozen, last_counted=last))
+    weeks, last = calendar.weeks(), run.last_counted
+    return steps, StreakState(
+        current=run.current,
+        best=run.best,
+        total_weeks=run.total,
+        tokens=run.tokens,
+        frozen_weeks=tuple(weeks[index] for index in run.frozen),
+        last_counted=None if last is None else weeks[last],
+        broken_before=run.resets > 0,
+        comebacks=run.comebacks,
+    )
 
 
 def _state(run: Tally[WeekKey]) -> StreakState:
