@@ -80,8 +80,9 @@ class Pair:
 Review = tuple[int, int, int | None, bool, int, int]
 """(milestone, goal, actor, confirmed, mentee membership, mentorship) of a milestone review."""
 
-Payment = tuple[int, int, int, WeekKey]
-"""(meeting, mentorship, user, the meeting's program week): one person a held meeting pays."""
+Payment = tuple[int, int, WeekKey]
+"""(meeting, user, the meeting's program week): one person, not a mentor of the pair, whom a
+held meeting pays."""
 
 
 @dataclass
@@ -94,6 +95,7 @@ class Facts:
     checkins: dict[int, set[str]]  # mentee membership -> counted weeks (stored form)
     repairs: dict[int, WeekKey]
     payments: list[Payment]  # who each held meeting pays, in the order they were paid
+    meeting_programs: dict[int, int]  # held meeting -> its program
     meeting_weeks: dict[int, list[WeekKey]]  # mentorship -> the week of each held meeting
     reviews: list[Review]  # in time order
     timely: Counter[tuple[int, int]]  # (mentor user, program) -> asks answered within 72 hours
@@ -225,10 +227,11 @@ def _week_in(zone: str) -> Callable[[datetime], WeekKey]:
 
 
 def _meetings(calendars: dict[int, game.ProgramCalendar]) -> dict:
-    """Held meetings: each pair's meeting weeks, and who each meeting pays in the order they
-    were paid (at the "held", or at a group's late confirmation: the later of the two), which
-    the database sorts."""
-    weeks, week_of_meeting = defaultdict(list), {}
+    """Held meetings: each pair's meeting weeks, each meeting's program, and who each meeting
+    pays in the order they were paid (at the "held", or at a group's late confirmation: the
+    later of the two), which the database sorts. A mentor's confirmation pays nobody
+    (``service._payees``): the database leaves those out."""
+    weeks, held = defaultdict(list), {}
     in_zone = {program: _week_in(calendar.zone) for program, calendar in calendars.items()}
     for meeting, mentorship, program, starts_at in stream(
         sa.select(
@@ -237,23 +240,33 @@ def _meetings(calendars: dict[int, game.ProgramCalendar]) -> dict:
         .join(Mentorship, Mentorship.id == Meeting.mentorship_id)
         .where(Meeting.status == MeetingStatus.HELD)
     ):
-        week = week_of_meeting[meeting] = in_zone[program](starts_at)
+        week = in_zone[program](starts_at)
+        held[meeting] = week, program
         weeks[mentorship].append(week)
     paid_at = sa.case(
         (Meeting.held_at > MeetingConfirmation.at, Meeting.held_at), else_=MeetingConfirmation.at
     )
+    mentor = (
+        sa.select(MentorshipMember.id)
+        .join(Membership, Membership.id == MentorshipMember.membership_id)
+        .where(
+            MentorshipMember.mentorship_id == Meeting.mentorship_id,
+            Membership.user_id == MeetingConfirmation.user_id,
+            Membership.role == Role.MENTOR,
+        )
+        .exists()
+    )
     payments = [
-        (meeting, mentorship, user, week_of_meeting[meeting])
-        for meeting, mentorship, user in stream(
-            sa.select(
-                MeetingConfirmation.meeting_id, Meeting.mentorship_id, MeetingConfirmation.user_id
-            )
+        (meeting, user, held[meeting][0])
+        for meeting, user in stream(
+            sa.select(MeetingConfirmation.meeting_id, MeetingConfirmation.user_id)
             .join(Meeting, Meeting.id == MeetingConfirmation.meeting_id)
-            .where(Meeting.status == MeetingStatus.HELD)
+            .where(Meeting.status == MeetingStatus.HELD, ~mentor)
             .order_by(paid_at, Meeting.id, MeetingConfirmation.user_id)
         )
     ]
-    return {"payments": payments, "meeting_weeks": weeks}
+    programs = {meeting: program for meeting, (_, program) in held.items()}
+    return {"payments": payments, "meeting_weeks": weeks, "meeting_programs": programs}
 
 
 def _checkin_weeks() -> dict[int, set[str]]:
@@ -368,7 +381,7 @@ def replay(facts: Facts) -> Replay:
     result = Replay()
     mentors = _mentors_of_pairs(facts)
     streaks = _checkins(facts, result)
-    _meetingstream(facts, result, mentors)
+    _meetingstream(facts, result)
     _reviews_and_goals(facts, result, mentors)
     _surveys(facts, result)
     _badge_groups(facts, result, streaks)
@@ -422,21 +435,14 @@ def _checkins(facts: Facts, result: Replay) -> dict[int, game.StreakState]:
     return now
 
 
-def _meetingstream(facts: Facts, result: Replay, mentors: dict[int, frozenset[int]]) -> None:
-    """A mentor's confirmation pays nobody (``service._payees``); the others in turn, under the
-    weekly cap."""
-    program_of = {meeting: facts.pairs[pair].program_id for meeting, pair, _, _ in facts.payments}
-    paid = (
-        (meeting, user, week)
-        for meeting, mentorship, user, week in facts.payments
-        if user not in mentors[mentorship]
-    )
-    rows = result.rows
-    for key, meeting, user, week in replay_meetings(paid, rows):
+def _meetingstream(facts: Facts, result: Replay) -> None:
+    """Each payee in turn, under the weekly cap."""
+    rows, programs = result.rows, facts.meeting_programs
+    for key, meeting, user, week in replay_meetings(facts.payments, rows):
         rows[key] = (
             user,
             game.MEETING_POINTS,
-            program_of[meeting],
+            programs[meeting],
             game.Reason.MEETING,
             week,
             None,
