@@ -41,6 +41,10 @@ class ProgramCalendar:
     _resting: tuple[bool, ...] = field(init=False, repr=False, compare=False)
     _positions: dict[WeekKey, int] = field(init=False, repr=False, compare=False)
     _texts: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    _period_at: tuple[int, ...] = field(init=False, repr=False, compare=False)
+    _period_bounds: tuple[tuple[WeekKey, ...], tuple[WeekKey, ...]] = field(
+        init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         if self.end < self.start:
@@ -62,6 +66,10 @@ class ProgramCalendar:
         )
         resting = tuple(self.break_weeks.issuperset(period) for period in self._periods)
         object.__setattr__(self, "_resting", resting)
+        at = tuple(index for index, period in enumerate(self._periods) for _ in period)
+        object.__setattr__(self, "_period_at", at)
+        bounds = tuple(p[0] for p in self._periods), tuple(p[-1] for p in self._periods)
+        object.__setattr__(self, "_period_bounds", bounds)
 
     def weeks(self) -> tuple[WeekKey, ...]:
         """Every week touched by the program, in order."""
@@ -93,6 +101,14 @@ class ProgramCalendar:
     def resting_periods(self) -> tuple[bool, ...]:
         """For each of ``periods()``, whether it is made only of break weeks."""
         return self._resting
+
+    def period_at(self) -> tuple[int, ...]:
+        """For each of ``weeks()``, the position of its period in ``periods()``."""
+        return self._period_at
+
+    def period_bounds(self) -> tuple[tuple[WeekKey, ...], tuple[WeekKey, ...]]:
+        """The first weeks of ``periods()`` and their last weeks (walks bisect them)."""
+        return self._period_bounds
 
     def period_of(self, week: WeekKey) -> tuple[WeekKey, ...]:
         for period in self._periods:
