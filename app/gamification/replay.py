@@ -326,10 +326,10 @@ def _reviews(pairs: dict[int, Pair]) -> dict:
             answers[actor, pairs[pair].program_id].append(
                 (("milestone", ids[latest - 1]), times[latest - 1], at)
             )
-    mentee = aliased(Membership)
-    for checkin, mentor, program, asked, answered in stream(
+    timely = Counter({key: game.timely_answers(asks) for key, asks in answers.items()})
+    mentee, in_time = aliased(Membership), game.answered_in_time
+    for mentor, program, asked, answered in stream(
         sa.select(
-            CheckIn.id,
             CheckIn.acknowledged_by_id,
             mentee.program_id,
             _naive(CheckIn.updated_at),
@@ -337,9 +337,9 @@ def _reviews(pairs: dict[int, Pair]) -> dict:
         )
         .join(mentee, mentee.id == CheckIn.membership_id)
         .where(CheckIn.acknowledged_by_id.is_not(None))
-    ):
-        answers[mentor, program].append((("checkin", checkin), asked, answered))
-    timely = Counter({key: game.timely_answers(asks) for key, asks in answers.items()})
+    ):  # each check-in is one ask of its own: counted as it comes, no set of asks needed
+        if asked is not None and answered is not None and in_time(asked, answered):
+            timely[mentor, program] += 1
     return {"reviews": reviews, "timely": timely}
 
 
