@@ -2,12 +2,11 @@
 
 ``flask game rebuild`` must know which ledger rows and badges the facts call for without
 restating a rule. Each completed goal and answered survey becomes the event its feature hook
-records; ``game.decide`` chooses the rows from the view the reference ``game.Ledger`` gives of
-the rows replayed so far, and the ledger takes them. Check-ins, held meetings and milestone
-reviews, the bulk of a year, go through the rules' one-pass replays
+records, and ``game.decide`` chooses its rows (they read nothing from the ledger). Check-ins,
+held meetings and milestone reviews, the bulk of a year, go through the rules' one-pass replays
 (``game.points.replay_checkins_at``, ``replay_meetings``, ``replay_reviews``), which write the
-same rows without an event or a view per fact. Badges
-are evaluated from the same metrics the live recording reads.
+same rows without an event or a view per fact. Badges are evaluated from the same metrics the
+live recording reads.
 
 Events of one kind depend only on earlier events of that kind (a comeback on earlier check-ins,
 the weekly cap on earlier meetings, a milestone's cycle on its earlier reviews), so each kind is
@@ -349,31 +348,36 @@ Row = tuple[int, int, int, game.Reason, WeekKey | None, int | None, str | None]
 
 @dataclass
 class Replay:
-    """What the facts call for: every ledger row by key (in ledger order), the badge groups of
-    each program, and the facts the rules refused. Check-ins, meetings and milestone reviews
-    are replayed in one pass each (``game.points.replay_checkins_at``, ``replay_meetings``,
-    ``replay_reviews``); completed goals and surveys are decided one by one against ``ledger``,
-    the reference ledger of their own rows (no row of another kind changes their view)."""
+    """What the facts call for: every ledger row by key (in ledger order), the goals paid per
+    person and program, the badge groups of each program, and the facts the rules refused.
+    Check-ins, meetings and milestone reviews are replayed in one pass each
+    (``game.points.replay_checkins_at``, ``replay_meetings``, ``replay_reviews``); completed
+    goals and surveys are decided one by one: what they pay reads nothing from the ledger, so
+    the first row under a key is the one kept, as the reference ledger keeps it."""
 
     rows: dict[str, Row] = field(default_factory=dict)
-    ledger: game.Ledger = field(default_factory=game.Ledger)
+    goals: Counter[tuple[int, int]] = field(default_factory=Counter)
     groups: dict[int, list[BadgeGroup]] = field(default_factory=lambda: defaultdict(list))
     refused: list[str] = field(default_factory=list)
 
-    def record(self, event: game.Event, program_id: int) -> None:
-        for entry in self.ledger.apply(game.decide(event, self.ledger.view_for(event))):
-            self.rows.setdefault(
-                entry.key,
-                (
-                    entry.user_id,
-                    entry.amount,
-                    program_id,
-                    entry.reason,
-                    getattr(entry, "week", None),
-                    entry.goal_id,
-                    getattr(entry, "target_key", None),
-                ),
+    def record(self, event: game.GoalCompleted | game.SurveyAnswered, program_id: int) -> None:
+        for entry in game.decide(event, _NO_VIEW):
+            if entry.key in self.rows:
+                continue
+            self.rows[entry.key] = (
+                entry.user_id,
+                entry.amount,
+                program_id,
+                entry.reason,
+                getattr(entry, "week", None),
+                entry.goal_id,
+                None,
             )
+            if entry.reason is game.Reason.GOAL:
+                self.goals[entry.user_id, program_id] += 1
+
+
+_NO_VIEW = game.LedgerView()
 
 
 def replay(facts: Facts) -> Replay:
@@ -491,18 +495,13 @@ def _badge_groups(facts: Facts, result: Replay, streaks: dict[int, game.StreakSt
     for milestone, _, _, is_confirmed, membership, _ in facts.reviews:
         if is_confirmed:
             confirmed[membership].add(milestone)
-    goals: Counter[tuple[int, int]] = Counter(
-        (row.user_id, result.rows[row.key][2])
-        for row in result.ledger.rows()
-        if row.reason is game.Reason.GOAL
-    )
     for membership, member in _mentees(facts):
         user, program = member.user_id, member.program_id
         metrics = {
             Metric.CHECKINS: len(facts.checkins.get(membership, ())),
             **game.from_streak(streaks[membership]),
             Metric.MILESTONES_CONFIRMED: len(confirmed[membership]),
-            Metric.GOALS_COMPLETED: goals[user, program],
+            Metric.GOALS_COMPLETED: result.goals[user, program],
             Metric.KUDOS_RECEIVED: facts.kudos[user, program],
         }
         result.groups[program].append((frozenset({user}), "user", metrics))
