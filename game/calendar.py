@@ -9,11 +9,12 @@ one-week month out of it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import Enum
 from itertools import groupby
+from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
 from game.weeks import WeekKey, local_date, week_of
@@ -38,6 +39,12 @@ class ProgramCalendar:
     _periods: tuple[tuple[WeekKey, ...], ...] = field(init=False, repr=False, compare=False)
     _breaks: tuple[bool, ...] = field(init=False, repr=False, compare=False)
     _resting: tuple[bool, ...] = field(init=False, repr=False, compare=False)
+    _positions: dict[WeekKey, int] = field(init=False, repr=False, compare=False)
+    _texts: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    _period_at: tuple[int, ...] = field(init=False, repr=False, compare=False)
+    _period_bounds: tuple[tuple[WeekKey, ...], tuple[WeekKey, ...]] = field(
+        init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         if self.end < self.start:
@@ -49,6 +56,8 @@ class ProgramCalendar:
             weeks.append(week)
             week = week.next()
         object.__setattr__(self, "_weeks", tuple(weeks))
+        object.__setattr__(self, "_positions", {week: i for i, week in enumerate(weeks)})
+        object.__setattr__(self, "_texts", tuple(map(str, weeks)))
         object.__setattr__(self, "_breaks", tuple(week in self.break_weeks for week in weeks))
         key = self._period_key()
         periods = groupby(enumerate(weeks), key=lambda item: key(*item))
@@ -57,10 +66,23 @@ class ProgramCalendar:
         )
         resting = tuple(self.break_weeks.issuperset(period) for period in self._periods)
         object.__setattr__(self, "_resting", resting)
+        at = tuple(index for index, period in enumerate(self._periods) for _ in period)
+        object.__setattr__(self, "_period_at", at)
+        bounds = tuple(p[0] for p in self._periods), tuple(p[-1] for p in self._periods)
+        object.__setattr__(self, "_period_bounds", bounds)
 
     def weeks(self) -> tuple[WeekKey, ...]:
         """Every week touched by the program, in order."""
         return self._weeks
+
+    def positions(self) -> Mapping[WeekKey, int]:
+        """Each of ``weeks()`` to its position: walks over thousands of people compare and
+        look up small ints instead of week objects."""
+        return MappingProxyType(self._positions)
+
+    def week_texts(self) -> tuple[str, ...]:
+        """The stored form of each of ``weeks()`` (``str(week)``), made once."""
+        return self._texts
 
     def __contains__(self, week: object) -> bool:
         return isinstance(week, WeekKey) and self._weeks[0] <= week <= self._weeks[-1]
@@ -79,6 +101,14 @@ class ProgramCalendar:
     def resting_periods(self) -> tuple[bool, ...]:
         """For each of ``periods()``, whether it is made only of break weeks."""
         return self._resting
+
+    def period_at(self) -> tuple[int, ...]:
+        """For each of ``weeks()``, the position of its period in ``periods()``."""
+        return self._period_at
+
+    def period_bounds(self) -> tuple[tuple[WeekKey, ...], tuple[WeekKey, ...]]:
+        """The first weeks of ``periods()`` and their last weeks (walks bisect them)."""
+        return self._period_bounds
 
     def period_of(self, week: WeekKey) -> tuple[WeekKey, ...]:
         for period in self._periods:

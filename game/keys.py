@@ -17,7 +17,8 @@ from __future__ import annotations
 from game.weeks import WeekKey
 
 
-def checkin_key(user_id: int, week: WeekKey) -> str:
+def checkin_key(user_id: int, week: WeekKey | str) -> str:
+    """``week`` or its stored form (``str(week)``), which a replay has at hand."""
     return f"checkin:{user_id}:{week}"
 
 
@@ -42,7 +43,7 @@ def streak_key(user_id: int, program_id: int, weeks: int) -> str:
     return f"streak:{user_id}:{program_id}:{weeks}"
 
 
-def comeback_key(user_id: int, week: WeekKey) -> str:
+def comeback_key(user_id: int, week: WeekKey | str) -> str:
     return f"comeback:{user_id}:{week}"
 
 

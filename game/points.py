@@ -17,6 +17,7 @@ milestones back later does not take that away. Mentors earn badges, not points.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Collection, Container, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -278,9 +279,39 @@ def replay_checkins(
     that week (``compute_streak``) into a ledger that already holds the keys in ``taken`` and,
     when ``comeback_paid``, the person's comeback in this program; but from one walk and
     without an event, a view or an award object per check-in: ``flask game rebuild`` replays a
-    year of check-ins for thousands of people.
+    year of check-ins for thousands of people (``replay_checkins_at``).
     """
-    steps, now = streak_steps(weeks, calendar, up_to, repairs, since)
+    positions = calendar.positions()
+    at = {positions[week] for week in weeks if week in positions}
+    off = [week for week in weeks if week not in positions]
+    return replay_checkins_at(
+        user_id, program_id, at, calendar, up_to, repairs, since, comeback_paid, taken, off
+    )
+
+
+def replay_checkins_at(
+    user_id: int,
+    program_id: int,
+    counted: Collection[int],
+    calendar: ProgramCalendar,
+    up_to: WeekKey,
+    repairs: Collection[WeekKey] = (),
+    since: WeekKey | None = None,
+    comeback_paid: bool = False,
+    taken: Container[str] = (),
+    off: Collection[WeekKey] = (),
+) -> tuple[list[Row], StreakState]:
+    """``replay_checkins`` with the program weeks checked in given by their positions in
+    ``calendar.weeks()`` (``counted``) and the weeks off the calendar, if any, as ``off``: the
+    walk compares small ints and each key is made from the week's stored form."""
+    steps, now = streak_steps(counted, calendar, up_to, repairs, since)
+    weeks, texts = calendar.weeks(), calendar.week_texts()
+    order: list[int | WeekKey] = list(steps)
+    if off or len(steps) < len(counted):  # weeks off the walk
+        order = [*sorted(w for w in off if w < weeks[0]), *sorted(counted)]
+        order += sorted(w for w in off if w > weeks[-1])
+        joined = 0 if since is None else bisect_left(weeks, since)
+        steps.update((index, (0, False)) for index in counted if index < joined)  # no walk yet
     rows: list[Row] = []
     written: set[str] = set()
 
@@ -291,23 +322,25 @@ def replay_checkins(
         rows.append((key, amount, reason, week))
         return True
 
-    reached: set[int] = set()
-    for week in steps if len(steps) == len(weeks) else sorted(weeks):
-        step = steps.get(week)
-        if step is None:  # off the walk (before joining, after ``up_to``): decided on its own
-            state = compute_streak(weeks, calendar, week, repairs, since)
+    reached = 0  # how many of STREAK_MILESTONES are paid
+    for index in order:
+        step = steps.get(index) if type(index) is int else None
+        if step is None:  # after ``up_to`` or off the calendar: decided on its own
+            week = weeks[index] if type(index) is int else index
+            every = {weeks[index] for index in counted}.union(off)
+            state = compute_streak(every, calendar, week, repairs, since)
             step = state.best, is_comeback(state, week)
+            text: WeekKey | str = week
+        else:
+            week, text = weeks[index], texts[index]
         best, comeback = step
-        write(checkin_key(user_id, week), CHECKIN_POINTS, Reason.CHECKIN, week)
-        for milestone in STREAK_MILESTONES:
-            if milestone > best:
-                break
-            if milestone not in reached:
-                reached.add(milestone)
-                key = streak_key(user_id, program_id, milestone)
-                write(key, STREAK_POINTS, Reason.STREAK, None)
+        write(checkin_key(user_id, text), CHECKIN_POINTS, Reason.CHECKIN, week)
+        while reached < len(STREAK_MILESTONES) and STREAK_MILESTONES[reached] <= best:
+            key = streak_key(user_id, program_id, STREAK_MILESTONES[reached])
+            write(key, STREAK_POINTS, Reason.STREAK, None)
+            reached += 1
         if comeback and not comeback_paid:
-            key = comeback_key(user_id, week)
+            key = comeback_key(user_id, text)
             comeback_paid = write(key, COMEBACK_POINTS, Reason.COMEBACK, week)
     return rows, now
 
@@ -335,3 +368,46 @@ def replay_meetings(
             written.add(key)
             rows.append((key, meeting, user, week))
     return rows
+
+
+Review = tuple[int, int, int, int | None, Container[int], bool]
+"""A milestone review as plain data: milestone, goal, mentee, reviewer, the mentors of the
+mentorship, and whether it confirmed (else it sent the milestone back)."""
+
+ReviewRow = tuple[str, int, int, Reason, int, str | None]
+"""A replayed review row: key, user, amount, reason, goal, the key it reverses."""
+
+
+def replay_reviews(reviews: Iterable[Review]) -> tuple[list[ReviewRow], list[int]]:
+    """The rows milestone reviews add to a ledger, and the positions of the reviews refused
+    (``NotTheMentor``): ``reviews`` in the order they happened.
+
+    The same rows as deciding a ``MilestoneConfirmed`` or ``MilestoneSentBack`` for each review
+    in turn into a ledger of their own rows, with each milestone's cycle and each goal's
+    standing awards counted as it goes instead of read from a view.
+    """
+    cycles: dict[int, int] = {}  # milestone -> reversals written
+    standing: dict[int, int] = {}  # milestone -> goal of its unreversed award
+    per_goal: dict[int, int] = {}  # goal -> unreversed milestone awards
+    rows: list[ReviewRow] = []
+    refused: list[int] = []
+    for position, (milestone, goal, mentee, reviewer, mentors, confirmed) in enumerate(reviews):
+        if reviewer not in mentors or reviewer == mentee:
+            refused.append(position)
+            continue
+        cycle = cycles.get(milestone, 0) + 1
+        if confirmed:
+            if milestone in standing or per_goal.get(goal, 0) >= MILESTONES_PAID_PER_GOAL:
+                continue
+            standing[milestone] = goal
+            per_goal[goal] = per_goal.get(goal, 0) + 1
+            key = milestone_key(milestone, cycle)
+            rows.append((key, mentee, MILESTONE_POINTS, Reason.MILESTONE, goal, None))
+        elif milestone in standing:
+            paid_in = standing.pop(milestone)
+            per_goal[paid_in] -= 1
+            cycles[milestone] = cycle
+            key = milestone_reversal_key(milestone, cycle)
+            target = milestone_key(milestone, cycle)
+            rows.append((key, mentee, -MILESTONE_POINTS, Reason.MILESTONE_SENT_BACK, goal, target))
+    return rows, refused

@@ -19,6 +19,7 @@ pair look quiet.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -47,9 +48,9 @@ def compute_rhythm(
     since: WeekKey | None = None,
 ) -> RhythmState:
     """The rhythm as of week ``up_to``, from the weeks in which the pair held a meeting."""
-    met = {w for w in meeting_weeks if w <= up_to}
-    run = tally(_marks(met, calendar, up_to, since), NO_FREEZES)
-    return RhythmState(run.current, run.best, run.total, run.last_counted)
+    run = tally(_marks(_held(meeting_weeks, calendar, up_to), calendar, up_to, since), NO_FREEZES)
+    last = None if run.last_counted is None else calendar.periods()[run.last_counted]
+    return RhythmState(run.current, run.best, run.total, last)
 
 
 def full_term_sixths(
@@ -58,7 +59,7 @@ def full_term_sixths(
     """Sixths of the pair's periods with a meeting (0 until the last week); Full Term needs 5."""
     if up_to < calendar.weeks()[-1]:
         return 0
-    eligible = sum(1 for _, resting in _periods(calendar, since) if not resting)
+    eligible = calendar.resting_periods()[_first(calendar, since) :].count(False)
     return 6 * state.total_periods // eligible if eligible else 0
 
 
@@ -124,16 +125,37 @@ def _periods(calendar: ProgramCalendar, since: WeekKey | None) -> Iterator[tuple
             yield period, resting
 
 
+def _first(calendar: ProgramCalendar, since: WeekKey | None) -> int:
+    """The position in ``periods()`` of the pair's first period: the one holding ``since``."""
+    if since is None:
+        return 0
+    return bisect_left(calendar.period_bounds()[1], since)
+
+
+def _held(meeting_weeks: Iterable[WeekKey], calendar: ProgramCalendar, up_to: WeekKey) -> set[int]:
+    """The positions in ``periods()`` of the periods with a meeting up to ``up_to``."""
+    positions, period_at = calendar.positions(), calendar.period_at()
+    stop = bisect_right(calendar.weeks(), up_to)
+    return {
+        period_at[index]
+        for index in map(positions.get, meeting_weeks)
+        if index is not None and index < stop
+    }
+
+
 def _marks(
-    met: set[WeekKey], calendar: ProgramCalendar, up_to: WeekKey, since: WeekKey | None
-) -> Iterator[tuple[Period, Mark]]:
-    for period, resting in _periods(calendar, since):
-        if period[0] > up_to:
+    held: set[int], calendar: ProgramCalendar, up_to: WeekKey, since: WeekKey | None
+) -> Iterator[tuple[int, Mark]]:
+    """The pair's periods by position, from its first to the last begun by ``up_to`` (the
+    period in progress left out while it has no meeting), found by bisection so the walk
+    compares no weeks."""
+    (firsts, lasts), resting = calendar.period_bounds(), calendar.resting_periods()
+    stop, in_progress = bisect_right(firsts, up_to), bisect_left(lasts, up_to)
+    for index in range(_first(calendar, since), stop):
+        met = index in held
+        if not met and index >= in_progress:
             return
-        held = not met.isdisjoint(period)
-        if not held and period[-1] >= up_to:  # the period in progress, without a meeting yet
-            return
-        if resting:
-            yield period, Mark.NEUTRAL
+        if resting[index]:
+            yield index, Mark.NEUTRAL
         else:
-            yield period, Mark.COUNTED if held else Mark.MISSED
+            yield index, Mark.COUNTED if met else Mark.MISSED

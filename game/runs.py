@@ -41,6 +41,7 @@ class Freezes:
 
 
 NO_FREEZES = Freezes(start=0, earn_every=0, hold_max=0)
+_COUNTED, _MISSED = Mark.COUNTED, Mark.MISSED  # read once per step of every walk
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,16 +77,19 @@ class _Run(Generic[K]):
         self.last_counted: K | None = None
 
     def step(self, step: K, mark: Mark, freezes: Freezes) -> None:
-        if mark is Mark.COUNTED:
-            if self.current == 0 and self.resets:
+        if mark is _COUNTED:
+            current = self.current
+            if current == 0 and self.resets:
                 self.comebacks += 1
-            self.current += 1
+            current += 1
+            self.current = current
             self.total += 1
-            self.best = max(self.best, self.current)
+            if current > self.best:
+                self.best = current
             self.last_counted = step
-            if freezes.earn_every and self.current % freezes.earn_every == 0:
+            if freezes.earn_every and current % freezes.earn_every == 0:
                 self.tokens = min(freezes.hold_max, self.tokens + 1)
-        elif mark is Mark.MISSED:
+        elif mark is _MISSED:
             if self.tokens:
                 self.tokens -= 1
                 self.frozen.append(step)

@@ -18,7 +18,7 @@ Wording never frames a pause as a loss: a streak at zero is a fresh start.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 
 from game.calendar import ProgramCalendar
@@ -79,24 +79,37 @@ def streak_history(
 
 
 def streak_steps(
-    counted_weeks: Iterable[WeekKey],
+    counted: Collection[int],
     calendar: ProgramCalendar,
     up_to: WeekKey,
     repairs: Iterable[WeekKey] = (),
     since: WeekKey | None = None,
-) -> tuple[dict[WeekKey, tuple[int, bool]], StreakState]:
+) -> tuple[dict[int, tuple[int, bool]], StreakState]:
     """``streak_history`` reduced to what a check-in's points read, for a replay of thousands
-    of people: for each counted program week up to ``up_to``, in week order, the best streak
-    as of it and whether its check-in starts a new streak after an earlier one ended
+    of people, by position in ``calendar.weeks()`` (``counted``: the positions of the weeks
+    with a check-in): for each counted program week up to ``up_to``, in week order, the best
+    streak as of it and whether its check-in starts a new streak after an earlier one ended
     (``is_comeback``); and the streak as of ``up_to``."""
-    counted = set(counted_weeks)
-    run: _Run[WeekKey] = _Run(STREAK_FREEZES)
-    steps: dict[WeekKey, tuple[int, bool]] = {}
-    for week, mark in _marks(counted, calendar, up_to, set(repairs), since):
-        run.step(week, mark, STREAK_FREEZES)
-        if mark is Mark.COUNTED:
-            steps[week] = run.best, run.current == 1 and run.resets > 0
-    return steps, _state(run.tally())
+    positions = calendar.positions()
+    repaired = {positions[week] for week in repairs if week in positions}
+    run: _Run[int] = _Run(STREAK_FREEZES)
+    steps: dict[int, tuple[int, bool]] = {}
+    step, counted_mark = run.step, Mark.COUNTED
+    for index, mark in _positions(counted, calendar, up_to, repaired, since):
+        step(index, mark, STREAK_FREEZES)
+        if mark is counted_mark:
+            steps[index] = run.best, run.current == 1 and run.resets > 0
+    weeks, last = calendar.weeks(), run.last_counted
+    return steps, StreakState(
+        current=run.current,
+        best=run.best,
+        total_weeks=run.total,
+        tokens=run.tokens,
+        frozen_weeks=tuple(weeks[index] for index in run.frozen),
+        last_counted=None if last is None else weeks[last],
+        broken_before=run.resets > 0,
+        comebacks=run.comebacks,
+    )
 
 
 def _state(run: Tally[WeekKey]) -> StreakState:
@@ -120,19 +133,34 @@ def _marks(
     since: WeekKey | None,
 ) -> Iterator[tuple[WeekKey, Mark]]:
     """The program weeks from ``since`` to ``up_to`` (left out while it has no check-in: the
-    week in progress is never a miss), found by position so the walk compares no weeks."""
+    week in progress is never a miss), each with its mark."""
+    weeks, positions = calendar.weeks(), calendar.positions()
+    at = {positions[week] for week in counted if week in positions}
+    repaired = {positions[week] for week in repairs if week in positions}
+    for index, mark in _positions(at, calendar, up_to, repaired, since):
+        yield weeks[index], mark
+
+
+def _positions(
+    counted: Collection[int],
+    calendar: ProgramCalendar,
+    up_to: WeekKey,
+    repairs: Collection[int],
+    since: WeekKey | None,
+) -> Iterator[tuple[int, Mark]]:
+    """``_marks`` by position in ``calendar.weeks()``, found by bisection so the walk compares
+    no weeks."""
     weeks, breaks = calendar.weeks(), calendar.break_flags()
     stop = bisect_right(weeks, up_to)
-    if stop and weeks[stop - 1] == up_to and up_to not in counted:
+    if stop and weeks[stop - 1] == up_to and stop - 1 not in counted:
         stop -= 1
     for index in range(0 if since is None else bisect_left(weeks, since), stop):
-        week = weeks[index]
         if breaks[index]:
-            yield week, Mark.NEUTRAL
-        elif week in counted:
-            yield week, Mark.COUNTED
+            yield index, Mark.NEUTRAL
+        elif index in counted:
+            yield index, Mark.COUNTED
         else:
-            yield week, Mark.NEUTRAL if week in repairs else Mark.MISSED
+            yield index, Mark.NEUTRAL if index in repairs else Mark.MISSED
 
 
 def can_repair(now_week: WeekKey, missed_week: WeekKey, repairs_used_in_program: int) -> bool:

@@ -48,6 +48,14 @@ class WeekKey:
         if not 1 <= self.week <= last:
             raise ValueError(f"{self.year} has ISO weeks 1..{last}, not {self.week}")
 
+    def __hash__(self) -> int:  # week keys fill the sets and dicts of every walk: no tuple
+        return self.year * 64 + self.week
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not WeekKey:
+            return NotImplemented
+        return self.week == other.week and self.year == other.year  # type: ignore[attr-defined]
+
     def __str__(self) -> str:
         return f"{self.year:04d}-W{self.week:02d}"
 

@@ -87,7 +87,7 @@ def _awards(expected: replay.Replay, fix: bool) -> list[Difference]:
         if row is not None and (row[0] != user or row[1] != amount):
             wrong[key] = user, amount
     differences = []
-    for key, row in expected.rows.items():
+    for key, row in expected.rows.items() if pending or wrong else ():
         if key in pending:
             differences.append(Difference("award", f"missing ledger row {key}"))
         elif key in wrong:
@@ -152,10 +152,13 @@ def _badges(expected: replay.Replay, fix: bool) -> list[Difference]:
     for program_id, groups in sorted(expected.groups.items()):
         for users, subject, metrics in groups:
             rules = [rule for rule in game.BADGES if rule.metric in metrics]
+            awards = game.evaluate(rules, metrics, ())  # the same for everyone in the group
             for user in sorted(users):
-                for award in game.evaluate(rules, metrics, ()):
-                    earned[user, program_id].add((award.badge_id, award.tier))
-                    if (award.badge_id, award.tier) not in held[user, program_id]:
+                mine, holds = earned[user, program_id], held[user, program_id]
+                for award in awards:
+                    tier = award.badge_id, award.tier
+                    mine.add(tier)
+                    if tier not in holds:
                         differences.append(
                             Difference(
                                 "badge",

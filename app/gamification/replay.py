@@ -1,12 +1,12 @@
 """The game's recorded facts, read in a fixed number of queries, replayed through the rules.
 
 ``flask game rebuild`` must know which ledger rows and badges the facts call for without
-restating a rule. Each milestone review and completed goal becomes the event its feature hook
-records; ``game.decide`` chooses the rows from the view the reference ``game.Ledger`` gives of
-the rows replayed so far, and the ledger takes them. Check-ins and held meetings, the bulk of a
-year, go through the rules' one-pass replays (``game.points.replay_checkins``,
-``replay_meetings``), which write the same rows without an event or a view per fact. Badges
-are evaluated from the same metrics the live recording reads.
+restating a rule. Each completed goal and answered survey becomes the event its feature hook
+records, and ``game.decide`` chooses its rows (they read nothing from the ledger). Check-ins,
+held meetings and milestone reviews, the bulk of a year, go through the rules' one-pass replays
+(``game.points.replay_checkins_at``, ``replay_meetings``, ``replay_reviews``), which write the
+same rows without an event or a view per fact. Badges are evaluated from the same metrics the
+live recording reads.
 
 Events of one kind depend only on earlier events of that kind (a comeback on earlier check-ins,
 the weekly cap on earlier meetings, a milestone's cycle on its earlier reviews), so each kind is
@@ -29,7 +29,7 @@ from sqlalchemy.orm import aliased
 
 import game
 from game.metrics import Answer, Metric
-from game.points import replay_checkins, replay_meetings
+from game.points import replay_checkins_at, replay_meetings, replay_reviews
 from game.weeks import WeekKey, WeekZones, week_of
 
 from ..calendars import all_calendars, week_at
@@ -79,8 +79,9 @@ class Pair:
 Review = tuple[int, int, int | None, bool, int, int]
 """(milestone, goal, actor, confirmed, mentee membership, mentorship) of a milestone review."""
 
-Payment = tuple[int, int, int, WeekKey]
-"""(meeting, mentorship, user, the meeting's program week): one person a held meeting pays."""
+Payment = tuple[int, int, WeekKey]
+"""(meeting, user, the meeting's program week): one person, not a mentor of the pair, whom a
+held meeting pays."""
 
 
 @dataclass
@@ -90,9 +91,10 @@ class Facts:
     calendars: dict[int, game.ProgramCalendar]
     members: dict[int, Member]
     pairs: dict[int, Pair]
-    checkins: dict[int, set[WeekKey]]  # mentee membership -> counted weeks
+    checkins: dict[int, set[str]]  # mentee membership -> counted weeks (stored form)
     repairs: dict[int, WeekKey]
     payments: list[Payment]  # who each held meeting pays, in the order they were paid
+    meeting_programs: dict[int, int]  # held meeting -> its program
     meeting_weeks: dict[int, list[WeekKey]]  # mentorship -> the week of each held meeting
     reviews: list[Review]  # in time order
     timely: Counter[tuple[int, int]]  # (mentor user, program) -> asks answered within 72 hours
@@ -224,10 +226,11 @@ def _week_in(zone: str) -> Callable[[datetime], WeekKey]:
 
 
 def _meetings(calendars: dict[int, game.ProgramCalendar]) -> dict:
-    """Held meetings: each pair's meeting weeks, and who each meeting pays in the order they
-    were paid (at the "held", or at a group's late confirmation: the later of the two), which
-    the database sorts."""
-    weeks, week_of_meeting = defaultdict(list), {}
+    """Held meetings: each pair's meeting weeks, each meeting's program, and who each meeting
+    pays in the order they were paid (at the "held", or at a group's late confirmation: the
+    later of the two), which the database sorts. A mentor's confirmation pays nobody
+    (``service._payees``): the database leaves those out."""
+    weeks, held = defaultdict(list), {}
     in_zone = {program: _week_in(calendar.zone) for program, calendar in calendars.items()}
     for meeting, mentorship, program, starts_at in stream(
         sa.select(
@@ -236,40 +239,48 @@ def _meetings(calendars: dict[int, game.ProgramCalendar]) -> dict:
         .join(Mentorship, Mentorship.id == Meeting.mentorship_id)
         .where(Meeting.status == MeetingStatus.HELD)
     ):
-        week = week_of_meeting[meeting] = in_zone[program](starts_at)
+        week = in_zone[program](starts_at)
+        held[meeting] = week, program
         weeks[mentorship].append(week)
     paid_at = sa.case(
         (Meeting.held_at > MeetingConfirmation.at, Meeting.held_at), else_=MeetingConfirmation.at
     )
+    mentor = (
+        sa.select(MentorshipMember.id)
+        .join(Membership, Membership.id == MentorshipMember.membership_id)
+        .where(
+            MentorshipMember.mentorship_id == Meeting.mentorship_id,
+            Membership.user_id == MeetingConfirmation.user_id,
+            Membership.role == Role.MENTOR,
+        )
+        .exists()
+    )
     payments = [
-        (meeting, mentorship, user, week_of_meeting[meeting])
-        for meeting, mentorship, user in stream(
-            sa.select(
-                MeetingConfirmation.meeting_id, Meeting.mentorship_id, MeetingConfirmation.user_id
-            )
+        (meeting, user, held[meeting][0])
+        for meeting, user in stream(
+            sa.select(MeetingConfirmation.meeting_id, MeetingConfirmation.user_id)
             .join(Meeting, Meeting.id == MeetingConfirmation.meeting_id)
-            .where(Meeting.status == MeetingStatus.HELD)
+            .where(Meeting.status == MeetingStatus.HELD, ~mentor)
             .order_by(paid_at, Meeting.id, MeetingConfirmation.user_id)
         )
     ]
-    return {"payments": payments, "meeting_weeks": weeks}
+    programs = {meeting: program for meeting, (_, program) in held.items()}
+    return {"payments": payments, "meeting_weeks": weeks, "meeting_programs": programs}
 
 
-def _checkin_weeks() -> dict[int, set[WeekKey]]:
-    """Weeks with a counted check-in, per mentee membership (the few distinct keys parsed
-    once each)."""
-    weeks: dict[int, set[WeekKey]] = defaultdict(set)
-    parsed: dict[str, WeekKey] = {}
-    for membership_id, key in stream(
-        sa.select(CheckIn.membership_id, CheckIn.week_key)
-        .join(Membership, Membership.id == CheckIn.membership_id)
-        .where(Membership.role == Role.MENTEE, CheckIn.mood.is_not(None))
-    ):
-        week = parsed.get(key)
-        if week is None:
-            week = parsed[key] = WeekKey.parse(key)
-        weeks[membership_id].add(week)
-    return weeks
+def _checkin_weeks() -> dict[int, set[str]]:
+    """The stored week of each counted check-in, per mentee membership: one row per mentee,
+    its weeks joined into one string by the database."""
+    weeks = sa.func.aggregate_strings(CheckIn.week_key, ",")
+    return {
+        membership_id: set(joined.split(","))
+        for membership_id, joined in stream(
+            sa.select(CheckIn.membership_id, weeks)
+            .join(Membership, Membership.id == CheckIn.membership_id)
+            .where(Membership.role == Role.MENTEE, CheckIn.mood.is_not(None))
+            .group_by(CheckIn.membership_id)
+        )
+    }
 
 
 def _reviews(pairs: dict[int, Pair]) -> dict:
@@ -314,10 +325,10 @@ def _reviews(pairs: dict[int, Pair]) -> dict:
             answers[actor, pairs[pair].program_id].append(
                 (("milestone", ids[latest - 1]), times[latest - 1], at)
             )
-    mentee = aliased(Membership)
-    for checkin, mentor, program, asked, answered in stream(
+    timely = Counter({key: game.timely_answers(asks) for key, asks in answers.items()})
+    mentee, in_time = aliased(Membership), game.answered_in_time
+    for mentor, program, asked, answered in stream(
         sa.select(
-            CheckIn.id,
             CheckIn.acknowledged_by_id,
             mentee.program_id,
             _naive(CheckIn.updated_at),
@@ -325,9 +336,9 @@ def _reviews(pairs: dict[int, Pair]) -> dict:
         )
         .join(mentee, mentee.id == CheckIn.membership_id)
         .where(CheckIn.acknowledged_by_id.is_not(None))
-    ):
-        answers[mentor, program].append((("checkin", checkin), asked, answered))
-    timely = Counter({key: game.timely_answers(asks) for key, asks in answers.items()})
+    ):  # each check-in is one ask of its own: counted as it comes, no set of asks needed
+        if asked is not None and answered is not None and in_time(asked, answered):
+            timely[mentor, program] += 1
     return {"reviews": reviews, "timely": timely}
 
 
@@ -337,31 +348,36 @@ Row = tuple[int, int, int, game.Reason, WeekKey | None, int | None, str | None]
 
 @dataclass
 class Replay:
-    """What the facts call for: every ledger row by key (in ledger order), the badge groups of
-    each program, and the facts the rules refused. Check-ins and meetings are replayed in one
-    pass each (``game.points.replay_checkins``, ``replay_meetings``); the other events are
-    decided one by one against ``ledger``, the reference ledger of their own rows (no row of
-    another kind changes their view)."""
+    """What the facts call for: every ledger row by key (in ledger order), the goals paid per
+    person and program, the badge groups of each program, and the facts the rules refused.
+    Check-ins, meetings and milestone reviews are replayed in one pass each
+    (``game.points.replay_checkins_at``, ``replay_meetings``, ``replay_reviews``); completed
+    goals and surveys are decided one by one: what they pay reads nothing from the ledger, so
+    the first row under a key is the one kept, as the reference ledger keeps it."""
 
     rows: dict[str, Row] = field(default_factory=dict)
-    ledger: game.Ledger = field(default_factory=game.Ledger)
+    goals: Counter[tuple[int, int]] = field(default_factory=Counter)
     groups: dict[int, list[BadgeGroup]] = field(default_factory=lambda: defaultdict(list))
     refused: list[str] = field(default_factory=list)
 
-    def record(self, event: game.Event, program_id: int) -> None:
-        for entry in self.ledger.apply(game.decide(event, self.ledger.view_for(event))):
-            self.rows.setdefault(
-                entry.key,
-                (
-                    entry.user_id,
-                    entry.amount,
-                    program_id,
-                    entry.reason,
-                    getattr(entry, "week", None),
-                    entry.goal_id,
-                    getattr(entry, "target_key", None),
-                ),
+    def record(self, event: game.GoalCompleted | game.SurveyAnswered, program_id: int) -> None:
+        for entry in game.decide(event, _NO_VIEW):
+            if entry.key in self.rows:
+                continue
+            self.rows[entry.key] = (
+                entry.user_id,
+                entry.amount,
+                program_id,
+                entry.reason,
+                getattr(entry, "week", None),
+                entry.goal_id,
+                None,
             )
+            if entry.reason is game.Reason.GOAL:
+                self.goals[entry.user_id, program_id] += 1
+
+
+_NO_VIEW = game.LedgerView()
 
 
 def replay(facts: Facts) -> Replay:
@@ -369,7 +385,7 @@ def replay(facts: Facts) -> Replay:
     result = Replay()
     mentors = _mentors_of_pairs(facts)
     streaks = _checkins(facts, result)
-    _meetingstream(facts, result, mentors)
+    _meetingstream(facts, result)
     _reviews_and_goals(facts, result, mentors)
     _surveys(facts, result)
     _badge_groups(facts, result, streaks)
@@ -389,43 +405,48 @@ def _mentors_of_pairs(facts: Facts) -> dict[int, frozenset[int]]:
 
 def _checkins(facts: Facts, result: Replay) -> dict[int, game.StreakState]:
     """Each mentee's check-ins in week order, each decided with the streak as of its week (one
-    walk per mentee); returns each mentee membership's streak as of now."""
+    walk per mentee, over the weeks' positions in the calendar); returns each mentee
+    membership's streak as of now."""
     now: dict[int, game.StreakState] = {}
     instant = request_now()
     rows = result.rows
+    positions = {
+        program: {text: index for index, text in enumerate(calendar.week_texts())}
+        for program, calendar in facts.calendars.items()
+    }
     for membership, member in _mentees(facts):
         user, program = member.user_id, member.program_id
         repairs = (facts.repairs[membership],) if membership in facts.repairs else ()
-        entries, now[membership] = replay_checkins(
+        texts = facts.checkins.get(membership, ())
+        counted = set(map(positions[program].get, texts))
+        off = ()
+        if None in counted:  # weeks off the program's calendar
+            counted.discard(None)
+            off = [WeekKey.parse(text) for text in texts if text not in positions[program]]
+        entries, now[membership] = replay_checkins_at(
             user,
             program,
-            facts.checkins.get(membership, ()),
+            counted,
             facts.calendars[program],
             member.zones.week_at(instant),
             repairs,
             member.joined,
             taken=rows,
+            off=off,
         )
         for key, amount, reason, week in entries:
             rows[key] = user, amount, program, reason, week, None, None
     return now
 
 
-def _meetingstream(facts: Facts, result: Replay, mentors: dict[int, frozenset[int]]) -> None:
-    """A mentor's confirmation pays nobody (``service._payees``); the others in turn, under the
-    weekly cap."""
-    program_of = {meeting: facts.pairs[pair].program_id for meeting, pair, _, _ in facts.payments}
-    paid = (
-        (meeting, user, week)
-        for meeting, mentorship, user, week in facts.payments
-        if user not in mentors[mentorship]
-    )
-    rows = result.rows
-    for key, meeting, user, week in replay_meetings(paid, rows):
+def _meetingstream(facts: Facts, result: Replay) -> None:
+    """Each payee in turn, under the weekly cap."""
+    rows, programs = result.rows, facts.meeting_programs
+    for key, meeting, user, week in replay_meetings(facts.payments, rows):
         rows[key] = (
             user,
             game.MEETING_POINTS,
-            program_of[meeting],
+            programs[meeting],
             game.Reason.MEETING,
             week,
             None,
@@ -438,22 +459,22 @@ def _mentees(facts: Facts) -> Iterator[tuple[int, Member]]:
 
 
 def _reviews_and_goals(facts: Facts, result: Replay, mentors: dict[int, frozenset[int]]) -> None:
-    for milestone, goal, actor, confirmed, membership, mentorship in facts.reviews:
-        mentee = facts.members[membership]
-        pair_mentors = mentors.get(mentorship, frozenset())
-        if confirmed:
-            event: game.Event = game.MilestoneConfirmed(
-                milestone, goal, mentee.program_id, mentee.user_id, actor, pair_mentors
-            )
-        else:
-            event = game.MilestoneSentBack(milestone, goal, mentee.user_id, actor, pair_mentors)
-        try:
-            result.record(event, mentee.program_id)
-        except game.NotTheMentor:
-            result.refused.append(
-                f"milestone {milestone} was reviewed by user {actor}, "
-                "who is not a mentor of its mentorship"
-            )
+    """Milestone reviews in one pass (``game.points.replay_reviews``), then completed goals."""
+    members, none = facts.members, frozenset()
+    reviews = [
+        (milestone, goal, members[membership].user_id, actor, mentors.get(pair, none), confirmed)
+        for milestone, goal, actor, confirmed, membership, pair in facts.reviews
+    ]
+    rows, refused = replay_reviews(reviews)
+    program_of = {goal: members[m].program_id for _, goal, _, _, m, _ in facts.reviews}
+    for key, user, amount, reason, goal, target in rows:
+        result.rows.setdefault(key, (user, amount, program_of[goal], reason, None, goal, target))
+    for position in refused:
+        milestone, _, actor, *_ = facts.reviews[position]
+        result.refused.append(
+            f"milestone {milestone} was reviewed by user {actor}, "
+            "who is not a mentor of its mentorship"
+        )
     for goal, membership in facts.goals:
         mentee = facts.members[membership]
         event = game.GoalCompleted(goal, mentee.program_id, mentee.user_id)
@@ -474,18 +495,13 @@ def _badge_groups(facts: Facts, result: Replay, streaks: dict[int, game.StreakSt
     for milestone, _, _, is_confirmed, membership, _ in facts.reviews:
         if is_confirmed:
             confirmed[membership].add(milestone)
-    goals: Counter[tuple[int, int]] = Counter(
-        (row.user_id, result.rows[row.key][2])
-        for row in result.ledger.rows()
-        if row.reason is game.Reason.GOAL
-    )
     for membership, member in _mentees(facts):
         user, program = member.user_id, member.program_id
         metrics = {
             Metric.CHECKINS: len(facts.checkins.get(membership, ())),
             **game.from_streak(streaks[membership]),
             Metric.MILESTONES_CONFIRMED: len(confirmed[membership]),
-            Metric.GOALS_COMPLETED: goals[user, program],
+            Metric.GOALS_COMPLETED: result.goals[user, program],
             Metric.KUDOS_RECEIVED: facts.kudos[user, program],
         }
         result.groups[program].append((frozenset({user}), "user", metrics))

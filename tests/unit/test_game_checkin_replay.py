@@ -1,11 +1,12 @@
 """The rebuild's replays in one pass write exactly the rows that deciding each event on its own
 writes into the reference ledger: ``replay_checkins`` (with ``compute_streak`` as of each week,
-ending on the same streak) and ``replay_meetings`` (the weekly cap counted as it goes)."""
+ending on the same streak), ``replay_meetings`` (the weekly cap counted as it goes) and
+``replay_reviews`` (each milestone's cycle and each goal's cap counted as they go)."""
 
 from __future__ import annotations
 
 from game_strategies import PROPERTY, History, histories
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from game import (
@@ -14,6 +15,9 @@ from game import (
     CheckIn,
     Ledger,
     MeetingHeld,
+    MilestoneConfirmed,
+    MilestoneSentBack,
+    NotTheMentor,
     Reason,
     WeekKey,
     comeback_key,
@@ -21,7 +25,7 @@ from game import (
     decide,
     meeting_key,
 )
-from game.points import replay_checkins, replay_meetings
+from game.points import replay_checkins, replay_meetings, replay_reviews
 
 USER, PROGRAM = 7, 3
 
@@ -92,3 +96,41 @@ def test_meeting_payments_replayed_in_turn_keep_the_weekly_cap(paid, data) -> No
         (e.key, meeting_of[e.key], e.user_id, e.week) for e in ledger.rows() if e.key not in taken
     ]
     assert replay_meetings(paid, taken) == expected
+
+
+MENTEE, MENTOR = 7, 50
+reviews = st.lists(
+    st.tuples(
+        st.integers(1, 9),  # milestones 1..7 share goal 1: its cap of 6 can be reached
+        st.sampled_from((MENTOR,) * 6 + (MENTOR + 1, MENTEE, None)),
+        st.sampled_from((frozenset({MENTOR}),) * 6 + (frozenset({MENTOR, MENTEE}), frozenset())),
+        st.sampled_from((True, True, False)),
+    ),
+    max_size=60,
+)
+
+
+CAP_REACHED = [(m, MENTOR, frozenset({MENTOR}), True) for m in range(1, 8)]
+
+
+@PROPERTY
+@given(reviews)
+@example(CAP_REACHED)  # the 7th is not paid
+@example([*CAP_REACHED, (2, MENTOR, frozenset({MENTOR}), False), *CAP_REACHED])  # now it is
+def test_milestone_reviews_replayed_in_turn_write_what_each_decided_alone_writes(drawn) -> None:
+    every = [(m, 1 if m <= 7 else 2, MENTEE, actor, mentors, ok) for m, actor, mentors, ok in drawn]
+    ledger, refused = Ledger(), []
+    for position, (milestone, goal, mentee, actor, mentors, confirmed) in enumerate(every):
+        if confirmed:
+            event = MilestoneConfirmed(milestone, goal, PROGRAM, mentee, actor, mentors)
+        else:
+            event = MilestoneSentBack(milestone, goal, mentee, actor, mentors)
+        try:
+            ledger.apply(decide(event, ledger.view_for(event)))
+        except NotTheMentor:
+            refused.append(position)
+    expected = [
+        (e.key, e.user_id, e.amount, e.reason, e.goal_id, getattr(e, "target_key", None))
+        for e in ledger.rows()
+    ]
+    assert replay_reviews(every) == (expected, refused)

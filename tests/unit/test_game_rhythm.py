@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from game import (
     Cadence,
     ProgramCalendar,
+    RhythmState,
     WeekKey,
     compute_rhythm,
     full_term_sixths,
@@ -20,6 +21,7 @@ from game import (
     quiet_bounds,
     week_of,
 )
+from game.runs import NO_FREEZES, Mark, tally
 
 
 @PROPERTY
@@ -136,3 +138,49 @@ def test_quiet_bounds_decide_as_is_quiet_does(history: History, data: st.DataObj
     bounds = quiet_bounds(cal, up_to)
     by_bounds = bounds is not None and (last is None or last < bounds[0]) and since < bounds[1]
     assert by_bounds == is_quiet([last] if last else [], cal, up_to, since)
+
+
+def _plain_rhythm(met, cal, up_to, since) -> tuple[RhythmState, int]:
+    """The rhythm and Full Term's sixths walked over the periods themselves, week by week."""
+    met = {week for week in met if week <= up_to}
+    pairs = [
+        (period, resting)
+        for period, resting in zip(cal.periods(), cal.resting_periods(), strict=True)
+        if since is None or period[-1] >= since
+    ]
+    marks = []
+    for period, resting in pairs:
+        held = not met.isdisjoint(period)
+        if period[0] > up_to or (not held and period[-1] >= up_to):
+            break
+        marks.append((period, Mark.NEUTRAL if resting else Mark.COUNTED if held else Mark.MISSED))
+    run = tally(marks, NO_FREEZES)
+    state = RhythmState(run.current, run.best, run.total, run.last_counted)
+    eligible = sum(1 for _, resting in pairs if not resting)
+    sixths = 6 * run.total // eligible if eligible and up_to >= cal.weeks()[-1] else 0
+    return state, sixths
+
+
+@PROPERTY
+@given(histories(), st.data())
+def test_the_walk_by_period_position_is_the_walk_over_the_periods(history, data) -> None:
+    cal, met, up_to = history
+    weeks = cal.weeks()
+    around = (weeks[0].previous(), weeks[-1].next())
+    up_to = data.draw(st.sampled_from((up_to, around[0], around[1], weeks[-1])))
+    firsts, lasts = cal.period_bounds()
+    edges = (*firsts, *lasts, up_to.next(), *around)  # around: off the calendar
+    met = met | data.draw(st.frozensets(st.sampled_from(edges)))
+    since = data.draw(st.none() | st.sampled_from(edges) | st.sampled_from(weeks))
+    state = compute_rhythm(met, cal, up_to, since)
+    assert (state, full_term_sixths(state, cal, up_to, since)) == _plain_rhythm(
+        met, cal, up_to, since
+    )
+
+
+def test_a_meeting_later_in_the_period_in_progress_does_not_count_yet() -> None:
+    cal = ProgramCalendar(date(2026, 1, 5), date(2026, 3, 1), Cadence.BIWEEKLY, frozenset(), "UTC")
+    weeks = cal.weeks()
+    state = compute_rhythm({weeks[1]}, cal, weeks[0])
+    assert (state.current, state.total_periods) == (0, 0)
+    assert state == _plain_rhythm({weeks[1]}, cal, weeks[0], None)[0]
