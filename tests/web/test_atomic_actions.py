@@ -86,9 +86,13 @@ def test_a_first_check_in_is_not_saved_without_its_points(app, world, as_browser
 def test_a_changed_check_in_keeps_its_old_answer_when_recording_fails(
     app, world, as_browser, monkeypatch
 ):
+    """The week's row asks for help without a mood, so it counts nothing yet; the mood that
+    makes it count is what the game records (an edit of a counted week earns nothing)."""
     mentee = as_browser("mentee")
-    assert check_in(mentee, mood=2).status_code == 200
+    assert mentee.htmx("POST", "/checkins/help").status_code == 200
     failing_request_changes_nothing(app, monkeypatch, "record", lambda: check_in(mentee, mood=5))
+    with app.app_context():
+        assert db.session.query(CheckIn).one().mood is None
 
 
 def test_we_met_that_makes_a_meeting_held(app, world, as_browser, monkeypatch):
