@@ -181,11 +181,25 @@ def build_into(url: str, pairs: int, now: datetime, *, log=print) -> Program_:
     return describe(pairs, program_id)
 
 
+def _same_schema(connection: sa.Connection) -> bool:
+    """Whether the database has every table of the models with the models' columns (it was
+    built by ``create_all``, so no migration stamp tells its schema)."""
+    found = sa.inspect(connection)
+    names = set(found.get_table_names())
+    return all(
+        table.name in names
+        and {c["name"] for c in found.get_columns(table.name)} == set(table.columns.keys())
+        for table in db.metadata.sorted_tables
+    )
+
+
 def built(url: str, pairs: int, now: datetime) -> bool:
-    """Whether ``url`` already holds this week's program of ``pairs`` pairs."""
+    """Whether ``url`` already holds this week's program of ``pairs`` pairs, in this schema."""
     engine = sa.create_engine(url)
     try:
         with engine.connect() as connection:
+            if not _same_schema(connection):
+                return False
             starts_on, mentees = connection.execute(
                 sa.select(Program.starts_on, sa.func.count(Membership.id))
                 .join(Membership, Membership.program_id == Program.id)
