@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 import sqlalchemy as sa
 
-from app import clock
+from app import clock, summaries
 from app.calendars import calendar_of, joined_week
 from app.demo import PROGRAM_NAME, seed_demo
 from app.extensions import db
@@ -55,6 +55,7 @@ def test_the_demo_replays_into_a_consistent_ledger_once(app):
         seed_demo(TODAY)  # idempotent
         assert db.session.scalar(sa.select(sa.func.count(PointsAward.id))) == rows > 50
         assert rebuild.check() == []
+        assert summaries.check() == []  # what the coordinator's pages read agrees with the facts
 
 
 def test_the_demo_shows_streaks_badges_and_a_level_up_close(app):
