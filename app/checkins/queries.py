@@ -12,7 +12,7 @@ from game.weeks import WeekKey, WeekZones, local_date, week_of
 
 from .. import clock
 from ..extensions import db
-from ..figures import Figures
+from ..figures import Asked, Figures
 from ..models import (
     CheckIn,
     Membership,
@@ -170,7 +170,28 @@ class ProgramCheckins:
         return round(100 * self.this_week.checkins / self.mentees)
 
 
-def checkin_figures(program: Program) -> Figures[ProgramCheckins]:
+def _week_figure(column, number: int) -> sa.Select:
+    """One value of the program's ``number``-th week of the figures (oldest first)."""
+    return sa.select(sa.func.sum(column)).where(
+        ProgramWeek.program_id == sa.bindparam("program_id"),
+        ProgramWeek.week_key == sa.bindparam(f"checkin_week_{number}"),
+    )
+
+
+CHECKIN_FIGURES = Figures(
+    sa.select(sa.func.count(Membership.id)).where(
+        Membership.program_id == sa.bindparam("program_id"), Membership.role == Role.MENTEE
+    ),
+    sa.select(sa.func.sum(ProgramSummary.open_help)).where(
+        ProgramSummary.program_id == sa.bindparam("program_id")
+    ),
+    *(_week_figure(column, n) for n in range(PROGRAM_WEEKS) for column in WEEK_COLUMNS),
+)
+"""The program's mentees, its open help flags and its last ``PROGRAM_WEEKS`` weeks' check-ins
+and mood sums, from its summary rows."""
+
+
+def checkin_figures(program: Program) -> Asked[ProgramCheckins]:
     """Check-in rate this week, average mood for the last six weeks and open help flags.
 
     Weeks are the program's (its time zone). The moods and help requests come from the
@@ -178,21 +199,7 @@ def checkin_figures(program: Program) -> Figures[ProgramCheckins]:
     open help), kept up to date by the services: no check-in is read here.
     """
     weeks = weeks_up_to(week_of(local_date(clock.utcnow(), program.time_zone)), PROGRAM_WEEKS)
-
-    def week(column, week: WeekKey) -> sa.Select:  # one value of one week's row
-        return sa.select(sa.func.sum(column)).where(
-            ProgramWeek.program_id == program.id, ProgramWeek.week_key == str(week)
-        )
-
-    queries = (
-        sa.select(sa.func.count(Membership.id)).where(
-            Membership.program_id == program.id, Membership.role == Role.MENTEE
-        ),
-        sa.select(sa.func.sum(ProgramSummary.open_help)).where(
-            ProgramSummary.program_id == program.id
-        ),
-        *(week(column, w) for w in weeks for column in WEEK_COLUMNS),
-    )
+    params = {f"checkin_week_{n}": str(week) for n, week in enumerate(weeks)}
 
     def build(values) -> ProgramCheckins:
         mentees, open_help, *by_week = values
@@ -202,4 +209,4 @@ def checkin_figures(program: Program) -> Figures[ProgramCheckins]:
             moods.append(WeekMood(w, count, round(total / count, 1) if count else None))
         return ProgramCheckins(mentees=mentees, weeks=tuple(moods), open_help=open_help or 0)
 
-    return Figures(queries, build)
+    return Asked(CHECKIN_FIGURES, {"program_id": program.id, **params}, build)

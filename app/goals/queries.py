@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
-from ..figures import Figures
+from ..figures import Asked, Figures
 from ..models import (
     Goal,
     GoalStatus,
@@ -177,19 +177,22 @@ class GoalAggregate:
     milestones_waiting: int
 
 
-def goal_figures(program_id: int) -> Figures[GoalAggregate]:
+GOAL_FIGURES = Figures(
+    *(
+        sa.select(sa.func.coalesce(sa.func.sum(column), 0)).where(
+            ProgramSummary.program_id == sa.bindparam("program_id")
+        )
+        for column in (
+            ProgramSummary.goals_active,
+            ProgramSummary.goals_completed,
+            ProgramSummary.milestones_confirmed,
+            ProgramSummary.milestones_waiting,
+        )  # in GoalAggregate's order
+    )
+)
+
+
+def goal_figures(program_id: int) -> Asked[GoalAggregate]:
     """The program's goal counts, from its summary row (``app.summaries``: the sums of its
     pairs' counts, kept up to date by the services): no goal or milestone is counted here."""
-
-    def stored(column) -> sa.Select:
-        return sa.select(sa.func.coalesce(sa.func.sum(column), 0)).where(
-            ProgramSummary.program_id == program_id
-        )
-
-    columns = (
-        ProgramSummary.goals_active,
-        ProgramSummary.goals_completed,
-        ProgramSummary.milestones_confirmed,
-        ProgramSummary.milestones_waiting,
-    )  # in GoalAggregate's order
-    return Figures(tuple(map(stored, columns)), lambda values: GoalAggregate(*values))
+    return Asked(GOAL_FIGURES, {"program_id": program_id}, lambda values: GoalAggregate(*values))

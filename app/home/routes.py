@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import sqlalchemy as sa
 from flask import render_template, request
 from flask_login import current_user
 
 from ..access import active_membership
-from ..calendars import BREAK_MONDAYS, calendar_read
+from ..calendars import BREAK_MONDAYS, calendar_of, calendar_read
 from ..certificates.queries import OF_PERSON
-from ..checkins.queries import checkin_figures
+from ..checkins.queries import CHECKIN_FIGURES, checkin_figures
 from ..clock import utcnow
-from ..figures import Figures
-from ..goals.queries import (
-    goal_figures,
-    review_queue,
-)
+from ..figures import Asked, Figures
+from ..goals.queries import GOAL_FIGURES, goal_figures, review_queue
 from ..lists_query import Lists
-from ..meetings.queries import meetings_and
+from ..meetings.queries import MEETING_FIGURES, meeting_aggregate, meeting_figures
 from ..member_states import PAIR
 from ..mentor_cards import mentor_cards
 from ..mentorships_query import mentorships_of
@@ -53,14 +52,21 @@ def _cards_shown(mentorships: list[Mentorship], cards: dict) -> tuple[list[Mento
     return sorted(mentorships, key=calm)[:CARDS_ON_HOME], len(mentorships) - CARDS_ON_HOME
 
 
-def _program_counts(program: Program) -> Figures[dict[str, int]]:
+OPEN_INVITES = Figures(
+    sa.select(sa.func.count()).where(
+        Invite.program_id == sa.bindparam("program_id"),
+        Invite.uses_left > 0,
+        Invite.expires_at > sa.bindparam("now"),
+    )
+)
+"""The program's invites that can still be used at ``now``."""
+
+
+def _program_counts(program: Program, now: datetime) -> Asked[dict[str, int]]:
     """Headline numbers for a coordinator, each one a filter of the people list: the people's
     states and the pairs' statuses in one query (the program's counters), the open invites
     asked alongside other figures."""
     people = state_counts(program)
-    open_invites = sa.select(sa.func.count()).where(
-        Invite.program_id == program.id, Invite.uses_left > 0, Invite.expires_at > utcnow()
-    )
 
     def count(states, roles=PARTICIPANTS) -> int:
         return sum(people.get((role.value, s.value), 0) for role in roles for s in states)
@@ -79,7 +85,12 @@ def _program_counts(program: Program) -> Figures[dict[str, int]]:
             "open_invites": invites,
         }
 
-    return Figures((open_invites,), build)
+    return Asked(OPEN_INVITES, {"program_id": program.id, "now": now}, build)
+
+
+COORDINATOR_FIGURES = Figures.of(MEETING_FIGURES, OPEN_INVITES, CHECKIN_FIGURES, GOAL_FIGURES)
+"""Every figure of the coordinator's home but the people's states, in one statement built
+once: the meeting counts, the open invites, the check-in weeks and the goal counts."""
 
 
 def _coordinator_home(membership, notices):
@@ -87,10 +98,9 @@ def _coordinator_home(membership, notices):
     and every other count (read from the program's summary rows), then the names of the first
     quiet pairs and of those waiting longest for help."""
     program, now = membership.program, utcnow()
-    meetings, (counts, checkins, goals) = meetings_and(
-        program.id,
-        now,
-        _program_counts(program),
+    held, counts, checkins, goals = COORDINATOR_FIGURES.read(
+        meeting_figures(program.id, calendar_of(program.id), now),
+        _program_counts(program, now),
         checkin_figures(program),
         goal_figures(program.id),
     )
@@ -99,7 +109,7 @@ def _coordinator_home(membership, notices):
         membership=membership,
         notices=notices,
         counts=counts,
-        meeting_aggregate=meetings,
+        meeting_aggregate=meeting_aggregate(program.id, now, held),
         checkin_aggregate=checkins,
         goal_aggregate=goals,
         help_waiting=help_waiting(program.id),

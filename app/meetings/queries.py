@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -14,7 +15,7 @@ import game
 
 from ..calendars import calendar_of, matched_week, week_at
 from ..extensions import db
-from ..figures import Figures, built, queries_of
+from ..figures import Asked, Figures
 from ..mentorships_query import WITH_PEOPLE
 from ..models import (
     ActionItem,
@@ -193,61 +194,85 @@ def _period_first_week(calendar: game.ProgramCalendar, today: game.WeekKey) -> g
     return calendar.period_of(min(max(today, periods[0][0]), periods[-1][-1]))[0]
 
 
-def _held_not_begun(program_id: int, now: datetime, until: datetime) -> sa.Select:
-    """Held meetings of the program starting after ``now`` and before ``until``: none by the
-    services' rule (a meeting is held from its start on), so the status-and-time index visits
-    next to nothing, whatever the program's size."""
-    return sa.select(sa.func.count()).where(
-        Meeting.status == sa.literal_column("'held'"),  # as written, the partial index's
-        Meeting.starts_at > now,
-        Meeting.starts_at < until,
-        sa.exists().where(
-            Mentorship.id == Meeting.mentorship_id, Mentorship.program_id == program_id
-        ),
+_HELD_NOT_BEGUN = sa.select(sa.func.count()).where(
+    Meeting.status == sa.literal_column("'held'"),  # as written, the partial index's
+    Meeting.starts_at > sa.bindparam("now"),
+    Meeting.starts_at < sa.bindparam("next_monday"),
+    sa.exists().where(
+        Mentorship.id == Meeting.mentorship_id,
+        Mentorship.program_id == sa.bindparam("program_id"),
+    ),
+)
+"""Held meetings of the program starting after ``now`` and before next week: none by the
+services' rule (a meeting is held from its start on), so the status-and-time index visits next
+to nothing, whatever the program's size."""
+
+
+def _weeks_sum(column, *where: sa.ColumnElement[bool]) -> sa.Select:
+    return sa.select(sa.func.coalesce(sa.func.sum(column), 0)).where(
+        ProgramWeek.program_id == sa.bindparam("program_id"), *where
     )
 
 
-def held_counts(
-    program_id: int, calendar: game.ProgramCalendar, now: datetime, *more: sa.Select
-) -> tuple[int, ...]:
-    """Meetings held in the program's current cadence period and in the last four weeks (one
-    query, no people loaded: the outcomes page needs only these), then the active pairs gone
-    quiet (``game.quiet_bounds``), then the value of each of ``more`` (scalar queries asked in
-    the same statement). All from the program's week rows (``app.program_weeks``): "the last
-    four weeks" are this week and the three before it, whole weeks as a coordinator plans
-    them, and a held meeting counts once it has begun (the program's held meetings not begun
-    yet, none in practice, are taken off this week)."""
+MEETING_FIGURES = Figures(
+    _weeks_sum(
+        ProgramWeek.meetings_held,
+        ProgramWeek.week_key.between(sa.bindparam("period_first"), sa.bindparam("this_week")),
+    ),
+    _weeks_sum(
+        ProgramWeek.meetings_held,
+        ProgramWeek.week_key.between(sa.bindparam("four_weeks_first"), sa.bindparam("this_week")),
+    ),
+    _HELD_NOT_BEGUN,
+    _weeks_sum(ProgramWeek.pairs_active),
+    _weeks_sum(ProgramWeek.pairs_recent, ProgramWeek.week_key >= sa.bindparam("quiet_met_from")),
+)
+"""Meetings held in the program's current cadence period and in its last four weeks, those of
+them not begun yet, and its active pairs and those that met recently, from its week rows."""
+
+
+class HeldCounts(NamedTuple):
+    this_period: int
+    last_four_weeks: int
+    quiet: int  # active pairs gone quiet (``game.quiet_bounds``)
+
+
+def meeting_figures(
+    program_id: int, calendar: game.ProgramCalendar, now: datetime
+) -> Asked[HeldCounts]:
+    """Meetings held in the program's current cadence period and in the last four weeks, and
+    the active pairs gone quiet (``game.quiet_bounds``): all from the program's week rows
+    (``app.program_weeks``), no people loaded. "The last four weeks" are this week and the
+    three before it, whole weeks as a coordinator plans them, and a held meeting counts once
+    it has begun (the program's held meetings not begun yet, none in practice, are taken off
+    this week)."""
     today = calendar.current_week(now)
     period_first = _period_first_week(calendar, today)
     four_weeks = today
     for _ in range(3):
         four_weeks = four_weeks.previous()
-    week = ProgramWeek.week_key
-
-    def held_since(first: game.WeekKey) -> sa.ColumnElement[int]:
-        in_span = sa.and_(week >= str(first), week <= str(today))
-        return sa.func.coalesce(
-            sa.func.sum(sa.case((in_span, ProgramWeek.meetings_held), else_=0)), 0
-        )
-
     bounds = game.quiet_bounds(calendar, today)
-    if bounds is None:
-        quiet = sa.literal(0)
-    else:
-        recent = sa.case((week >= str(bounds[0]), ProgramWeek.pairs_recent), else_=0)
-        quiet = sa.func.coalesce(sa.func.sum(ProgramWeek.pairs_active - recent), 0)
-    not_begun = _held_not_begun(program_id, now, _utc_monday(today.next(), calendar.zone))
-    this_period, four, not_begun_count, quiet_count, *values = db.session.execute(
-        sa.select(
-            held_since(period_first),
-            held_since(four_weeks),
-            not_begun.scalar_subquery(),
-            quiet,
-            *(query.scalar_subquery() for query in more),
-        ).where(ProgramWeek.program_id == program_id)
-    ).one()
-    this_period -= not_begun_count if period_first <= today else 0
-    return (this_period, four - not_begun_count, quiet_count, *values)
+    params = {
+        "program_id": program_id,
+        "now": now,
+        "next_monday": _utc_monday(today.next(), calendar.zone),
+        "this_week": str(today),
+        "period_first": str(period_first),
+        "four_weeks_first": str(four_weeks),
+        "quiet_met_from": str(bounds[0] if bounds else today),
+    }
+
+    def build(values) -> HeldCounts:
+        this_period, four, not_begun, active, recent = values
+        this_period -= not_begun if period_first <= today else 0
+        return HeldCounts(this_period, four - not_begun, 0 if bounds is None else active - recent)
+
+    return Asked(MEETING_FIGURES, params, build)
+
+
+def held_counts(program_id: int, calendar: game.ProgramCalendar, now: datetime) -> HeldCounts:
+    """``meeting_figures`` alone: one statement (the outcomes page needs only these)."""
+    return meeting_figures(program_id, calendar, now).read()
 
 
 QUIET_SHOWN = 25
@@ -270,37 +295,41 @@ def _utc_monday(week: game.WeekKey, zone: str) -> datetime:
     return datetime.combine(week.monday(), time(), tzinfo=ZoneInfo(zone)).astimezone(UTC)
 
 
-def quiet_condition(calendar: game.ProgramCalendar, now: datetime) -> sa.ColumnElement[bool]:
-    """SQL twin of ``is_quiet`` on ``Mentorship`` rows (``game.quiet_bounds``): its latest held
-    meeting of the program's weeks before the first bound, its match before the second."""
-    bounds = game.quiet_bounds(calendar, calendar.current_week(now))
-    if bounds is None:
-        return sa.false()
-    met_before, matched_before = (_utc_monday(week, calendar.zone) for week in bounds)
-    ends = _utc_monday(calendar.weeks()[-1], calendar.zone) + timedelta(weeks=1)
-    met_since = sa.exists().where(
+QUIET_PAIRS = sa.select(Mentorship.id).where(
+    Mentorship.program_id == sa.bindparam("program_id"),
+    Mentorship.status == MentorshipStatus.ACTIVE,
+    Mentorship.created_at < sa.bindparam("matched_before"),
+    ~sa.exists().where(
         Meeting.mentorship_id == Mentorship.id,
         Meeting.status == MeetingStatus.HELD,
-        Meeting.starts_at >= met_before,
-        Meeting.starts_at <= now,
-        Meeting.starts_at < ends,
-    )
-    return sa.and_(Mentorship.created_at < matched_before, ~met_since)
+        Meeting.starts_at >= sa.bindparam("met_before"),
+        Meeting.starts_at <= sa.bindparam("now"),
+        Meeting.starts_at < sa.bindparam("weeks_end"),
+    ),
+)
+"""SQL twin of ``is_quiet``: the program's active pairs matched before ``matched_before``
+whose latest held meeting of the program's weeks (those before ``weeks_end``) up to ``now`` is
+before ``met_before`` (``quiet_params``)."""
 
 
-def quiet_pairs(program_id: int, where: sa.ColumnElement[bool]) -> sa.Select:
-    """The program's active pairs meeting ``where``, as a query of their ids."""
-    return sa.select(Mentorship.id).where(
-        Mentorship.program_id == program_id,
-        Mentorship.status == MentorshipStatus.ACTIVE,
-        where,
-    )
+def quiet_params(calendar: game.ProgramCalendar, now: datetime) -> dict[str, datetime] | None:
+    """``QUIET_PAIRS``' instants from ``game.quiet_bounds``; ``None`` while nobody can be
+    quiet yet."""
+    bounds = game.quiet_bounds(calendar, calendar.current_week(now))
+    if bounds is None:
+        return None
+    met_before, matched_before = (_utc_monday(week, calendar.zone) for week in bounds)
+    ends = _utc_monday(calendar.weeks()[-1], calendar.zone) + timedelta(weeks=1)
+    return {
+        "met_before": met_before,
+        "matched_before": matched_before,
+        "weeks_end": ends,
+        "now": now,
+    }
 
 
-def pair_names(pair_ids: sa.Select | list[int]) -> list[PairNames]:
-    """Names of the pairs ``pair_ids`` lists or selects (a page of them), in id order: one
-    query."""
-    rows = db.session.execute(
+def _names_of(pair_ids: sa.Select | list[int]) -> sa.Select:
+    return (
         sa.select(Mentorship.id, Mentorship.name, Mentorship.status, Membership.role, User.name)
         .join(MentorshipMember, MentorshipMember.mentorship_id == Mentorship.id)
         .join(Membership, Membership.id == MentorshipMember.membership_id)
@@ -308,6 +337,13 @@ def pair_names(pair_ids: sa.Select | list[int]) -> list[PairNames]:
         .where(Mentorship.id.in_(pair_ids))
         .order_by(Mentorship.id, MentorshipMember.id)
     )
+
+
+QUIET_NAMES = _names_of(QUIET_PAIRS.order_by(Mentorship.id).limit(QUIET_SHOWN))
+"""The people's names of the first ``QUIET_SHOWN`` quiet pairs (``QUIET_PAIRS``)."""
+
+
+def _pair_names(rows) -> list[PairNames]:
     found: dict[int, tuple[str | None, MentorshipStatus, list[str], list[str]]] = {}
     for pair, pair_name, status, role, name in rows:
         _, _, mentors, mentees = found.setdefault(pair, (pair_name, status, [], []))
@@ -315,32 +351,37 @@ def pair_names(pair_ids: sa.Select | list[int]) -> list[PairNames]:
     return [PairNames(p, n, tuple(a), tuple(b), s) for p, (n, s, a, b) in found.items()]
 
 
-def program_meeting_aggregate(program_id: int, now: datetime) -> MeetingAggregate:
-    return meetings_and(program_id, now)[0]
+def pair_names(pair_ids: sa.Select | list[int]) -> list[PairNames]:
+    """Names of the pairs ``pair_ids`` lists or selects (a page of them), in id order: one
+    query."""
+    return _pair_names(db.session.execute(_names_of(pair_ids)))
 
 
-def meetings_and(program_id: int, now: datetime, *more: Figures) -> tuple[MeetingAggregate, list]:
+def meeting_aggregate(
+    program_id: int, now: datetime, held: HeldCounts | None = None
+) -> MeetingAggregate:
     """Counts of held meetings, and the active pairs that have gone quiet by the game's meeting
     rhythm: ``game.QUIET_PERIODS`` periods without a meeting, counted from when the pair was
-    matched, break weeks skipped. The counts in one query, the first quiet pairs' names in
-    another, whatever the program's size. Then the read model of each of ``more``, whose
-    figures are asked in the same statement as the counts."""
+    matched, break weeks skipped. The counts in one query (or ``held``, when the page asked
+    them with its other figures: ``meeting_figures``), the first quiet pairs' names in
+    another, whatever the program's size."""
     program = db.session.get(Program, program_id)
     calendar = calendar_of(program_id)
-    quiet = quiet_pairs(program_id, quiet_condition(calendar, now))
-    this_count, four_weeks, quiet_count, *values = held_counts(
-        program_id, calendar, now, *queries_of(*more)
-    )
-    shown = quiet.order_by(Mentorship.id).limit(QUIET_SHOWN)
-    aggregate = MeetingAggregate(
+    if held is None:
+        held = held_counts(program_id, calendar, now)
+    quiet = quiet_params(calendar, now) if held.quiet else None
+    return MeetingAggregate(
         this_period=PERIOD_WORDS[program.cadence][0],
         two_periods=PERIOD_WORDS[program.cadence][1],
-        held_this_period=this_count,
-        held_last_four_weeks=four_weeks,
-        quiet_count=quiet_count,
-        quiet_pairs=pair_names(shown) if quiet_count else [],
+        held_this_period=held.this_period,
+        held_last_four_weeks=held.last_four_weeks,
+        quiet_count=held.quiet,
+        quiet_pairs=[]
+        if quiet is None
+        else _pair_names(
+            db.session.execute(QUIET_NAMES, {"program_id": program_id, "now": now, **quiet})
+        ),
     )
-    return aggregate, built(values, *more)
 
 
 def quiet_rule(
@@ -360,21 +401,6 @@ def quiet_rule(
         return (met is None or met < bounds[0]) and matched_week(mentorship, calendar) < bounds[1]
 
     return is_quiet
-
-
-def quiet_rule_instants(
-    calendar: game.ProgramCalendar, now: datetime
-) -> tuple[datetime, datetime, datetime] | None:
-    """``quiet_rule``'s bounds as instants, for SQL over a pair's latest held meeting (a summary
-    row's) and its match: quiet when matched before the second and the meeting, if any, is
-    before the first or at or after the third (the end of the program's weeks: a meeting
-    outside them counts as none). ``None`` while nobody can be quiet yet."""
-    bounds = game.quiet_bounds(calendar, calendar.current_week(now))
-    if bounds is None:
-        return None
-    met_before, matched_before = (_utc_monday(week, calendar.zone) for week in bounds)
-    ends = _utc_monday(calendar.weeks()[-1], calendar.zone) + timedelta(weeks=1)
-    return met_before, matched_before, ends
 
 
 def participants(mentorship: Mentorship) -> list[User]:

@@ -211,6 +211,6 @@ def program_outcomes(program: Program, now: datetime, survey_group: str = "every
         funnels=_funnels(rows),
         weeks=_weeks(rows, calendar, weeks, labels),
         periods=_periods(rows, calendar, today),
-        held_last_four_weeks=held_counts(program.id, calendar, now)[1],
+        held_last_four_weeks=held_counts(program.id, calendar, now).last_four_weeks,
         surveys=survey_results(program.id, local_date(now, program.time_zone), survey_group),
     )

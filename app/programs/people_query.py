@@ -10,6 +10,7 @@ tests/web/test_people.py checks the two agree for a person in each state.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
@@ -47,7 +48,9 @@ def _text(value: str) -> sa.ColumnElement[str]:
     return sa.cast(sa.literal(value), sa.String(16))
 
 
-def _pending_invites(program_id: int, role: Role | None) -> list[sa.ColumnElement[bool]]:
+def _pending_invites(
+    program_id: int | sa.BindParameter, role: Role | None, now: datetime | sa.BindParameter
+) -> list[sa.ColumnElement[bool]]:
     """The program's personal invites nobody has used yet (of ``role``): state ``invited``.
     They expire, so they are counted when read; a program has few, found by its index, and
     whether their address joined already is one lookup each."""
@@ -62,7 +65,7 @@ def _pending_invites(program_id: int, role: Role | None) -> list[sa.ColumnElemen
         Invite.email.is_not(None),
         Invite.role.in_(roles),
         Invite.uses_left > 0,
-        Invite.expires_at > utcnow(),
+        Invite.expires_at > now,
         ~joined,
     ]
 
@@ -128,7 +131,7 @@ def _members(program_id: int, filters: Filters, state: str = "") -> sa.Select:
 def _invites(program_id: int, filters: Filters) -> sa.Select:
     invite_name = sa.func.coalesce(Invite.name, Invite.email)
     return sa.select(Invite.id).where(
-        *_pending_invites(program_id, filters.role),
+        *_pending_invites(program_id, filters.role, utcnow()),
         *_searched(filters.search, invite_name, Invite.email),
     )
 
@@ -273,23 +276,26 @@ def pairs_page(program_id: int, requested: int) -> PairsPage:
     return PairsPage([(pair, pair.status) for pair in in_order], counts, pager)
 
 
+_PROGRAM_ID = sa.bindparam("program_id")
+_INVITE_ROLE = sa.cast(Invite.role, sa.String(16))
+STATE_COUNTS = sa.union_all(
+    sa.select(ProgramState.kind, ProgramState.state, ProgramState.total).where(
+        ProgramState.program_id == _PROGRAM_ID, ProgramState.total > 0
+    ),
+    sa.select(_INVITE_ROLE, _text(State.INVITED.value), sa.func.count())
+    .where(*_pending_invites(_PROGRAM_ID, None, sa.bindparam("now")))
+    .group_by(_INVITE_ROLE),
+)
+"""(role or ``PAIR``, state or status, how many) of the program ``program_id``: its counters,
+and its personal invites pending at ``now``."""
+
+
 def state_counts(program: Program) -> dict[tuple[str, str], int]:
     """How many mentors and mentees (and personal invites) are in each state and how many
     pairs have each status, by (role or ``PAIR``, state or status), in one statement: the
     program's counters, and its pending invites."""
-    members = sa.select(ProgramState.kind, ProgramState.state, ProgramState.total).where(
-        ProgramState.program_id == program.id, ProgramState.total > 0
-    )
-    role = sa.cast(Invite.role, sa.String(16))
-    invites = (
-        sa.select(role, _text(State.INVITED.value), sa.func.count())
-        .where(*_pending_invites(program.id, None))
-        .group_by(role)
-    )
-    return {
-        (kind, state): int(count)
-        for kind, state, count in db.session.execute(sa.union_all(members, invites))
-    }
+    found = db.session.execute(STATE_COUNTS, {"program_id": program.id, "now": utcnow()})
+    return {(kind, state): int(count) for kind, state, count in found}
 
 
 def coordinators(program_id: int) -> list[tuple[int, str, bool]]:

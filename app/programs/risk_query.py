@@ -485,44 +485,48 @@ def assess(
     ]
 
 
-def _oldest_open_help_query(program_id: int, limit: int) -> sa.Select:
-    """(membership id, asked at) of the ``limit`` mentees of the program who have waited
-    longest for help: the summary rows, along their index."""
-    return (
-        sa.select(MenteeSummary.membership_id, MenteeSummary.help_asked_at)
-        .where(MenteeSummary.program_id == program_id, MenteeSummary.help_asked_at.is_not(None))
-        .order_by(MenteeSummary.help_asked_at, MenteeSummary.membership_id)
-        .limit(limit)
-    )
-
-
 HELP_SHOWN = 25
 """Mentees waiting for help named on the coordinator's home, those waiting longest."""
+
+_OLDEST_HELP = (
+    sa.select(MenteeSummary.membership_id, MenteeSummary.help_asked_at)
+    .where(
+        MenteeSummary.program_id == sa.bindparam("program_id"),
+        MenteeSummary.help_asked_at.is_not(None),
+    )
+    .order_by(MenteeSummary.help_asked_at, MenteeSummary.membership_id)
+    .limit(HELP_SHOWN)
+    .subquery()
+)
+"""(membership id, asked at) of the ``HELP_SHOWN`` mentees of the program who have waited
+longest for help: the summary rows, along their index."""
+
+HELP_WAITING = (
+    sa.select(MentorshipMember.membership_id, Membership.role, User)
+    .join(Membership, Membership.id == MentorshipMember.membership_id)
+    .join(User, User.id == Membership.user_id)
+    .join(Mentorship, Mentorship.id == MentorshipMember.mentorship_id)
+    .outerjoin(_OLDEST_HELP, _OLDEST_HELP.c.membership_id == MentorshipMember.membership_id)
+    .where(
+        Mentorship.status == MentorshipStatus.ACTIVE,
+        Mentorship.id.in_(
+            sa.select(MentorshipMember.mentorship_id).where(
+                MentorshipMember.membership_id.in_(sa.select(_OLDEST_HELP.c.membership_id))
+            )
+        ),
+        Membership.left_at.is_(None),
+    )
+    .add_columns(MentorshipMember.mentorship_id, _OLDEST_HELP.c.help_asked_at)
+    .order_by(User.id)
+)
+"""The people of the active pairs of those mentees, each mentee with the time they asked."""
 
 
 def help_waiting(program_id: int) -> list[HelpWaiting]:
     """Who has waited longest for help (``HELP_SHOWN`` of them), oldest request first: the
-    mentee, their mentors and when they asked; never what they wrote. One query: the people
-    of the active pairs of those mentees, each mentee with the time they asked."""
-    oldest = _oldest_open_help_query(program_id, HELP_SHOWN).subquery()
-    rows = db.session.execute(
-        sa.select(MentorshipMember.membership_id, Membership.role, User)
-        .join(Membership, Membership.id == MentorshipMember.membership_id)
-        .join(User, User.id == Membership.user_id)
-        .join(Mentorship, Mentorship.id == MentorshipMember.mentorship_id)
-        .outerjoin(oldest, oldest.c.membership_id == MentorshipMember.membership_id)
-        .where(
-            Mentorship.status == MentorshipStatus.ACTIVE,
-            Mentorship.id.in_(
-                sa.select(MentorshipMember.mentorship_id).where(
-                    MentorshipMember.membership_id.in_(sa.select(oldest.c.membership_id))
-                )
-            ),
-            Membership.left_at.is_(None),
-        )
-        .add_columns(MentorshipMember.mentorship_id, oldest.c.help_asked_at)
-        .order_by(User.id)
-    ).all()
+    mentee, their mentors and when they asked; never what they wrote. One query
+    (``HELP_WAITING``)."""
+    rows = db.session.execute(HELP_WAITING, {"program_id": program_id}).all()
     mentors = defaultdict(list)
     mentees = {}
     pairs_of = defaultdict(set)

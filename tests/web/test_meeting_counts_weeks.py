@@ -18,7 +18,7 @@ from test_outcomes_figures import _add, pairs
 from app import summaries
 from app.calendars import calendar_of, week_at
 from app.extensions import db
-from app.meetings.queries import held_counts, quiet_condition, quiet_pairs
+from app.meetings.queries import QUIET_PAIRS, held_counts, quiet_params
 from app.models import Cadence, Meeting, MeetingStatus, Mentorship, Program
 
 MINUTES_A_DAY = 24 * 60
@@ -54,11 +54,15 @@ def _expected(program: Program, now: datetime) -> tuple[int, int, int]:
         )
     ).all()
     four_weeks = today.previous().previous().previous()
-    quiet = quiet_pairs(program.id, quiet_condition(calendar, now)).subquery()
+    bounds = quiet_params(calendar, now)
+    quiet = 0
+    if bounds is not None:
+        count = sa.select(sa.func.count()).select_from(QUIET_PAIRS.subquery())
+        quiet = db.session.scalar(count, {"program_id": program.id, "now": now, **bounds})
     return (
         sum(at >= period_start for at in held),
         sum(four_weeks <= week_at(at, calendar.zone) <= today for at in held),
-        db.session.scalar(sa.select(sa.func.count()).select_from(quiet)),
+        quiet,
     )
 
 

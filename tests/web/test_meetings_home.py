@@ -18,7 +18,7 @@ from meetings_support import (
 )
 
 from app.extensions import db
-from app.meetings.queries import program_meeting_aggregate
+from app.meetings.queries import meeting_aggregate
 from app.mentor_cards import card_figures
 from app.models import (
     Cadence,
@@ -177,7 +177,7 @@ def test_the_aggregate_follows_the_cadence(app, world, now, cadence, this_period
         add_meeting(world.mentorship_id, wednesday + timedelta(days=1), MeetingStatus.HELD)
         add_meeting(world.mentorship_id, wednesday - timedelta(days=2), MeetingStatus.CANCELLED)
         add_meeting(world.other_mentorship_id, wednesday - timedelta(days=35), MeetingStatus.HELD)
-        aggregate = program_meeting_aggregate(world.program_id, wednesday)
+        aggregate = meeting_aggregate(world.program_id, wednesday)
         assert (aggregate.this_period, aggregate.two_periods) == (this_period, two_periods)
         assert aggregate.held_this_period == 1
         assert aggregate.held_last_four_weeks == 2
@@ -189,7 +189,7 @@ def test_the_aggregate_before_the_program_starts(app, world, now):
         program = db.session.get(Program, world.program_id)
         program.starts_on = now.date() + timedelta(days=30)
         program.ends_on = now.date() + timedelta(days=300)
-        aggregate = program_meeting_aggregate(world.program_id, now)
+        aggregate = meeting_aggregate(world.program_id, now)
         assert aggregate.held_this_period == aggregate.held_last_four_weeks == 0
 
 
@@ -210,5 +210,5 @@ def test_the_demo_has_meetings_in_every_state_and_seeds_once(app, now):
         assert statuses[MeetingStatus.HELD] >= 10 and statuses[MeetingStatus.CANCELLED] == 1
         assert statuses[MeetingStatus.SCHEDULED] == 5  # four upcoming, one half confirmed
         program = db.session.scalar(sa.select(Program).where(Program.name == PROGRAM_NAME))
-        quiet = program_meeting_aggregate(program.id, now).quiet_pairs
+        quiet = meeting_aggregate(program.id, now).quiet_pairs
         assert len(quiet) == 1

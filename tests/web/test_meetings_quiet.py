@@ -12,7 +12,7 @@ from game_support import W08, W10, W11, pinned_fixture  # noqa: F401
 from meetings_support import add_meeting
 
 from app.extensions import db
-from app.meetings.queries import program_meeting_aggregate
+from app.meetings.queries import meeting_aggregate
 from app.models import BreakWeek, MeetingStatus, Mentorship
 from game.weeks import WeekKey
 
@@ -23,7 +23,7 @@ def _noon(week: WeekKey, days: int = 2) -> datetime:
 
 def _quiet(world, now: datetime) -> list[int]:
     db.session.expire_all()
-    return [m.id for m in program_meeting_aggregate(world.program_id, now).quiet_pairs]
+    return [m.id for m in meeting_aggregate(world.program_id, now).quiet_pairs]
 
 
 @pytest.fixture(autouse=True)
