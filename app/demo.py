@@ -11,7 +11,6 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
-from . import summaries
 from .certificates.demo import seed_past_program
 from .checkins.demo import seed_checkins
 from .extensions import db
@@ -199,9 +198,6 @@ def seed_demo(today: date) -> list[DemoLogin]:
     seed_risk_care(program, today)
     seed_past_program(today, PAST_PROGRAM_NAME, DEMO_ZONE, COORDINATOR[1])
     seed_game(program, today)  # it replays what the seeds above wrote
-    # the seeds write months of back-dated facts, not all of them through the services' hooks:
-    # the summary rows are recomputed from the facts once, as `flask summaries --fix` does
-    summaries.check(fix=True)
     return [
         DemoLogin("coordinator", *COORDINATOR),
         *(DemoLogin("mentor", *p) for p in MENTORS),

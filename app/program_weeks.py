@@ -384,6 +384,10 @@ def _note_members(session: Session) -> None:
                 )
         elif isinstance(row, Program) and row not in session.new and _changed(row, _PROGRAM_FIELDS):
             session.info.setdefault(_RECOUNT, set()).add(row.id)
+    for created in new:  # written by an earlier flush of this transaction: counted nothing before
+        identity = sa.inspect(created).identity
+        if identity is not None:
+            seen.setdefault(identity[0], {})
     ids -= set(seen)
     if ids:
         before = member_counts(Membership.id.in_(ids), lock=True)

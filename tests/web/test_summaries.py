@@ -302,6 +302,30 @@ def test_program_weeks_follow_pairs_people_and_the_calendar(app, world):
         assert after["mentees_left"] == before["mentees_left"]  # back again
 
 
+def test_people_joined_and_paired_in_one_transaction_count_as_joined(app, world):
+    """A participant created and paired before one commit (as a seed or an import does) counts
+    as joined and as matched in the program's weeks: their share before the transaction is
+    nothing, even though a flush wrote them before the pair named them."""
+    with app.app_context():
+        program = db.session.get(Program, world.program_id)
+        people = []
+        for n, role in enumerate((Role.MENTOR, Role.MENTEE)):
+            user = User(name=f"Together {n}", email=f"together{n}@example.org", password_hash="x")
+            people.append(Membership(user=user, program=program, role=role, joined_at=NOW))
+        db.session.add_all(people)
+        db.session.flush()  # the memberships have ids before the pair names them
+        db.session.add(
+            Mentorship(
+                program=program,
+                status=MentorshipStatus.ACTIVE,
+                created_at=NOW,
+                members=[MentorshipMember(membership=m) for m in people],
+            )
+        )
+        db.session.commit()
+        assert summaries.check() == []
+
+
 def test_two_at_once_lose_nothing(app, world):
     """Mentees of one group check in, asking for help, while their mentor answers the others:
     every thread refreshes the one pair row, each under its lock, and none loses another's."""
