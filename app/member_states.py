@@ -138,8 +138,8 @@ _KINDS = ("members", "pairs", "programs", "users")
 def touch(session: Session | None = None, **keys: Iterable[int]) -> None:
     """Note what moved states: ``members`` (memberships), ``pairs`` (their status and
     members), ``programs`` (every member and pair) or ``users`` (their memberships: a new
-    name). ORM changes are
-    noted by themselves (``_noticed``); a service writing facts in Core notes them here."""
+    name). ORM changes are noted by themselves (``_noticed``); a service writing facts in
+    Core says so through ``app.core_writes``."""
     touched = (session or db.session()).info.setdefault(_TOUCHED, {k: set() for k in _KINDS})
     for kind, ids in keys.items():
         touched[kind].update(ids)

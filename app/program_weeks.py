@@ -325,10 +325,8 @@ def members_added(ids: Iterable[int], session: Session | None = None) -> None:
 
 
 def pair_closing(pair_id: int) -> None:
-    """Before a service closes a pair in Core: note what its people counted before, and the
-    pair for its summary row's refresh."""
-    from . import summaries  # it hooks this module in
-
+    """Before a service closes a pair in Core (``core_writes.pair_ending``): note what its
+    people counted before."""
     session = db.session()
     seen = session.info.setdefault(_SEEN, {})
     members = set(
@@ -341,7 +339,6 @@ def pair_closing(pair_id: int) -> None:
     before = member_counts(Membership.id.in_(members), lock=True) if members else {}
     for key in members:
         seen[key] = before.get(key, {})
-    summaries.touch(pairs=[pair_id])
 
 
 def recount_program(program_id: int, session: Session | None = None) -> None:

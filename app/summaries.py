@@ -2,11 +2,11 @@
 
 Before each commit, the rows of the keys the transaction touched are refreshed
 (``_refresh_touched``): the session notes the check-ins, meetings, confirmations, milestone
-events and kudos it flushes, and a service that writes such facts in Core statements notes
-their keys itself (``touch``). The rows are locked (inserted when missing, in the same
-statement), then recomputed from the facts for those keys alone (a few indexed reads; a
-mentee's row by one UPDATE whose values are those reads) and written, in the action's
-transaction. The lock comes before the recomputation, so two actions on one key at
+events and kudos it flushes, and a service that writes such facts in Core statements says so
+(``app.core_writes``, which notes their keys here: ``touch``). The rows are locked (inserted
+when missing, in the same statement), then recomputed from the facts for those keys alone (a
+few indexed reads; a mentee's row by one UPDATE whose values are those reads) and written, in
+the action's transaction. The lock comes before the recomputation, so two actions on one key at
 once run one after the other and the second reads what the first committed (READ COMMITTED on
 PostgreSQL; SQLite serialises writers): neither loses the other's change. Recomputing rather
 than adding to a counter keeps a row right whatever the action was (an edit, an undone
@@ -360,7 +360,7 @@ def touch(session: Session | None = None, **keys: Iterable[int]) -> None:
     """Note keys whose rows the commit must refresh: ``pairs``, ``mentees``, ``meetings``,
     ``milestones`` or ``goals`` (of a pair), ``programs`` (every pair of theirs). ORM changes
     to the facts are noted by themselves (``listen``); a service that writes facts in Core
-    statements notes them here."""
+    statements says so through ``app.core_writes``."""
     touched = (session or db.session()).info.setdefault(_TOUCHED, {k: set() for k in _KINDS})
     for kind, ids in keys.items():
         touched[kind].update(ids)

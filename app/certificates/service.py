@@ -6,7 +6,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from .. import member_states, program_weeks, summaries
+from .. import core_writes
 from ..extensions import db
 from ..models import (
     OPEN_STATUSES,
@@ -46,9 +46,8 @@ def close_program(program: Program, by_user_id: int, now: datetime) -> int:
     if not closed:
         db.session.rollback()
         raise Refused(f"{program.name} is already closed.")
-    program_weeks.recount_program(program.id)  # its pairs end in Core, below
+    core_writes.program_closing(program.id)  # its pairs end in Core, below
     facts = program_facts(program.id)  # before the pairs end: who was active decides
-    member_states.touch(programs=[program.id])  # matched members are matched no more
     db.session.execute(
         sa.update(Mentorship)
         .where(Mentorship.program_id == program.id, Mentorship.status.in_(OPEN_STATUSES))
@@ -60,7 +59,6 @@ def close_program(program: Program, by_user_id: int, now: datetime) -> int:
         )
         .execution_options(synchronize_session=False)
     )
-    summaries.touch(programs=[program.id])  # its pairs leave the list of pairs at risk
     db.session.execute(
         sa.update(Invite)
         .where(Invite.program_id == program.id, Invite.expires_at > now)

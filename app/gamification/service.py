@@ -20,7 +20,7 @@ from flask import g, has_request_context
 import game
 from game.metrics import Metric
 
-from .. import clock, summaries
+from .. import clock, core_writes
 from ..calendars import calendar_of, matched_week, program_calendar
 from ..extensions import db
 from ..models import (
@@ -345,7 +345,7 @@ def give_kudos(
         raise KudosAlreadyGiven(month)
     outcome = record(game.KudosGiven(mentor_id, mentee_id, mentorship.program_id, month, note))
     nudge_causes.kudos_given(values["key"], mentor_id, mentee_id)
-    summaries.touch(pairs=[mentorship.id])  # written in Core: the session can't see it
+    core_writes.pairs_written([mentorship.id])
     db.session.commit()
     return outcome
 

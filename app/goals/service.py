@@ -17,7 +17,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from .. import clock, summaries
+from .. import clock, core_writes
 from ..extensions import db
 from ..gamification import hooks as game_hooks
 from ..models import (
@@ -118,7 +118,7 @@ def _saved(row, **values) -> bool:
 
 def archive_goal(goal: Goal) -> bool:
     """Put the goal away (read-only, hidden from home); False when it already was."""
-    summaries.touch(goals=[goal.id])  # written in Core: the session can't see it
+    core_writes.goals_written([goal.id])
     result = db.session.execute(
         sa.update(Goal)
         .where(Goal.id == goal.id, Goal.status != GoalStatus.ARCHIVED)
@@ -131,7 +131,7 @@ def archive_goal(goal: Goal) -> bool:
 def unarchive_goal(goal: Goal) -> bool:
     """Bring the goal back: completed again if all its milestones still are, else active."""
     _lock_goal(goal.id)
-    summaries.touch(goals=[goal.id])  # written in Core: the session can't see it
+    core_writes.goals_written([goal.id])
     result = db.session.execute(
         sa.update(Goal)
         .where(Goal.id == goal.id, Goal.status == GoalStatus.ARCHIVED)
@@ -149,7 +149,7 @@ def complete_goal_if_done(goal_id: int) -> GoalStatus | None:
 
     Runs inside the caller's transaction, after the caller locked the goal.
     """
-    summaries.touch(goals=[goal_id])  # written in Core: the session can't see it
+    core_writes.goals_written([goal_id])
     milestones = sa.select(Milestone.id).where(Milestone.goal_id == goal_id)
     unconfirmed = milestones.where(Milestone.status != MilestoneStatus.CONFIRMED)
     done = sa.and_(milestones.exists(), ~unconfirmed.exists())
@@ -187,7 +187,7 @@ def _transition(
     **values,
 ) -> MilestoneStatus | None:
     """Move the milestone to ``target`` from the first of ``sources`` it is in; return that one."""
-    summaries.touch(goals=[milestone.goal_id])  # written in Core: the session can't see it
+    core_writes.goals_written([milestone.goal_id])
     for source in sources:
         result = db.session.execute(
             sa.update(Milestone)
@@ -355,7 +355,7 @@ def delete_milestone(milestone: Milestone) -> bool:
     """Remove a milestone that is open and was never confirmed; anything else stays on record."""
     _lock_goal(milestone.goal_id)
     # its events go with it (a mentor's edit among them): the pair's summary row is refreshed
-    summaries.touch(pairs=[db.session.get(Goal, milestone.goal_id).mentorship_id])
+    core_writes.pairs_written([db.session.get(Goal, milestone.goal_id).mentorship_id])
     ever_confirmed = (
         sa.select(MilestoneEvent.id)
         .where(

@@ -17,7 +17,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from game.weeks import local_date
 
-from .. import clock, summaries
+from .. import clock, core_writes
 from ..extensions import db
 from ..gamification import hooks as game_hooks
 from ..models import (
@@ -265,7 +265,7 @@ def _record_met(meeting_id: int, user_id: int, now: datetime) -> bool:
         .execution_options(synchronize_session=False)
     )
     game_hooks.meeting_confirmed(meeting_id)
-    summaries.touch(meetings=[meeting_id])  # written in Core: the session can't see it
+    core_writes.meetings_written([meeting_id])
     return held.rowcount == 1
 
 

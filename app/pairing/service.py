@@ -18,7 +18,7 @@ from sqlalchemy.orm import joinedload
 
 import matching
 
-from .. import member_states, program_weeks, summaries
+from .. import core_writes
 from ..clock import utcnow
 from ..extensions import db
 from ..gamification.store import insert_once
@@ -368,7 +368,7 @@ def publish(program: Program) -> Published:
 def end_mentorship(mentorship: Mentorship, by: User, reason: str) -> bool:
     """Close the mentorship with its reason (goals, meetings, check-ins and awards stay with
     it) and tell its people; its mentees wait for a new match. False if it was already closed."""
-    program_weeks.pair_closing(mentorship.id)  # written in Core: the session can't see it
+    core_writes.pair_ending(mentorship.id)  # before the UPDATE: what its people counted
     ended = db.session.execute(
         sa.update(Mentorship)
         .where(Mentorship.id == mentorship.id, Mentorship.status != MentorshipStatus.CLOSED)
@@ -383,8 +383,6 @@ def end_mentorship(mentorship: Mentorship, by: User, reason: str) -> bool:
     if not ended:
         db.session.rollback()
         return False
-    member_states.touch(pairs=[mentorship.id])  # its members are matched no more
-    summaries.touch(pairs=[mentorship.id])  # no longer on the list of pairs at risk
     people = db.session.execute(
         sa.select(Membership.role, User.id, User.name)
         .join(MentorshipMember, MentorshipMember.membership_id == Membership.id)

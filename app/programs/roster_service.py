@@ -16,7 +16,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from .. import clock, member_states, program_weeks
+from .. import clock, core_writes
 from ..extensions import db
 from ..models import Invite, Membership, ParticipantProfile, Program, RosterUpload, User
 from ..models.programs import INVITE_ALPHABET
@@ -146,8 +146,7 @@ def _write(program_id: int, good: list[roster.RosterRow], accounts: dict, user_i
             members,
         )
         ids = {(person, role): membership for person, role, membership in returned}
-        member_states.touch(members=ids.values())
-        program_weeks.members_added(ids.values())  # written in Core: they counted nothing
+        core_writes.participants_inserted(ids.values())
         profiles = [
             {"membership_id": ids[accounts[r.email], r.role], **values}
             for r in joining

@@ -11,7 +11,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from .. import member_states, summaries
+from .. import core_writes
 from ..clock import utcnow
 from ..extensions import db
 from ..gamification.store import insert_once
@@ -61,7 +61,7 @@ def update_program(program: Program, settings: dict[str, object]) -> int | None:
             .returning(Program.agreement_version)
         )
         if version is not None:
-            member_states.touch(programs=[program.id])  # who signed the old one must sign again
+            core_writes.agreement_changed(program.id)
             db.session.add(AgreementVersion(program_id=program.id, version=version, text=text))
     for name, value in values.items():
         setattr(program, name, value)
@@ -94,7 +94,7 @@ def add_break_week(program: Program, monday: date, label: str) -> None:
     week settles it) changes nothing."""
     values = {"program_id": program.id, "monday": monday, "label": label}
     insert_once(BreakWeek, values, ["program_id", "monday"])
-    summaries.touch(programs=[program.id])  # when its pairs go quiet moves
+    core_writes.calendar_changed(program.id)
     db.session.commit()
 
 
