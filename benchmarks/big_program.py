@@ -13,7 +13,8 @@ clock, so a server started on it shows this week as a school would see it:
   waiting for the mentor's review, open; a few goals completed); kudos for about a third of the
   mentees. At 1,000 pairs: 8,002 check-ins, 2,316 goals (9,264 milestones), 5,061 meetings,
   366 kudos and 17,811 awards (the issue counted ~2,300 goals, ~4,900 meetings, ~16,600 awards).
-- the current week is open: nobody has checked in yet, so a check-in posted now is a real one.
+- the current week is open: nobody has checked in yet, so a check-in posted now is a real one;
+- the leaderboard is on, and every other mentee has chosen to appear on it.
 
 What goes through the app's own code, and what does not:
 
@@ -30,8 +31,9 @@ What goes through the app's own code, and what does not:
   A final ``rebuild.check()`` must then find nothing to repair: the build says so.
 
 ``cached(pairs)`` keeps a built SQLite file under ``/tmp/waypoint-bench/`` named after the size,
-the schema head and the ISO week it was built for (a program built last week would have its
-current week already past), and reuses it. ``build_into(url, pairs)`` builds into any database.
+the schema head, the builder's version (``BUILD``) and the ISO week it was built for (a program
+built last week would have its current week already past), and reuses it.
+``build_into(url, pairs)`` builds into any database.
 """
 
 from __future__ import annotations
@@ -83,6 +85,9 @@ from game.weeks import week_of  # noqa: E402
 
 PASSWORD = "benchmark password"
 CACHE = Path(tempfile.gettempdir()) / "waypoint-bench"
+BUILD = 2
+"""The builder's version, in the cached file's name: raised whenever what it writes changes
+(2: the leaderboard is on, every other mentee on it), so an older file is built again."""
 WEEKS = 10
 BIG, SMALL = 25, 8  # the two multi-mentee mentors' loads
 SERVICE_PAIRS = 40  # pairs whose last finished week goes through the services
@@ -120,7 +125,7 @@ def this_monday(now: datetime) -> date:
 
 
 def cached_path(pairs: int, now: datetime) -> Path:
-    return CACHE / f"{pairs}-{schema_head()}-{week_of(this_monday(now))}.sqlite3"
+    return CACHE / f"{pairs}-{schema_head()}-b{BUILD}-{week_of(this_monday(now))}.sqlite3"
 
 
 def _ids(model, count: int) -> list[int]:
@@ -203,7 +208,7 @@ def built(url: str, pairs: int, now: datetime) -> bool:
             starts_on, mentees = connection.execute(
                 sa.select(Program.starts_on, sa.func.count(Membership.id))
                 .join(Membership, Membership.program_id == Program.id)
-                .where(Membership.role == Role.MENTEE)
+                .where(Membership.role == Role.MENTEE, Program.leaderboard_enabled)
                 .group_by(Program.starts_on)
             ).one()
     except sa.exc.SQLAlchemyError:
@@ -245,6 +250,7 @@ def _facts(pairs: int, now: datetime) -> int:
         starts_on=monday0,
         ends_on=monday0 + timedelta(weeks=36),
         created_at=opened,
+        leaderboard_enabled=True,
     )
     db.session.add(program)
     db.session.flush()
@@ -266,8 +272,9 @@ def _facts(pairs: int, now: datetime) -> int:
                 "joined_at": opened,
                 "agreed_at": opened,
                 "agreed_version": 1,
+                "leaderboard_opt_in": role is Role.MENTEE and n % 2 == 0,  # every other mentee
             }
-            for user, (_, _, role) in zip(users, people, strict=True)
+            for n, (user, (_, _, role)) in enumerate(zip(users, people, strict=True))
         ],
     )
     members = _ids(Membership, len(people))

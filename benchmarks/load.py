@@ -131,6 +131,7 @@ PAGES = [
     ),
     Page("people page", "coordinator", lambda row: f"/programs/{row['program']}/people"),
     Page("pairs at risk", "coordinator", lambda row: f"/programs/{row['program']}/at-risk"),
+    Page("leaderboard", "mentee", lambda row: f"/programs/{row['program']}/leaderboard"),
 ]
 
 KB = 1024
@@ -171,7 +172,9 @@ def _people(program: big_program.Program_) -> People:
                 )
                 .limit(1)
             )
-            rows.append({"email": email, "goal": goal, "meeting": meeting})
+            rows.append(
+                {"email": email, "goal": goal, "meeting": meeting, "program": program.program_id}
+            )
         return rows
 
     repliers = []

@@ -416,31 +416,40 @@ class Leaderboard:
     mine: Standing | None  # the viewer's own line, wherever it falls
 
 
-def _ranked(program_id: int) -> sa.Subquery:
-    """Opted-in mentees of the program with their points and place (ties by name)."""
-    points = sa.func.coalesce(PlayerTotal.points, 0)
-    return (
-        sa.select(
-            User.id.label("user_id"),
-            User.name.label("name"),
-            points.label("points"),
-            sa.func.row_number().over(order_by=(points.desc(), User.name, User.id)).label("rank"),
-        )
-        .join(Membership, Membership.user_id == User.id)
-        .outerjoin(
-            PlayerTotal,
-            sa.and_(
-                PlayerTotal.user_id == User.id, PlayerTotal.program_id == Membership.program_id
-            ),
-        )
-        .where(
-            Membership.program_id == program_id,
-            Membership.role == Role.MENTEE,
-            Membership.leaderboard_opt_in,
-            Membership.left_at.is_(None),
-        )
-        .subquery("ranked")
+_POINTS = sa.func.coalesce(PlayerTotal.points, 0)
+_BOARD = (
+    sa.select(User.id.label("user_id"), User.name.label("name"), _POINTS.label("points"))
+    .join(Membership, Membership.user_id == User.id)
+    .outerjoin(
+        PlayerTotal,
+        sa.and_(PlayerTotal.user_id == User.id, PlayerTotal.program_id == Membership.program_id),
     )
+    .where(
+        Membership.program_id == sa.bindparam("program_id"),
+        Membership.role == Role.MENTEE,
+        Membership.leaderboard_opt_in,
+        Membership.left_at.is_(None),
+    )
+)
+"""The opted-in mentees of the program ``program_id`` still in it, with their points."""
+_BOARD_ORDER = (_POINTS.desc(), User.name, User.id)  # most points first, ties by name
+_VIEWER = [
+    _BOARD.with_only_columns(column)
+    .where(User.id == sa.bindparam("viewer_id"))
+    .correlate(None)  # its own board, read once: not the rows of the statement around it
+    .scalar_subquery()
+    for column in (_POINTS, User.name)
+]
+_AHEAD = sa.tuple_(-_POINTS, User.name, User.id) < sa.tuple_(
+    -_VIEWER[0], _VIEWER[1], sa.bindparam("viewer_id")
+)
+_STANDING = _BOARD.with_only_columns(sa.func.count(), sa.func.count(sa.case((_AHEAD, 1))), *_VIEWER)
+"""How many are on the board, how many stand ahead of the viewer (in ``_BOARD_ORDER``), and
+the viewer's points and name (``None`` off the board): one pass over the board, nothing
+sorted."""
+_PAGE = _BOARD.order_by(*_BOARD_ORDER).limit(sa.bindparam("size")).offset(sa.bindparam("offset"))
+"""One page of the board in its order: the database keeps only the page's rows while it
+reads."""
 
 
 def _first_name(name: str) -> str:
@@ -448,27 +457,17 @@ def _first_name(name: str) -> str:
 
 
 def leaderboard(program_id: int, requested: int, viewer_id: int) -> Leaderboard:
-    """One page of the leaderboard, how many are on it and the viewer's own line: two queries
-    however many people chose to appear."""
-    ranked = _ranked(program_id)
-    total, my_rank, my_points, my_name = db.session.execute(
-        sa.select(
-            sa.select(sa.func.count()).select_from(ranked).scalar_subquery(),
-            *(
-                sa.select(column).where(ranked.c.user_id == viewer_id).scalar_subquery()
-                for column in (ranked.c.rank, ranked.c.points, ranked.c.name)
-            ),
-        )
-    ).one()
+    """One page of the leaderboard, how many are on it and the viewer's own line: two
+    statements, neither of which ranks the whole board (a place is how many stand ahead)."""
+    values = {"program_id": program_id, "viewer_id": viewer_id}
+    total, ahead, my_points, my_name = db.session.execute(_STANDING, values).one()
     pager = Pager.of(requested, total, LEADERBOARD_PAGE_SIZE)
-    rows = db.session.execute(
-        sa.select(ranked.c.rank, ranked.c.name, ranked.c.points, ranked.c.user_id)
-        .where(ranked.c.rank > pager.offset, ranked.c.rank <= pager.offset + pager.size)
-        .order_by(ranked.c.rank)
-    )
+    rows = db.session.execute(_PAGE, {**values, "size": pager.size, "offset": pager.offset})
     standings = [
-        Standing(rank, _first_name(name), points, user_id == viewer_id)
-        for rank, name, points, user_id in rows
+        Standing(pager.offset + n, _first_name(name), points, user_id == viewer_id)
+        for n, (user_id, name, points) in enumerate(rows, start=1)
     ]
-    mine = None if my_rank is None else Standing(my_rank, _first_name(my_name), my_points, True)
+    mine = None
+    if my_name is not None:
+        mine = Standing(ahead + 1, _first_name(my_name), my_points, True)
     return Leaderboard(standings, pager, mine)
