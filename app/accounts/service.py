@@ -242,23 +242,34 @@ def reset_password(reset: PasswordReset, user: User, new_hash: str) -> bool:
     return True
 
 
+_OUT_OF_REACH = (
+    sa.select(Membership.user_id)
+    .where(
+        Membership.user_id.in_(sa.bindparam("user_ids", expanding=True)),
+        sa.or_(
+            Membership.role == Role.COORDINATOR,
+            Membership.program_id.not_in(
+                sa.select(Membership.program_id).where(
+                    Membership.user_id == sa.bindparam("coordinator_id"),
+                    Membership.role == Role.COORDINATOR,
+                    Membership.left_at.is_(None),
+                )
+            ),
+        ),
+    )
+    .distinct()
+)
+"""Who, among ``user_ids``, is a coordinator somewhere or a member of a program the
+coordinator ``coordinator_id`` does not run: built once, as a list page reads it per visit."""
+
+
 def resettable(coordinator_id: int, user_ids: list[int]) -> set[int]:
     """Who, among ``user_ids``, the coordinator may hand a reset link to.
 
     A reset link takes over the whole account, so only for people who are not coordinators
     anywhere and whose every membership is in a program this coordinator runs: a coordinator
     never gains a way into another program through a shared account."""
-    coordinated = sa.select(Membership.program_id).where(
-        Membership.user_id == coordinator_id,
-        Membership.role == Role.COORDINATOR,
-        Membership.left_at.is_(None),
-    )
     out_of_reach = db.session.scalars(
-        sa.select(Membership.user_id)
-        .where(
-            Membership.user_id.in_(user_ids),
-            sa.or_(Membership.role == Role.COORDINATOR, Membership.program_id.not_in(coordinated)),
-        )
-        .distinct()
+        _OUT_OF_REACH, {"user_ids": user_ids, "coordinator_id": coordinator_id}
     )
     return set(user_ids) - set(out_of_reach) - {coordinator_id}

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
-from typing import NamedTuple
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -328,7 +328,9 @@ def quiet_params(calendar: game.ProgramCalendar, now: datetime) -> dict[str, dat
     }
 
 
-def _names_of(pair_ids: sa.Select | list[int]) -> sa.Select:
+def names_of(pair_ids: sa.Select) -> sa.Select:
+    """The people's names of the pairs ``pair_ids`` selects, in id order: a statement to build
+    once (``pair_names`` reads it)."""
     return (
         sa.select(Mentorship.id, Mentorship.name, Mentorship.status, Membership.role, User.name)
         .join(MentorshipMember, MentorshipMember.mentorship_id == Mentorship.id)
@@ -339,7 +341,7 @@ def _names_of(pair_ids: sa.Select | list[int]) -> sa.Select:
     )
 
 
-QUIET_NAMES = _names_of(QUIET_PAIRS.order_by(Mentorship.id).limit(QUIET_SHOWN))
+QUIET_NAMES = names_of(QUIET_PAIRS.order_by(Mentorship.id).limit(QUIET_SHOWN))
 """The people's names of the first ``QUIET_SHOWN`` quiet pairs (``QUIET_PAIRS``)."""
 
 
@@ -351,10 +353,10 @@ def _pair_names(rows) -> list[PairNames]:
     return [PairNames(p, n, tuple(a), tuple(b), s) for p, (n, s, a, b) in found.items()]
 
 
-def pair_names(pair_ids: sa.Select | list[int]) -> list[PairNames]:
-    """Names of the pairs ``pair_ids`` lists or selects (a page of them), in id order: one
-    query."""
-    return _pair_names(db.session.execute(_names_of(pair_ids)))
+def pair_names(names: sa.Select, values: Mapping[str, Any]) -> list[PairNames]:
+    """The pairs of ``names`` (a ``names_of`` statement) with its parameters' ``values``, in id
+    order: one query."""
+    return _pair_names(db.session.execute(names, values))
 
 
 def meeting_aggregate(
@@ -378,9 +380,7 @@ def meeting_aggregate(
         quiet_count=held.quiet,
         quiet_pairs=[]
         if quiet is None
-        else _pair_names(
-            db.session.execute(QUIET_NAMES, {"program_id": program_id, "now": now, **quiet})
-        ),
+        else pair_names(QUIET_NAMES, {"program_id": program_id, "now": now, **quiet}),
     )
 
 

@@ -15,7 +15,7 @@ from ..models import Membership, Mentorship, MentorshipMember, Role, User
 from ..onboarding.status import checklists
 from ..pagination import requested_page
 from ..qr import qr_svg
-from ..rendering import redirect_to, render
+from ..rendering import redirect_to, render, wants_fragment
 from . import bp, people_service
 from .people_forms import PeopleFilterForm, RoleForm
 from .people_query import coordinators, pairs_page, people_page, person_and_state
@@ -30,28 +30,36 @@ def _coordinated(program_id: int, membership_id: int) -> tuple[Membership, Membe
 @bp.get("/<int:program_id>/people")
 @login_required
 def people(program_id: int):
+    """The people, the program's mentorships and its coordinators; an htmx swap of one list
+    (a filter, a page) reads that list alone."""
     coordinator = membership_in(program_id, Role.COORDINATOR)
     program = coordinator.program
+    fragment = wants_fragment()
+    if fragment and htmx.target == "mentorships-list":
+        pairs = pairs_page(program.id, requested_page("pairs"))
+        return render("programs/_pairs_list.html", program=program, pairs=pairs)
     form = PeopleFilterForm()
     form.validate()
     filters = form.filters()
     found = people_page(program, filters)
-    return render(
-        "programs/people.html",
-        "programs/_pairs_list.html"
-        if htmx.target == "mentorships-list"
-        else "programs/_people_list.html",
-        status=422 if form.errors else 200,
-        program=program,
-        form=form,
-        filters=filters,
-        found=found,
-        partners=found.partners,
-        resettable=accounts.resettable(
+    listed = {
+        "status": 422 if form.errors else 200,
+        "program": program,
+        "form": form,
+        "filters": filters,
+        "found": found,
+        "partners": found.partners,
+        "resettable": accounts.resettable(
             coordinator.user_id, [p.user_id for p in found.people if p.is_member]
         ),
+    }
+    if fragment:
+        return render("programs/_people_list.html", **listed)
+    return render(
+        "programs/people.html",
         pairs=pairs_page(program.id, requested_page("pairs")),
         coordinators=coordinators(program.id),
+        **listed,
     )
 
 

@@ -176,6 +176,31 @@ def test_htmx_gets_the_list_alone(world, states, login) -> None:
     assert page.count('role="status"') == 1, "the filter's count is said again"
 
 
+def test_a_swapped_list_reads_that_list_alone(world, states, login, query_counter) -> None:
+    """A filter or a page of the people swaps their list, a page of the mentorships theirs:
+    neither reads the other list nor the coordinators (two statements the pairs, one the
+    coordinators; three the people: counts, page, reset links)."""
+    client = login("coordinator")
+    url = f"/programs/{world.program_id}/people"
+    client.get(url)  # warm: the session's first page loads
+    counts = {}
+    for name, headers in (
+        ("page", None),
+        ("people", {"HX-Request": "true"}),
+        ("pairs", {"HX-Request": "true", "HX-Target": "mentorships-list"}),
+    ):
+        with query_counter:
+            response = client.get(url, headers=headers)
+        assert response.status_code == 200, name
+        counts[name] = query_counter.count
+        if name == "people":
+            assert response.get_data(as_text=True).lstrip().startswith('<div id="people-list">')
+        if name == "pairs":
+            assert response.get_data(as_text=True).lstrip().startswith('<div id="mentorships-')
+    assert counts["people"] == counts["page"] - 3, counts
+    assert counts["pairs"] == counts["page"] - 4, counts
+
+
 def test_the_people_page_has_one_live_region(world, states, login) -> None:
     """The count of people the filters found; the mentorships' count is plain text."""
     page = _people(login("coordinator"), world).get_data(as_text=True)
