@@ -256,6 +256,12 @@ def _naive(column):
     return sa.type_coerce(column, sa.DateTime())
 
 
+def _stored(column):
+    """An enum column read as the value string it is stored as: hundreds of thousands of
+    meetings and milestone events are only told apart by it, an enum object each costs more."""
+    return sa.type_coerce(column, sa.String())
+
+
 def _week_in(zone: str) -> Callable[[datetime], WeekKey]:
     """The week of a naive UTC instant in ``zone``, found once per distinct instant (meetings
     start on the hour or the half hour: a few thousand instants for a year of them)."""
@@ -283,18 +289,18 @@ def _meetings(
     the mentors out and sorts the payments: SQLite would otherwise walk the index of held
     meetings and look up each meeting, each confirmation and each confirming mentor, and sort
     on the later of two instants, four times the cost at 400,000 confirmations."""
-    weeks, held = defaultdict(list), {}
+    weeks, held, held_status = defaultdict(list), {}, MeetingStatus.HELD.value
     in_zone = {program: _week_in(calendar.zone) for program, calendar in calendars.items()}
     for meeting, mentorship, status, starts_at, held_at in stream(
         sa.select(
             Meeting.id,
             Meeting.mentorship_id,
-            Meeting.status,
+            _stored(Meeting.status),
             _naive(Meeting.starts_at),
             _naive(Meeting.held_at),
         )
     ):
-        if status is MeetingStatus.HELD:
+        if status == held_status:
             program = pairs[mentorship].program_id
             week = in_zone[program](starts_at)
             held[meeting] = week, program, held_at, mentors[mentorship]
@@ -339,13 +345,14 @@ def _reviews(pairs: dict[int, Pair]) -> dict:
     milestone's latest submission at or before it, an acknowledged check-in its update."""
     submitted: dict[int, tuple[list[datetime], list[int]]] = defaultdict(lambda: ([], []))
     reviews, answered_at = [], []
+    submission, confirmation = MilestoneAction.SUBMITTED.value, MilestoneAction.CONFIRMED.value
     for event_id, milestone, goal, actor, action, at, membership, pair in stream(
         sa.select(
             MilestoneEvent.id,
             MilestoneEvent.milestone_id,
             Milestone.goal_id,
             MilestoneEvent.actor_id,
-            MilestoneEvent.action,
+            _stored(MilestoneEvent.action),
             _naive(MilestoneEvent.at),
             Goal.membership_id,
             Goal.mentorship_id,
@@ -359,12 +366,12 @@ def _reviews(pairs: dict[int, Pair]) -> dict:
         )
         .order_by(MilestoneEvent.at, MilestoneEvent.id)
     ):
-        if action is MilestoneAction.SUBMITTED:
+        if action == submission:
             times, ids = submitted[milestone]
             times.append(at)
             ids.append(event_id)
             continue
-        confirmed = action is MilestoneAction.CONFIRMED
+        confirmed = action == confirmation
         reviews.append((milestone, goal, actor, confirmed, membership, pair))
         answered_at.append(at)
     answers: dict[tuple[int, int], list[Answer]] = defaultdict(list)
