@@ -141,7 +141,7 @@ def _create_totals(players: set[tuple[int, int]]) -> None:
 def _badges(expected: replay.Replay, fix: bool) -> list[Difference]:
     """Every tier earned according to the facts, against the tiers held."""
     held: dict[tuple[int, int], set[tuple[str, int]]] = defaultdict(set)
-    for user, program, badge_id, tier in db.session.execute(
+    for user, program, badge_id, tier in replay.stream(
         sa.select(
             BadgeEarned.user_id, BadgeEarned.program_id, BadgeEarned.badge_id, BadgeEarned.tier
         )
