@@ -10,7 +10,8 @@ UPDATE and the difference is added to their programs' counters, in the action's 
 change that moves every member of a program (a new agreement version, a training module added
 or removed, the program closed) touches the whole program: one grouped recomputation. The
 pairs' statuses are counted the same way (``PairState``: the people page's pair list and the
-home's pair figures). Personal
+home's pair figures), and the touched memberships' places on the leaderboard are written on
+their ``player_totals`` rows (whether they are on it, and their name). Personal
 invites not used yet ("invited") depend on the clock (they expire), so they are counted when
 read: a program has few, found by an index.
 """
@@ -37,6 +38,7 @@ from .models import (
     MentorshipMember,
     PairState,
     ParticipantProfile,
+    PlayerTotal,
     Program,
     ProgramState,
     Role,
@@ -145,7 +147,7 @@ def touch(session: Session | None = None, **keys: Iterable[int]) -> None:
         touched[kind].update(ids)
 
 
-_MEMBERSHIP_FACTS = ("role", "left_at", "agreed_version", "program_id")
+_MEMBERSHIP_FACTS = ("role", "left_at", "agreed_version", "program_id", "leaderboard_opt_in")
 
 
 def _changed(row, names: Iterable[str]) -> bool:
@@ -215,6 +217,8 @@ def refresh(session: Session) -> None:
                     changes[(program_id, row_kind, state)] += sign
     totals = {key: {"total": n} for key, n in changes.items() if n}
     summaries._add(ProgramState, COUNTER_KEYS, totals)
+    if touched["members"] or touched["programs"] or touched["users"]:
+        session.execute(_board_statement(postgres), params)
 
 
 def _touched_memberships(table_id: sa.ColumnElement[int], program_id, user_id=None):
@@ -313,6 +317,54 @@ def _pair_statements(postgres: bool) -> tuple[tuple[sa.Insert, sa.Update, str]]:
     return ((lock, update, PAIR),)
 
 
+def _on_board(members) -> sa.ColumnElement[bool]:
+    """A membership (columns ``members``) on its program's leaderboard: a mentee still in the
+    program who chose to be shown."""
+    return sa.and_(
+        members.role == Role.MENTEE, members.leaderboard_opt_in, members.left_at.is_(None)
+    )
+
+
+def _board_values(members, users) -> tuple[sa.ColumnElement, sa.ColumnElement]:
+    """A ``player_totals`` row's ``on_board`` and ``name`` as the facts say: the name is kept
+    only while on the board."""
+    on_board = _on_board(members)
+    return on_board.label("on_board"), sa.case((on_board, users.name)).label("name")
+
+
+@functools.cache
+def _board_statement(postgres: bool) -> sa.Insert:
+    """The touched memberships' leaderboard columns written where they changed, in one
+    statement; a row is made (with no points yet) for whoever joins the board without one. An
+    unchanged row is neither written nor locked."""
+    table = PlayerTotal.__table__
+    members, users = Membership.__table__.c, User.__table__.c  # Core, as in _lock_statement
+    has_row = sa.exists().where(
+        table.c.user_id == members.user_id, table.c.program_id == members.program_id
+    )
+    source = (
+        sa.select(
+            members.user_id, members.program_id, sa.literal(0), *_board_values(members, users)
+        )
+        .join(User.__table__, users.id == members.user_id)
+        .where(
+            _touched_memberships(members.id, members.program_id, members.user_id),
+            sa.or_(_on_board(members), has_row),
+        )
+        .order_by(members.user_id, members.program_id)
+    )
+    insert = (postgresql if postgres else sqlite).insert(table)
+    columns = ["user_id", "program_id", "points", "on_board", "name"]
+    return insert.from_select(columns, source).on_conflict_do_update(
+        index_elements=["user_id", "program_id"],
+        set_={"on_board": insert.excluded.on_board, "name": insert.excluded.name},
+        where=sa.or_(
+            table.c.on_board != insert.excluded.on_board,
+            table.c.name.is_distinct_from(insert.excluded.name),
+        ),
+    )
+
+
 # --- checking ------------------------------------------------------------------------------
 
 
@@ -354,8 +406,54 @@ def _check_rows(model, key: sa.Column, expected: dict[int, dict], fix: bool):
     return drifts
 
 
+def computed_board() -> dict[tuple[int, int], dict]:
+    """Every membership's leaderboard columns as the facts say, by (person, program): one
+    query."""
+    members, users = Membership.__table__.c, User.__table__.c
+    rows = db.session.execute(
+        sa.select(members.user_id, members.program_id, *_board_values(members, users)).join(
+            User.__table__, users.id == members.user_id
+        )
+    )
+    return {
+        (user, program): {"on_board": bool(on), "name": name} for user, program, on, name in rows
+    }
+
+
+def _check_board(fix: bool) -> list[summaries.Drift]:
+    """The leaderboard's columns of every ``player_totals`` row, and a row for everyone on a
+    board (someone with no membership, or off the board, needs none)."""
+    off = {"on_board": False, "name": None}
+    expected = computed_board()
+    stored = {
+        (user, program): {"on_board": bool(on), "name": name}
+        for user, program, on, name in db.session.execute(
+            sa.select(
+                PlayerTotal.user_id, PlayerTotal.program_id, PlayerTotal.on_board, PlayerTotal.name
+            )
+        )
+    }
+    keys = stored.keys() | {key for key, row in expected.items() if row["on_board"]}
+    drifts = [
+        summaries.Drift(PlayerTotal.__tablename__, key, stored.get(key, {}), expected.get(key, off))
+        for key in sorted(keys)
+        if stored.get(key) != expected.get(key, off)
+    ]
+    if fix and drifts:
+        insert = summaries._dialect().insert(PlayerTotal)
+        upsert = insert.on_conflict_do_update(
+            index_elements=["user_id", "program_id"],
+            set_={"on_board": insert.excluded.on_board, "name": insert.excluded.name},
+        )
+        keys = ("user_id", "program_id")
+        rows = [{**dict(zip(keys, d.key, strict=True)), "points": 0, **d.computed} for d in drifts]
+        db.session.execute(upsert, rows)
+    return drifts
+
+
 def check(fix: bool) -> list[summaries.Drift]:
-    """Every membership's and pair's row and every program's counters against the facts;
+    """Every membership's and pair's row, every program's counters and the leaderboard's
+    columns against the facts;
     with ``fix``, the differing rows rewritten (missing ones inserted)."""
     members, pairs = computed_states(), computed_pairs()
     counts: dict[Key, dict] = defaultdict(lambda: {"total": 0})
@@ -368,4 +466,5 @@ def check(fix: bool) -> list[summaries.Drift]:
         *_check_rows(MemberState, MemberState.membership_id, members, fix),
         *_check_rows(PairState, PairState.mentorship_id, pairs, fix),
         *summaries._check_sums(ProgramState, COUNTER_KEYS, dict(counts), {"total": 0}, fix),
+        *_check_board(fix),
     ]

@@ -71,11 +71,6 @@ def storage_for(config) -> BaseStorage:
     return SqliteStorage(NAME, filename=str(database.with_name(f"{database.stem}-queue.sqlite3")))
 
 
-def not_a_queue_table(name, type_, _parent_names) -> bool:
-    """For Alembic: the queue's own tables (PostgreSQL storage) are Huey's, not migrated."""
-    return not (type_ == "table" and name.startswith(f"{TABLE_PREFIX}_"))
-
-
 def init_app(app: Flask) -> None:
     global _app
     _app = app

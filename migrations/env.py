@@ -4,7 +4,7 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
-from app.queue import not_a_queue_table
+from app.schema_compare import include_object_for, not_a_queue_table
 
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
@@ -94,7 +94,11 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
-        context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
+        metadata = get_metadata()
+        conf_args.setdefault(
+            "include_object", include_object_for(connection.dialect.name, metadata)
+        )
+        context.configure(connection=connection, target_metadata=metadata, **conf_args)
 
         with context.begin_transaction():
             context.run_migrations()

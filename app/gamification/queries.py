@@ -19,6 +19,7 @@ from ..calendars import BREAK_MONDAYS, calendar_of, calendar_read, joined_week
 from ..extensions import db
 from ..lists_query import Lists
 from ..models import (
+    ON_BOARD,
     Goal,
     Kudos,
     Meeting,
@@ -416,40 +417,29 @@ class Leaderboard:
     mine: Standing | None  # the viewer's own line, wherever it falls
 
 
-_POINTS = sa.func.coalesce(PlayerTotal.points, 0)
-_BOARD = (
-    sa.select(User.id.label("user_id"), User.name.label("name"), _POINTS.label("points"))
-    .join(Membership, Membership.user_id == User.id)
-    .outerjoin(
-        PlayerTotal,
-        sa.and_(PlayerTotal.user_id == User.id, PlayerTotal.program_id == Membership.program_id),
-    )
-    .where(
-        Membership.program_id == sa.bindparam("program_id"),
-        Membership.role == Role.MENTEE,
-        Membership.leaderboard_opt_in,
-        Membership.left_at.is_(None),
-    )
+_BOARD = sa.select(PlayerTotal.user_id, PlayerTotal.name, PlayerTotal.points).where(
+    PlayerTotal.program_id == sa.bindparam("program_id"), sa.text(ON_BOARD)
 )
-"""The opted-in mentees of the program ``program_id`` still in it, with their points."""
-_BOARD_ORDER = (_POINTS.desc(), User.name, User.id)  # most points first, ties by name
+"""The program ``program_id``'s leaderboard: its opted-in mentees still in it, with their
+points, read from the board's own index (``PlayerTotal``)."""
+_BOARD_ORDER = (PlayerTotal.points.desc(), PlayerTotal.name, PlayerTotal.user_id)
+"""Most points first, ties by name then by person: the order of the board's index."""
 _VIEWER = [
     _BOARD.with_only_columns(column)
-    .where(User.id == sa.bindparam("viewer_id"))
-    .correlate(None)  # its own board, read once: not the rows of the statement around it
+    .where(PlayerTotal.user_id == sa.bindparam("viewer_id"))
+    .correlate(None)  # its own row, read once: not the rows of the statement around it
     .scalar_subquery()
-    for column in (_POINTS, User.name)
+    for column in (PlayerTotal.points, PlayerTotal.name)
 ]
-_AHEAD = sa.tuple_(-_POINTS, User.name, User.id) < sa.tuple_(
+_AHEAD = sa.tuple_(-PlayerTotal.points, PlayerTotal.name, PlayerTotal.user_id) < sa.tuple_(
     -_VIEWER[0], _VIEWER[1], sa.bindparam("viewer_id")
 )
 _STANDING = _BOARD.with_only_columns(sa.func.count(), sa.func.count(sa.case((_AHEAD, 1))), *_VIEWER)
 """How many are on the board, how many stand ahead of the viewer (in ``_BOARD_ORDER``), and
-the viewer's points and name (``None`` off the board): one pass over the board, nothing
-sorted."""
+the viewer's points and name (``None`` off the board): one pass over the board's index,
+nothing sorted or joined."""
 _PAGE = _BOARD.order_by(*_BOARD_ORDER).limit(sa.bindparam("size")).offset(sa.bindparam("offset"))
-"""One page of the board in its order: the database keeps only the page's rows while it
-reads."""
+"""One page of the board, read in the index's order."""
 
 
 def _first_name(name: str) -> str:

@@ -1,6 +1,6 @@
 """The data model. Import models from here."""
 
-from .awards import BadgeEarned, PlayerTotal, PointsAward, StreakRepair
+from .awards import ON_BOARD, BadgeEarned, PlayerTotal, PointsAward, StreakRepair
 from .certificates import Certificate
 from .checkins import CheckIn
 from .goals import Goal, GoalStatus, Milestone, MilestoneAction, MilestoneEvent, MilestoneStatus
@@ -87,6 +87,7 @@ __all__ = [
     "MilestoneAction",
     "MilestoneEvent",
     "MilestoneStatus",
+    "ON_BOARD",
     "PlayerTotal",
     "PointsAward",
     "StreakRepair",

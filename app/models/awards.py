@@ -71,8 +71,17 @@ class BadgeEarned(db.Model):
     )
 
 
+ON_BOARD = "on_board"
+"""The leaderboard's index holds only the rows on the board (the same words on both
+databases: SQLite uses a partial index only for a query with its very terms)."""
+
+
 class PlayerTotal(db.Model):
-    """A cache of ``sum(awards.amount)`` per person and program, never read-modify-written."""
+    """A cache of ``sum(awards.amount)`` per person and program, never read-modify-written.
+
+    ``on_board`` and ``name`` are the leaderboard's (kept by ``app.member_states``): whether
+    the person is a mentee of the program still in it who chose to be shown, and then their
+    name, so a page of the board and a place on it are read from one index in its order."""
 
     __tablename__ = "player_totals"
 
@@ -83,8 +92,21 @@ class PlayerTotal(db.Model):
         sa.ForeignKey("programs.id", ondelete="CASCADE"), primary_key=True
     )
     points: Mapped[int] = mapped_column(default=0)
+    on_board: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    name: Mapped[str | None] = mapped_column(sa.String(80))
 
     __table_args__ = (sa.CheckConstraint("points >= 0", name="points_not_negative"),)
+
+
+sa.Index(
+    "ix_player_totals_board",
+    PlayerTotal.program_id,
+    PlayerTotal.points.desc(),
+    PlayerTotal.name,
+    PlayerTotal.user_id,
+    sqlite_where=sa.text(ON_BOARD),
+    postgresql_where=sa.text(ON_BOARD),
+)
 
 
 class StreakRepair(db.Model):

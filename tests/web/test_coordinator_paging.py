@@ -12,7 +12,14 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 from checkins_support import add_checkin, add_mentees
-from game_support import NOW, W08, W09, W10, pinned_fixture  # noqa: F401
+from game_support import (  # noqa: F401
+    NOW,
+    W08,
+    W09,
+    W10,
+    everyone_on_the_leaderboard,
+    pinned_fixture,
+)
 from risk_support import MENTOR
 
 from app import clock
@@ -69,7 +76,7 @@ def _on_board(app, world, count: int) -> None:
     with app.app_context():
         db.session.get(Program, world.program_id).leaderboard_enabled = True
         pairs = add_mentees(world.program_id, MENTOR, count)
-        db.session.execute(sa.update(Membership).values(leaderboard_opt_in=True))
+        everyone_on_the_leaderboard()
         users = dict(db.session.execute(sa.select(Membership.id, Membership.user_id)).all())
         db.session.add_all(
             PlayerTotal(user_id=users[mentee], program_id=world.program_id, points=10 * (n + 1))

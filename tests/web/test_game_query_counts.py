@@ -14,6 +14,7 @@ from game_support import (
     W11,
     add_mentee,
     check_in,
+    everyone_on_the_leaderboard,
     pinned_fixture,  # noqa: F401
     user_id,
 )
@@ -191,7 +192,7 @@ def test_the_mentor_home_costs_the_same_with_1_and_12_mentees(
 def test_the_leaderboard_costs_the_same_with_1_and_50_people(app, world, login, query_counter):
     with app.app_context():
         db.session.get(Program, world.program_id).leaderboard_enabled = True
-        db.session.execute(sa.update(Membership).values(leaderboard_opt_in=True))
+        everyone_on_the_leaderboard()
         db.session.commit()
     client = login("mentee")
     url = f"/programs/{world.program_id}/leaderboard"
@@ -201,7 +202,7 @@ def test_the_leaderboard_costs_the_same_with_1_and_50_people(app, world, login, 
     with app.app_context():
         for n in range(50):
             add_mentee(world.mentorship_id, f"Person{n} Surname", f"p{n}@test.example")
-        db.session.execute(sa.update(Membership).values(leaderboard_opt_in=True))
+        everyone_on_the_leaderboard()
         db.session.commit()
     with query_counter as counter:
         page = client.get(url).get_data(as_text=True)

@@ -64,7 +64,6 @@ UNINDEXED_FOREIGN_KEYS = {
     ("mentorships", "closed_by_id"): "who closed the pair, never filtered on",
     ("notices", "program_id"): "read by person first (ix_notices_user_read)",
     ("password_resets", "issued_by_id"): "who handed the link over, never filtered on",
-    ("player_totals", "program_id"): "read by person first (the primary key)",
     ("programs", "closed_by_id"): "who closed the program, never filtered on",
     ("roster_uploads", "created_by_id"): "who uploaded it, never filtered on",
     ("roster_uploads", "program_id"): "an upload is read by its id",

@@ -23,6 +23,7 @@ from app.accounts import service as accounts
 from app.checkins import service as checkins
 from app.extensions import db
 from app.gamification import service as game_service
+from app.gamification.opt_in import set_leaderboard
 from app.goals import service as goals
 from app.meetings import service as meetings
 from app.member_states import PAIR, PARTICIPANTS, State, membership_state
@@ -42,6 +43,7 @@ from app.models import (
     MilestoneStatus,
     PairState,
     PairSummary,
+    PlayerTotal,
     Program,
     ProgramState,
     ProgramWeek,
@@ -385,6 +387,10 @@ def test_the_check_reports_and_fixes_drift(app, world):
         )
         db.session.execute(sa.delete(PairState))
         db.session.execute(sa.delete(ProgramState))
+        mentee = user_id(MENTEE)
+        db.session.execute(
+            sa.update(PlayerTotal).where(PlayerTotal.user_id == mentee).values(on_board=True)
+        )
         db.session.commit()
     runner = app.test_cli_runner()
     found = runner.invoke(args=["summaries"])
@@ -393,6 +399,8 @@ def test_the_check_reports_and_fixes_drift(app, world):
     assert f"member_states {member}: stored {{" in found.output
     assert f"pair_states {world.mentorship_id}: stored {{}}" in found.output
     assert f"program_states ({world.program_id}, 'mentee', 'matched')" in found.output
+    board_row = f"player_totals ({mentee}, {world.program_id}): stored {{'on_board': True"
+    assert board_row in found.output
     fixed = runner.invoke(args=["summaries", "--fix"])
     assert "repaired" in fixed.output
     again = runner.invoke(args=["summaries"])
@@ -582,6 +590,8 @@ def _act_on_states(action: tuple, world) -> None:
         case ("rename", who):
             _, person = _member(who)
             accounts.save_profile(person, name=f"{person.name} B", time_zone=person.time_zone)
+        case ("board", who, show):
+            set_leaderboard(_member(who)[0], show)
 
 
 STATE_ACTIONS = st.one_of(
@@ -595,6 +605,7 @@ STATE_ACTIONS = st.one_of(
     st.just(("pair",)),
     st.just(("join",)),
     st.tuples(st.just("rename"), st.sampled_from([MENTEE, MENTOR])),
+    st.tuples(st.just("board"), st.sampled_from([MENTEE, MENTOR]), st.booleans()),
     st.tuples(st.just("checkin"), st.integers(1, 5), st.booleans()),
 )
 
@@ -634,8 +645,9 @@ ONBOARDED_START = [
 @given(onboarded=st.booleans(), steps=st.lists(STATE_ACTIONS, min_size=1, max_size=10))
 def test_member_states_equal_the_facts_after_any_sequence_of_actions(app, world, onboarded, steps):
     """Profiles, signatures, a new agreement, training, leaving and coming back, pairs ended
-    and made, newcomers and new names: the stored states and the program's counters (which
-    the coordinator's home and the people page read) equal the recomputation."""
+    and made, newcomers, new names and leaderboard choices: the stored states, the program's
+    counters (which the coordinator's home and the people page read) and the leaderboard's
+    rows equal the recomputation."""
     with app.app_context():
         clock.set_now(NOW)
         for step in (ONBOARDED_START if onboarded else []) + steps:
@@ -649,6 +661,40 @@ def test_member_states_equal_the_facts_after_any_sequence_of_actions(app, world,
             counted = {key: n for key, n in counted.items() if key[1] != State.INVITED.value}
             assert counted == _recounted(program), step
             db.session.rollback()
+
+
+def _board_row(email: str, program_id: int) -> tuple | None:
+    return db.session.execute(
+        sa.select(PlayerTotal.on_board, PlayerTotal.name, PlayerTotal.points).where(
+            PlayerTotal.user_id == user_id(email), PlayerTotal.program_id == program_id
+        )
+    ).one_or_none()
+
+
+def test_the_leaderboard_rows_follow_choices_names_and_leaving(app, world):
+    """Each action that moves someone on or off the board, or renames them, writes their
+    ``player_totals`` row in its own transaction: made with no points at the first choice."""
+    with app.app_context():
+        coordinator = db.session.scalar(
+            sa.select(User).where(User.email == world.email("coordinator"))
+        )
+        program = world.program_id
+        db.session.execute(sa.delete(PlayerTotal))
+        db.session.commit()
+        steps = [
+            (("board", MENTEE, True), (True, "Mina Mentee", 0)),
+            (("rename", MENTEE), (True, "Mina Mentee B", 0)),
+            (("board", MENTEE, False), (False, None, 0)),
+            (("board", MENTEE, True), (True, "Mina Mentee B", 0)),
+            (("leave", MENTEE), (False, None, 0)),
+            (("return", MENTEE), (True, "Mina Mentee B", 0)),
+        ]
+        for step, row in steps:
+            _act_on_states(step, world)
+            assert _board_row(MENTEE, program) == row, step
+        _act_on_states(("board", MENTOR, True), world)
+        assert _board_row(MENTOR, program) is None  # a mentor is never on the board
+        assert coordinator is not None and summaries.check() == []
 
 
 def test_a_new_agreement_moves_the_whole_program_at_once(app, world):
