@@ -186,7 +186,7 @@ def build_into(url: str, pairs: int, now: datetime, *, log=print) -> Program_:
     return describe(pairs, program_id)
 
 
-def _same_schema(connection: sa.Connection) -> bool:
+def same_schema(connection: sa.Connection) -> bool:
     """Whether the database has every table of the models with the models' columns (it was
     built by ``create_all``, so no migration stamp tells its schema)."""
     found = sa.inspect(connection)
@@ -203,7 +203,7 @@ def built(url: str, pairs: int, now: datetime) -> bool:
     engine = sa.create_engine(url)
     try:
         with engine.connect() as connection:
-            if not _same_schema(connection):
+            if not same_schema(connection):
                 return False
             starts_on, mentees = connection.execute(
                 sa.select(Program.starts_on, sa.func.count(Membership.id))

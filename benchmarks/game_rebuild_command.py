@@ -45,6 +45,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import sqlalchemy as sa  # noqa: E402 (the repository root goes on the path first)
+from big_program import same_schema  # noqa: E402
 
 import game  # noqa: E402
 from app import clock, create_app  # noqa: E402
@@ -438,9 +439,11 @@ def _child(url: str, fix: bool) -> dict:
 
 
 def _ready(mentees: int) -> bool:
+    """Whether the database holds the world of ``mentees`` mentees, in the models' schema."""
     try:
         return (
-            db.session.scalar(
+            same_schema(db.session.connection())
+            and db.session.scalar(
                 sa.select(sa.func.count())
                 .select_from(Membership)
                 .where(Membership.role == Role.MENTEE)

@@ -121,49 +121,57 @@ class ReviewItem:
         )
 
 
-def review_queue(mentor: Membership, limit: int | None = None) -> list[ReviewItem]:
-    """Milestones waiting in the mentor's open mentorships, longest waiting first (the first
-    ``limit`` of them); one query."""
-    latest_note = (
-        sa.select(MilestoneEvent.note)
-        .where(
-            MilestoneEvent.milestone_id == Milestone.id,
-            MilestoneEvent.action == MilestoneAction.SUBMITTED,
-        )
-        .order_by(MilestoneEvent.id.desc())
-        .limit(1)
-        .correlate(Milestone)
-        .scalar_subquery()
+_LATEST_NOTE = (
+    sa.select(MilestoneEvent.note)
+    .where(
+        MilestoneEvent.milestone_id == Milestone.id,
+        MilestoneEvent.action == MilestoneAction.SUBMITTED,
     )
-    mine = (
-        sa.select(MentorshipMember.mentorship_id)
-        .join(Membership, Membership.id == MentorshipMember.membership_id)
-        .join(Mentorship, Mentorship.id == MentorshipMember.mentorship_id)
-        .where(MentorshipMember.membership_id == mentor.id, Mentorship.seen_by(Membership.role))
-        .correlate(None)  # its own memberships and mentorships, not the outer query's
+    .order_by(MilestoneEvent.id.desc())
+    .limit(1)
+    .correlate(Milestone)
+    .scalar_subquery()
+)
+_MENTORS_PAIRS = (
+    sa.select(MentorshipMember.mentorship_id)
+    .join(Membership, Membership.id == MentorshipMember.membership_id)
+    .join(Mentorship, Mentorship.id == MentorshipMember.mentorship_id)
+    .where(
+        MentorshipMember.membership_id == sa.bindparam("mentor_id"),
+        Mentorship.seen_by(Membership.role),
     )
-    rows = db.session.execute(
-        sa.select(
-            Milestone.id,
-            Milestone.title,
-            Milestone.status,
-            Goal.id,
-            Goal.title,
-            User.name,
-            Milestone.submitted_at,
-            sa.func.coalesce(latest_note, ""),
-        )
-        .join(Goal, Milestone.goal_id == Goal.id)
-        .join(Membership, Goal.membership_id == Membership.id)
-        .join(User, Membership.user_id == User.id)
-        .where(
-            Milestone.status == MilestoneStatus.WAITING,
-            Goal.status != GoalStatus.ARCHIVED,
-            Goal.mentorship_id.in_(mine),
-        )
-        .order_by(Milestone.submitted_at, Milestone.id)
-        .limit(limit)
+    .correlate(None)  # its own memberships and mentorships, not the outer query's
+)
+_REVIEW_QUEUE = (
+    sa.select(
+        Milestone.id,
+        Milestone.title,
+        Milestone.status,
+        Goal.id,
+        Goal.title,
+        User.name,
+        Milestone.submitted_at,
+        sa.func.coalesce(_LATEST_NOTE, ""),
     )
+    .join(Goal, Milestone.goal_id == Goal.id)
+    .join(Membership, Goal.membership_id == Membership.id)
+    .join(User, Membership.user_id == User.id)
+    .where(
+        Milestone.status == MilestoneStatus.WAITING,
+        Goal.status != GoalStatus.ARCHIVED,
+        Goal.mentorship_id.in_(_MENTORS_PAIRS),
+    )
+    .order_by(Milestone.submitted_at, Milestone.id)
+    .limit(sa.bindparam("limit"))
+)
+"""The first ``limit`` milestones waiting in the open mentorships of the mentor membership
+``mentor_id``, longest waiting first: rows of ``ReviewItem``. Built once: the mentor's home
+builds no statement."""
+
+
+def review_queue(mentor: Membership, limit: int) -> list[ReviewItem]:
+    """The first ``limit`` milestones waiting for the mentor's review; one query."""
+    rows = db.session.execute(_REVIEW_QUEUE, {"mentor_id": mentor.id, "limit": limit})
     return [ReviewItem(*row) for row in rows]
 
 
