@@ -65,7 +65,7 @@ def _figures_statement() -> sa.Select:
         sa.select(upcoming.id)
         .where(
             upcoming.mentorship_id == Mentorship.id,
-            upcoming.status == MeetingStatus.SCHEDULED,
+            upcoming.status == MeetingStatus.SCHEDULED.literal,
             upcoming.starts_at >= sa.bindparam("now"),
         )
         .order_by(upcoming.starts_at, upcoming.id)
@@ -83,7 +83,9 @@ def _figures_statement() -> sa.Select:
         sa.select(
             Mentorship.id,
             sa.select(sa.func.max(Meeting.starts_at))
-            .where(Meeting.mentorship_id == Mentorship.id, Meeting.status == MeetingStatus.HELD)
+            .where(
+                Meeting.mentorship_id == Mentorship.id, Meeting.status == MeetingStatus.HELD.literal
+            )
             .correlate(Mentorship)
             .scalar_subquery(),
             _of_mentees(sa.func.max(CheckIn.updated_at)).where(counted).scalar_subquery(),

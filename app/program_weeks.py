@@ -199,7 +199,7 @@ def computed_pair_weeks(pair_ids: sa.Select | list[int], conn=None) -> dict[int,
         return {}
     facts = sa.union_all(
         sa.select(Meeting.mentorship_id, sa.literal(0), Meeting.starts_at).where(
-            Meeting.mentorship_id.in_(pair_ids), Meeting.status == MeetingStatus.HELD
+            Meeting.mentorship_id.in_(pair_ids), Meeting.status == MeetingStatus.HELD.literal
         ),
         sa.select(Goal.mentorship_id, sa.literal(1), Goal.completed_at).where(
             Goal.mentorship_id.in_(pair_ids),

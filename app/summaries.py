@@ -104,7 +104,7 @@ def computed_pairs(pair_ids: sa.Select | list[int]) -> dict[int, dict]:
             sa.literal("last_met_at", sa.String()),
             sa.func.max(Meeting.starts_at),
         )
-        .where(Meeting.mentorship_id.in_(pair_ids), Meeting.status == MeetingStatus.HELD)
+        .where(Meeting.mentorship_id.in_(pair_ids), Meeting.status == MeetingStatus.HELD.literal)
         .group_by(Meeting.mentorship_id)
     )
     for pair, name, at in db.session.execute(sa.union_all(met, _mentor_actions(pair_ids))):

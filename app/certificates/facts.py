@@ -51,7 +51,7 @@ class Facts:
 
 def _held_meeting() -> sa.Exists:
     return sa.exists().where(
-        Meeting.mentorship_id == Mentorship.id, Meeting.status == MeetingStatus.HELD
+        Meeting.mentorship_id == Mentorship.id, Meeting.status == MeetingStatus.HELD.literal
     )
 
 
@@ -85,7 +85,7 @@ def _meetings(places: sa.Subquery) -> dict[int, int]:
     rows = db.session.execute(
         sa.select(places.c.membership_id, sa.func.count(sa.distinct(Meeting.id)))
         .join(Meeting, Meeting.mentorship_id == places.c.mentorship_id)
-        .where(Meeting.status == MeetingStatus.HELD)
+        .where(Meeting.status == MeetingStatus.HELD.literal)
         .group_by(places.c.membership_id)
     )
     return dict(rows.all())

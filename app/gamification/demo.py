@@ -213,7 +213,7 @@ def _meetings(program_id: int) -> list[Step]:
     meetings = db.session.scalars(
         sa.select(Meeting)
         .join(Mentorship, Mentorship.id == Meeting.mentorship_id)
-        .where(Mentorship.program_id == program_id, Meeting.status == MeetingStatus.HELD)
+        .where(Mentorship.program_id == program_id, Meeting.status == MeetingStatus.HELD.literal)
         .options(selectinload(Meeting.confirmations))
     ).all()
     steps: list[Step] = []

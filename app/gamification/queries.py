@@ -295,7 +295,7 @@ def _pair_meetings_best(mentor_membership_id: int) -> int:
         .join(MentorshipMember, MentorshipMember.mentorship_id == Meeting.mentorship_id)
         .where(
             MentorshipMember.membership_id == mentor_membership_id,
-            Meeting.status == MeetingStatus.HELD,
+            Meeting.status == MeetingStatus.HELD.literal,
         )
         .group_by(Meeting.mentorship_id)
     )

@@ -354,7 +354,7 @@ def mentor_meetings(mentor_id: int, program_id: int) -> int:
         .join(MentorshipMember, MentorshipMember.mentorship_id == Meeting.mentorship_id)
         .join(mentor, mentor.id == MentorshipMember.membership_id)
         .where(
-            Meeting.status == MeetingStatus.HELD,
+            Meeting.status == MeetingStatus.HELD.literal,
             mentor.user_id == mentor_id,
             mentor.program_id == program_id,
             mentor.role == Role.MENTOR,
@@ -375,7 +375,7 @@ def held_meeting_weeks(mentorship_ids: Iterable[int], zone: str) -> dict[int, li
     rows = db.session.execute(
         sa.select(Meeting.mentorship_id, Meeting.starts_at).where(
             Meeting.mentorship_id.in_(list(mentorship_ids)),
-            Meeting.status == MeetingStatus.HELD,
+            Meeting.status == MeetingStatus.HELD.literal,
         )
     )
     for mentorship_id, starts_at in rows:

@@ -69,7 +69,7 @@ NEXT_CANDIDATES = MAX_MINUTES // 10
 def _upcoming(mentorship_ids, started_after) -> tuple[sa.ColumnElement[bool], ...]:
     return (
         Meeting.mentorship_id.in_(mentorship_ids),
-        Meeting.status == MeetingStatus.SCHEDULED,
+        Meeting.status == MeetingStatus.SCHEDULED.literal,
         Meeting.starts_at > started_after,
     )
 
@@ -195,7 +195,7 @@ def _period_first_week(calendar: game.ProgramCalendar, today: game.WeekKey) -> g
 
 
 _HELD_NOT_BEGUN = sa.select(sa.func.count()).where(
-    Meeting.status == sa.literal_column("'held'"),  # as written, the partial index's
+    Meeting.status == MeetingStatus.HELD.literal,  # as the partial index's condition reads
     Meeting.starts_at > sa.bindparam("now"),
     Meeting.starts_at < sa.bindparam("next_monday"),
     sa.exists().where(
@@ -301,7 +301,7 @@ QUIET_PAIRS = sa.select(Mentorship.id).where(
     Mentorship.created_at < sa.bindparam("matched_before"),
     ~sa.exists().where(
         Meeting.mentorship_id == Mentorship.id,
-        Meeting.status == MeetingStatus.HELD,
+        Meeting.status == MeetingStatus.HELD.literal,
         Meeting.starts_at >= sa.bindparam("met_before"),
         Meeting.starts_at <= sa.bindparam("now"),
         Meeting.starts_at < sa.bindparam("weeks_end"),

@@ -257,7 +257,7 @@ def _record_met(meeting_id: int, user_id: int, now: datetime) -> bool:
         sa.update(Meeting)
         .where(
             Meeting.id == meeting_id,
-            Meeting.status == MeetingStatus.SCHEDULED,
+            Meeting.status == MeetingStatus.SCHEDULED.literal,
             _confirmed_by(Role.MENTOR),
             _confirmed_by(Role.MENTEE),
         )

@@ -134,7 +134,7 @@ def _meetings(now: datetime, _calendars, running: list[int]) -> Iterator[_Candid
         .join(Membership, Membership.id == MentorshipMember.membership_id)
         .join(User, User.id == Membership.user_id)
         .where(
-            Meeting.status == MeetingStatus.SCHEDULED,
+            Meeting.status == MeetingStatus.SCHEDULED.literal,
             Meeting.starts_at > now,
             Meeting.starts_at <= now + LOOKAHEAD,
             Mentorship.status == MentorshipStatus.ACTIVE,
@@ -280,7 +280,7 @@ def _quiet_pairs(now: datetime, calendars, running: list[int]) -> Iterator[_Cand
     queries: the pairs with their last held meeting, the quiet ones' people, coordinators)."""
     last_held = (
         sa.select(Meeting.mentorship_id, sa.func.max(Meeting.starts_at).label("at"))
-        .where(Meeting.status == MeetingStatus.HELD, Meeting.starts_at <= now)
+        .where(Meeting.status == MeetingStatus.HELD.literal, Meeting.starts_at <= now)
         .group_by(Meeting.mentorship_id)
         .subquery()
     )

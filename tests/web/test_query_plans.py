@@ -15,6 +15,10 @@ page, the statement and the plan line, on any step that reads every row of a gro
   (``FEW_VALUES``: status, role, kind...) reads every row in that state, in every program,
   a fixed share of the table.
 
+It also fails on a statement that compares a bound value with a column a partial index is
+filtered on (``meetings.status = ?``): SQLite then prepares the statement again on every run,
+in case the value lets it use the index. Such a constant is written into the SQL instead.
+
 ``SEARCH <table> USING INDEX ... (col=?)`` and lookups by primary key are what we want.
 A rebuild of everyone's game totals reads whole tables by nature, so it is no page and not here.
 
@@ -144,12 +148,37 @@ def plan_of(connection, statement: Statement) -> list[str]:
     return [row[3] for row in rows]
 
 
+def partially_indexed() -> dict[tuple[str, str], str]:
+    """(table, column) of each column a partial index is filtered on, with the index."""
+    found = {}
+    for table in db.metadata.sorted_tables:
+        for index in table.indexes:
+            condition = index.dialect_options["sqlite"]["where"]
+            for word in re.findall(r"\w+", str(condition) if condition is not None else ""):
+                if word in table.columns:
+                    found[table.name, word] = index.name
+    return found
+
+
+def bound_against_partial_index(sql: str, partial: dict[tuple[str, str], str]) -> list[str]:
+    """The comparisons of a bound value with a column a partial index is filtered on: SQLite
+    prepares such a statement again on every run, in case the value lets it use the index."""
+    found = []
+    for name, table in tables_named(sql).items():
+        for (indexed, column), index in partial.items():
+            if indexed == table and re.search(rf"\b{name}\.{column} (?:=|IN) \(?\?", sql):
+                found.append(f"{name}.{column} against a bound value ({index})")
+    return found
+
+
 def problems_of(recorder: Recorder) -> list[str]:
-    growing = growing_tables()
+    growing, partial = growing_tables(), partially_indexed()
     problems = []
     with db.engine.connect() as connection:
         for statement in recorder.statements.values():
-            for line in full_reads(statement.sql, plan_of(connection, statement), growing):
+            lines = full_reads(statement.sql, plan_of(connection, statement), growing)
+            lines += bound_against_partial_index(statement.sql, partial)
+            for line in lines:
                 problems.append(
                     f"{', '.join(statement.pages)}\n  plan: {line}\n  sql: {statement.sql}"
                 )
@@ -238,6 +267,14 @@ def test_the_check_sees_scans_and_accepts_searches(app) -> None:
     ranged = "SEARCH memberships USING INDEX ix_memberships_role (role=? AND created_at<?)"
     assert full_reads(sql, [ranged], growing) == []
     with app.app_context():
+        partial = partially_indexed()
+        assert partial[("meetings", "status")] == "ix_meetings_held_starts"
+        bound = "SELECT 1 FROM meetings AS m WHERE m.status = ? AND m.starts_at > ?"
+        assert bound_against_partial_index(bound, partial) == [
+            "m.status against a bound value (ix_meetings_held_starts)"
+        ]
+        written = "SELECT 1 FROM meetings WHERE meetings.status = 'held' AND meetings.id = ?"
+        assert bound_against_partial_index(written, partial) == []
         assert "programs" not in growing_tables() and "checkins" in growing_tables()
         if db.engine.dialect.name == "sqlite":
             with db.engine.connect() as connection:
