@@ -31,8 +31,9 @@ is a mentor's Reply form for an unanswered check-in of last week.
 
 Run: ``.venv/bin/python benchmarks/load.py`` (1,000 pairs), ``--pairs 10000``,
 ``--compare 1000,10000`` (statements and in-process time only, side by side, with the growth:
-no page may grow more than 20 %), ``--profile "mentor home, 25"`` (cProfile of one page,
-in-process), ``--database postgresql+psycopg://postgres@127.0.0.1:55433/waypoint_test_load``.
+no page may grow more than 20 %; the sizes take turns, a fifth of the runs at a time),
+``--profile "mentor home, 25"`` (cProfile of one page, in-process),
+``--database postgresql+psycopg://postgres@127.0.0.1:55433/waypoint_test_load``.
 It is not a test (pytest collects only ``tests/``) and fails nothing: read the table.
 
 How to read the table: ``req/s`` counts answered requests (2xx/3xx) per second with 8 clients;
@@ -463,8 +464,16 @@ class InProcess:
         return client.post(page.path(row), data=form, headers=headers)
 
     def measure(self, page: Page, runs: int) -> Measured:
-        for _ in range(2):  # warm: templates compiled, statements cached
+        self.warm(page)
+        times, counts = self.sample(page, runs)
+        return self.figures(page, times, counts)
+
+    def warm(self, page: Page) -> None:
+        for _ in range(2):  # templates compiled, statements cached
             self.request(page)
+
+    def sample(self, page: Page, runs: int) -> tuple[list[float], list[int]]:
+        """``runs`` requests of the page: the seconds and the statements of each."""
         times, counts = [], []
         for _ in range(runs):
             self.statements = 0
@@ -474,7 +483,12 @@ class InProcess:
             counts.append(self.statements)
             if response.status_code >= 400:
                 raise RuntimeError(f"{page.name}: {response.status_code} in-process")
+        return times, counts
+
+    def figures(self, page: Page, times: list[float], counts: list[int]) -> Measured:
+        """The medians of a page's samples, with its sizes as sent plain and compressed."""
         figures = Measured(sql=statistics.median_low(counts), ms=1000 * statistics.median(times))
+        response = self.request(page)
         figures.sizes["html"] = len(response.get_data())
         for encoding in ("gzip", "br"):
             sent = self.request(page, encoding)
@@ -643,6 +657,27 @@ def _measure_all(bench: InProcess, runs: int) -> dict[str, Measured]:
     return {page.name: bench.measure(page, runs) for page in PAGES}
 
 
+COMPARE_ROUNDS = 5
+
+
+def _measure_side_by_side(benches: list[InProcess], runs: int) -> list[dict[str, Measured]]:
+    """Each page at every size, in alternating rounds of a fifth of the runs: whatever else
+    the machine runs meanwhile slows every size alike, instead of the size measured last."""
+    results: list[dict[str, Measured]] = [{} for _ in benches]
+    for page in PAGES:
+        samples = [([], []) for _ in benches]
+        for bench in benches:
+            bench.warm(page)
+        for _ in range(COMPARE_ROUNDS):
+            for bench, (times, counts) in zip(benches, samples, strict=True):
+                more_times, more_counts = bench.sample(page, max(1, runs // COMPARE_ROUNDS))
+                times += more_times
+                counts += more_counts
+        for result, bench, (times, counts) in zip(results, benches, samples, strict=True):
+            result[page.name] = bench.figures(page, times, counts)
+    return results
+
+
 def _page(name: str) -> Page:
     matches = [page for page in PAGES if name.lower() in page.name.lower()]
     if len(matches) != 1:
@@ -666,14 +701,17 @@ def main() -> None:
 
     if args.compare:
         sizes = [int(n) for n in args.compare.split(",")]
-        results = []
-        for pairs in sizes:
-            url, program = _database(args, pairs, now)
-            try:
-                results.append(_measure_all(_in_process(url, program), args.runs))
-            finally:
+        urls = []
+        try:
+            benches = []
+            for pairs in sizes:
+                url, program = _database(args, pairs, now)
+                urls.append(url)
+                benches.append(_in_process(url, program))
+            print_compare(sizes, _measure_side_by_side(benches, args.runs))
+        finally:
+            for url in urls:
                 _cleanup(url)
-        print_compare(sizes, results)
         return
 
     url, program = _database(args, args.pairs, now)

@@ -17,6 +17,7 @@ from ..models import (
     CheckIn,
     Membership,
     Program,
+    ProgramState,
     ProgramSummary,
     ProgramWeek,
     Role,
@@ -179,16 +180,18 @@ def _week_figure(column, number: int) -> sa.Select:
 
 
 CHECKIN_FIGURES = Figures(
-    sa.select(sa.func.count(Membership.id)).where(
-        Membership.program_id == sa.bindparam("program_id"), Membership.role == Role.MENTEE
+    sa.select(sa.func.coalesce(sa.func.sum(ProgramState.total), 0)).where(
+        ProgramState.program_id == sa.bindparam("program_id"),
+        ProgramState.kind == Role.MENTEE.value,
     ),
     sa.select(sa.func.sum(ProgramSummary.open_help)).where(
         ProgramSummary.program_id == sa.bindparam("program_id")
     ),
     *(_week_figure(column, n) for n in range(PROGRAM_WEEKS) for column in WEEK_COLUMNS),
 )
-"""The program's mentees, its open help flags and its last ``PROGRAM_WEEKS`` weeks' check-ins
-and mood sums, from its summary rows."""
+"""The program's mentees (in every state: its counters of members, not one entry per
+mentee), its open help flags and its last ``PROGRAM_WEEKS`` weeks' check-ins and mood sums,
+from its summary rows."""
 
 
 def checkin_figures(program: Program) -> Asked[ProgramCheckins]:
