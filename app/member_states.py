@@ -445,16 +445,17 @@ def _check_board(fix: bool) -> list[summaries.Drift]:
             index_elements=["user_id", "program_id"],
             set_={"on_board": insert.excluded.on_board, "name": insert.excluded.name},
         )
-        keys = ("user_id", "program_id")
-        rows = [{**dict(zip(keys, d.key, strict=True)), "points": 0, **d.computed} for d in drifts]
+        rows = [
+            {"user_id": d.key[0], "program_id": d.key[1], "points": 0, **d.computed} for d in drifts
+        ]
         db.session.execute(upsert, rows)
     return drifts
 
 
 def check(fix: bool) -> list[summaries.Drift]:
     """Every membership's and pair's row, every program's counters and the leaderboard's
-    columns against the facts;
-    with ``fix``, the differing rows rewritten (missing ones inserted)."""
+    columns against the facts; with ``fix``, the differing rows rewritten (missing ones
+    inserted)."""
     members, pairs = computed_states(), computed_pairs()
     counts: dict[Key, dict] = defaultdict(lambda: {"total": 0})
     for row in members.values():
