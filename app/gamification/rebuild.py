@@ -64,25 +64,47 @@ def _no_cycle_collection() -> Iterator[None]:
 def _check(fix: bool) -> list[Difference]:
     if fix:
         store.lock_all_totals()
+    else:
+        _one_snapshot()
     expected = replay.replay(replay.read())
     differences = _ledger_integrity()
     differences += [Difference("refused", text, False) for text in expected.refused]
-    differences += _awards(expected, fix)
+    awards, sums = _awards(expected, fix)
+    differences += awards
     differences += _badges(expected, fix)
-    differences += _totals(fix)  # last: the fixes above may have appended rows
+    differences += _totals(sums, fix)
     return differences
 
 
-def _awards(expected: replay.Replay, fix: bool) -> list[Difference]:
+def _one_snapshot() -> None:
+    """A check reads the facts, the ledger and the totals in separate statements: on
+    PostgreSQL they all read one snapshot (REPEATABLE READ), so a recording committed in
+    between is seen by all of them or by none, never reported as a difference. SQLite's
+    transaction already reads one snapshot; a fix needs none, its lock keeps recordings out."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+
+
+Sums = Counter[tuple[int, int]]
+"""What the ledger's rows add up to, by (person, program)."""
+
+
+def _awards(expected: replay.Replay, fix: bool) -> tuple[list[Difference], Sums]:
     """The stored rows are streamed against the expected ones: each stored key takes its row
     out of a copy of the expected rows, so what is left is missing (in ledger order); a row
     found paying someone else or another amount is kept aside. Then each is reported in
-    ledger order."""
+    ledger order. The same pass adds up each person's rows for the totals' check (with the
+    rows a fix appends), so the ledger is read once."""
     pending = dict(expected.rows)
     wrong: dict[str, tuple[int, int]] = {}
-    rows = replay.stream(sa.select(PointsAward.key, PointsAward.user_id, PointsAward.amount))
-    pop = pending.pop
-    for key, user, amount in rows:
+    sums: dict[tuple[int, int], int] = {}
+    rows = replay.stream(
+        sa.select(PointsAward.key, PointsAward.user_id, PointsAward.program_id, PointsAward.amount)
+    )
+    pop, add = pending.pop, sums.get
+    for key, user, program, amount in rows:
+        person = user, program
+        sums[person] = add(person, 0) + amount
         row = pop(key, None)
         if row is not None and (row[0] != user or row[1] != amount):
             wrong[key] = user, amount
@@ -100,22 +122,24 @@ def _awards(expected: replay.Replay, fix: bool) -> list[Difference]:
                     False,
                 )
             )
+    sums = Counter(sums)
     if fix:
-        _append(pending)
-    return differences
+        sums.update(_append(pending))
+    return differences, sums
 
 
-def _append(missing: dict[str, replay.Row]) -> None:
+def _append(missing: dict[str, replay.Row]) -> Sums:
     """Insert the missing rows in bulk (each key once) and move their payees' totals by what
-    was new, creating total rows first where a person has none yet."""
+    was new, creating total rows first where a person has none yet: what was new, by person."""
     _create_totals({(row[0], row[2]) for row in missing.values()})
     rows = [row_values(key, row) for key, row in missing.items()]
     new = set(store.insert_all_once(PointsAward, rows, ["key"]))
-    deltas: Counter[tuple[int, int]] = Counter()
+    deltas: Sums = Counter()
     for key, (user, amount, program, *_) in missing.items():
         if key in new:
             deltas[user, program] += amount
     store.move_all_totals(deltas)
+    return deltas
 
 
 def row_values(key: str, row: replay.Row) -> dict:
@@ -194,43 +218,32 @@ def _badges(expected: replay.Replay, fix: bool) -> list[Difference]:
     return differences
 
 
-def _totals(fix: bool) -> list[Difference]:
-    """Cached totals against the ledger's sums, read in one statement so both come from the
-    same moment (the totals and the amounts grouped together: a full join of the totals with
-    the grouped sums costs SQLite ten times more); a fix moves a total by its difference
-    (never read, add and write back)."""
-    both = sa.union_all(
-        sa.select(
-            PlayerTotal.user_id,
-            PlayerTotal.program_id,
-            PlayerTotal.points.label("held"),
-            sa.literal(0, sa.Integer).label("amount"),
-        ),
-        sa.select(
-            PointsAward.user_id,
-            PointsAward.program_id,
-            sa.cast(sa.null(), sa.Integer).label("held"),
-            PointsAward.amount,
-        ),
-    ).subquery()
-    user, program = both.c.user_id, both.c.program_id
-    rows = db.session.execute(
-        sa.select(user, program, sa.func.sum(both.c.held), sa.func.sum(both.c.amount))
-        .group_by(user, program)
-        .having(sa.func.coalesce(sa.func.sum(both.c.held), 0) != sa.func.sum(both.c.amount))
-        .order_by(user, program)
-    ).all()
+def _totals(sums: Sums, fix: bool) -> list[Difference]:
+    """Cached totals against the ledger's sums (``_awards``'s, so the same moment: see
+    ``_one_snapshot``); a fix moves a total by its difference (never read, add and write
+    back). Last, after the fixes that append rows and move totals alike."""
+    held = {
+        (user, program): points
+        for user, program, points in db.session.execute(
+            sa.select(PlayerTotal.user_id, PlayerTotal.program_id, PlayerTotal.points)
+        )
+    }
+    wrong = sorted(
+        (user, program, held.get((user, program)), sums.get((user, program), 0))
+        for user, program in held.keys() | sums.keys()
+        if held.get((user, program), 0) != sums.get((user, program), 0)
+    )
     differences = [
         Difference(
             "total",
-            f"user {user_id} in program {program_id}: cached total {held}, the ledger sums "
+            f"user {user_id} in program {program_id}: cached total {points}, the ledger sums "
             f"to {expected}",
         )
-        for user_id, program_id, held, expected in rows
+        for user_id, program_id, points, expected in wrong
     ]
     if fix:
-        _create_totals({(user, program) for user, program, held, _ in rows if held is None})
-        store.move_all_totals({(u, p): expected - (held or 0) for u, p, held, expected in rows})
+        _create_totals({(user, program) for user, program, points, _ in wrong if points is None})
+        store.move_all_totals({(u, p): sum_ - (points or 0) for u, p, points, sum_ in wrong})
     return differences
 
 

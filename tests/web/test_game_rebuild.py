@@ -98,6 +98,40 @@ def test_a_tampered_total_is_reported_and_fixed(app, world, runner, four_weeks):
     assert run_rebuild(runner).exit_code == 0
 
 
+def test_points_recorded_while_a_check_runs_are_not_a_difference(
+    app, world, runner, four_weeks, monkeypatch
+):
+    """Another connection records points (a ledger row and its total, committed) after the
+    check has read the ledger and before it reads the totals: the check reads one moment, so
+    it sees both or neither, and reports nothing."""
+    badges = rebuild._badges
+
+    def recorded_meanwhile(expected, fix):
+        with db.engine.connect() as other:
+            other.execute(
+                sa.insert(PointsAward).values(
+                    key="survey:meanwhile",
+                    user_id=user_id(MENTEE),
+                    program_id=world.program_id,
+                    amount=5,
+                    reason="survey",
+                )
+            )
+            other.execute(
+                sa.update(PlayerTotal)
+                .where(PlayerTotal.user_id == user_id(MENTEE))
+                .values(points=PlayerTotal.points + 5)
+            )
+            other.commit()
+        return badges(expected, fix)
+
+    monkeypatch.setattr(rebuild, "_badges", recorded_meanwhile)
+    with app.app_context():
+        assert rebuild.check() == []
+        db.session.rollback()
+        assert total(MENTEE) == 65 and totals_match_ledger()
+
+
 def test_missing_badges_and_awards_are_reported_and_appended(app, world, runner, four_weeks):
     with app.app_context():
         mentee = user_id(MENTEE)
