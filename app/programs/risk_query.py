@@ -157,12 +157,10 @@ class BoardPage:
 def board_page(program_id: int, now: datetime, requested: int) -> BoardPage:
     """One page of the pairs at risk and the latest resolved entries, with how many there are
     of each: the pairs are chosen, counted and paged in SQL over the summary rows
-    (``Selection``), and ``game.risk`` judges the ones shown. Three queries and the calendar's,
-    whatever the program's size."""
+    (``Selection``), and ``game.risk`` judges the ones shown. One query and the calendar's,
+    whatever the program's size (two when the page asked for is past the end)."""
     selection = Selection(program_id, calendar_of(program_id), now)
-    listed, resolved_count = selection.counts()
-    pager = Pager.of(requested, listed, PAGE_SIZE)
-    entries = selection.page(pager)
+    pager, entries, resolved_count = selection.page(requested)
     return BoardPage(
         [entry for entry in entries if on_list(entry)],
         pager,
@@ -284,13 +282,12 @@ _BY_PAIR = sa.select(PairSummary.mentorship_id.label("id")).where(
 )
 """The pairs on the list by their own signals: the instant stored on their rows has come
 (``risk_rows``), read along the index of those instants."""
-BY_MENTEE = sa.union(*_mentee_signals())
-"""The pairs on the list by a mentee's signal: a few, read once per visit (``Selection``) and
-given to the statements below as ``:by_mentee``."""
-_MENTEES_PAIRS = sa.bindparam("by_mentee", expanding=True)
-_NOT_MENTEES_PAIRS = sa.bindparam("not_by_mentee", expanding=True)
-"""The same list under a second name: a statement names each list once (on PostgreSQL, an
-empty list named twice in one statement counted every pair)."""
+_BY_MENTEE = sa.union(*_mentee_signals()).cte("by_mentee")
+"""The pairs on the list by a mentee's signal: a few, worked out once in each statement that
+names them (a common table expression named more than once is materialized, on SQLite as on
+PostgreSQL); never a list of ids sent back as parameters, which costs more to render, bind
+and parse than the list costs to find."""
+_MENTEES_PAIRS = sa.select(_BY_MENTEE.c.id)
 
 
 def _listed(by_pair: sa.Select) -> sa.Select:
@@ -315,7 +312,7 @@ _TAKEN_OFF = sa.select(PairSummary.mentorship_id.label("id")).where(
     _OF_PROGRAM,
     PairSummary.resolved_at.is_not(None),
     sa.or_(PairSummary.listed_from.is_(None), PairSummary.listed_from > _NOW),
-    PairSummary.mentorship_id.not_in(_NOT_MENTEES_PAIRS),
+    PairSummary.mentorship_id.not_in(_MENTEES_PAIRS),
 )
 """The active pairs a resolution took off the list (their rows keep their latest
 resolution's instant), read along the index of those instants."""
@@ -325,13 +322,19 @@ _ONLY_BY_MENTEE = sa.select(sa.func.count()).where(
     Mentorship.id.in_(_MENTEES_PAIRS),
     ~sa.exists().where(PairSummary.mentorship_id == Mentorship.id, PairSummary.listed_from <= _NOW),
 )
-COUNTS = sa.select(
-    sa.select(sa.func.count()).select_from(_BY_PAIR.subquery()).scalar_subquery()
-    + _ONLY_BY_MENTEE.scalar_subquery(),
-    sa.select(sa.func.count()).select_from(_TAKEN_OFF.subquery()).scalar_subquery(),
+_COUNTED = (
+    (
+        sa.select(sa.func.count()).select_from(_BY_PAIR.subquery()).scalar_subquery()
+        + _ONLY_BY_MENTEE.scalar_subquery()
+    ).label("listed_count"),
+    sa.select(sa.func.count())
+    .select_from(_TAKEN_OFF.subquery())
+    .scalar_subquery()
+    .label("taken_off_count"),
 )
-"""(pairs on the list, pairs a resolution took off it): one row; those on the list by their
-own signals counted along the index alone, those only by a mentee's added."""
+"""(pairs on the list, pairs a resolution took off it): those on the list by their own
+signals counted along the index alone, those only by a mentee's added."""
+COUNTS = sa.select(*_COUNTED)
 
 
 def _judged(pair_ids: sa.Select | sa.BindParameter) -> sa.Select:
@@ -385,7 +388,9 @@ _PAGE = _judged(
         sa.select(_LISTED_PAGE.subquery().c.id),
         sa.select(TAKEN_OFF.limit(sa.bindparam("size")).subquery().c.id),
     )
-)
+).add_columns(*_COUNTED)
+"""A page of the list and the latest resolved entries, each row also carrying the two counts
+(one statement: the mentees' signals are worked out once for both)."""
 _GIVEN = _judged(sa.bindparam("pair_ids", expanding=True))
 
 
@@ -406,27 +411,31 @@ class Selection:
             "zone": calendar.zone,
         }
 
-    def _choosing(self) -> dict:
-        """The parameters, with the pairs listed by a mentee's signal (one query, once)."""
-        if "by_mentee" not in self.params:
-            by_mentee = list(db.session.scalars(BY_MENTEE, self.params))
-            self.params.update(by_mentee=by_mentee, not_by_mentee=by_mentee)
-        return self.params
-
     def counts(self) -> tuple[int, int]:
         """How many pairs are on the list, and how many a resolution took off it."""
-        listed, taken_off = db.session.execute(COUNTS, self._choosing()).one()
+        listed, taken_off = db.session.execute(COUNTS, self.params).one()
         return listed, taken_off
 
     def ids(self, statement: sa.Select) -> list[int]:
         """The ids ``LISTED`` or ``TAKEN_OFF`` selects, every one."""
-        return list(db.session.scalars(statement, self._choosing()))
+        return list(db.session.scalars(statement, self.params))
 
-    def page(self, pager: Pager) -> list[AtRisk]:
-        """The pager's page of the list and the latest resolved entries, judged, in id order."""
-        end = pager.offset + pager.size
-        params = {**self._choosing(), "size": pager.size, "offset": pager.offset, "end": end}
-        return self._entries(db.session.execute(_PAGE, params))
+    def page(self, requested: int) -> tuple[Pager, list[AtRisk], int]:
+        """The requested page of the list (the last one when it asks past the end) and the
+        latest resolved entries, judged, in id order, with how many a resolution took off the
+        list: one statement, which also counts (a second only when no row came back or the
+        page asked for is past the end)."""
+        rows = self._page_rows(requested)
+        listed, taken_off = rows[0][-2:] if rows else self.counts()
+        pager = Pager.of(requested, listed, PAGE_SIZE)
+        if pager.page != requested:
+            rows = self._page_rows(pager.page)
+        return pager, self._entries(row[:-2] for row in rows), taken_off
+
+    def _page_rows(self, page: int) -> list[sa.Row]:
+        offset = (page - 1) * PAGE_SIZE
+        params = {**self.params, "size": PAGE_SIZE, "offset": offset, "end": offset + PAGE_SIZE}
+        return db.session.execute(_PAGE, params).all()
 
     def judged(self, pair_ids: list[int]) -> list[AtRisk]:
         """The pairs ``pair_ids`` (of the program, active or not) in id order, each with its

@@ -65,6 +65,9 @@ def test_pairs_at_risk_page_by_25_at_a_fixed_cost(app, world, login, query_count
     assert f'href="{url}?page=2"' in first and 'rel="prev"' not in first
     second = client.get(f"{url}?page=2").get_data(as_text=True)
     assert f"Showing 26–{total} of {total} pairs" in second and 'rel="next"' not in second
+    # Past the end, the page's statement finds no row: the counts, then the last page.
+    past_the_end, statements = _counted(client, query_counter, f"{url}?page=99")
+    assert f"Showing 26–{total} of {total} pairs" in past_the_end and statements == many + 2
     fragment = client.htmx("GET", f"{url}?page=2").get_data(as_text=True)
     assert fragment.lstrip().startswith('<div id="at-risk-list">') and "<html" not in fragment
     for wrong in WRONG_PAGES:
