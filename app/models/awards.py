@@ -104,6 +104,7 @@ sa.Index(
     PlayerTotal.points.desc(),
     PlayerTotal.name,
     PlayerTotal.user_id,
+    PlayerTotal.on_board,  # always true here, but held: SQLite then counts along the index alone
     sqlite_where=sa.text(ON_BOARD),
     postgresql_where=sa.text(ON_BOARD),
 )
