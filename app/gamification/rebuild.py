@@ -78,10 +78,13 @@ def _check(fix: bool) -> list[Difference]:
 
 def _one_snapshot() -> None:
     """A check reads the facts, the ledger and the totals in separate statements: on
-    PostgreSQL they all read one snapshot (REPEATABLE READ), so a recording committed in
-    between is seen by all of them or by none, never reported as a difference. SQLite's
-    transaction already reads one snapshot; a fix needs none, its lock keeps recordings out."""
-    if db.session.get_bind().dialect.name == "postgresql":
+    PostgreSQL they all read one snapshot (REPEATABLE READ) when the check begins the
+    transaction (as the command does), so a recording committed in between is seen by all of
+    them or by none, never reported as a difference. Within a caller's transaction (the demo's
+    seeding) its level stays. SQLite's transaction already reads one snapshot; a fix needs
+    none, its lock keeps recordings out."""
+    postgres = db.session.get_bind().dialect.name == "postgresql"
+    if postgres and not db.session().in_transaction():
         db.session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
 
 
