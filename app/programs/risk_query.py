@@ -158,7 +158,7 @@ def board_page(program_id: int, now: datetime, requested: int) -> BoardPage:
     """One page of the pairs at risk and the latest resolved entries, with how many there are
     of each: the pairs are chosen, counted and paged in SQL over the summary rows
     (``Selection``), and ``game.risk`` judges the ones shown. One query and the calendar's,
-    whatever the program's size (two when the page asked for is past the end)."""
+    whatever the program's size (up to two more when the page asked for is past the end)."""
     selection = Selection(program_id, calendar_of(program_id), now)
     pager, entries, resolved_count = selection.page(requested)
     return BoardPage(
