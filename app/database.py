@@ -25,7 +25,6 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
-from . import sql_weeks
 from .extensions import db
 
 BUSY_SECONDS = 5
@@ -43,7 +42,6 @@ def _sqlite_connect(dbapi_connection, _record) -> None:
     cursor.execute(f"PRAGMA busy_timeout={BUSY_SECONDS * 1000}")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
-    sql_weeks.register(dbapi_connection)
 
 
 def _sqlite_begin(connection: Connection) -> None:

@@ -84,7 +84,9 @@ PAIR_FIELDS = (
     "resolved_at",
     "weeks",
 )
-MENTEE_FIELDS = ("mood_1", "mood_2", "mood_3", "moods_since", "help_asked_at", "open_help")
+MENTEE_SIGNALS = ("mood_1", "mood_2", "mood_3", "moods_since", "help_asked_at")
+"""A mentee row's fields that the list of pairs at risk reads (``risk_rows.mentee_signals``)."""
+MENTEE_FIELDS = (*MENTEE_SIGNALS, "open_help")
 WEEK_FIELDS = ("checkins", "mood_total", *program_weeks.COUNTS)
 EMPTY_PAIR = {**dict.fromkeys(PAIR_FIELDS), **dict.fromkeys(PAIR_TOTALS, 0)}
 EMPTY_MENTEE = {**dict.fromkeys(MENTEE_FIELDS), "open_help": 0}
@@ -279,8 +281,9 @@ _SOURCES = {  # (key, program) of the pairs or mentees of ``ids``
         _MEMBERSHIPS.id.in_(ids), _MEMBERSHIPS.role == Role.MENTEE
     ),
 }
-_TOTALS = {PairSummary: PAIR_TOTALS, MenteeSummary: MENTEE_TOTALS}
-"""A row's counts that its program's row sums."""
+_RETURNED = {PairSummary: (*PAIR_TOTALS, "weeks"), MenteeSummary: (*MENTEE_TOTALS, *MENTEE_SIGNALS)}
+"""What the lock returns of a row as it was: the counts its program's row sums, then what a
+refresh compares with the new values (its share of the weeks; what the list reads)."""
 
 
 @functools.cache
@@ -295,8 +298,7 @@ def _lock_statement(model, postgres: bool) -> sa.Insert:
     upsert = insert.on_conflict_do_update(
         index_elements=[key.key], set_={"program_id": insert.excluded.program_id}
     )
-    returned = (*_TOTALS[model], *(("weeks",) if model is PairSummary else ()))
-    return upsert.returning(key, table.c.program_id, *(table.c[n] for n in returned))
+    return upsert.returning(key, table.c.program_id, *(table.c[n] for n in _RETURNED[model]))
 
 
 def _changes(locked: list[sa.Row], new: dict[int, tuple], totals: tuple[str, ...]) -> Changes:
@@ -331,16 +333,30 @@ def refresh_pairs(mentorship_ids: Iterable[int]) -> Changes:
 def refresh_mentees(membership_ids: Iterable[int]) -> Changes:
     """Bring these mentees' rows up to date with what the transaction did so far: after the
     lock, one UPDATE computes them from the facts (``_mentee_values``) and returns their new
-    totals; return what that changed of their programs' totals."""
+    values. Note the pairs of the mentees whose rows moved what the list of pairs at risk
+    reads, for the same commit to refresh; return what the rows changed of their programs'
+    totals."""
+    from .programs.risk_rows import mentee_signals  # the list's reading of a mentee's row
+
     ids = sorted(set(membership_ids))
     if not ids or not (locked := _lock(MenteeSummary, ids)):
         return {}
-    keys = [row[0] for row in locked]
-    new = {
-        key: tuple(totals)
-        for key, *totals in db.session.execute(_update_mentees(), {"locked": keys})
-    }
-    return _changes(locked, new, MENTEE_TOTALS)
+    totals = len(MENTEE_TOTALS)
+    before = {key: mentee_signals(*_signal_fields(row[totals:])) for key, _, *row in locked}
+    new, moved = {}, []
+    for key, *row in db.session.execute(_update_mentees(), {"locked": list(before)}):
+        new[key] = tuple(row[:totals])
+        if mentee_signals(*_signal_fields(row[totals:])) != before[key]:
+            moved.append(key)
+    if moved:
+        touch(pairs_of_mentees=moved)
+    return _changes([row[: 2 + totals] for row in locked], new, MENTEE_TOTALS)
+
+
+def _signal_fields(values) -> tuple:
+    """``MENTEE_SIGNALS``' values as ``risk_rows.mentee_signals`` takes them."""
+    *moods, since, asked_at = values
+    return tuple(moods), since, asked_at
 
 
 @functools.cache
@@ -349,7 +365,8 @@ def _update_mentees() -> sa.Update:
     table = MenteeSummary.__table__  # Core, like ``_lock_statement``'s
     key = table.c.membership_id
     update = sa.update(table).where(key.in_(sa.bindparam("locked", expanding=True)))
-    return update.values(_mentee_values(key)).returning(key, *(table.c[n] for n in MENTEE_TOTALS))
+    returned = (table.c[n] for n in _RETURNED[MenteeSummary])
+    return update.values(_mentee_values(key)).returning(key, *returned)
 
 
 _TOUCHED = "waypoint_summaries_touched"
@@ -388,6 +405,8 @@ def _noticed(session: Session, _context) -> None:
             isinstance(row, CareRecord) and row.kind is CareKind.RESOLVED
         ):  # its status or its match; a resolution: when it is on the list of pairs at risk
             touch(session, pairs=[row.id if isinstance(row, Mentorship) else row.mentorship_id])
+        elif isinstance(row, Membership) and _membership_moved(session, row):
+            touch(session, pairs_of_mentees=[row.id])  # whether its mentee's signals count
         elif isinstance(row, BreakWeek) or (isinstance(row, Program) and _calendar_changed(row)):
             touch(session, programs=[row.id if isinstance(row, Program) else row.program_id])
 
@@ -399,6 +418,17 @@ _CALENDAR = ("starts_on", "ends_on", "cadence", "time_zone")
 def _calendar_changed(program: Program) -> bool:
     attrs = sa.inspect(program).attrs
     return any(attrs[name].history.has_changes() for name in _CALENDAR)
+
+
+def _membership_moved(session: Session, membership: Membership) -> bool:
+    """Whether the flush changed who the membership is to its pairs (left, came back, another
+    role): a pair's list reads only its present mentees."""
+    if membership in session.new:
+        return False  # in no pair yet
+    if membership in session.deleted:
+        return True
+    attrs = sa.inspect(membership).attrs
+    return attrs.left_at.history.has_changes() or attrs.role.history.has_changes()
 
 
 def _acknowledgement_changed(session: Session, checkin: CheckIn) -> bool:
@@ -582,20 +612,11 @@ class Drift:
 
 
 def check(fix: bool = False) -> list[Drift]:
-    """Every pair's, mentee's, program's, program week's and member state's row against a
-    recomputation from the facts; with ``fix``, the
-    differing rows rewritten (missing ones inserted) in one transaction. A few grouped queries
-    whatever the size."""
+    """Every mentee's, pair's, program's, program week's and member state's row against a
+    recomputation from the facts; with ``fix``, the differing rows rewritten (missing ones
+    inserted) in one transaction, the mentees' first (a pair's list reads its mentees' rows).
+    A few grouped queries whatever the size."""
     drifts = [
-        *_check(
-            PairSummary,
-            PairSummary.mentorship_id,
-            sa.select(Mentorship.id, Mentorship.program_id),
-            computed_pairs,
-            PAIR_FIELDS,
-            EMPTY_PAIR,
-            fix,
-        ),
         *_check(
             MenteeSummary,
             MenteeSummary.membership_id,
@@ -603,6 +624,15 @@ def check(fix: bool = False) -> list[Drift]:
             computed_mentees,
             MENTEE_FIELDS,
             EMPTY_MENTEE,
+            fix,
+        ),
+        *_check(
+            PairSummary,
+            PairSummary.mentorship_id,
+            sa.select(Mentorship.id, Mentorship.program_id),
+            computed_pairs,
+            PAIR_FIELDS,
+            EMPTY_PAIR,
             fix,
         ),
         *_check_sums(ProgramSummary, ("program_id",), computed_programs(), EMPTY_PROGRAM, fix),

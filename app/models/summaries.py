@@ -16,8 +16,6 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from game import risk
-
 from ..extensions import db
 from .types import UTCDateTime
 
@@ -39,8 +37,8 @@ class PairSummary(db.Model):
     milestones_confirmed: Mapped[int] = mapped_column(server_default="0")
     milestones_waiting: Mapped[int] = mapped_column(server_default="0")
     # the list of pairs at risk (``app.programs.risk_rows``): the instant from which the pair's
-    # own signals put it on the list, as long as its facts stay as they are, and its latest
-    # resolution's; both empty once the pair is no longer active
+    # signals and its present mentees' put it on the list, as long as its facts and theirs stay
+    # as they are, and its latest resolution's; both empty once the pair is no longer active
     listed_from: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # the pair's share of its program's weeks (``app.program_weeks.pair_counts``)
@@ -48,14 +46,10 @@ class PairSummary(db.Model):
 
     __table_args__ = (
         sa.Index("ix_pair_summaries_program", "program_id"),
-        sa.Index("ix_pair_summaries_program_listed", "program_id", "listed_from"),
+        # the list of pairs at risk in its order, longest listed first
+        sa.Index("ix_pair_summaries_program_listed", "program_id", "listed_from", "mentorship_id"),
         sa.Index("ix_pair_summaries_program_resolved", "program_id", "resolved_at"),
     )
-
-
-LOW_MOODS = " AND ".join(f"mood_{n} <= {risk.LOW_MOOD}" for n in (1, 2, 3))
-"""A mentee's last three counted weeks all low (``game.risk.low_mood``): the condition of the
-index that finds them, which a query repeats word for word to use it."""
 
 
 class MenteeSummary(db.Model):
@@ -76,15 +70,7 @@ class MenteeSummary(db.Model):
     help_asked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     open_help: Mapped[int] = mapped_column(default=0, server_default="0")
 
-    __table_args__ = (
-        sa.Index("ix_mentee_summaries_program_help", "program_id", "help_asked_at"),
-        sa.Index(
-            "ix_mentee_summaries_program_low",
-            "program_id",
-            sqlite_where=sa.text(LOW_MOODS),
-            postgresql_where=sa.text(LOW_MOODS),
-        ),
-    )
+    __table_args__ = (sa.Index("ix_mentee_summaries_program_help", "program_id", "help_asked_at"),)
 
 
 class ProgramSummary(db.Model):

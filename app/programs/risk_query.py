@@ -4,12 +4,11 @@ A fixed number of queries whatever the program's size, reading the summary rows 
 keep (``app.summaries``: one per pair, one per mentee) rather than scanning check-ins, meetings
 and kudos: no check-in, meeting note or reply is ever loaded (a coordinator sees signals, not
 the pair's text). The rules themselves are ``game.risk``'s, including when a resolved entry
-comes back: ``Selection`` has the database choose, count and page the pairs on the list, and
-``game.risk`` judges the page it shows. The database reads only the pairs on the list (and
-those a resolution took off it), never every pair: a pair's own signals by the instant its row
-keeps (``risk_rows``: ``listed_from <= now``), a mentee's by their row's indexes (low moods,
-help asked before a time), each judged against the pair's latest resolution. So the work grows
-with the pairs listed, not with the program.
+comes back: each pair's row keeps the instant from which its signals and its mentees' put it
+on the list, its latest resolution considered (``risk_rows``), so ``Selection`` has the
+database choose, count and page the pairs on the list along one index (``listed_from <= now``,
+longest listed first), and ``game.risk`` judges the page it shows. A page reads its 25 pairs
+and counts index entries, never every pair or every mentee.
 
 An entry is derived afresh on each visit and leaves the list as soon as its signals clear, or
 when a coordinator marks it resolved. The coordinators' record of each pair (private notes,
@@ -47,7 +46,6 @@ from ..models import (
 )
 from ..models.types import UTCDateTime
 from ..pagination import Pager
-from ..sql_weeks import local_week
 
 NUDGE_KIND = "pair-nudge:{mentorship_id}"
 """The kind of the notices a nudge leaves the pair's people (one kind per pair, so a planner or
@@ -148,7 +146,7 @@ PAGE_SIZE = 25
 
 @dataclass(frozen=True)
 class BoardPage:
-    at_risk: list[AtRisk]  # one page of the list, in id order
+    at_risk: list[AtRisk]  # one page of the list, longest listed first
     pager: Pager
     resolved: list[AtRisk]  # the latest ``PAGE_SIZE`` resolved entries, latest first
     resolved_count: int
@@ -170,12 +168,14 @@ def board_page(program_id: int, now: datetime, requested: int) -> BoardPage:
 
 
 def board(program_id: int, now: datetime) -> Board:
-    """The program's active pairs that raise a signal no resolution covers (in id order), and
-    those that a resolution took off the list (latest first), whether or not their signals
-    cleared since: every one of them, as ``Selection`` chooses them."""
+    """The program's active pairs that raise a signal no resolution covers (longest listed
+    first), and those that a resolution took off the list (latest first), whether or not their
+    signals cleared since: every one of them, as ``Selection`` chooses them."""
     selection = Selection(program_id, calendar_of(program_id), now)
+    listed = selection.ids(LISTED)
+    judged = {entry.mentorship.id: entry for entry in selection.judged(listed)}
     return Board(
-        selection.judged(selection.ids(LISTED)),
+        [judged[pair] for pair in listed],
         _latest_first(selection.judged(selection.ids(TAKEN_OFF))),
     )
 
@@ -185,7 +185,7 @@ def _latest_first(entries: list[AtRisk]) -> list[AtRisk]:
 
 
 def pairs_at_risk(program_id: int, now: datetime) -> list[AtRisk]:
-    """The program's active pairs on the list, in id order."""
+    """The program's active pairs on the list, longest listed first."""
     return board(program_id, now).at_risk
 
 
@@ -199,141 +199,52 @@ _resolution = aliased(CareRecord, name="resolution")
 _author = aliased(User, name="author")
 
 
-def _latest_care_id(kind: CareKind, pair_id=Mentorship.id) -> sa.ScalarSelect:
-    """The latest care record of ``kind`` of the pair ``pair_id`` (a correlated column), along
-    its index."""
+def _latest_care_id(kind: CareKind) -> sa.ScalarSelect:
+    """The latest care record of ``kind`` of the pair (a correlated column), along its
+    index."""
     return (
         sa.select(CareRecord.id)
-        .where(CareRecord.mentorship_id == pair_id, CareRecord.kind == kind)
+        .where(CareRecord.mentorship_id == Mentorship.id, CareRecord.kind == kind)
         .order_by(CareRecord.created_at.desc(), CareRecord.id.desc())
         .limit(1)
-        .correlate(pair_id.table)
+        .correlate(Mentorship)
         .scalar_subquery()
     )
 
 
-def _covers(pair_id, code, began) -> sa.Exists:
-    """The latest resolution of the pair ``pair_id`` holds ``code`` and the reason's spell
-    ``began(resolved_at)`` no later than it (``risk.covered``). Asked only of a mentee raising
-    the signal, so a mentee raising nothing costs no look at their pair's care records."""
-    codes = sa.cast(_resolution.signals, sa.Text)
-    quoted = codes.contains(sa.literal('"') + code + '"')
-    return sa.exists().where(
-        _resolution.id == _latest_care_id(CareKind.RESOLVED, pair_id),
-        quoted,
-        began(_resolution.created_at),
-    )
-
-
-def _mentee_code(signal: risk.Signal) -> sa.ColumnElement[str]:
-    return sa.literal(f"{signal.value}:") + sa.cast(MenteeSummary.membership_id, sa.String)
-
-
-def _mentee_signals() -> list[sa.Select]:
-    """The program's (``:program_id``) active pairs of a mentee raising a signal that the
-    pair's latest resolution does not cover: the mentees whose last three counted weeks were
-    low, and those whose help request has waited (``:help_since``), each found along its index
-    (``MenteeSummary``'s), so only they are judged (``game.risk``'s rule as SQL)."""
-    three_low = (
-        getattr(MenteeSummary, f"mood_{n}") <= sa.literal_column(str(risk.LOW_MOOD))
-        for n in (1, 2, 3)
-    )  # word for word the condition of the index of low moods (``LOW_MOODS``)
-    low = sa.and_(*three_low, MenteeSummary.moods_since.is_not(None))
-    waiting = MenteeSummary.help_asked_at <= sa.bindparam("help_since", type_=UTCDateTime)
-    pair = MentorshipMember.mentorship_id
-    zone = sa.bindparam("zone", type_=sa.String)
-    # a low spell is counted in weeks: covered when its oldest week began no later than the
-    # resolution's day in the program's zone, that is by the week keys' order
-    low_covered = _covers(
-        pair,
-        _mentee_code(risk.Signal.LOW_MOOD),
-        lambda at: MenteeSummary.moods_since <= local_week(at, zone),
-    )
-    help_covered = _covers(
-        pair,
-        _mentee_code(risk.Signal.HELP_WAITING),
-        lambda at: MenteeSummary.help_asked_at <= at,
-    )
-    mentees = (
-        sa.select(pair.label("id"))
-        .select_from(MenteeSummary)
-        .join(Membership, Membership.id == MenteeSummary.membership_id)
-        .join(MentorshipMember, MentorshipMember.membership_id == Membership.id)
-        .join(Mentorship, Mentorship.id == pair)
-        .outerjoin(PairSummary, PairSummary.mentorship_id == pair)
-        .where(
-            MenteeSummary.program_id == sa.bindparam("program_id"),
-            Membership.role == Role.MENTEE,
-            Membership.left_at.is_(None),
-            Mentorship.status == MentorshipStatus.ACTIVE,
-        )
-    )
-    unresolved = PairSummary.resolved_at.is_(None)  # its row says: no resolution to look at
-    return [
-        mentees.where(low, sa.or_(unresolved, ~low_covered)),
-        mentees.where(waiting, sa.or_(unresolved, ~help_covered)),
-    ]
-
-
 _NOW = sa.bindparam("now", type_=UTCDateTime)
 _OF_PROGRAM = PairSummary.program_id == sa.bindparam("program_id")
-_BY_PAIR = sa.select(PairSummary.mentorship_id.label("id")).where(
-    _OF_PROGRAM, PairSummary.listed_from <= _NOW
+_ON_LIST = (_OF_PROGRAM, PairSummary.listed_from <= _NOW)
+"""The pairs on the list: the instant stored on their rows has come (``risk_rows``, which
+counts their mentees' signals too), read along the index of those instants."""
+LISTED = (
+    sa.select(PairSummary.mentorship_id.label("id"))
+    .where(*_ON_LIST)
+    .order_by(PairSummary.listed_from, PairSummary.mentorship_id)
 )
-"""The pairs on the list by their own signals: the instant stored on their rows has come
-(``risk_rows``), read along the index of those instants."""
-_BY_MENTEE = sa.union(*_mentee_signals()).cte("by_mentee")
-"""The pairs on the list by a mentee's signal: a few, worked out once in each statement that
-names them (a common table expression named more than once is materialized, on SQLite as on
-PostgreSQL); never a list of ids sent back as parameters, which costs more to render, bind
-and parse than the list costs to find."""
-_MENTEES_PAIRS = sa.select(_BY_MENTEE.c.id)
-
-
-def _listed(by_pair: sa.Select) -> sa.Select:
-    by_mentee = sa.select(Mentorship.id.label("id")).where(Mentorship.id.in_(_MENTEES_PAIRS))
-    listed = sa.union(by_pair, by_mentee).subquery("listed")
-    return sa.select(listed.c.id).order_by(listed.c.id)
-
-
-LISTED = _listed(_BY_PAIR)
-"""The ids of the pairs on the list, in id order."""
-_LISTED_PAGE = (
-    _listed(
-        sa.select(
-            _BY_PAIR.order_by(PairSummary.mentorship_id).limit(sa.bindparam("end")).subquery().c.id
-        )
-    )
-    .limit(sa.bindparam("size"))
-    .offset(sa.bindparam("offset"))
-)
-"""``LISTED``'s page: those listed by their own signals read up to the page's end only."""
+"""The ids of the pairs on the list, longest listed first (the index's order)."""
+_LISTED_PAGE = LISTED.limit(sa.bindparam("size")).offset(sa.bindparam("offset"))
 _TAKEN_OFF = sa.select(PairSummary.mentorship_id.label("id")).where(
     _OF_PROGRAM,
     PairSummary.resolved_at.is_not(None),
     sa.or_(PairSummary.listed_from.is_(None), PairSummary.listed_from > _NOW),
-    PairSummary.mentorship_id.not_in(_MENTEES_PAIRS),
 )
 """The active pairs a resolution took off the list (their rows keep their latest
 resolution's instant), read along the index of those instants."""
 TAKEN_OFF = _TAKEN_OFF.order_by(PairSummary.resolved_at.desc(), PairSummary.mentorship_id)
 """The ids of the pairs a resolution took off the list, latest resolution first."""
-_ONLY_BY_MENTEE = sa.select(sa.func.count()).where(
-    Mentorship.id.in_(_MENTEES_PAIRS),
-    ~sa.exists().where(PairSummary.mentorship_id == Mentorship.id, PairSummary.listed_from <= _NOW),
-)
 _COUNTED = (
-    (
-        sa.select(sa.func.count()).select_from(_BY_PAIR.subquery()).scalar_subquery()
-        + _ONLY_BY_MENTEE.scalar_subquery()
-    ).label("listed_count"),
+    sa.select(sa.func.count())
+    .select_from(PairSummary)
+    .where(*_ON_LIST)
+    .scalar_subquery()
+    .label("listed_count"),
     sa.select(sa.func.count())
     .select_from(_TAKEN_OFF.subquery())
     .scalar_subquery()
     .label("taken_off_count"),
 )
-"""(pairs on the list, pairs a resolution took off it): those on the list by their own
-signals counted along the index alone, those only by a mentee's added."""
+"""(pairs on the list, pairs a resolution took off it), each counted along its index."""
 COUNTS = sa.select(*_COUNTED)
 
 
@@ -383,22 +294,26 @@ def _judged(pair_ids: sa.Select | sa.BindParameter) -> sa.Select:
 
 
 # Built once (statement construction is most of a page's cost): the instants are parameters.
-_PAGE = _judged(
-    sa.union_all(
-        sa.select(_LISTED_PAGE.subquery().c.id),
-        sa.select(TAKEN_OFF.limit(sa.bindparam("size")).subquery().c.id),
+_PAGE = (
+    _judged(
+        sa.union_all(
+            sa.select(_LISTED_PAGE.subquery().c.id),
+            sa.select(TAKEN_OFF.limit(sa.bindparam("size")).subquery().c.id),
+        )
     )
-).add_columns(*_COUNTED)
-"""A page of the list and the latest resolved entries, each row also carrying the two counts
-(one statement: the mentees' signals are worked out once for both)."""
+    .order_by(None)
+    .order_by(PairSummary.listed_from, Mentorship.id, MentorshipMember.id)
+    .add_columns(*_COUNTED)
+)
+"""A page of the list (in the list's order) and the latest resolved entries, each row also
+carrying the two counts: one statement."""
 _GIVEN = _judged(sa.bindparam("pair_ids", expanding=True))
 
 
 class Selection:
     """Which active pairs of a program are on the list, and which a resolution took off it, in
-    SQL over the summary rows: the pair rows' stored instants, and ``game.risk``'s mentee
-    signals and its ``covered`` rule written as conditions (tests/web/test_risk_selection.py
-    checks that they agree with judging every pair); and ``game.risk`` judging the pairs read."""
+    SQL over the pair rows' stored instants (tests/web/test_risk_selection.py checks that they
+    agree with judging every pair); and ``game.risk`` judging the pairs read."""
 
     def __init__(self, program_id: int, calendar: ProgramCalendar, now: datetime) -> None:
         self.calendar = calendar
@@ -422,8 +337,8 @@ class Selection:
 
     def page(self, requested: int) -> tuple[Pager, list[AtRisk], int]:
         """The requested page of the list (the last one when it asks past the end) and the
-        latest resolved entries, judged, in id order, with how many a resolution took off the
-        list: one statement, which also counts (a second only when no row came back or the
+        latest resolved entries, judged, longest listed first, with how many a resolution took
+        off the list: one statement, which also counts (a second only when no row came back or the
         page asked for is past the end)."""
         rows = self._page_rows(requested)
         listed, taken_off = rows[0][-2:] if rows else self.counts()

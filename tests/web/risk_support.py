@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
 
+import sqlalchemy as sa
 from checkins_support import user_id
 
 from app import clock
 from app.extensions import db
-from app.models import Kudos
+from app.models import Kudos, PairSummary
 from app.programs.risk_query import pairs_at_risk
 from game.risk import Signal
 from game.weeks import WeekKey
@@ -55,3 +56,16 @@ def active_mentor(app, world, at: datetime) -> None:
             )
         )
         db.session.commit()
+
+
+def in_list_order(pair_ids: list[int]) -> list[int]:
+    """``pair_ids`` as the list orders them: longest listed first (their rows' ``listed_from``),
+    then by id."""
+    listed_from = dict(
+        db.session.execute(
+            sa.select(PairSummary.mentorship_id, PairSummary.listed_from).where(
+                PairSummary.mentorship_id.in_(pair_ids)
+            )
+        ).all()
+    )
+    return sorted(pair_ids, key=lambda pair: (listed_from[pair], pair))

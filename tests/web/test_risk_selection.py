@@ -5,13 +5,15 @@ The rows are written directly (any values the summary could hold, not only those
 would reach), with resolutions of any codes at any time, near the spells' starts: a reason
 covered or not by a second, a low spell's first week against the resolution's day in the
 program's zone. A pair row's instant from which it is listed is worked out from the values
-written (``risk_rows.listing``, as a refresh would), and the lists are read then, or later with
-nothing done in between (time alone brings pairs onto the list).
+written, its mentee's row included (``risk_rows.add_listing``, as a refresh would), and the
+lists are read then, or later with nothing done in between (time alone brings pairs onto the
+list).
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from collections import defaultdict
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -19,7 +21,7 @@ from checkins_support import add_mentees
 from game_support import NOW, pinned_fixture  # noqa: F401
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from risk_support import MENTOR
+from risk_support import MENTOR, in_list_order
 
 from app import clock
 from app.calendars import calendar_of
@@ -32,10 +34,8 @@ from app.models import (
     MentorshipMember,
     PairSummary,
 )
-from app.models.types import UTCDateTime
 from app.programs.risk_query import active_pairs, assess, board, board_page, on_list
-from app.programs.risk_rows import listing
-from app.sql_weeks import local_week
+from app.programs.risk_rows import add_listing
 from game.weeks import local_date, week_of
 
 
@@ -45,13 +45,14 @@ def _clock(pinned):
 
 
 HOURS = st.integers(min_value=-24 * 30, max_value=24 * 2)  # hours from now: mostly the past
+PAST = st.integers(min_value=-24 * 30, max_value=0)
 MAYBE = st.none() | HOURS
 CODES = ("quiet", "mentor_silent", "low_mood", "help_waiting")
 
 MENTEE_ROW = st.none() | st.fixed_dictionaries(
     {
         "moods": st.lists(st.integers(1, 3), max_size=3),
-        "since": HOURS,
+        "since": PAST,  # the oldest counted week: a check-in's week has begun
         "asked": MAYBE,
     }
 )
@@ -92,14 +93,14 @@ def _at(hours: int | None):
 def _write(world, pairs, facts) -> None:
     """Replace every pair's rows and care records by ``facts``, in Core statements (a change
     through the ORM would have the commit refresh the rows from the facts)."""
-    calendar = calendar_of(world.program_id)
-    zone = calendar.zone
+    zone = calendar_of(world.program_id).zone
     pair_ids = [pair for pair, _ in pairs]
     db.session.execute(sa.delete(CareRecord).where(CareRecord.mentorship_id.in_(pair_ids)))
     db.session.execute(sa.delete(PairSummary).where(PairSummary.mentorship_id.in_(pair_ids)))
     db.session.execute(
         sa.delete(MenteeSummary).where(MenteeSummary.membership_id.in_([m for _, m in pairs]))
     )
+    found = defaultdict(dict)
     for (pair, mentee), fact in zip(pairs, facts, strict=True):
         matched = _at(fact["matched"])
         db.session.execute(
@@ -123,17 +124,17 @@ def _write(world, pairs, facts) -> None:
             if latest is None or hours >= latest[0]:  # the later one, or the last written
                 latest = (hours, signals)
         met, active = (None, None) if not fact["row"] else (_at(fact["met"]), _at(fact["active"]))
-        resolved_at, codes = (None, None) if latest is None else (_at(latest[0]), latest[1])
+        resolved_at = None if latest is None else _at(latest[0])
         db.session.execute(
             sa.insert(PairSummary).values(
                 mentorship_id=pair,
                 program_id=world.program_id,
                 last_met_at=met,
                 mentor_last_active=active,
-                listed_from=listing(calendar, matched, met, active, resolved_at, codes),
                 resolved_at=resolved_at,
             )
         )
+        found[pair].update(last_met_at=met, mentor_last_active=active)
         row = fact["mentee"]
         if row is not None:
             moods = row["moods"] + [None] * (3 - len(row["moods"]))
@@ -156,6 +157,11 @@ def _write(world, pairs, facts) -> None:
                     mentorship_id=pair, kind=CareKind.NUDGE, created_at=_at(fact["nudged"])
                 )
             )
+    add_listing(pair_ids, found)
+    db.session.execute(
+        sa.update(PairSummary),
+        [{"mentorship_id": pair, "listed_from": row["listed_from"]} for pair, row in found.items()],
+    )
     db.session.commit()
 
 
@@ -166,7 +172,8 @@ def _every_pair_judged(program_id: int) -> tuple[list[int], list[int]]:
         key=lambda e: e.resolved.at,
         reverse=True,
     )
-    return [e.mentorship.id for e in entries if on_list(e)], [e.mentorship.id for e in resolved]
+    listed = in_list_order([e.mentorship.id for e in entries if on_list(e)])
+    return listed, [e.mentorship.id for e in resolved]
 
 
 @settings(
@@ -220,17 +227,3 @@ def test_pairs_listed_by_their_mentees_alone_are_each_counted(app, world, pairs)
             page = board_page(world.program_id, now, 1)
             assert [e.mentorship.id for e in page.at_risk] == listed
             assert page.pager.total == len(listed)
-
-
-def test_the_databases_week_of_an_instant_is_the_games(app) -> None:
-    """``local_week`` in SQL (PostgreSQL's zones, SQLite's registered function) is the week key
-    Python gives, on each side of a Monday midnight, in zones east and west, across a year."""
-    monday = datetime(2026, 12, 28, tzinfo=UTC)  # ISO 2026-W53 begins, in UTC
-    instants = [monday + timedelta(hours=h) for h in (-14, -1, 0, 1, 13)]
-    with app.app_context():
-        for zone in ("UTC", "Europe/Paris", "America/New_York", "Pacific/Auckland"):
-            for instant in instants:
-                found = db.session.scalar(
-                    sa.select(local_week(sa.literal(instant, UTCDateTime), zone))
-                )
-                assert found == str(week_of(local_date(instant, zone))), (zone, instant)

@@ -7,16 +7,17 @@ Wednesday noon of week 11 of the world's program)."""
 from __future__ import annotations
 
 import threading
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
-from checkins_support import add_mentees, membership_id, user_id
-from game_support import NOW, W11, pinned_fixture  # noqa: F401
+from checkins_support import add_checkin, add_mentees, membership_id, user_id
+from game_support import NOW, W08, W10, W11, pinned_fixture  # noqa: F401
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from people_support import add_member, states_shown
-from risk_support import COORDINATOR, MENTEE, MENTOR
+from risk_support import COORDINATOR, MENTEE, MENTOR, in_list_order
 
 from app import clock, summaries
 from app.accounts import service as accounts
@@ -60,6 +61,7 @@ from app.programs import service as program_service
 from app.programs import training_service as training
 from app.programs.people_query import state_counts
 from app.programs.risk_query import active_pairs, assess, board, on_list
+from game import risk
 from game.weeks import local_date, week_of
 
 
@@ -248,7 +250,35 @@ def _listed_unfiltered(world) -> tuple[list[int], list[int]]:
         key=lambda e: e.resolved.at,
         reverse=True,
     )
-    return [e.mentorship.id for e in entries if on_list(e)], [e.mentorship.id for e in resolved]
+    listed = in_list_order([e.mentorship.id for e in entries if on_list(e)])
+    return listed, [e.mentorship.id for e in resolved]
+
+
+def test_a_mentees_signals_and_leaving_move_their_pairs_instant(app, world):
+    """A pair's ``listed_from`` counts its present mentees' signals, rewritten in the commit
+    that changes them: a help request (listed once it has waited), three low weeks (listed
+    from the first one's Monday), and the low mentee leaving a group that goes on."""
+    with app.app_context():
+        (pair, low), (_, asking) = add_mentees(world.program_id, MENTOR, 2, group=True)
+        now = clock.utcnow()
+
+        def listed_from():
+            db.session.expire_all()
+            return db.session.get(PairSummary, pair).listed_from
+
+        assert listed_from() > now + risk.HELP_WAIT  # matched now: its own signals come later
+        add_checkin(asking, W11, mood=3, wants_help=True)
+        assert listed_from() == now + risk.HELP_WAIT
+        for week in (W08, W10, W11):
+            add_checkin(low, week, mood=1)
+        zone = ZoneInfo(db.session.get(Program, world.program_id).time_zone)
+        assert listed_from() == datetime.combine(W08.monday(), time(), zone).astimezone(UTC)
+        assert pair in _listed(world)[0]
+        coordinator = db.session.scalar(sa.select(User.id).where(User.email == COORDINATOR))
+        people.deactivate(db.session.get(Membership, low), coordinator)
+        assert db.session.get(Mentorship, pair).status is MentorshipStatus.ACTIVE
+        assert listed_from() == now + risk.HELP_WAIT
+        assert summaries.check() == []
 
 
 def test_rows_follow_each_kind_of_action(app, world):
