@@ -181,7 +181,8 @@ def board(program_id: int, now: datetime) -> Board:
 
 
 def _latest_first(entries: list[AtRisk]) -> list[AtRisk]:
-    return sorted(entries, key=lambda e: e.resolved.at, reverse=True)
+    """Latest resolution first; at the same instant, in id order (as ``TAKEN_OFF``)."""
+    return sorted(entries, key=lambda e: (e.resolved.at, -e.mentorship.id), reverse=True)
 
 
 def pairs_at_risk(program_id: int, now: datetime) -> list[AtRisk]:
