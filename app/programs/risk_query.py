@@ -78,13 +78,6 @@ class Board:
 
 
 @dataclass(frozen=True)
-class HelpWaiting:
-    mentee: User
-    mentors: list[User]
-    asked_at: datetime
-
-
-@dataclass(frozen=True)
 class _User:
     name: str
 
@@ -138,6 +131,13 @@ def active_pairs(program_id: int) -> list[PairRow]:
         row = pairs.setdefault(pair, PairRow(pair, created_at, []))
         row.members.append(_Member(membership_id, _Membership(role, left_at, _User(name))))
     return list(pairs.values())
+
+
+@dataclass(frozen=True)
+class HelpWaiting:
+    mentee: _User  # names only: plain columns, no account loaded whole
+    mentors: list[_User]
+    asked_at: datetime
 
 
 PAGE_SIZE = 25
@@ -427,7 +427,7 @@ _OLDEST_HELP = (
 longest for help: the summary rows, along their index."""
 
 HELP_WAITING = (
-    sa.select(MentorshipMember.membership_id, Membership.role, User)
+    sa.select(MentorshipMember.membership_id, Membership.role, User.name)
     .join(Membership, Membership.id == MentorshipMember.membership_id)
     .join(User, User.id == Membership.user_id)
     .join(Mentorship, Mentorship.id == MentorshipMember.mentorship_id)
@@ -455,7 +455,8 @@ def help_waiting(program_id: int) -> list[HelpWaiting]:
     mentors = defaultdict(list)
     mentees = {}
     pairs_of = defaultdict(set)
-    for membership_id, role, user, pair, asked_at in rows:
+    for membership_id, role, name, pair, asked_at in rows:
+        user = _User(name)
         if role is Role.MENTOR:
             mentors[pair].append(user)
         elif asked_at is not None:
