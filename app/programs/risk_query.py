@@ -257,7 +257,14 @@ def _judged(pair_ids: sa.Select | sa.BindParameter) -> sa.Select:
         .where(CareRecord.mentorship_id == Mentorship.id, CareRecord.kind == CareKind.NUDGE)
         .scalar_subquery()
     )
-    query = (
+    if isinstance(pair_ids, sa.BindParameter):
+        pairs = sa.select(Mentorship.id.label("id")).where(Mentorship.id.in_(pair_ids))
+    else:
+        pairs = pair_ids
+    # First in the FROM list: PostgreSQL keeps the written order past eight joined tables
+    # (join_collapse_limit), and the few chosen must drive the read, not the whole program.
+    chosen = pairs.subquery("chosen")
+    return (
         sa.select(
             Mentorship.id,
             Mentorship.created_at,
@@ -277,7 +284,8 @@ def _judged(pair_ids: sa.Select | sa.BindParameter) -> sa.Select:
             MenteeSummary.moods_since,
             MenteeSummary.help_asked_at,
         )
-        .select_from(Mentorship)
+        .select_from(chosen)
+        .join(Mentorship, Mentorship.id == chosen.c.id)
         .join(MentorshipMember, MentorshipMember.mentorship_id == Mentorship.id)
         .join(Membership, Membership.id == MentorshipMember.membership_id)
         .join(User, User.id == Membership.user_id)
@@ -288,10 +296,6 @@ def _judged(pair_ids: sa.Select | sa.BindParameter) -> sa.Select:
         .where(Mentorship.program_id == sa.bindparam("program_id"))
         .order_by(Mentorship.id, MentorshipMember.id)
     )
-    if isinstance(pair_ids, sa.BindParameter):
-        return query.where(Mentorship.id.in_(pair_ids))
-    chosen = pair_ids.subquery("chosen")  # joined, so the few chosen drive the read
-    return query.join(chosen, chosen.c.id == Mentorship.id)
 
 
 # Built once (statement construction is most of a page's cost): the instants are parameters.
