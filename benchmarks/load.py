@@ -41,6 +41,9 @@ How to read the table: ``req/s`` counts answered requests (2xx/3xx) per second w
 the clients, in ms (the first row is hello's own: the floor of every page on this machine, as 8
 clients queue for 3 workers); ``err`` counts every other answer (4xx/5xx, or a broken
 connection), summed over the rounds: anything but 0 makes the row's other figures suspect.
+``cpu`` is what gunicorn's workers spent per answered request, in ms (from Linux's /proc; "-"
+elsewhere): the 8 clients run on the same 2 cores, so hello's requests/s is partly the clients'
+own cost, and hello's ``cpu`` divided by a page's says what share the server alone allows.
 ``SQL`` and ``ms`` are in-process (one request, no concurrency); ``KB`` is the HTML as rendered,
 ``gz``/``br`` as sent when compressed ("-": not compressed). ``targets`` lists issue 12's point
 2 for the row: "ok" when every one is met, else the ones missed. On a shared, busy machine the
@@ -273,10 +276,16 @@ class Run:
     errors: Counter = field(default_factory=Counter)
     latencies: list[float] = field(default_factory=list)
     seconds: float = 0.0
+    cpu: float | None = None  # the server's workers' cpu seconds in the run
 
     @property
     def rate(self) -> float:
         return self.ok / self.seconds if self.seconds else 0.0
+
+    @property
+    def cpu_ms(self) -> float | None:
+        """Server cpu per answered request: unlike requests/s, not bounded by the clients."""
+        return None if self.cpu is None or not self.ok else 1000 * self.cpu / self.ok
 
 
 def drive(clients: list[Client], job: Callable[[Client, int, int], tuple], seconds: float) -> Run:
@@ -315,6 +324,31 @@ def drive(clients: list[Client], job: Callable[[Client, int, int], tuple], secon
     run.seconds = time.perf_counter() - began
     run.ok = len(run.latencies)
     return run
+
+
+def drive_server(
+    server: subprocess.Popen, clients: list[Client], job: Callable, seconds: float
+) -> Run:
+    """``drive``, with the cpu the server's workers spent meanwhile (Linux's /proc)."""
+    before = workers_cpu(server)
+    run = drive(clients, job, seconds)
+    after = workers_cpu(server)
+    run.cpu = None if before is None or after is None else after - before
+    return run
+
+
+def workers_cpu(server: subprocess.Popen) -> float | None:
+    """User and system cpu seconds of gunicorn's workers so far; None without /proc."""
+    pid, tick = server.pid, os.sysconf("SC_CLK_TCK")
+    try:
+        workers = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        total = 0
+        for worker in workers:
+            fields = Path(f"/proc/{worker}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
+    except OSError:
+        return None
+    return total / tick
 
 
 # ---------------------------------------------------------------- gunicorn
@@ -402,11 +436,13 @@ def load(url: str, people: People, seconds: float, rounds: int, log) -> dict[str
             for index, client in enumerate(sessions[page.who]):
                 job(client, index, index)
         for number in range(1, rounds + 1):
-            base = drive(hello_clients, lambda c, i, n: c.request("GET", "/")[0], seconds)
+            base = drive_server(
+                hello, hello_clients, lambda c, i, n: c.request("GET", "/")[0], seconds
+            )
             log(f"round {number}: hello {base.rate:,.0f} req/s")
             figures[HELLO].runs.append(base)
             for page in PAGES:
-                run = drive(sessions[page.who], job_for(page), seconds)
+                run = drive_server(waypoint, sessions[page.who], job_for(page), seconds)
                 figures[page.name].runs.append(run)
                 figures[page.name].shares.append(run.rate / base.rate if base.rate else 0)
                 if number == 1:
@@ -570,13 +606,15 @@ def _under_load(m: Measured, share: float) -> tuple[str, float]:
         statistics.median(1000 * percentile(r.latencies, q) for r in m.runs) for q in (50, 95, 99)
     )
     errors = sum(sum(r.errors.values()) for r in m.runs)
-    return f"{rate:8.1f}{100 * share:8.1f}%{p50:8.1f}{p95:8.1f}{p99:8.1f}{errors:5d}", p95
+    cpus = [r.cpu_ms for r in m.runs if r.cpu_ms is not None]
+    cpu = f"{statistics.median(cpus):7.2f}" if cpus else f"{'-':>7}"
+    return f"{rate:8.1f}{100 * share:8.1f}%{p50:8.1f}{p95:8.1f}{p99:8.1f}{errors:5d}{cpu}", p95
 
 
 def print_table(figures: dict[str, Measured], with_load: bool) -> None:
     head = f"{'page':<26}"
     if with_load:
-        head += f"{'req/s':>8}{'% hello':>9}{'p50':>8}{'p95':>8}{'p99':>8}{'err':>5}"
+        head += f"{'req/s':>8}{'% hello':>9}{'p50':>8}{'p95':>8}{'p99':>8}{'err':>5}{'cpu':>7}"
     head += f"{'SQL':>5}{'ms':>7}{'KB':>7}{'gz':>6}{'br':>6}  targets"
     print(head)
     print("-" * len(head))
