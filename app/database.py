@@ -26,6 +26,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
 from .extensions import db
+from .postgres_plans import keep_prepared_statements, locks_rows
 
 BUSY_SECONDS = 5
 _WRITE_LOCKED = "waypoint_sqlite_write_locked"
@@ -51,10 +52,7 @@ def _sqlite_begin(connection: Connection) -> None:
 
 
 def _is_write(statement: str, context) -> bool:
-    if statement.lstrip()[:9].upper().startswith(_WRITES):
-        return True
-    compiled = getattr(context, "compiled", None)
-    return getattr(getattr(compiled, "statement", None), "_for_update_arg", None) is not None
+    return statement.lstrip()[:9].upper().startswith(_WRITES) or locks_rows(context)
 
 
 def _take_write_lock(writer: threading.Lock, connection: Connection, cursor, statement, context):
@@ -122,3 +120,5 @@ def configure_engine_events(app: Flask) -> None:
             event.listen(engine, "commit", _sqlite_commit)
             event.listen(engine, "rollback", _sqlite_rollback)
             event.listen(engine, "reset", _sqlite_reset)
+        elif engine.dialect.name == "postgresql":
+            keep_prepared_statements(engine)
