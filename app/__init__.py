@@ -8,7 +8,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config as config_module
-from . import summaries
+from . import database, summaries
 from .extensions import csrf, db, htmx, limiter, login_manager, migrate
 from .routing import IdConverter
 
@@ -28,6 +28,9 @@ def create_app(config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     app.url_map.converters["int"] = IdConverter
+    app.config.setdefault(
+        "SQLALCHEMY_ENGINE_OPTIONS", database.engine_options(app.config["SQLALCHEMY_DATABASE_URI"])
+    )
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS))
     login_manager.init_app(app)
@@ -35,7 +38,7 @@ def create_app(config: dict | None = None) -> Flask:
     limiter.init_app(app)
     htmx.init_app(app)
 
-    from . import database, models  # noqa: F401  (models register their tables)
+    from . import models  # noqa: F401  (models register their tables)
 
     database.configure_engine_events(app)
     summaries.listen()

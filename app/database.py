@@ -22,7 +22,7 @@ import sqlite3
 import threading
 
 from flask import Flask
-from sqlalchemy import event
+from sqlalchemy import event, make_url
 from sqlalchemy.engine import Connection, Engine
 
 from .extensions import db
@@ -32,6 +32,12 @@ BUSY_SECONDS = 5
 _WRITE_LOCKED = "waypoint_sqlite_write_locked"
 _HOLDS_WRITER = "waypoint_sqlite_holds_writer"
 _WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "SAVEPOINT", "CREATE", "DROP", "ALTER")
+
+
+def engine_options(url: str) -> dict:
+    """A server may drop an idle connection, so the pool tests one before lending it; a
+    SQLite file never does, and the test would be a statement on every request."""
+    return {"pool_pre_ping": make_url(url).get_backend_name() != "sqlite"}
 
 
 def _sqlite_connect(dbapi_connection, _record) -> None:
