@@ -7,6 +7,7 @@ coordinator's quiet pairs) all read a program's weeks, break weeks and cadence p
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime
@@ -23,12 +24,27 @@ from .models import BreakWeek, Membership, Mentorship, Program
 
 def program_calendar(program: Program, break_mondays: Iterable[date]) -> game.ProgramCalendar:
     """The program's weeks, breaks and cadence as the game sees them."""
+    return _calendar(
+        program.starts_on,
+        program.ends_on,
+        program.cadence.name,
+        frozenset(break_mondays),
+        program.time_zone,
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def _calendar(
+    start: date, end: date, cadence: str, break_mondays: frozenset[date], zone: str
+) -> game.ProgramCalendar:
+    """Made once per process for each set of dates: a calendar is an immutable value that
+    lays out every week of the term, and most pages need their program's."""
     return game.ProgramCalendar(
-        start=program.starts_on,
-        end=program.ends_on,
-        cadence=game.Cadence[program.cadence.name],
+        start=start,
+        end=end,
+        cadence=game.Cadence[cadence],
         break_weeks=frozenset(week_of(monday) for monday in break_mondays),
-        zone=program.time_zone,
+        zone=zone,
     )
 
 
