@@ -23,6 +23,7 @@ from ..models import (
     Role,
 )
 from ..weeks import request_now
+from .forms import mood_label
 from .trend import mood_trend
 
 WEEK_COLUMNS = (ProgramWeek.checkins, ProgramWeek.mood_total)
@@ -142,6 +143,21 @@ class Health:
     def trend(self) -> str:
         """The moods' trend in words, for the card's text alternative."""
         return mood_trend(mood for _, mood in self.moods)
+
+    @property
+    def faces(self) -> list[int]:
+        """Each week's mood as the face the style sheet draws (0: no check-in)."""
+        return [round(mood) if mood else 0 for _, mood in self.moods]
+
+    @property
+    def said(self) -> str:
+        """The moods in words, oldest first, then the trend: what the faces say to a screen
+        reader (a group's mood is its mentees' average)."""
+        words = [
+            "no check-in" if not mood else mood_label(face) if mood == face else f"average {mood:g}"
+            for (_, mood), face in zip(self.moods, self.faces, strict=True)
+        ]
+        return f"Mood, last {len(self.moods)} weeks, oldest first: {', '.join(words)}. {self.trend}"
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,13 @@
-"""The trend a mood chart's text alternative states in words (app.checkins.trend)."""
+"""The trend a mood chart's text alternative states in words (app.checkins.trend), and the
+mentor card's faces and words around it."""
 
 from __future__ import annotations
 
 import pytest
 
+from app.checkins.queries import Health
 from app.checkins.trend import mood_trend
+from game.weeks import WeekKey
 
 
 @pytest.mark.parametrize(
@@ -22,3 +25,15 @@ from app.checkins.trend import mood_trend
 )
 def test_the_first_and_last_weeks_with_a_mood_decide(moods, said) -> None:
     assert mood_trend(moods) == said
+
+
+def test_a_card_draws_each_week_as_a_face_and_says_it_in_words() -> None:
+    """A group's week is its mentees' average: drawn as the nearest face, said exactly."""
+    weeks = WeekKey(2026, 40), WeekKey(2026, 41), WeekKey(2026, 42), WeekKey(2026, 43)
+    health = Health(moods=tuple(zip(weeks, (None, 4.0, 2.5, 3.75), strict=True)))
+
+    assert health.faces == [0, 4, 2, 4]
+    assert health.said == (
+        "Mood, last 4 weeks, oldest first: no check-in, 4 – Good, average 2.5, average 3.75. "
+        "Steady, around 3.4 out of 5."
+    )
