@@ -15,12 +15,14 @@ from ..extensions import db
 from ..figures import Asked, Figures
 from ..models import (
     CheckIn,
+    CheckInState,
     Membership,
     Program,
     ProgramState,
     ProgramSummary,
     ProgramWeek,
     Role,
+    User,
 )
 from ..weeks import request_now
 from .forms import mood_label
@@ -50,8 +52,8 @@ class ThisWeek:
     ``rows``: the rows read to decide it, by week key."""
 
     week: WeekKey
-    checkin: CheckIn | None
-    rows: dict[str, CheckIn] = field(default_factory=dict, compare=False, repr=False)
+    checkin: CheckIn | WeekCheckIn | None
+    rows: dict[str, CheckIn | WeekCheckIn] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def done(self) -> bool:
@@ -97,6 +99,55 @@ _WEEK_ROWS = (  # built once: building a statement costs more than SQLite runnin
     )
     .options(joinedload(CheckIn.acknowledged_by))
 )
+
+
+WEEK_CHECKINS = (
+    sa.select(
+        CheckIn.id,
+        CheckIn.week_key,
+        CheckIn.mood,
+        CheckIn.progress_note,
+        CheckIn.blocker,
+        CheckIn.wants_help,
+        CheckIn.acknowledged_at,
+        CheckIn.reply,
+        User.name.label("replied_by"),
+    )
+    .outerjoin(User, User.id == CheckIn.acknowledged_by_id)
+    .where(
+        CheckIn.membership_id == sa.bindparam("membership_id"),
+        CheckIn.week_key.in_([sa.bindparam("checkin_week"), sa.bindparam("checkin_last_week")]),
+    )
+)
+"""The rows ``this_week`` decides from, for a page that reads them with its other lists
+(``Lists``): the mentee membership ``membership_id``'s check-ins of ``week_keys``."""
+
+
+@dataclass(frozen=True)
+class WeekCheckIn(CheckInState):
+    """A row of ``WEEK_CHECKINS``: what the check-in card shows of a check-in and fills its
+    form with, read without the ORM row (a page that only shows it)."""
+
+    id: int
+    week_key: str
+    mood: int | None
+    progress_note: str
+    blocker: str
+    wants_help: bool
+    acknowledged_at: datetime | None
+    reply: str
+    replied_by: str | None
+
+
+def week_keys(zones: WeekZones) -> dict[str, str]:
+    """``WEEK_CHECKINS``' values: the person's week now and the week before it."""
+    current = zones.week_at(request_now())
+    return {"checkin_week": str(current), "checkin_last_week": str(current.previous())}
+
+
+def week_read(membership_id: int, zones: WeekZones, rows: list[tuple]) -> ThisWeek:
+    """This week, from the rows ``WEEK_CHECKINS`` read (no query)."""
+    return this_week(membership_id, zones, {row.week_key: WeekCheckIn(*row) for row in rows})
 
 
 def _week_rows(membership_id: int, week: WeekKey) -> dict[str, CheckIn]:

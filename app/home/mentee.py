@@ -3,7 +3,8 @@ goals and meetings, in a fixed handful of statements.
 
 Each module keeps the query of its own subject (``UNREAD`` in notices, ``SUMMARIES`` in goals,
 ...); the home reads its short lists side by side in one statement (``MENTEE_HOME``), after the
-pairs with their people (which the meetings' lists filter on), then this week's check-in.
+pairs with their people (which the meetings' lists filter on); this week's check-in is one of
+the lists.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from flask_login import current_user
 
 from ..certificates.queries import OF_PERSON
+from ..checkins.queries import WEEK_CHECKINS, week_keys, week_read
 from ..checkins.routes import card_context
 from ..clock import utcnow
 from ..gamification.queries import CARD_LISTS, mentee_card
@@ -33,6 +35,7 @@ MENTEE_HOME = Lists(
     actions=HOME_ACTIONS,
     goals=SUMMARIES,
     certificates=OF_PERSON,
+    week_checkins=WEEK_CHECKINS,
 )
 """Everything short the mentee's home lists, for ``user_id`` in the mentee membership
 ``membership_id`` of the program ``program_id`` (and the meetings' ``home_values``)."""
@@ -52,18 +55,22 @@ def _next_action(week_done: bool, next_meeting, goals: list[GoalSummary]) -> dic
 
 
 def mentee_home(membership: Membership) -> dict:
-    """What ``home/mentee.html`` shows: three statements after the person's own."""
+    """What ``home/mentee.html`` shows: two statements after the person's own."""
     now = utcnow()
+    zones = current_user.week_zones
     mentorships = mentorships_of(membership)
     lists = MENTEE_HOME.run(
         user_id=membership.user_id,
         membership_id=membership.id,
         program_id=membership.program_id,
         **home_values(mentorships, now),
+        **week_keys(zones),
     )
     meetings = mentee_meetings(mentorships, lists["next_meetings"], lists["actions"], now)
     goals = goal_summaries(lists["goals"])
-    checkin_card = card_context(membership)
+    checkin_card = card_context(
+        membership, week=week_read(membership.id, zones, lists["week_checkins"])
+    )
     # The card reads the program's calendar from the lists: the survey then finds it.
     game = mentee_card(membership, week_now(current_user), current_user.time_zone, lists)
     return {

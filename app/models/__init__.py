@@ -2,7 +2,7 @@
 
 from .awards import ON_BOARD, BadgeEarned, PlayerTotal, PointsAward, StreakRepair
 from .certificates import Certificate
-from .checkins import CheckIn
+from .checkins import CheckIn, CheckInState
 from .goals import Goal, GoalStatus, Milestone, MilestoneAction, MilestoneEvent, MilestoneStatus
 from .kudos import Kudos
 from .logins import LoginSession, PasswordReset
@@ -75,6 +75,7 @@ __all__ = [
     "CareRecord",
     "Certificate",
     "CheckIn",
+    "CheckInState",
     "Goal",
     "GoalStatus",
     "Kudos",

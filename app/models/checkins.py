@@ -17,7 +17,21 @@ NOTE_LIMIT = 1000
 REPLY_LIMIT = 500
 
 
-class CheckIn(db.Model):
+class CheckInState:
+    """What a check-in's own fields say: for the row, and for a page's light copy of it
+    (``checkins.queries.WeekCheckIn``)."""
+
+    @property
+    def counted(self) -> bool:
+        """Whether this is the week's check-in, not only a help request waiting for a mood."""
+        return self.mood is not None
+
+    @property
+    def help_open(self) -> bool:
+        return self.wants_help and self.acknowledged_at is None
+
+
+class CheckIn(CheckInState, db.Model):
     """One per mentee membership and local ISO week; the week key is fixed when it is written.
 
     Storing the key (``2025-W01``) keeps history stable when the person later changes zone.
@@ -52,10 +66,6 @@ class CheckIn(db.Model):
     )
 
     @property
-    def counted(self) -> bool:
-        """Whether this is the week's check-in, not only a help request waiting for a mood."""
-        return self.mood is not None
-
-    @property
-    def help_open(self) -> bool:
-        return self.wants_help and self.acknowledged_at is None
+    def replied_by(self) -> str | None:
+        """The name of the mentor who replied (``acknowledged_by`` loaded with the row)."""
+        return None if self.acknowledged_by is None else self.acknowledged_by.name
