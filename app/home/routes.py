@@ -22,10 +22,9 @@ from ..mentor_cards import mentor_cards
 from ..mentorships_query import mentorships_of
 from ..models import Invite, Mentorship, MentorshipStatus, Program, Role
 from ..notices.service import UNREAD
-from ..notices.service import unread as unread_notices
 from ..onboarding.status import CHECKLIST, checklist_from
 from ..programs.people_query import CURRENT_STATES, PARTICIPANTS, State, state_counts
-from ..programs.risk_query import help_waiting
+from ..programs.risk_query import HELP_WAITING, help_waiting
 from ..rendering import render
 from ..surveys.queries import ANSWERED, survey_to_answer
 from . import bp
@@ -93,11 +92,18 @@ COORDINATOR_FIGURES = Figures.of(MEETING_FIGURES, OPEN_INVITES, CHECKIN_FIGURES,
 once: the meeting counts, the open invites, the check-in weeks and the goal counts."""
 
 
-def _coordinator_home(membership, notices):
-    """The program's figures: the people's states, then one statement for the meeting counts
-    and every other count (read from the program's summary rows), then the names of the first
-    quiet pairs and of those waiting longest for help."""
+COORDINATOR_LISTS = Lists(notices=UNREAD, break_mondays=BREAK_MONDAYS, help_waiting=HELP_WAITING)
+"""The coordinator's notices, the program's break weeks (its calendar) and the people of
+the pairs waiting longest for help, for ``user_id`` coordinating ``program_id``."""
+
+
+def _coordinator_home(membership):
+    """The program's figures: the coordinator's short lists (``COORDINATOR_LISTS``), the
+    people's states, then one statement for the meeting counts and every other count (read from
+    the program's summary rows), then the names of the first quiet pairs."""
     program, now = membership.program, utcnow()
+    lists = COORDINATOR_LISTS.run(user_id=membership.user_id, program_id=program.id)
+    calendar_read(program, [monday for (monday,) in lists["break_mondays"]])
     held, counts, checkins, goals = COORDINATOR_FIGURES.read(
         meeting_figures(program.id, calendar_of(program.id), now),
         _program_counts(program, now),
@@ -107,12 +113,12 @@ def _coordinator_home(membership, notices):
     return render(
         "home/coordinator.html",
         membership=membership,
-        notices=notices,
+        notices=lists["notices"],
         counts=counts,
         meeting_aggregate=meeting_aggregate(program.id, now, held),
         checkin_aggregate=checkins,
         goal_aggregate=goals,
-        help_waiting=help_waiting(program.id),
+        help_waiting=help_waiting(lists["help_waiting"]),
         now=now,
     )
 
@@ -155,7 +161,7 @@ def index():
     if membership.role is Role.MENTEE:
         return render("home/mentee.html", **mentee_home(membership))
     if membership.role is Role.COORDINATOR:
-        return _coordinator_home(membership, unread_notices(current_user.id))
+        return _coordinator_home(membership)
     mentorships = mentorships_of(membership)
     if membership.role is Role.MENTOR:
         cards = mentor_cards(mentorships)

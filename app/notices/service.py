@@ -29,11 +29,6 @@ UNREAD = (
 """The newest unread notices of the person ``user_id``, as a home page shows them."""
 
 
-def unread(user_id: int) -> list[sa.Row]:
-    """The person's unread notices (``UNREAD``): one query."""
-    return db.session.execute(UNREAD, {"user_id": user_id}).all()
-
-
 def dismiss(notice: Notice) -> None:
     if notice.read_at is None:
         notice.read_at = utcnow()

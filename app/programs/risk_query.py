@@ -19,6 +19,7 @@ nudges, resolutions) is ``CareRecord``: the list reads each pair's latest resolu
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -451,11 +452,10 @@ HELP_WAITING = (
 """The people of the active pairs of those mentees, each mentee with the time they asked."""
 
 
-def help_waiting(program_id: int) -> list[HelpWaiting]:
+def help_waiting(rows: Iterable[tuple]) -> list[HelpWaiting]:
     """Who has waited longest for help (``HELP_SHOWN`` of them), oldest request first: the
-    mentee, their mentors and when they asked; never what they wrote. One query
-    (``HELP_WAITING``)."""
-    rows = db.session.execute(HELP_WAITING, {"program_id": program_id}).all()
+    mentee, their mentors and when they asked; never what they wrote. From the rows of
+    ``HELP_WAITING``, which the coordinator's home reads with its other lists."""
     mentors = defaultdict(list)
     mentees = {}
     pairs_of = defaultdict(set)
