@@ -142,7 +142,7 @@ _MENTORS_PAIRS = (
     )
     .correlate(None)  # its own memberships and mentorships, not the outer query's
 )
-_REVIEW_QUEUE = (
+REVIEW_QUEUE = (
     sa.select(
         Milestone.id,
         Milestone.title,
@@ -162,17 +162,11 @@ _REVIEW_QUEUE = (
         Goal.mentorship_id.in_(_MENTORS_PAIRS),
     )
     .order_by(Milestone.submitted_at, Milestone.id)
-    .limit(sa.bindparam("limit"))
+    .limit(sa.bindparam("review_limit"))
 )
-"""The first ``limit`` milestones waiting in the open mentorships of the mentor membership
-``mentor_id``, longest waiting first: rows of ``ReviewItem``. Built once: the mentor's home
-builds no statement."""
-
-
-def review_queue(mentor: Membership, limit: int) -> list[ReviewItem]:
-    """The first ``limit`` milestones waiting for the mentor's review; one query."""
-    rows = db.session.execute(_REVIEW_QUEUE, {"mentor_id": mentor.id, "limit": limit})
-    return [ReviewItem(*row) for row in rows]
+"""The first ``review_limit`` milestones waiting in the open mentorships of the mentor
+membership ``mentor_id``, longest waiting first: rows of ``ReviewItem``. Built once: the
+mentor's home reads it with its other lists and builds no statement."""
 
 
 @dataclass(frozen=True)

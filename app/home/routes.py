@@ -14,7 +14,7 @@ from ..certificates.queries import OF_PERSON
 from ..checkins.queries import CHECKIN_FIGURES, checkin_figures
 from ..clock import utcnow
 from ..figures import Asked, Figures
-from ..goals.queries import GOAL_FIGURES, goal_figures, review_queue
+from ..goals.queries import GOAL_FIGURES, REVIEW_QUEUE, ReviewItem, goal_figures
 from ..lists_query import Lists
 from ..meetings.queries import MEETING_FIGURES, meeting_aggregate, meeting_figures
 from ..member_states import PAIR
@@ -129,18 +129,23 @@ MENTOR_SLOTS = Lists(
     checklist=CHECKLIST,
     break_mondays=BREAK_MONDAYS,
     answered=ANSWERED,
+    reviews=REVIEW_QUEUE,
 )
 """The mentor's notices, certificates and checklist, the program's break weeks (its calendar,
-for the survey) and the surveys answered, for ``user_id`` in the membership ``membership_id`` of
-``program_id``: the same SELECTs the mentee's home reads."""
+for the survey), the surveys answered and the milestones waiting longest for review, for
+``user_id`` in the membership ``membership_id`` (``mentor_id``) of ``program_id``: the
+same SELECTs the mentee's home reads, and the review queue."""
 
 
 def _mentor_slots(membership, mentorships: list[Mentorship]) -> dict:
-    """The mentor's notices, certificates, checklist and survey, from one statement."""
+    """The mentor's notices, certificates, checklist, survey and first reviews, from one
+    statement."""
     lists = MENTOR_SLOTS.run(
         user_id=membership.user_id,
         membership_id=membership.id,
+        mentor_id=membership.id,
         program_id=membership.program_id,
+        review_limit=REVIEWS_ON_HOME,
     )
     calendar_read(membership.program, [monday for (monday,) in lists["break_mondays"]])
     return {
@@ -148,6 +153,7 @@ def _mentor_slots(membership, mentorships: list[Mentorship]) -> dict:
         "certificates": lists["certificates"],
         "checklist": checklist_from(membership, lists["checklist"][0]),
         "survey_slot": survey_to_answer(membership, mentorships, utcnow(), lists["answered"]),
+        "review_queue": [ReviewItem(*row) for row in lists["reviews"]],
     }
 
 
@@ -172,7 +178,6 @@ def index():
             hidden=hidden,
             membership=membership,
             mentorships=mentorships,
-            review_queue=review_queue(membership, REVIEWS_ON_HOME),
             **_mentor_slots(membership, mentorships),
             **cards,
         )

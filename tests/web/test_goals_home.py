@@ -19,11 +19,8 @@ from goals_support import (
 
 from app import clock
 from app.extensions import db
-from app.goals.queries import (
-    GoalAggregate,
-    goal_figures,
-    review_queue,
-)
+from app.goals.queries import REVIEW_QUEUE, GoalAggregate, ReviewItem, goal_figures
+from app.home.routes import REVIEWS_ON_HOME
 from app.mentor_cards import card_figures
 from app.models import Goal, GoalStatus, Membership, Milestone, MilestoneStatus, Role
 
@@ -85,7 +82,7 @@ def test_the_review_queue_lists_waiting_milestones_oldest_first(app, world, logi
         )
         add_goal(world.other_mentorship_id, "other-mentee@test.example", "Not yours", (WAITING,))
         mentor = db.session.get(Membership, membership_id(MENTOR, Role.MENTOR))
-        queue = review_queue(mentor, 10)
+        queue = _review_queue(mentor, 10)
         assert [item.milestone_id for item in queue] == [oldest, recent]
         assert queue[0].goal_title == "Build a robot"
         assert queue[0].mentee_name == "Gita Groupmember1"
@@ -223,16 +220,28 @@ def test_a_goal_page_costs_the_same_with_1_or_50_milestones(app, world, login, q
     assert _queries(query_counter, client, f"/goals/{goal_id}") == one <= 8  # issue 12's budget
 
 
-def test_the_review_queue_is_one_query(app, world, query_counter):
-    """However long, and cut to the first ``limit``."""
+def _review_queue(mentor: Membership, limit: int) -> list[ReviewItem]:
+    """The queue as the mentor's home reads it (``REVIEW_QUEUE``, one of its lists)."""
+    rows = db.session.execute(REVIEW_QUEUE, {"mentor_id": mentor.id, "review_limit": limit})
+    return [ReviewItem(*row) for row in rows]
+
+
+def test_the_review_queue_is_cut_to_its_limit_and_the_home_reads_it_in_fixed_statements(
+    app, world, login, query_counter
+):
+    client = login("own_mentor")
+    with query_counter as before:
+        client.get("/")
     with app.app_context():
         for number in range(5):
             add_goal(world.mentorship_id, title=f"Goal {number}", milestones=(WAITING, WAITING))
         mentor = db.session.get(Membership, membership_id(MENTOR, Role.MENTOR))
         for limit, shown in ((20, 10), (3, 3)):
-            with query_counter as counted:
-                assert len(review_queue(mentor, limit)) == shown
-            assert counted.count == 1
+            assert len(_review_queue(mentor, limit)) == shown
+    with query_counter as after:
+        page = client.get("/").get_data(as_text=True)
+    assert page.count('class="review-item') == REVIEWS_ON_HOME
+    assert after.count == before.count
 
 
 def test_another_mentee_in_the_group_sees_nothing_of_mine_on_home(app, world):
