@@ -44,7 +44,9 @@ connection), summed over the rounds: anything but 0 makes the row's other figure
 ``cpu`` is what gunicorn's workers spent per answered request, in ms (from Linux's /proc; "-"
 elsewhere): the 8 clients run on the same 2 cores, so hello's requests/s is partly the clients'
 own cost, and hello's ``cpu`` divided by a page's says what share the server alone allows.
-``SQL`` and ``ms`` are in-process (one request, no concurrency); ``KB`` is the HTML as rendered,
+``SQL`` and ``ms`` are in-process (one request, no concurrency: a hot loop, so a worker answering
+real clients pays more for the same request, 1.5-1.9 times on a logged-in page even with one
+client, as its code runs cold after each switch to the client); ``KB`` is the HTML as rendered,
 ``gz``/``br`` as sent when compressed ("-": not compressed). ``targets`` lists issue 12's point
 2 for the row: "ok" when every one is met, else the ones missed. On a shared, busy machine the
 load figures move by 10-20 % from run to run: compare ``% hello`` more than ``req/s``, and run
