@@ -53,15 +53,13 @@ def card_context(
     **flags,
 ) -> dict:
     """What ``checkins/_card.html`` needs; the mentee's home passes it on. ``week``: this
-    week, when a change just told it."""
+    week, when a change just told it. A week already checked in shows no form unless it is
+    being edited (most of a mentee's visits to their home)."""
     week = week or this_week(membership.id, current_user.week_zones)
-    return {
-        "this_week": week,
-        "checkin_form": form or CheckInForm(formdata=None, obj=week.checkin),
-        "editing": False,
-        "expanded": False,
-        **flags,
-    }
+    context = {"this_week": week, "editing": False, "expanded": False, **flags}
+    if form is None and (context["editing"] or not week.done):
+        form = CheckInForm(formdata=None, obj=week.checkin)
+    return {**context, "checkin_form": form}
 
 
 def ack_forms(checkins: list[CheckIn]) -> dict[int, AcknowledgeForm]:
