@@ -133,40 +133,51 @@ def coordinated_row(model, object_id: int, program_id: int):
 # --- mentorships and what hangs off them ---------------------------------------------------
 
 
-def _places(roles: tuple[Role, ...] = ()) -> sa.Subquery:
-    """(mentorship_id, membership_id, role) of each pair the person sees as one of ``roles``
-    (mentor or mentee by default). Coordinators are not members of mentorships, so the private
-    pages of a pair answer them 404 like any other outsider: they see aggregates elsewhere."""
-    wanted = set(roles) or PAIR_ROLES
-    mine = [m.id for m in my_memberships() if m.role in wanted]
+def _place() -> sa.Subquery:
+    """(mentorship_id, membership_id, role) of each pair seen from the memberships in the
+    expanding bind ``mine`` (``_mine_ids``)."""
     return (
         sa.select(MentorshipMember.mentorship_id, MentorshipMember.membership_id, Membership.role)
         .join(Membership, Membership.id == MentorshipMember.membership_id)
         .join(Mentorship, Mentorship.id == MentorshipMember.mentorship_id)
-        .where(MentorshipMember.membership_id.in_(mine), Mentorship.seen_by(Membership.role))
+        .where(
+            MentorshipMember.membership_id.in_(sa.bindparam("mine", expanding=True)),
+            Mentorship.seen_by(Membership.role),
+        )
         .subquery()
     )
+
+
+def _mine_ids(roles: tuple[Role, ...] = ()) -> list[int]:
+    """The person's memberships that open a pair's pages: as one of ``roles`` (mentor or mentee
+    by default). Coordinators are not members of mentorships, so the private pages of a pair
+    answer them 404 like any other outsider: they see aggregates elsewhere."""
+    wanted = set(roles) or PAIR_ROLES
+    return [m.id for m in my_memberships() if m.role in wanted]
 
 
 def _mine(membership_id: int) -> Membership:
     return next(m for m in my_memberships() if m.id == membership_id)
 
 
+# The scoped statements are built once, with the object's id and the person's memberships as
+# parameters: building one per request (and its cache key) cost more than running it.
+_PLACE = _place()
+
+_MENTORSHIP = (
+    sa.select(Mentorship, _PLACE.c.membership_id)
+    .join(_PLACE, _PLACE.c.mentorship_id == Mentorship.id)
+    .where(Mentorship.id == sa.bindparam("object_id"))
+    .options(JOINED_PEOPLE)
+    .limit(1)
+)
+
+
 def mentorship_for_me(mentorship_id: int, *roles: Role) -> tuple[Mentorship, Membership]:
     """A mentorship the person sees (as one of ``roles``), people loaded, and their membership
     in it."""
-    place = _places(roles)
-    row = (
-        db.session.execute(
-            sa.select(Mentorship, place.c.membership_id)
-            .join(place, place.c.mentorship_id == Mentorship.id)
-            .where(Mentorship.id == mentorship_id)
-            .options(JOINED_PEOPLE)
-            .limit(1)
-        )
-        .unique()
-        .first()
-    )
+    params = {"mine": _mine_ids(roles), "object_id": mentorship_id}
+    row = db.session.execute(_MENTORSHIP, params).unique().first()
     if row is None:
         abort(404)
     return row[0], _mine(row[1])
@@ -197,23 +208,31 @@ class GoalAccess:
         return self.goal.status is GoalStatus.ARCHIVED
 
 
-def _seen_goals(query: sa.Select, place: sa.Subquery) -> sa.Select:
+def _seen_goals(query: sa.Select) -> sa.Select:
     """``query`` limited to goals the person sees: a pair's mentors see its goals; in a group,
     goals are confidential, so a mentee sees only their own (another mentee's is a 404)."""
-    return query.join(place, place.c.mentorship_id == Goal.mentorship_id).where(
-        sa.or_(place.c.role == Role.MENTOR, Goal.membership_id == place.c.membership_id)
+    return query.join(_PLACE, _PLACE.c.mentorship_id == Goal.mentorship_id).where(
+        sa.or_(_PLACE.c.role == Role.MENTOR, Goal.membership_id == _PLACE.c.membership_id)
     )
+
+
+_GOAL = (
+    _seen_goals(sa.select(Goal, _PLACE.c.membership_id))
+    .where(Goal.id == sa.bindparam("object_id"))
+    .options(GOAL_OWNER, GOAL_PAIR)
+    .limit(1)
+)
+_MILESTONE_GOAL = (
+    _seen_goals(sa.select(Milestone).join(Goal, Goal.id == Milestone.goal_id))
+    .where(Milestone.id == sa.bindparam("object_id"))
+    .limit(1)
+)
 
 
 def goal_for_me(goal_id: int, *options) -> GoalAccess:
     """The goal (with its owner, pair and ``options`` loaded) if it is mine to see, else 404."""
-    place = _places()
-    row = db.session.execute(
-        _seen_goals(sa.select(Goal, place.c.membership_id), place)
-        .where(Goal.id == goal_id)
-        .options(GOAL_OWNER, GOAL_PAIR, *options)
-        .limit(1)
-    ).first()
+    query = _GOAL.options(*options) if options else _GOAL
+    row = db.session.execute(query, {"mine": _mine_ids(), "object_id": goal_id}).first()
     if row is None:
         abort(404)
     goal = row[0]
@@ -222,59 +241,69 @@ def goal_for_me(goal_id: int, *options) -> GoalAccess:
 
 def milestone_for_me(milestone_id: int) -> tuple[Milestone, GoalAccess]:
     """A milestone of a goal I see, and my access to that goal, else 404."""
-    place = _places()
-    milestone = db.session.scalar(
-        _seen_goals(sa.select(Milestone).join(Goal, Goal.id == Milestone.goal_id), place)
-        .where(Milestone.id == milestone_id)
-        .limit(1)
-    )
+    params = {"mine": _mine_ids(), "object_id": milestone_id}
+    milestone = db.session.scalar(_MILESTONE_GOAL, params)
     if milestone is None:
         abort(404)
     return milestone, goal_for_me(milestone.goal_id)
+
+
+_MEETING = (
+    sa.select(Meeting)
+    .join(_PLACE, _PLACE.c.mentorship_id == Meeting.mentorship_id)
+    .where(Meeting.id == sa.bindparam("object_id"))
+    .execution_options(populate_existing=True)
+    .limit(1)
+)
+_PAIR_OF_MEETING = (
+    sa.select(Mentorship).where(Mentorship.id == sa.bindparam("object_id")).options(JOINED_PEOPLE)
+)
 
 
 def meeting_for_me(meeting_id: int, *options) -> tuple[Meeting, Mentorship]:
     """A meeting of a pair I see (``options`` loaded afresh) and the pair with its people,
     else 404. The pair is a query of its own: refreshing it would unload the program of the
     person's own memberships."""
-    place = _places()
-    meeting = db.session.scalar(
-        sa.select(Meeting)
-        .join(place, place.c.mentorship_id == Meeting.mentorship_id)
-        .where(Meeting.id == meeting_id)
-        .options(*options)
-        .execution_options(populate_existing=True)
-        .limit(1)
-    )
+    query = _MEETING.options(*options) if options else _MEETING
+    meeting = db.session.scalar(query, {"mine": _mine_ids(), "object_id": meeting_id})
     if meeting is None:
         abort(404)
-    mentorship = (
-        db.session.scalars(
-            sa.select(Mentorship)
-            .where(Mentorship.id == meeting.mentorship_id)
-            .options(JOINED_PEOPLE)
-        )
-        .unique()
-        .one()
-    )
+    params = {"object_id": meeting.mentorship_id}
+    mentorship = db.session.scalars(_PAIR_OF_MEETING, params).unique().one()
     return meeting, mentorship
+
+
+_ACTION_ITEM = (
+    sa.select(ActionItem)
+    .join(Meeting, Meeting.id == ActionItem.meeting_id)
+    .join(_PLACE, _PLACE.c.mentorship_id == Meeting.mentorship_id)
+    .where(ActionItem.id == sa.bindparam("object_id"))
+    .options(joinedload(ActionItem.meeting), joinedload(ActionItem.owner))
+    .execution_options(populate_existing=True)
+    .limit(1)
+)
 
 
 def action_item_for_me(item_id: int) -> ActionItem:
     """An action item of a meeting of a pair I see, with its meeting and owner, else 404."""
-    place = _places()
-    item = db.session.scalar(
-        sa.select(ActionItem)
-        .join(Meeting, Meeting.id == ActionItem.meeting_id)
-        .join(place, place.c.mentorship_id == Meeting.mentorship_id)
-        .where(ActionItem.id == item_id)
-        .options(joinedload(ActionItem.meeting), joinedload(ActionItem.owner))
-        .execution_options(populate_existing=True)
-        .limit(1)
-    )
+    item = db.session.scalar(_ACTION_ITEM, {"mine": _mine_ids(), "object_id": item_id})
     if item is None:
         abort(404)
     return item
+
+
+_WRITER = aliased(MentorshipMember)
+_MENTORED_CHECKIN = (
+    sa.select(CheckIn, _PLACE.c.mentorship_id)
+    .join(_WRITER, _WRITER.membership_id == CheckIn.membership_id)
+    .join(_PLACE, _PLACE.c.mentorship_id == _WRITER.mentorship_id)
+    .where(CheckIn.id == sa.bindparam("object_id"))
+    .limit(1)
+)
+_OWN_CHECKIN = sa.select(CheckIn.id).where(
+    CheckIn.id == sa.bindparam("object_id"),
+    CheckIn.membership_id.in_(sa.bindparam("mine", expanding=True)),
+)
 
 
 def checkin_for_mentor(checkin_id: int, *options) -> tuple[CheckIn, int]:
@@ -283,24 +312,13 @@ def checkin_for_mentor(checkin_id: int, *options) -> tuple[CheckIn, int]:
     The mentee who wrote it gets 403: it is theirs, but only a mentor acknowledges it. Everyone
     else (other mentors, other mentees, coordinators) gets 404, like any foreign id.
     """
-    place = _places((Role.MENTOR,))
-    writer = aliased(MentorshipMember)
-    row = db.session.execute(
-        sa.select(CheckIn, place.c.mentorship_id)
-        .join(writer, writer.membership_id == CheckIn.membership_id)
-        .join(place, place.c.mentorship_id == writer.mentorship_id)
-        .where(CheckIn.id == checkin_id)
-        .options(*options)
-        .limit(1)
-    ).first()
+    query = _MENTORED_CHECKIN.options(*options) if options else _MENTORED_CHECKIN
+    params = {"mine": _mine_ids((Role.MENTOR,)), "object_id": checkin_id}
+    row = db.session.execute(query, params).first()
     if row is not None:
         return row[0], row[1]
-    own = db.session.scalar(
-        sa.select(CheckIn.id).where(
-            CheckIn.id == checkin_id,
-            CheckIn.membership_id.in_([m.id for m in my_memberships()]),
-        )
-    )
+    mine = [m.id for m in my_memberships()]
+    own = db.session.scalar(_OWN_CHECKIN, {"mine": mine, "object_id": checkin_id})
     abort(403 if own else 404)
 
 
