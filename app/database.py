@@ -18,6 +18,7 @@ validation) and held briefly (rendering happens after the commit, in a read tran
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import threading
 
@@ -32,6 +33,7 @@ BUSY_SECONDS = 5
 _WRITE_LOCKED = "waypoint_sqlite_write_locked"
 _HOLDS_WRITER = "waypoint_sqlite_holds_writer"
 _WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "SAVEPOINT", "CREATE", "DROP", "ALTER")
+_WRITE_AFTER_CTE = re.compile(r"\b(INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
 
 
 def engine_options(url: str) -> dict:
@@ -58,7 +60,15 @@ def _sqlite_begin(connection: Connection) -> None:
 
 
 def _is_write(statement: str, context) -> bool:
-    return statement.lstrip()[:9].upper().startswith(_WRITES) or locks_rows(context)
+    """A compiled statement says what it is; a text one is judged by its first word, and one
+    that opens with a CTE by any write keyword in it (taking the lock for a read that only
+    mentions one costs a wait, missing a write would fail it)."""
+    if context.isinsert or context.isupdate or context.isdelete or locks_rows(context):
+        return True
+    opening = statement.lstrip()[:9].upper()
+    if opening.startswith("WITH"):
+        return _WRITE_AFTER_CTE.search(statement) is not None
+    return opening.startswith(_WRITES)
 
 
 def _take_write_lock(writer: threading.Lock, connection: Connection, cursor, statement, context):

@@ -91,6 +91,52 @@ def test_select_for_update_takes_the_write_lock_as_on_postgresql(sqlite_app, oth
     db.session.rollback()
 
 
+def _update_with_a_cte():
+    oldest = sa.select(NOTES.c.id).order_by(NOTES.c.id).limit(1).cte("oldest")
+    return NOTES.update().where(NOTES.c.id.in_(sa.select(oldest.c.id))).values(text="edited")
+
+
+BESIDE = "written beside a reader"
+WRITES_WITH_A_CTE = {
+    "core update": (_update_with_a_cte, ["edited", BESIDE]),
+    "text insert": (
+        lambda: sa.text(
+            "WITH new(text) AS (SELECT 'added') INSERT INTO notes (text) SELECT text FROM new"
+        ),
+        ["first", BESIDE, "added"],
+    ),
+    "text delete": (
+        lambda: sa.text(
+            "WITH gone AS (SELECT min(id) AS id FROM notes) DELETE FROM notes WHERE id IN gone"
+        ),
+        [BESIDE],
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("write", "after"), WRITES_WITH_A_CTE.values(), ids=WRITES_WITH_A_CTE.keys()
+)
+def test_a_write_that_opens_with_a_cte_takes_the_write_lock(
+    sqlite_app, other_process, write, after
+):
+    """``WITH … UPDATE`` is a write: read as a read, it would upgrade a stale snapshot and fail
+    with "database is locked" once another writer had committed in between."""
+    other = other_process
+    other.execute(NOTES.insert().values(text="first"))
+    other.commit()
+    db.session.execute(sa.select(NOTES)).all()  # a deferred read transaction is open
+    other.execute(NOTES.insert().values(text=BESIDE))
+    other.commit()
+    db.session.execute(write())
+    with pytest.raises(OperationalError, match="locked"):
+        other.execute(NOTES.insert().values(text="must wait"))
+    other.rollback()
+    db.session.commit()
+    with db.engine.connect() as other:
+        assert texts(other) == after
+
+
 def test_a_writer_waits_for_another_instead_of_failing(sqlite_app):
     """A read snapshot taken before another writer committed would make a plain deferred
     transaction fail with "database is locked" at its first write; ours begins again."""
