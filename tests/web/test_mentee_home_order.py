@@ -11,7 +11,8 @@ from goals_support import add_goal
 from meetings_support import add_meeting
 
 from app.clock import utcnow
-from app.models import MilestoneStatus
+from app.extensions import db
+from app.models import MilestoneStatus, Program
 
 SECTION = re.compile(r'<section class="card[^"]*"[^>]*aria-labelledby="([^"]+)"')
 
@@ -80,3 +81,22 @@ def test_the_home_costs_the_same_queries_whatever_comes_first(app, world, login,
     with query_counter as counter:
         client.get("/")
     assert counter.count == before
+
+
+def test_the_program_card_lists_its_objectives_and_no_empty_list_without_them(app, world, login):
+    client = login("mentee")
+    with app.app_context():
+        program = db.session.get(Program, world.program_id)
+        program.objectives = "Confidence\n\nA plan for next year\n"
+        db.session.commit()
+    home = client.get("/").get_data(as_text=True)
+    card = home[home.index('id="program-about-heading"') :]
+    assert "<ul><li>Confidence</li><li>A plan for next year</li></ul>" in card
+    assert sections(home)[-1] == "program-about-heading"
+    with app.app_context():
+        db.session.get(Program, world.program_id).objectives = ""
+        db.session.commit()
+    home = client.get("/").get_data(as_text=True)
+    card = home[home.index('id="program-about-heading"') :]
+    assert "<ul>" not in card[: card.index("</section>")]
+    assert "Program details and agreement" in card
