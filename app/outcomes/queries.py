@@ -191,15 +191,16 @@ def _periods(rows: WeekRows, calendar: game.ProgramCalendar, today: WeekKey) -> 
     return found
 
 
+BREAK_LABELS = sa.select(BreakWeek.monday, BreakWeek.label).where(
+    BreakWeek.program_id == sa.bindparam("program_id")
+)
+
+
 def program_outcomes(program: Program, now: datetime, survey_group: str = "everyone") -> Outcomes:
     """Everything the outcomes pages show, in a fixed number of queries (the break weeks,
     the grouped figures, the meetings held lately, the surveys); survey charts and comments
     for ``survey_group`` (everyone, mentee or mentor)."""
-    labels = dict(
-        db.session.execute(
-            sa.select(BreakWeek.monday, BreakWeek.label).where(BreakWeek.program_id == program.id)
-        ).all()
-    )
+    labels = dict(db.session.execute(BREAK_LABELS, {"program_id": program.id}).all())
     calendar = program_calendar(program, labels)
     today = calendar.current_week(now)
     weeks = [w for w in calendar.weeks() if w <= today]

@@ -81,11 +81,12 @@ class SurveyResults:
     comments: dict[str, list[str]]  # survey title -> comments of the chosen group, if shown
 
 
-def _tallies(program_id: int) -> list[tuple[Survey, dict[str, Tally]]]:
+def _tallies_statement() -> sa.Select:
     """One GROUP BY over the program's answers, by survey, role and the two end answers (it
-    reads ``ix_survey_answers_tally`` alone, in its order); the few groups are added up here."""
+    reads ``ix_survey_answers_tally`` alone, in its order), each row with its survey."""
     answers = SurveyAnswer
     choices = (answers.goals_reached, answers.again)
+    program_surveys = sa.select(Survey.id).where(Survey.program_id == sa.bindparam("program_id"))
     sums = (
         sa.select(
             answers.survey_id,
@@ -95,15 +96,22 @@ def _tallies(program_id: int) -> list[tuple[Survey, dict[str, Tally]]]:
             sa.func.coalesce(sa.func.sum(answers.relationship), 0).label("relationship"),
             sa.func.coalesce(sa.func.sum(answers.usefulness), 0).label("usefulness"),
         )
-        .where(answers.survey_id.in_(sa.select(Survey.id).where(Survey.program_id == program_id)))
+        .where(answers.survey_id.in_(program_surveys))
         .group_by(answers.survey_id, answers.role, *choices)
         .subquery()
     )
+    return sa.select(Survey, *sums.c).join(sums, sums.c.survey_id == Survey.id)
+
+
+_TALLIES = _tallies_statement()
+"""Built once: building it (and its cache key) on every dashboard cost more than running it."""
+
+
+def _tallies(program_id: int) -> list[tuple[Survey, dict[str, Tally]]]:
+    """Each survey of the program with its sums by role (the few groups are added up here)."""
     surveys: dict[int, Survey] = {}
     by_role: dict[int, dict[str, Tally]] = defaultdict(dict)
-    for row in db.session.execute(
-        sa.select(Survey, *sums.c).join(sums, sums.c.survey_id == Survey.id)
-    ):
+    for row in db.session.execute(_TALLIES, {"program_id": program_id}):
         survey = row.Survey
         goals = {row.goals_reached.value: row.answers} if row.goals_reached else {}
         again = {row.again.value: row.answers} if row.again else {}
