@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from functools import cache
-
 from flask import abort, request
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, TextAreaField
-from wtforms.fields.choices import SelectChoice
+from wtforms import StringField, TextAreaField
 from wtforms.validators import StopValidation, ValidationError
 
 from .passwords import policy_problem
 from .text import CONTROL, CONTROL_IN_LINES
-from .zones import all_zones, find_zone
+from .zones import COMMON, find_zone
 
 FORM_ENCODINGS = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
 """What an HTML form (and htmx) sends; Flask-WTF would also read JSON, whose values need not be
@@ -58,31 +55,22 @@ class Form(FlaskForm):
             return field
 
 
-@cache
-def time_zone_choices() -> list[SelectChoice]:
-    return [SelectChoice(name, name.replace("_", " ")) for name in all_zones()]
-
-
-class TimeZoneField(SelectField):
-    """An IANA zone picker; with ``detect`` app.js preselects the browser's own zone."""
-
-    def __init__(self, label: str = "Time zone", detect: bool = False, **kwargs):
-        if detect:
-            kwargs.setdefault("render_kw", {})["data-detect-zone"] = ""
-        super().__init__(label, choices=time_zone_choices(), **kwargs)
-
-
 class TimeZoneSearchField(StringField):
     """A zone typed with suggestions (a ``<datalist>`` of the common zones, app/zones.py):
     ``new york``, ``Tokyo`` or ``Europe/London`` is kept as its IANA name; anything else gets a
-    message next to the field. Far lighter than a select of every zone."""
+    message next to the field. Far lighter than a select of every zone (35 KB of options).
+    With ``detect`` app.js fills in the browser's own zone."""
 
     LIST_ID = "time-zone-suggestions"
+    suggestions = COMMON
 
-    def __init__(self, label: str = "Time zone", **kwargs):
-        kwargs.setdefault("render_kw", {}).update(
+    def __init__(self, label: str = "Time zone", detect: bool = False, **kwargs):
+        render_kw = kwargs.setdefault("render_kw", {})
+        render_kw.update(
             list=self.LIST_ID, autocomplete="off", autocapitalize="off", spellcheck="false"
         )
+        if detect:
+            render_kw["data-detect-zone"] = ""
         super().__init__(label, **kwargs)
 
     def pre_validate(self, form) -> None:
@@ -90,7 +78,7 @@ class TimeZoneSearchField(StringField):
         if zone is None:
             raise StopValidation(
                 "That is not a time zone we know. Type a city, such as Chicago or London, "
-                "or pick from every zone by region below."
+                "or a zone such as Europe/London."
             )
         self.data = zone
 

@@ -12,7 +12,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from ..forms import Form, TimeZoneField, TimeZoneSearchField, strong_password
+from ..forms import Form, TimeZoneSearchField, strong_password
 from ..models import User
 from ..passwords import MAX_LENGTH, policy_problem
 
@@ -53,7 +53,7 @@ class RegisterForm(Form):
         validators=[InputRequired("Choose a password."), strong_password],
         render_kw={"autocomplete": "new-password"},
     )
-    time_zone = TimeZoneField(detect=True)
+    time_zone = TimeZoneSearchField(detect=True)
 
 
 class ProfileForm(Form):

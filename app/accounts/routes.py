@@ -207,7 +207,6 @@ def account():
     return render(
         "accounts/account.html",
         form=form,
-        common_zones=zones.COMMON,
         devices=sessions.open_sessions(current_user.id),
         status=status,
     )

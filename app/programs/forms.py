@@ -23,7 +23,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from ..forms import Form, TimeZoneField
+from ..forms import Form, TimeZoneSearchField
 from ..models import Cadence, MeetingMode, MentorshipModel, Role
 
 
@@ -120,7 +120,7 @@ class ProgramForm(Form):
         ],
     )
     meeting_mode = EnumSelectField("Usual meeting mode", MeetingMode, default=MeetingMode.IN_PERSON)
-    time_zone = TimeZoneField("Program time zone")
+    time_zone = TimeZoneSearchField("Program time zone")
     agreement = TextAreaField(
         "Agreement every participant accepts",
         validators=[Length(max=5000)],

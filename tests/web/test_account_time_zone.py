@@ -90,3 +90,39 @@ def test_find_zone_knows_only_whole_names_and_cities_no_other_zone_shares():
     assert find_zone("utc") == "UTC"
     assert find_zone("") is None and find_zone("America") is None
     assert label("America/Argentina/Buenos_Aires") == "Argentina / Buenos Aires"
+
+
+@pytest.mark.parametrize(
+    "who, path",
+    [
+        ("anonymous", "/join/{invite_code}"),
+        ("coordinator", "/programs/new"),
+        ("coordinator", "/programs/{program_id}/settings"),
+    ],
+    ids=["sign-up", "new program", "program settings"],
+)
+def test_every_form_with_a_zone_types_it_with_suggestions(new_client, world, who, path):
+    """The sign-up page (the first a student opens on a phone) and the program forms ship the
+    same light field, not 35 KB of options."""
+    url = path.format(invite_code=world.invite_code, program_id=world.program_id)
+    response = new_client(who).get(url)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert len(page.encode()) <= 15 * 1024, len(page.encode())
+    assert '<select id="time_zone"' not in page
+    assert 'list="time-zone-suggestions"' in INPUT.search(page)[0]
+    suggestions = re.search(r'<datalist id="time-zone-suggestions">(.*?)</datalist>', page, re.S)
+    assert re.findall(r'<option value="([^"]+)">', suggestions[1]) == list(COMMON)
+
+
+def test_sign_up_keeps_the_zone_typed_by_its_city(app, new_client, world):
+    client = new_client()
+    form = {
+        "name": "Ana Lima",
+        "email": "ana@test.example",
+        "password": "a long enough passphrase",
+        "time_zone": "sao paulo",
+    }
+    response = client.submit(f"/join/{world.invite_code}", form)
+    assert response.status_code in (302, 303)
+    assert zone_of(app, "ana@test.example") == "America/Sao_Paulo"

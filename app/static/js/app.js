@@ -43,10 +43,10 @@
   function detectZone(root) {
     var zone;
     try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (e) { return; }
-    root.querySelectorAll("select[data-detect-zone]").forEach(function (select) {
-      if (select.form && select.form.querySelector('[aria-invalid="true"]')) return;
-      var offered = Array.prototype.some.call(select.options, function (o) { return o.value === zone; });
-      if (offered) select.value = zone;
+    if (!zone) return;
+    root.querySelectorAll("input[data-detect-zone]").forEach(function (input) {
+      if (input.form && input.form.querySelector('[aria-invalid="true"]')) return;
+      input.value = zone;
     });
   }
   document.addEventListener("DOMContentLoaded", function () { detectZone(document); });
