@@ -10,6 +10,7 @@ import matching
 
 from ..access import coordinated_row, membership_in
 from ..models import MatchDraft, MentorshipStatus, Program, Role
+from ..pagination import Pager, requested_page
 from ..rendering import redirect_to, render
 from ..text import counted
 from . import bp, service
@@ -47,18 +48,30 @@ def _person(pool: Pool, membership_id: int | None, role: Role) -> int:
     return member.id
 
 
+# Rows of each long list on the matching page (mentees without a draft, mentors with room,
+# people not ready, current and past mentorships), and drafts per page: a district's matching
+# page stays a phone's page.
+SHOWN = 10
+DRAFTS_PAGE_SIZE = 10
+HAND_CHOICES = 50  # beyond it, matching by hand goes through a mentee's ranked options
+
+
 def _page(pool: Pool, status: int = 200, **forms):
     hand = forms.pop("hand", None) or HandMatchForm(formdata=None)
     hand.mentee.choices = [(m.id, m.user.name) for m in pool.waiting]
     hand.mentor.choices = [(m.id, m.user.name) for m in pool.mentors_with_room()]
+    pager = Pager.of(requested_page(), len(pool.drafts), DRAFTS_PAGE_SIZE)
     return render(
         "pairing/matching.html",
+        "pairing/_drafts_list.html",
         program=pool.program,
         pool=pool,
         hand=hand,
         accept_form=forms.pop("accept", None) or AcceptForm(formdata=None),
-        swap_error=forms.pop("swap_error", None),
-        swap_to=pool.mentors_with_room(),
+        drafts=pool.drafts[pager.offset : pager.offset + pager.size],
+        drafts_pager=pager,
+        shown=SHOWN,
+        hand_choices=HAND_CHOICES,
         status=status,
     )
 
@@ -127,7 +140,7 @@ def swap(program_id: int, draft_id: int):
             return _back(program)
         except PairingError as problem:
             form.mentor.errors.append(problem.message)
-    return _page(pool, 422, swap_error=(draft.id, form.mentor.errors[0]))
+    return _options_page(pool, draft.mentee_membership_id, 422, form.mentor.errors[0])
 
 
 @bp.post("/programs/<int:program_id>/matching/drafts/<int:draft_id>/remove")
@@ -160,9 +173,13 @@ def hand(program_id: int):
 @bp.get("/programs/<int:program_id>/matching/mentees/<int:membership_id>")
 @login_required
 def mentee(program_id: int, membership_id: int):
-    """One mentee's options: every mentor with room, best first, with the reasons."""
     pool = load_pool(_program(program_id))
-    mentee_id = _person(pool, membership_id, Role.MENTEE)
+    return _options_page(pool, _person(pool, membership_id, Role.MENTEE))
+
+
+def _options_page(pool: Pool, mentee_id: int, status: int = 200, error: str | None = None):
+    """One mentee's options: every mentor with room, best first, with the reasons; choosing
+    one changes the mentee's draft (kept accepted if it was) or makes one."""
     mentors = [
         pool.profile(m.id, pool.free_places(m.id, ignore_mentee=mentee_id))
         for m in pool.mentors_with_room(ignore_mentee=mentee_id)
@@ -177,6 +194,8 @@ def mentee(program_id: int, membership_id: int):
         draft=pool.draft_of(mentee_id),
         options=matching.rank(pool.profile(mentee_id), mentors),
         reasons_of=service.reasons_of,
+        error=error,
+        status=status,
     )
 
 

@@ -151,3 +151,13 @@ def test_another_programs_mentorship_is_404_under_our_url(app, world, ids, coord
     with app.app_context():
         mentorship = db.session.get(Mentorship, ids["other_program_mentorship_id"])
         assert mentorship.status is MentorshipStatus.ACTIVE
+
+
+def test_a_persons_page_ends_or_re_matches_their_open_mentorship(app, world, ids, coordinator):
+    """In a district the matching page lists a few pairs: the People page finds anyone, and
+    their page links to ending or re-matching (a closed pair, or a closed program, does not)."""
+    person_url = f"/programs/{world.program_id}/people/{ids['mentee_membership_id']}"
+    link = f'<a class="button small" href="{end_url(world)}">End or re-match</a>'
+    assert link in coordinator.get(person_url).get_data(as_text=True)
+    coordinator.submit(end_url(world), {"reason": "Moved to another school"})
+    assert "End or re-match" not in coordinator.get(person_url).get_data(as_text=True)
