@@ -138,6 +138,8 @@ PAGES = [
     Page("people page", "coordinator", lambda row: f"/programs/{row['program']}/people"),
     Page("pairs at risk", "coordinator", lambda row: f"/programs/{row['program']}/at-risk"),
     Page("leaderboard", "mentee", lambda row: f"/programs/{row['program']}/leaderboard"),
+    Page("matching page", "coordinator", lambda row: f"/programs/{row['program']}/matching"),
+    Page("program settings", "coordinator", lambda row: f"/programs/{row['program']}/settings"),
 ]
 
 KB = 1024
