@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
+from hypothesis import settings
 from push.loopback import push_service  # noqa: F401  (for every folder: tests/push/loopback.py)
 from row_snapshots import Snapshots, delete_rows
 
@@ -62,6 +63,11 @@ PROBE_P256DH = "BN" + "A" * 85
 PROBE_AUTH = "A" * 22
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
 SNAPSHOTS = Snapshots()
+
+# Property tests check answers, not speed: Hypothesis's 200 ms deadline per example would make
+# them timed tests, failing on a busy machine (speed is the benchmarks' job).
+settings.register_profile("waypoint", deadline=None)
+settings.load_profile("waypoint")
 
 
 def _test_database_url(tmp_path_factory: pytest.TempPathFactory) -> str:

@@ -301,20 +301,18 @@ def mentee_metrics(
     }
 
 
-def timely_responses(mentor_id: int, program_id: int) -> int:
-    """Check-ins and milestone submissions the mentor answered within 72 hours, each counted
-    once however often it was answered (two queries).
-
-    A review answers the milestone's latest submission before it; a review without one (a
-    direct confirmation) answers nothing. The time difference is taken in Python: date
-    arithmetic is not portable SQL.
-    """
+def _answered_statements() -> tuple[sa.Select, sa.Select]:
+    """The mentor's acknowledged check-ins and milestone reviews in the program, each with
+    when it was asked and answered (``mentor_id``, ``program_id``)."""
     mentee = aliased(Membership)
-    checkins = db.session.execute(
+    checkins = (
         sa.select(CheckIn.id, CheckIn.updated_at, CheckIn.acknowledged_at)
         .join(mentee, mentee.id == CheckIn.membership_id)
-        .where(CheckIn.acknowledged_by_id == mentor_id, mentee.program_id == program_id)
-    ).all()
+        .where(
+            CheckIn.acknowledged_by_id == sa.bindparam("mentor_id"),
+            mentee.program_id == sa.bindparam("program_id"),
+        )
+    )
     submitted = aliased(MilestoneEvent)
     latest = (
         sa.select(submitted)
@@ -326,7 +324,7 @@ def timely_responses(mentor_id: int, program_id: int) -> int:
         .order_by(submitted.at.desc(), submitted.id.desc())
         .limit(1)
     )
-    reviews = db.session.execute(
+    reviews = (
         sa.select(
             latest.with_only_columns(submitted.id).scalar_subquery(),
             latest.with_only_columns(submitted.at).scalar_subquery(),
@@ -336,30 +334,53 @@ def timely_responses(mentor_id: int, program_id: int) -> int:
         .join(Goal, Goal.id == Milestone.goal_id)
         .join(Mentorship, Mentorship.id == Goal.mentorship_id)
         .where(
-            MilestoneEvent.actor_id == mentor_id,
+            MilestoneEvent.actor_id == sa.bindparam("mentor_id"),
             MilestoneEvent.action.in_([MilestoneAction.CONFIRMED, MilestoneAction.SENT_BACK]),
-            Mentorship.program_id == program_id,
+            Mentorship.program_id == sa.bindparam("program_id"),
         )
-    ).all()
+    )
+    return checkins, reviews
+
+
+# Built once: building them (and their cache keys) cost more than running them.
+_ANSWERED_CHECKINS, _ANSWERED_REVIEWS = _answered_statements()
+
+
+def timely_responses(mentor_id: int, program_id: int) -> int:
+    """Check-ins and milestone submissions the mentor answered within 72 hours, each counted
+    once however often it was answered (two queries).
+
+    A review answers the milestone's latest submission before it; a review without one (a
+    direct confirmation) answers nothing. The time difference is taken in Python: date
+    arithmetic is not portable SQL.
+    """
+    values = {"mentor_id": mentor_id, "program_id": program_id}
+    checkins = db.session.execute(_ANSWERED_CHECKINS, values).all()
+    reviews = db.session.execute(_ANSWERED_REVIEWS, values).all()
     return game.timely_answers(
         [(("checkin", id_), asked, answered) for id_, asked, answered in checkins]
         + [(("milestone", id_), asked, answered) for id_, asked, answered in reviews]
     )
 
 
-def mentor_meetings(mentor_id: int, program_id: int) -> int:
-    mentor = aliased(Membership)
-    return db.session.scalar(
-        sa.select(sa.func.count(Meeting.id))
-        .join(MentorshipMember, MentorshipMember.mentorship_id == Meeting.mentorship_id)
-        .join(mentor, mentor.id == MentorshipMember.membership_id)
-        .where(
-            Meeting.status == MeetingStatus.HELD.literal,
-            mentor.user_id == mentor_id,
-            mentor.program_id == program_id,
-            mentor.role == Role.MENTOR,
-        )
+_MENTOR = aliased(Membership)
+_MENTOR_MEETINGS = (
+    sa.select(sa.func.count(Meeting.id))
+    .join(MentorshipMember, MentorshipMember.mentorship_id == Meeting.mentorship_id)
+    .join(_MENTOR, _MENTOR.id == MentorshipMember.membership_id)
+    .where(
+        Meeting.status == MeetingStatus.HELD.literal,
+        _MENTOR.user_id == sa.bindparam("mentor_id"),
+        _MENTOR.program_id == sa.bindparam("program_id"),
+        _MENTOR.role == Role.MENTOR,
     )
+)
+
+
+def mentor_meetings(mentor_id: int, program_id: int) -> int:
+    """Held meetings of the mentor's pairs in the program."""
+    values = {"mentor_id": mentor_id, "program_id": program_id}
+    return db.session.scalar(_MENTOR_MEETINGS, values)
 
 
 def mentor_metrics(mentor_id: int, program_id: int) -> dict[str, int]:
