@@ -56,6 +56,11 @@ DRAFTS_PAGE_SIZE = 10
 HAND_CHOICES = 50  # beyond it, matching by hand goes through a mentee's ranked options
 
 
+def _hand_form_shown(pool: Pool) -> bool:
+    """Whether the matching page offers its two selects for matching by hand."""
+    return len(pool.waiting) <= HAND_CHOICES and len(pool.room) <= HAND_CHOICES
+
+
 def _page(pool: Pool, status: int = 200, **forms):
     hand = forms.pop("hand", None) or HandMatchForm(formdata=None)
     hand.mentee.choices = [(m.id, m.user.name) for m in pool.waiting]
@@ -71,7 +76,7 @@ def _page(pool: Pool, status: int = 200, **forms):
         drafts=pool.drafts[pager.offset : pager.offset + pager.size],
         drafts_pager=pager,
         shown=SHOWN,
-        hand_choices=HAND_CHOICES,
+        hand_shown=_hand_form_shown(pool),
         status=status,
     )
 
@@ -166,6 +171,8 @@ def hand(program_id: int):
             flash("Match added to the drafts.", "success")
             return _back(program)
         except PairingError as problem:
+            if not _hand_form_shown(pool):  # the choice came from the mentee's options
+                return _options_page(pool, mentee, 422, problem.message)
             getattr(form, problem.field).errors.append(problem.message)
     return _page(pool, 422, hand=form)
 

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from pairing_bulk import populate
 
 from app.extensions import db
-from app.models import MatchDraft, Membership, Role
+from app.models import MatchDraft, Membership, Role, User
 
 
 def _page_queries(client, world, query_counter) -> tuple[int, str]:
@@ -90,3 +90,17 @@ def test_a_districts_matching_page_lists_a_page_at_a_time(app, world, login):
     assert '<p class="error" id="options-error">Pick a mentor.</p>' in refused.get_data(
         as_text=True
     )
+    # Matching by hand goes through a mentee's options: a refusal is explained there too.
+    with app.app_context():
+        mentee, mentor = (
+            db.session.scalar(
+                sa.select(Membership.id)
+                .join(User, User.id == Membership.user_id)
+                .where(User.email == world.email(role), Membership.program_id == world.program_id)
+            )
+            for role in ("mentee", "own_mentor")
+        )
+    refused = client.submit(f"{url}/hand", {"mentee": str(mentee), "mentor": str(mentor)})
+    assert refused.status_code == 422
+    page = refused.get_data(as_text=True)
+    assert re.search(r'<p class="error" id="options-error">[^<]+ already has a mentor\.</p>', page)
