@@ -10,7 +10,7 @@ state on top: the pool says how much room each mentor keeps once they are counte
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -70,9 +70,11 @@ class Pool:
     current: list[PairView]
     past: list[PairView]
     _drafts_by_mentee: dict[int, MatchDraft] = field(default_factory=dict)
+    _drafted: Counter[int] = field(default_factory=Counter)  # mentor id -> drafts naming them
 
     def __post_init__(self) -> None:
         self._drafts_by_mentee = {d.mentee_membership_id: d for d in self.drafts}
+        self._drafted = Counter(d.mentor_membership_id for d in self.drafts)
 
     # --- questions the views and the service ask ---------------------------------------
 
@@ -83,13 +85,11 @@ class Pool:
         return self._drafts_by_mentee.get(mentee_id)
 
     def free_places(self, mentor_id: int, *, ignore_mentee: int | None = None) -> int:
-        """Room left once the mentor's drafts are counted (``ignore_mentee``'s draft aside)."""
-        drafted = sum(
-            1
-            for d in self.drafts
-            if d.mentor_membership_id == mentor_id and d.mentee_membership_id != ignore_mentee
-        )
-        return self.room.get(mentor_id, 0) - drafted
+        """Room left once the mentor's drafts are counted (``ignore_mentee``'s draft aside):
+        each mentee has at most one draft, so asking for every mentor stays linear."""
+        ignored = self._drafts_by_mentee.get(ignore_mentee)
+        own = ignored is not None and ignored.mentor_membership_id == mentor_id
+        return self.room.get(mentor_id, 0) - self._drafted[mentor_id] + int(own)
 
     def mentors_with_room(self, *, ignore_mentee: int | None = None) -> list[Membership]:
         return [

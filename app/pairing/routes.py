@@ -63,8 +63,10 @@ def _hand_form_shown(pool: Pool) -> bool:
 
 def _page(pool: Pool, status: int = 200, **forms):
     hand = forms.pop("hand", None) or HandMatchForm(formdata=None)
-    hand.mentee.choices = [(m.id, m.user.name) for m in pool.waiting]
-    hand.mentor.choices = [(m.id, m.user.name) for m in pool.mentors_with_room()]
+    hand_shown = _hand_form_shown(pool)
+    if hand_shown:
+        hand.mentee.choices = [(m.id, m.user.name) for m in pool.waiting]
+        hand.mentor.choices = [(m.id, m.user.name) for m in pool.mentors_with_room()]
     pager = Pager.of(requested_page(), len(pool.drafts), DRAFTS_PAGE_SIZE)
     return render(
         "pairing/matching.html",
@@ -76,7 +78,7 @@ def _page(pool: Pool, status: int = 200, **forms):
         drafts=pool.drafts[pager.offset : pager.offset + pager.size],
         drafts_pager=pager,
         shown=SHOWN,
-        hand_shown=_hand_form_shown(pool),
+        hand_shown=hand_shown,
         status=status,
     )
 
