@@ -1,14 +1,18 @@
 """Each member's onboarding and matching state, stored (``MemberState``) and counted per
 program (``ProgramState``), so the coordinator's home and the people page read a handful of
-counter rows and page through states by an index instead of working out every member's.
+counter rows and page through states by an index instead of working out every member's; and
+each member's place in the matching pool, so the matching pages read the pool alone.
 
 A state depends on the membership (role, left, agreement signed), its open mentorships, its
-profile, its training completions and its program (agreement version, training modules). Like
-the other summaries (``app.summaries``, whose commit hook calls ``refresh``), the rows of the
-memberships an action touched are locked (made when missing), recomputed from the facts in one
+profile, its training completions and its program (agreement version, training modules); a
+mentor's places left on their capacity and on the mentees still in their open mentorships, and
+on the program's model and group size. Like the other summaries (``app.summaries``, whose commit
+hook calls ``refresh``), the rows of the memberships an action touched, and of the people who
+share a mentorship with them, are locked (made when missing), recomputed from the facts in one
 UPDATE and the difference is added to their programs' counters, in the action's transaction. A
 change that moves every member of a program (a new agreement version, a training module added
-or removed, the program closed) touches the whole program: one grouped recomputation. The
+or removed, the model changed, the program closed) touches the whole program: one grouped
+recomputation. The
 pairs' statuses are counted the same way (``PairState``: the people page's pair list and the
 home's pair figures), and the touched memberships' places on the leaderboard are written on
 their ``player_totals`` rows (whether they are on it, and their name). Personal
@@ -26,7 +30,7 @@ from collections.abc import Iterable
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from . import summaries
 from .extensions import db
@@ -36,6 +40,7 @@ from .models import (
     MemberState,
     Mentorship,
     MentorshipMember,
+    MentorshipModel,
     PairState,
     ParticipantProfile,
     PlayerTotal,
@@ -91,9 +96,9 @@ def _onboarded(agreement_version, modules) -> sa.ColumnElement[bool]:
     )
 
 
-def membership_state(program: Program | None = None) -> sa.ColumnElement[str]:
-    """A membership's state: left, else matched (in an open mentorship), else onboarded
-    (checklist done), else joined; of a member of ``program``, or (None) of any program."""
+def _checklist_done(program: Program | None = None) -> sa.ColumnElement[bool]:
+    """Whether a membership's checklist is done, for a member of ``program`` or (None) of any
+    program."""
     program_id = Membership.program_id if program is None else program.id
     modules = (
         sa.select(sa.func.count(TrainingModule.id))
@@ -105,23 +110,103 @@ def membership_state(program: Program | None = None) -> sa.ColumnElement[str]:
         if program is None
         else program.agreement_version
     )
+    return _onboarded(version, modules)
+
+
+def membership_state(program: Program | None = None) -> sa.ColumnElement[str]:
+    """A membership's state: left, else matched (in an open mentorship), else onboarded
+    (checklist done), else joined; of a member of ``program``, or (None) of any program."""
     return sa.case(
         (Membership.left_at.is_not(None), State.LEFT.value),
         (_in_open_mentorship(Membership.id), State.MATCHED.value),
-        (_onboarded(version, modules), State.ONBOARDED.value),
+        (_checklist_done(program), State.ONBOARDED.value),
         else_=State.JOINED.value,
     )
 
 
+class InPool(enum.Enum):
+    """Where a present mentor or mentee stands in their program's matching pool
+    (``pairing.pool``); anyone else (matched mentees, full mentors, people who left) is out
+    of it."""
+
+    WAITING = "waiting"  # a mentee whose checklist is done, in no open mentorship
+    ROOM = "room"  # a mentor whose checklist is done, with places left
+    NOT_READY = "not_ready"  # a mentee in no open mentorship, or any mentor, not done yet
+
+
+def _places_left() -> sa.ColumnElement[int]:
+    """SQL twin of ``pairing.pool.capacity_of`` less the mentees (still in) of the mentor's
+    open mentorships: how many more mentees a mentor (``Membership``) may take."""
+    stated = sa.func.coalesce(
+        sa.select(sa.func.coalesce(ParticipantProfile.capacity, 1))
+        .where(ParticipantProfile.membership_id == Membership.id)
+        .scalar_subquery(),
+        0,
+    )
+    model, group_size = (
+        sa.select(column).where(Program.id == Membership.program_id).scalar_subquery()
+        for column in (Program.model, Program.group_size)
+    )
+    capacity = sa.case(
+        (sa.and_(model == MentorshipModel.GROUP, group_size < stated), group_size), else_=stated
+    )
+    mine, theirs, mentee = aliased(MentorshipMember), aliased(MentorshipMember), aliased(Membership)
+    load = (
+        sa.select(sa.func.count())
+        .select_from(mine)
+        .join(Mentorship, Mentorship.id == mine.mentorship_id)
+        .join(theirs, theirs.mentorship_id == mine.mentorship_id)
+        .join(mentee, mentee.id == theirs.membership_id)
+        .where(
+            mine.membership_id == Membership.id,
+            Mentorship.status.in_(OPEN_STATUSES),
+            mentee.role == Role.MENTEE,
+            mentee.left_at.is_(None),
+        )
+        .scalar_subquery()
+    )
+    return capacity - load
+
+
+def _pool_values() -> dict[str, sa.ColumnElement]:
+    """A membership's place in the matching pool and, for a present mentor, the places left
+    (zero or less: full)."""
+    mentee = Membership.role == Role.MENTEE
+    present = sa.and_(Membership.role.in_(PARTICIPANTS), Membership.left_at.is_(None))
+    done = _checklist_done()  # a null (no agreement signed) is not done: only tested as true
+    places = _places_left()
+    place = sa.case(
+        (sa.not_(present), sa.null()),
+        (sa.and_(mentee, _in_open_mentorship(Membership.id)), sa.null()),
+        (sa.and_(mentee, done), InPool.WAITING.value),
+        (mentee, InPool.NOT_READY.value),
+        (sa.and_(done, places > 0), InPool.ROOM.value),
+        (done, sa.null()),
+        else_=InPool.NOT_READY.value,
+    )
+    mentor = sa.and_(present, Membership.role == Role.MENTOR)
+    return {"pool": place, "places": sa.case((mentor, places), else_=sa.null())}
+
+
 def _stored_values() -> dict[str, sa.ColumnElement]:
     """A ``member_states`` row's values as the facts say, over ``Membership`` joined to its
-    ``User``: a coordinator has no state."""
+    ``User``: a coordinator has no state and signs no agreement."""
     participant = Membership.role.in_(PARTICIPANTS)
+    version = (
+        sa.select(Program.agreement_version)
+        .where(Program.id == Membership.program_id)
+        .scalar_subquery()
+    )
+    signed = sa.and_(
+        participant, Membership.left_at.is_(None), Membership.agreed_version == version
+    )
     return {
         "program_id": Membership.program_id,
         "role": sa.cast(Membership.role, sa.String(16)),
         "state": sa.case((participant, membership_state()), else_=sa.null()),
         "name_key": sa.func.lower(User.name),
+        "signed": sa.case((signed, sa.true()), else_=sa.false()),
+        **_pool_values(),
     }
 
 
@@ -129,6 +214,9 @@ Key = tuple[int, str, str]  # program, kind (a role, or PAIR), state
 COUNTER_KEYS = ("program_id", "kind", "state")
 PAIR = "pair"
 """The kind of a program's counters of its pairs by status."""
+SIGNED = ("agreement", "signed")
+"""The (kind, state) of a program's counter of present participants who signed its current
+agreement (``MemberState.signed``)."""
 
 
 # --- refreshing before the commit ----------------------------------------------------------
@@ -174,7 +262,7 @@ def _noticed(session: Session, _context) -> None:
                 continue
             touch(session, programs=[row.program_id])
         elif isinstance(row, Program) and row in session.dirty:
-            if _changed(row, ("agreement_version",)):
+            if _changed(row, ("agreement_version", "model", "group_size")):
                 touch(session, programs=[row.id])
         elif isinstance(row, User) and row in session.dirty and _changed(row, ("name",)):
             touch(session, users=[row.id])
@@ -211,21 +299,43 @@ def refresh(session: Session) -> None:
         if not locked:
             continue
         for sign, rows in ((-1, locked), (1, session.execute(update, params))):
-            for _key, program_id, *kind_and_state in rows:
-                row_kind, state = kind_and_state if kind is None else (kind, *kind_and_state)
-                if state is not None:
-                    changes[(program_id, row_kind, state)] += sign
+            for _key, program_id, *facts in rows:
+                for counted in _counted(kind, facts):
+                    changes[(program_id, *counted)] += sign
     totals = {key: {"total": n} for key, n in changes.items() if n}
     summaries._add(ProgramState, COUNTER_KEYS, totals)
     if touched["members"] or touched["programs"] or touched["users"]:
         session.execute(_board_statement(postgres), params)
 
 
+def _returned(table: sa.Table) -> tuple[sa.Column, ...]:
+    """What a member's lock and update return: (membership, program, role, state, signed)."""
+    c = table.c
+    return c.membership_id, c.program_id, c.role, c.state, c.signed
+
+
+def _counted(kind: str | None, facts) -> list[tuple[str, str]]:
+    """The counters (kind, state) one returned row counts in: a pair (``kind``) by its status;
+    a member (None) by role and state, and among the signatures when they signed."""
+    if kind is not None:
+        (status,) = facts
+        return [] if status is None else [(kind, status)]
+    role, state, signed = facts
+    return ([] if state is None else [(role, state)]) + ([SIGNED] if signed else [])
+
+
 def _touched_memberships(table_id: sa.ColumnElement[int], program_id, user_id=None):
-    """Whether a membership (its id, program and person) is among the touched."""
+    """Whether a membership (its id, program and person) is among the touched, or shares a
+    mentorship with a touched one (a mentee who leaves frees a place of their mentor's)."""
     member_ids = sa.bindparam("members", expanding=True)
     pairs = sa.select(MentorshipMember.membership_id).where(
         MentorshipMember.mentorship_id.in_(sa.bindparam("pairs", expanding=True))
+    )
+    theirs = aliased(MentorshipMember)
+    partners = (
+        sa.select(MentorshipMember.membership_id)
+        .join(theirs, theirs.mentorship_id == MentorshipMember.mentorship_id)
+        .where(theirs.membership_id.in_(member_ids))
     )
     users = sa.bindparam("users", expanding=True)
     of_users = (
@@ -235,6 +345,7 @@ def _touched_memberships(table_id: sa.ColumnElement[int], program_id, user_id=No
     )
     return sa.or_(
         table_id.in_(member_ids),
+        table_id.in_(partners),
         table_id.in_(pairs),
         program_id.in_(sa.bindparam("programs", expanding=True)),
         of_users,
@@ -244,8 +355,8 @@ def _touched_memberships(table_id: sa.ColumnElement[int], program_id, user_id=No
 @functools.cache
 def _lock_statement(postgres: bool) -> sa.Insert:
     """The touched rows, each made when missing and locked, in one statement (as
-    ``summaries._lock_statement``): it returns (membership, program, role, state) as they
-    were; a new row's state is null (counted nowhere yet)."""
+    ``summaries._lock_statement``): it returns their values (``_returned``) as they were; a
+    new row's state and signature are null (counted nowhere yet)."""
     table = MemberState.__table__
     members = Membership.__table__.c  # Core: given parameters, the ORM would take them for rows
     source = (
@@ -258,13 +369,12 @@ def _lock_statement(postgres: bool) -> sa.Insert:
     upsert = insert.on_conflict_do_update(
         index_elements=["membership_id"], set_={"program_id": table.c.program_id}
     )
-    return upsert.returning(table.c.membership_id, table.c.program_id, table.c.role, table.c.state)
+    return upsert.returning(*_returned(table))
 
 
 @functools.cache
 def _update_statement() -> sa.Update:
-    """Each touched row recomputed from the facts, returning (membership, program, role, new
-    state)."""
+    """Each touched row recomputed from the facts, returning its new values (``_returned``)."""
     table = MemberState.__table__
     values = {
         name: sa.select(value)
@@ -278,7 +388,7 @@ def _update_statement() -> sa.Update:
         sa.update(table)
         .where(_touched_memberships(table.c.membership_id, table.c.program_id))
         .values(values)
-        .returning(table.c.membership_id, table.c.program_id, table.c.role, table.c.state)
+        .returning(*_returned(table))
     )
 
 
@@ -459,8 +569,8 @@ def check(fix: bool) -> list[summaries.Drift]:
     members, pairs = computed_states(), computed_pairs()
     counts: dict[Key, dict] = defaultdict(lambda: {"total": 0})
     for row in members.values():
-        if row["state"] is not None:
-            counts[(row["program_id"], row["role"], row["state"])]["total"] += 1
+        for counted in _counted(None, (row["role"], row["state"], row["signed"])):
+            counts[(row["program_id"], *counted)]["total"] += 1
     for row in pairs.values():
         counts[(row["program_id"], PAIR, row["status"])]["total"] += 1
     return [

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from app import core_writes, member_states
 from app.clock import utcnow
 from app.extensions import db
 from app.models import (
@@ -106,4 +107,6 @@ def populate(program_id: int, count: int, tag: str) -> None:
             for n, mentee in enumerate(drafted)
         ],
     )
+    core_writes.participants_inserted(members)  # their states and places in the pool
+    member_states.touch(pairs=pairs)
     db.session.commit()

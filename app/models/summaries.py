@@ -124,7 +124,10 @@ class ProgramWeek(db.Model):
 class MemberState(db.Model):
     """Where one membership stands (``app.member_states``): its role and state as the people
     page shows them (null for a coordinator, who has none), and its person's name in lower
-    case, so a program's people are counted, filtered and paged in name order by an index."""
+    case, so a program's people are counted, filtered and paged in name order by an index;
+    whether it signed the current agreement (counted per program); and its place in the
+    matching pool (``member_states.InPool``, null when out of it) with a mentor's places left,
+    so the matching pages read the pool alone, not every member."""
 
     __tablename__ = "member_states"
 
@@ -135,9 +138,13 @@ class MemberState(db.Model):
     role: Mapped[str] = mapped_column(sa.String(16))
     state: Mapped[str | None] = mapped_column(sa.String(16))
     name_key: Mapped[str | None] = mapped_column(sa.String(80))
+    signed: Mapped[bool | None] = mapped_column()  # a present participant, current agreement
+    pool: Mapped[str | None] = mapped_column(sa.String(16))
+    places: Mapped[int | None] = mapped_column()
 
     # the people page's list in name order, whatever it filters on (a state, a role, both)
     __table_args__ = (
+        sa.Index("ix_member_states_program_pool", "program_id", "pool"),
         sa.Index("ix_member_states_program_name", "program_id", "name_key"),
         sa.Index("ix_member_states_program_state_name", "program_id", "state", "name_key"),
         sa.Index("ix_member_states_program_role_name", "program_id", "role", "name_key"),

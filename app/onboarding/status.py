@@ -82,15 +82,16 @@ def checklists(program: Program, memberships: Iterable[Membership]) -> dict[int,
     completed = dict(db.session.execute(sa.union_all(modules_total, done)).all())
     modules = completed.pop(None)
     return {
-        m.id: _checklist(m, program, m.id in with_profile, completed.get(m.id, 0), modules)
+        m.id: counted_checklist(m, program, m.id in with_profile, completed.get(m.id, 0), modules)
         for m in people
     }
 
 
-def _checklist(
+def counted_checklist(
     membership: Membership, program: Program, profile: bool, done: int, modules: int
 ) -> Checklist:
-    """Training counts only for a mentor: nobody else has any to do."""
+    """A checklist from its counted facts; training counts only for a mentor: nobody else has
+    any to do."""
     mentor = membership.role is Role.MENTOR
     return Checklist(
         role=membership.role,
@@ -138,4 +139,4 @@ def checklist_of(membership: Membership) -> Checklist | None:
 def checklist_from(membership: Membership, row) -> Checklist:
     """The participant's checklist from the row of ``CHECKLIST``."""
     profile, modules, completed = row
-    return _checklist(membership, membership.program, bool(profile), completed, modules)
+    return counted_checklist(membership, membership.program, bool(profile), completed, modules)

@@ -16,9 +16,11 @@ import sqlalchemy as sa
 
 from ..extensions import db
 from ..models import (
+    OPEN_STATUSES,
     AgreementSignature,
     AgreementVersion,
     Membership,
+    Mentorship,
     ParticipantProfile,
     Program,
     Role,
@@ -26,7 +28,7 @@ from ..models import (
     TrainingModule,
     User,
 )
-from .pool import load_pool
+from .pool import pair_views
 
 MODULES = [
     (
@@ -326,7 +328,12 @@ def seed_pool(
     version = program.agreement_version
     load = {m.id: 0 for m, _ in members}
     paired = set()
-    for view in load_pool(program).current:
+    open_pairs = db.session.scalars(
+        sa.select(Mentorship).where(
+            Mentorship.program_id == program.id, Mentorship.status.in_(OPEN_STATUSES)
+        )
+    ).all()
+    for view in pair_views(list(open_pairs)):
         paired.update(m.id for m in view.mentees)
         for mentor in view.mentors:
             load[mentor.id] += len(view.mentees)

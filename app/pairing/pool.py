@@ -1,16 +1,20 @@
-"""Who can be matched in a program now, read in a fixed number of queries however big it is.
+"""Who can be matched in a program now, read in a fixed number of queries whatever its size.
 
 Mentees wait when they finished onboarding (profile and the current agreement) and are in no
 open mentorship (active or still proposed); mentors can take more when their checklist is done
 (training too) and their mentees in open mentorships leave room under their capacity (in a group
 program, under the group size as well). Everyone else who is not matched and has not left is
-"not ready", with what they still lack. Drafts (``MatchDraft``) are the coordinator's working
-state on top: the pool says how much room each mentor keeps once they are counted.
+"not ready", with what they still lack. Each member's place in the pool is kept on their
+``member_states`` row (``app.member_states``, in the transaction of whatever moves it), so the
+pool is read along an index: its work grows with the people who can be matched, not with the
+program. Drafts (``MatchDraft``) are the coordinator's working state on top: the pool says how
+much room each mentor keeps once they are counted.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -19,19 +23,24 @@ from sqlalchemy.orm import joinedload
 import matching
 
 from ..extensions import db
+from ..member_states import PAIR, InPool
 from ..models import (
     OPEN_STATUSES,
     MatchDraft,
     Membership,
+    MemberState,
     Mentorship,
     MentorshipMember,
     MentorshipModel,
     MentorshipStatus,
     ParticipantProfile,
     Program,
+    ProgramState,
     Role,
+    TrainingCompletion,
+    TrainingModule,
 )
-from ..onboarding.status import Checklist, checklists
+from ..onboarding.status import PROFILE_COMPLETE, Checklist, counted_checklist
 from .profiles import stated_capacity, to_profile
 
 
@@ -61,14 +70,12 @@ def lacking(checklist: Checklist) -> list[str]:
 @dataclass
 class Pool:
     program: Program
-    people: dict[int, Membership]  # every mentor and mentee membership, left ones too
+    people: dict[int, Membership]  # the pool, whoever a draft names, and anyone asked for
     profiles: dict[int, ParticipantProfile]
     waiting: list[Membership]  # ready mentees in no open mentorship
     room: dict[int, int]  # ready mentor id -> places left under their capacity (> 0 only)
     not_ready: list[tuple[Membership, list[str]]]
     drafts: list[MatchDraft]
-    current: list[PairView]
-    past: list[PairView]
     _drafts_by_mentee: dict[int, MatchDraft] = field(default_factory=dict)
     _drafted: Counter[int] = field(default_factory=Counter)  # mentor id -> drafts naming them
 
@@ -105,22 +112,90 @@ class Pool:
         return to_profile(membership_id, self.profiles.get(membership_id), capacity)
 
 
-def _mentorships(program_id: int, people: dict[int, Membership]) -> list[PairView]:
-    rows = db.session.execute(
-        sa.select(Mentorship, MentorshipMember.membership_id)
-        .outerjoin(MentorshipMember, MentorshipMember.mentorship_id == Mentorship.id)
-        .where(Mentorship.program_id == program_id)
-        .order_by(Mentorship.closed_at.desc(), Mentorship.id, MentorshipMember.id)
+def _people_query(program: Program, also: list[int]) -> sa.Select:
+    """The pool's people (by its index), whoever a draft names and the ids in ``also``: each
+    with their profile, place in the pool, places left, whether the profile is complete, their
+    training done and the program's modules, in joining order."""
+    drafted = sa.select(MatchDraft).where(MatchDraft.program_id == program.id).subquery()
+    named = sa.union(
+        sa.select(MemberState.membership_id).where(
+            MemberState.program_id == program.id, MemberState.pool.is_not(None)
+        ),
+        sa.select(drafted.c.mentee_membership_id),
+        sa.select(drafted.c.mentor_membership_id),
+        sa.select(Membership.id).where(Membership.id.in_(also)),
+    )
+    modules = (
+        sa.select(sa.func.count(TrainingModule.id))
+        .where(TrainingModule.program_id == program.id)
+        .scalar_subquery()
+    )
+    trained = (
+        sa.select(sa.func.count(TrainingCompletion.id))
+        .join(TrainingModule, TrainingModule.id == TrainingCompletion.module_id)
+        .where(
+            TrainingCompletion.membership_id == Membership.id,
+            TrainingModule.program_id == program.id,
+        )
+        .scalar_subquery()
+    )
+    return (
+        sa.select(
+            Membership,
+            ParticipantProfile,
+            MemberState.pool,
+            MemberState.places,
+            sa.and_(*PROFILE_COMPLETE),  # null without a profile
+            trained,
+            modules,
+        )
+        .join(MemberState, MemberState.membership_id == Membership.id)
+        .outerjoin(ParticipantProfile, ParticipantProfile.membership_id == Membership.id)
+        .where(Membership.program_id == program.id, Membership.id.in_(named))
+        .options(joinedload(Membership.user))
+        .order_by(Membership.joined_at, Membership.id)
+    )
+
+
+def load_pool(program: Program, also: Iterable[int] = ()) -> Pool:
+    """The program's pool and drafts, in two queries; ``also``: members the caller will ask
+    about though they may be out of the pool (a mentee already matched, a full mentor)."""
+    people, profiles, waiting, room, not_ready = {}, {}, [], {}, []
+    for member, profile, place, places, complete, trained, modules in db.session.execute(
+        _people_query(program, sorted(set(also)))
+    ):
+        people[member.id] = member
+        if profile is not None:
+            profiles[member.id] = profile
+        if place == InPool.WAITING.value:
+            waiting.append(member)
+        elif place == InPool.ROOM.value:
+            room[member.id] = places
+        elif place == InPool.NOT_READY.value:
+            checklist = counted_checklist(member, program, bool(complete), trained, modules)
+            not_ready.append((member, lacking(checklist)))
+    drafts = db.session.scalars(
+        sa.select(MatchDraft)
+        .where(MatchDraft.program_id == program.id)
+        .order_by(MatchDraft.accepted.desc(), MatchDraft.score.desc(), MatchDraft.id)
     ).all()
-    mentorships = list(dict.fromkeys(mentorship for mentorship, _ in rows))
-    members = defaultdict(list)
-    for mentorship, membership_id in rows:
-        if membership_id in people:
-            members[mentorship.id].append(people[membership_id])
+    return Pool(program, people, profiles, waiting, room, not_ready, list(drafts))
+
+
+def pair_views(mentorships: list[Mentorship]) -> list[PairView]:
+    """Each mentorship with the people in it now, in one query: a mentee who left an open group
+    stays among its rows but is no longer in it; a closed mentorship keeps everyone who was."""
+    members: dict[int, list[Membership]] = defaultdict(list)
+    for pair_id, member in db.session.execute(
+        sa.select(MentorshipMember.mentorship_id, Membership)
+        .join(Membership, Membership.id == MentorshipMember.membership_id)
+        .where(MentorshipMember.mentorship_id.in_([m.id for m in mentorships]))
+        .options(joinedload(Membership.user))
+        .order_by(MentorshipMember.id)
+    ):
+        members[pair_id].append(member)
     views = []
     for mentorship in mentorships:
-        # A mentee who left an open group stays among its rows but is no longer in it; a
-        # closed mentorship keeps everyone who was.
         now_in = [
             m
             for m in members[mentorship.id]
@@ -136,63 +211,46 @@ def _mentorships(program_id: int, people: dict[int, Membership]) -> list[PairVie
     return views
 
 
-def load_pool(program: Program) -> Pool:
-    """The program's pool, drafts and mentorships, in six queries."""
-    members = db.session.scalars(
-        sa.select(Membership)
-        .where(
-            Membership.program_id == program.id,
-            Membership.role.in_([Role.MENTOR, Role.MENTEE]),
-        )
-        .options(joinedload(Membership.user))
-        .order_by(Membership.joined_at, Membership.id)
-    ).all()
-    people = {m.id: m for m in members}
-    present = [m for m in members if m.left_at is None]
-    states = checklists(program, present)
-    profiles = {
-        row.membership_id: row
-        for row in db.session.scalars(
-            sa.select(ParticipantProfile)
-            .join(Membership, Membership.id == ParticipantProfile.membership_id)
-            .where(Membership.program_id == program.id)
-        )
-    }
-    views = _mentorships(program.id, people)
-    current = [v for v in views if v.mentorship.status in OPEN_STATUSES]
-    matched = {m.id for v in current for m in v.mentees}
-    load: dict[int, int] = defaultdict(int)
-    for view in current:
-        for mentor in view.mentors:
-            load[mentor.id] += len(view.mentees)
+@dataclass(frozen=True)
+class PairLists:
+    """The first mentorships of a program's current and past lists, and how many each has."""
 
-    waiting, room, not_ready = [], {}, []
-    for member in present:
-        ready = states[member.id].done
-        if member.role is Role.MENTEE:
-            if member.id not in matched:
-                (waiting if ready else not_ready).append(member)
-        elif ready:
-            places = capacity_of(program, profiles.get(member.id)) - load[member.id]
-            if places > 0:
-                room[member.id] = places
-        else:
-            not_ready.append(member)
-    drafts = db.session.scalars(
-        sa.select(MatchDraft)
-        .where(MatchDraft.program_id == program.id)
-        .order_by(MatchDraft.accepted.desc(), MatchDraft.score.desc(), MatchDraft.id)
+    current: list[PairView]
+    current_total: int
+    past: list[PairView]
+    past_total: int
+
+
+def pair_lists(program: Program, shown: int) -> PairLists:
+    """The first ``shown`` current mentorships (oldest first) and past ones (latest ended
+    first) with their people, and the lists' lengths from the program's counters: four
+    queries whatever the program's size."""
+    totals = dict(
+        db.session.execute(
+            sa.select(ProgramState.state, ProgramState.total).where(
+                ProgramState.program_id == program.id, ProgramState.kind == PAIR
+            )
+        ).all()
+    )
+    of_program = Mentorship.program_id == program.id
+    current = db.session.scalars(
+        sa.select(Mentorship)
+        .where(of_program, Mentorship.status.in_(OPEN_STATUSES))
+        .order_by(Mentorship.id)
+        .limit(shown)
     ).all()
-    return Pool(
-        program=program,
-        people=people,
-        profiles=profiles,
-        waiting=waiting,
-        room=room,
-        not_ready=[(m, lacking(states[m.id])) for m in not_ready],
-        drafts=list(drafts),
-        current=current,
-        past=[v for v in views if v.mentorship.status is MentorshipStatus.CLOSED],
+    past = db.session.scalars(
+        sa.select(Mentorship)
+        .where(of_program, Mentorship.status == MentorshipStatus.CLOSED)
+        .order_by(Mentorship.closed_at.desc(), Mentorship.id)
+        .limit(shown)
+    ).all()
+    views = pair_views([*current, *past])
+    return PairLists(
+        current=views[: len(current)],
+        current_total=sum(totals.get(s.value, 0) for s in OPEN_STATUSES),
+        past=views[len(current) :],
+        past_total=totals.get(MentorshipStatus.CLOSED.value, 0),
     )
 
 

@@ -9,13 +9,14 @@ from flask_login import current_user, login_required
 import matching
 
 from ..access import coordinated_row, membership_in
-from ..models import MatchDraft, MentorshipStatus, Program, Role
+from ..models import MatchDraft, Mentorship, MentorshipStatus, Program, Role
 from ..pagination import Pager, requested_page
 from ..rendering import redirect_to, render
+from ..routing import MAX_ID
 from ..text import counted
 from . import bp, service
 from .forms import AcceptForm, EndForm, HandMatchForm, SwapForm
-from .pool import Pool, load_pool
+from .pool import Pool, load_pool, pair_lists, pair_views
 from .service import PairingError
 
 
@@ -40,8 +41,15 @@ def program_closed(error: ProgramClosed):
     return _back(error.program)
 
 
+def _named(*membership_ids: int | None) -> list[int]:
+    """The ids a form names, for the pool to load whether in it or not (one no row can have
+    is nobody's: a 404 below)."""
+    return [i for i in membership_ids if i is not None and 0 < i <= MAX_ID]
+
+
 def _person(pool: Pool, membership_id: int | None, role: Role) -> int:
-    """A present member of the pool's program in ``role``; anyone else's id is a 404."""
+    """A present member of the pool's program in ``role`` (loaded with the pool: in it, named
+    by a draft or asked for); anyone else's id is a 404."""
     member = pool.people.get(membership_id)
     if member is None or member.role is not role or member.left_at is not None:
         abort(404)
@@ -73,6 +81,7 @@ def _page(pool: Pool, status: int = 200, **forms):
         "pairing/_drafts_list.html",
         program=pool.program,
         pool=pool,
+        pairs=pair_lists(pool.program, SHOWN),
         hand=hand,
         accept_form=forms.pop("accept", None) or AcceptForm(formdata=None),
         drafts=pool.drafts[pager.offset : pager.offset + pager.size],
@@ -138,8 +147,8 @@ def accept(program_id: int):
 def swap(program_id: int, draft_id: int):
     program = _program(program_id)
     draft = coordinated_row(MatchDraft, draft_id, program.id)
-    pool = load_pool(program)
     form = SwapForm()
+    pool = load_pool(program, also=_named(form.mentor.data, draft.mentee_membership_id))
     if form.validate_on_submit():
         try:
             service.swap(pool, draft, _person(pool, form.mentor.data, Role.MENTOR))
@@ -163,8 +172,8 @@ def remove(program_id: int, draft_id: int):
 @login_required
 def hand(program_id: int):
     program = _program(program_id)
-    pool = load_pool(program)
     form = HandMatchForm()
+    pool = load_pool(program, also=_named(form.mentee.data, form.mentor.data))
     if form.validate_on_submit():
         mentee = _person(pool, form.mentee.data, Role.MENTEE)
         mentor = _person(pool, form.mentor.data, Role.MENTOR)
@@ -182,7 +191,7 @@ def hand(program_id: int):
 @bp.get("/programs/<int:program_id>/matching/mentees/<int:membership_id>")
 @login_required
 def mentee(program_id: int, membership_id: int):
-    pool = load_pool(_program(program_id))
+    pool = load_pool(_program(program_id), also=[membership_id])
     return _options_page(pool, _person(pool, membership_id, Role.MENTEE))
 
 
@@ -212,7 +221,7 @@ def _options_page(pool: Pool, mentee_id: int, status: int = 200, error: str | No
 @login_required
 def match_one(program_id: int, membership_id: int):
     program = _program(program_id)
-    pool = load_pool(program)
+    pool = load_pool(program, also=[membership_id])
     mentee_id = _person(pool, membership_id, Role.MENTEE)
     try:
         mentor = service.match_one(pool, mentee_id)
@@ -246,13 +255,9 @@ def publish(program_id: int):
 @login_required
 def end(program_id: int, mentorship_id: int):
     """End a mentorship with a reason; "re-match" then opens its mentee's options."""
-    pool = load_pool(_program(program_id))
-    program = pool.program
-    # The pool holds every mentorship of the coordinator's program: another id is a 404.
-    view = next((v for v in [*pool.current, *pool.past] if v.mentorship.id == mentorship_id), None)
-    if view is None:
-        abort(404)
-    mentorship = view.mentorship
+    program = _program(program_id)
+    mentorship = coordinated_row(Mentorship, mentorship_id, program.id)
+    [view] = pair_views([mentorship])
     form = EndForm()
     rematch = request.values.get("then") == "rematch"
     if mentorship.status is not MentorshipStatus.CLOSED and form.validate_on_submit():

@@ -15,7 +15,9 @@ from .. import core_writes
 from ..clock import utcnow
 from ..extensions import db
 from ..gamification.store import insert_once
-from ..models import AgreementVersion, BreakWeek, Membership, Program, Role
+from ..member_states import PARTICIPANTS, SIGNED
+from ..models import AgreementVersion, BreakWeek, Membership, Program, ProgramState, Role
+from .people_query import CURRENT_STATES
 
 
 def new_program(settings: dict[str, object]) -> Program:
@@ -77,16 +79,22 @@ class AgreementStanding:
 
 
 def agreement_standing(program: Program) -> AgreementStanding:
-    """How many participants signed the current agreement, in one query."""
-    current = sa.case((Membership.agreed_version == program.agreement_version, 1))
-    participants, signed = db.session.execute(
-        sa.select(sa.func.count(), sa.func.count(current)).where(
-            Membership.program_id == program.id,
-            Membership.role.in_([Role.MENTOR, Role.MENTEE]),
-            Membership.left_at.is_(None),
+    """How many participants signed the current agreement, from the program's counters: one
+    query whatever its size."""
+    counters = {
+        (kind, state): total
+        for kind, state, total in db.session.execute(
+            sa.select(ProgramState.kind, ProgramState.state, ProgramState.total).where(
+                ProgramState.program_id == program.id
+            )
         )
-    ).one()
-    return AgreementStanding(program.agreement_version, signed, participants)
+    }
+    present = sum(
+        counters.get((role.value, state.value), 0)
+        for role in PARTICIPANTS
+        for state in CURRENT_STATES
+    )
+    return AgreementStanding(program.agreement_version, counters.get(SIGNED, 0), present)
 
 
 def add_break_week(program: Program, monday: date, label: str) -> None:

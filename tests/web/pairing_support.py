@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 import sqlalchemy as sa
 from web_support import PASSWORD
 
 from app.extensions import db
 from app.models import (
+    OPEN_STATUSES,
     AgreementSignature,
     MatchDraft,
     Membership,
@@ -22,6 +24,8 @@ from app.models import (
     TrainingModule,
     User,
 )
+from app.onboarding.status import checklists
+from app.pairing.pool import capacity_of, lacking, pair_views
 from app.passwords import hash_password
 
 PROFILE = {
@@ -140,3 +144,58 @@ def mentors_of(mentee_id: int) -> list[int]:
             )
         )
     )
+
+
+def pool_seen(pool) -> dict:
+    """What a pool holds: waiting mentees, mentors' room and what the not ready lack."""
+    return {
+        "waiting": [m.id for m in pool.waiting],
+        "room": pool.room,
+        "not_ready": {m.id: missing for m, missing in pool.not_ready},
+    }
+
+
+def pool_from_facts(program: Program) -> dict:
+    """``pool_seen`` worked out in Python from every member's checklist, profile and
+    mentorships, read whole (no stored row): the rules the stored places must follow."""
+    members = db.session.scalars(
+        sa.select(Membership)
+        .where(
+            Membership.program_id == program.id,
+            Membership.role.in_([Role.MENTOR, Role.MENTEE]),
+            Membership.left_at.is_(None),
+        )
+        .order_by(Membership.joined_at, Membership.id)
+    ).all()
+    states = checklists(program, members)
+    open_pairs = db.session.scalars(
+        sa.select(Mentorship).where(
+            Mentorship.program_id == program.id, Mentorship.status.in_(OPEN_STATUSES)
+        )
+    ).all()
+    views = pair_views(list(open_pairs))
+    matched = {m.id for v in views for m in v.mentees}
+    load = Counter()
+    for view in views:
+        for mentor in view.mentors:
+            load[mentor.id] += len(view.mentees)
+    profiles = {
+        p.membership_id: p
+        for p in db.session.scalars(
+            sa.select(ParticipantProfile).where(
+                ParticipantProfile.membership_id.in_([m.id for m in members])
+            )
+        )
+    }
+    seen = {"waiting": [], "room": {}, "not_ready": {}}
+    for member in members:
+        done = states[member.id].done
+        if member.role is Role.MENTEE and member.id in matched:
+            continue
+        if member.role is Role.MENTEE and done:
+            seen["waiting"].append(member.id)
+        elif not done:
+            seen["not_ready"][member.id] = lacking(states[member.id])
+        elif (places := capacity_of(program, profiles.get(member.id)) - load[member.id]) > 0:
+            seen["room"][member.id] = places
+    return seen

@@ -14,8 +14,9 @@ import pytest
 import sqlalchemy as sa
 from checkins_support import add_checkin, add_mentees, membership_id, user_id
 from game_support import NOW, W08, W10, W11, pinned_fixture  # noqa: F401
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from pairing_support import pool_from_facts, pool_seen
 from people_support import add_member, states_shown
 from risk_support import COORDINATOR, MENTEE, MENTOR, in_list_order
 
@@ -27,7 +28,7 @@ from app.gamification import service as game_service
 from app.gamification.opt_in import set_leaderboard
 from app.goals import service as goals
 from app.meetings import service as meetings
-from app.member_states import PAIR, PARTICIPANTS, State, membership_state
+from app.member_states import PAIR, PARTICIPANTS, SIGNED, State, membership_state
 from app.models import (
     BreakWeek,
     Cadence,
@@ -39,6 +40,7 @@ from app.models import (
     MenteeSummary,
     Mentorship,
     MentorshipMember,
+    MentorshipModel,
     MentorshipStatus,
     Milestone,
     MilestoneStatus,
@@ -55,6 +57,7 @@ from app.models import (
 )
 from app.onboarding import service as onboarding
 from app.pairing import service as pairing
+from app.pairing.pool import load_pool
 from app.programs import people_service as people
 from app.programs import risk_service
 from app.programs import service as program_service
@@ -622,6 +625,33 @@ def _act_on_states(action: tuple, world) -> None:
             accounts.save_profile(person, name=f"{person.name} B", time_zone=person.time_zone)
         case ("board", who, show):
             set_leaderboard(_member(who)[0], show)
+        case ("capacity", places):
+            onboarding.save_profile(_member(MENTOR)[0], {"capacity": places})
+        case ("group", size):
+            group = {"model": MentorshipModel.GROUP, "group_size": size}
+            one_on_one = {"model": MentorshipModel.ONE_ON_ONE}
+            program_service.update_program(program, group if size else one_on_one)
+        case ("grow",):  # the newest participant joins the mentor's open mentorship
+            newest = db.session.scalar(
+                sa.select(Membership.id)
+                .where(Membership.program_id == program.id, Membership.role == Role.MENTEE)
+                .order_by(Membership.id.desc())
+                .limit(1)
+            )
+            pair = db.session.scalar(
+                sa.select(MentorshipMember.mentorship_id)
+                .join(Mentorship, Mentorship.id == MentorshipMember.mentorship_id)
+                .where(
+                    MentorshipMember.membership_id == membership_id(MENTOR),
+                    Mentorship.status != MentorshipStatus.CLOSED,
+                )
+            )
+            present = sa.select(MentorshipMember).filter_by(
+                mentorship_id=pair, membership_id=newest
+            )
+            if pair is not None and db.session.scalar(present) is None:
+                db.session.add(MentorshipMember(mentorship_id=pair, membership_id=newest))
+                db.session.commit()
 
 
 STATE_ACTIONS = st.one_of(
@@ -637,11 +667,15 @@ STATE_ACTIONS = st.one_of(
     st.tuples(st.just("rename"), st.sampled_from([MENTEE, MENTOR])),
     st.tuples(st.just("board"), st.sampled_from([MENTEE, MENTOR]), st.booleans()),
     st.tuples(st.just("checkin"), st.integers(1, 5), st.booleans()),
+    st.tuples(st.just("capacity"), st.integers(0, 3)),
+    st.tuples(st.just("group"), st.sampled_from([0, 1, 2])),
+    st.just(("grow",)),
 )
 
 
 def _recounted(program: Program) -> dict[tuple[Role, str], int]:
-    """The counts as working out every member's state gives them (no stored row read)."""
+    """The counts as working out every member's state and signature gives them (no stored row
+    read)."""
     rows = (
         sa.select(Membership.role, membership_state(program).label("state"))
         .where(Membership.program_id == program.id, Membership.role.in_(PARTICIPANTS))
@@ -656,7 +690,16 @@ def _recounted(program: Program) -> dict[tuple[Role, str], int]:
         .where(Mentorship.program_id == program.id)
         .group_by(Mentorship.status)
     )
-    return recounted | {(PAIR, status.value): count for status, count in pairs}
+    signed = sum(
+        member.left_at is None and member.agreed_version == program.agreement_version
+        for member in db.session.scalars(
+            sa.select(Membership).where(
+                Membership.program_id == program.id, Membership.role.in_(PARTICIPANTS)
+            )
+        )
+    )
+    pairs_counted = {(PAIR, status.value): count for status, count in pairs}
+    return recounted | pairs_counted | ({SIGNED: signed} if signed else {})
 
 
 ONBOARDED_START = [
@@ -673,11 +716,17 @@ ONBOARDED_START = [
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(onboarded=st.booleans(), steps=st.lists(STATE_ACTIONS, min_size=1, max_size=10))
+@example(  # a mentee leaves a group that goes on: a place of the mentor's frees up
+    onboarded=True,
+    steps=[("group", 2), ("capacity", 3), ("pair",), ("join",), ("grow",), ("leave", MENTEE)],
+)
 def test_member_states_equal_the_facts_after_any_sequence_of_actions(app, world, onboarded, steps):
     """Profiles, signatures, a new agreement, training, leaving and coming back, pairs ended
-    and made, newcomers, new names and leaderboard choices: the stored states, the program's
-    counters (which the coordinator's home and the people page read) and the leaderboard's
-    rows equal the recomputation."""
+    and made, newcomers (some joining the mentor's group), new names, leaderboard choices, a
+    mentor's capacity and the program's model: the stored states, the program's counters
+    (which the coordinator's home and the people page read) and the leaderboard's rows equal
+    the recomputation, and the matching pool read from the stored places equals the one
+    worked out from every member's facts."""
     with app.app_context():
         clock.set_now(NOW)
         for step in (ONBOARDED_START if onboarded else []) + steps:
@@ -690,6 +739,7 @@ def test_member_states_equal_the_facts_after_any_sequence_of_actions(app, world,
             counted = state_counts(program)
             counted = {key: n for key, n in counted.items() if key[1] != State.INVITED.value}
             assert counted == _recounted(program), step
+            assert pool_seen(load_pool(program)) == pool_from_facts(program), step
             db.session.rollback()
 
 
