@@ -144,7 +144,8 @@ class MemberState(db.Model):
 
     # the people page's list in name order, whatever it filters on (a state, a role, both)
     __table_args__ = (
-        sa.Index("ix_member_states_program_pool", "program_id", "pool"),
+        # the pool; the first members not ready yet, in id order, without reading the rest
+        sa.Index("ix_member_states_program_pool", "program_id", "pool", "membership_id"),
         sa.Index("ix_member_states_program_name", "program_id", "name_key"),
         sa.Index("ix_member_states_program_state_name", "program_id", "state", "name_key"),
         sa.Index("ix_member_states_program_role_name", "program_id", "role", "name_key"),

@@ -7,8 +7,10 @@ program, under the group size as well). Everyone else who is not matched and has
 "not ready", with what they still lack. Each member's place in the pool is kept on their
 ``member_states`` row (``app.member_states``, in the transaction of whatever moves it), so the
 pool is read along an index: its work grows with the people who can be matched, not with the
-program. Drafts (``MatchDraft``) are the coordinator's working state on top: the pool says how
-much room each mentor keeps once they are counted.
+program. People not ready are counted, and read only as far as the page lists them (``SHOWN``):
+a district's onboarding season costs the page nothing. Drafts (``MatchDraft``) are the
+coordinator's working state on top: the pool says how much room each mentor keeps once they are
+counted.
 """
 
 from __future__ import annotations
@@ -43,6 +45,11 @@ from ..models import (
 from ..onboarding.status import PROFILE_COMPLETE, Checklist, counted_checklist
 from .profiles import stated_capacity, to_profile
 
+SHOWN = 10
+"""Rows of each long list on the matching page (mentees without a draft, mentors with room,
+people not ready, current and past mentorships), and drafts per page: a district's matching
+page stays a phone's page."""
+
 
 @dataclass(frozen=True)
 class PairView:
@@ -74,7 +81,8 @@ class Pool:
     profiles: dict[int, ParticipantProfile]
     waiting: list[Membership]  # ready mentees in no open mentorship
     room: dict[int, int]  # ready mentor id -> places left under their capacity (> 0 only)
-    not_ready: list[tuple[Membership, list[str]]]
+    not_ready: list[tuple[Membership, list[str]]]  # the first ``SHOWN``, and anyone named
+    not_ready_total: int
     drafts: list[MatchDraft]
     _drafts_by_mentee: dict[int, MatchDraft] = field(default_factory=dict)
     _drafted: Counter[int] = field(default_factory=Counter)  # mentor id -> drafts naming them
@@ -113,17 +121,22 @@ class Pool:
 
 
 def _people_query(program: Program, also: list[int]) -> sa.Select:
-    """The pool's people (by its index), whoever a draft names and the ids in ``also``: each
-    with their profile, place in the pool, places left, whether the profile is complete, their
-    training done and the program's modules, in joining order."""
+    """The pool's people who can be matched and the first ``SHOWN`` not ready (by its index),
+    whoever a draft names and the ids in ``also``: each with their profile, place in the pool,
+    places left, whether the profile is complete, their training done, the program's modules
+    and how many are not ready, in joining order."""
     drafted = sa.select(MatchDraft).where(MatchDraft.program_id == program.id).subquery()
+    in_pool = sa.select(MemberState.membership_id).where(MemberState.program_id == program.id)
+    not_ready = MemberState.pool == InPool.NOT_READY.value
+    first_not_ready = (
+        in_pool.where(not_ready).order_by(MemberState.membership_id).limit(SHOWN).subquery()
+    )
     named = sa.union(
-        sa.select(MemberState.membership_id).where(
-            MemberState.program_id == program.id, MemberState.pool.is_not(None)
-        ),
+        in_pool.where(MemberState.pool.in_([InPool.WAITING.value, InPool.ROOM.value])),
+        sa.select(first_not_ready.c.membership_id),
         sa.select(drafted.c.mentee_membership_id),
         sa.select(drafted.c.mentor_membership_id),
-        sa.select(Membership.id).where(Membership.id.in_(also)),
+        sa.select(Membership.id).where(Membership.id.in_(also)),  # of the program: see load_pool
     )
     modules = (
         sa.select(sa.func.count(TrainingModule.id))
@@ -148,10 +161,13 @@ def _people_query(program: Program, also: list[int]) -> sa.Select:
             sa.and_(*PROFILE_COMPLETE),  # null without a profile
             trained,
             modules,
+            sa.select(sa.func.count())
+            .where(MemberState.program_id == program.id, not_ready)
+            .scalar_subquery(),
         )
         .join(MemberState, MemberState.membership_id == Membership.id)
         .outerjoin(ParticipantProfile, ParticipantProfile.membership_id == Membership.id)
-        .where(Membership.program_id == program.id, Membership.id.in_(named))
+        .where(Membership.id.in_(named))  # by id: a program's index would read all of it
         .options(joinedload(Membership.user))
         .order_by(Membership.joined_at, Membership.id)
     )
@@ -159,11 +175,13 @@ def _people_query(program: Program, also: list[int]) -> sa.Select:
 
 def load_pool(program: Program, also: Iterable[int] = ()) -> Pool:
     """The program's pool and drafts, in two queries; ``also``: members the caller will ask
-    about though they may be out of the pool (a mentee already matched, a full mentor)."""
-    people, profiles, waiting, room, not_ready = {}, {}, [], {}, []
-    for member, profile, place, places, complete, trained, modules in db.session.execute(
-        _people_query(program, sorted(set(also)))
-    ):
+    about though they may be out of the pool (a mentee already matched, a full mentor) or not
+    among the first not ready."""
+    people, profiles, waiting, room, not_ready, not_ready_total = {}, {}, [], {}, [], 0
+    for row in db.session.execute(_people_query(program, sorted(set(also)))):
+        member, profile, place, places, complete, trained, modules, not_ready_total = row
+        if member.program_id != program.id:  # an id in ``also`` of another program
+            continue
         people[member.id] = member
         if profile is not None:
             profiles[member.id] = profile
@@ -179,7 +197,7 @@ def load_pool(program: Program, also: Iterable[int] = ()) -> Pool:
         .where(MatchDraft.program_id == program.id)
         .order_by(MatchDraft.accepted.desc(), MatchDraft.score.desc(), MatchDraft.id)
     ).all()
-    return Pool(program, people, profiles, waiting, room, not_ready, list(drafts))
+    return Pool(program, people, profiles, waiting, room, not_ready, not_ready_total, list(drafts))
 
 
 def pair_views(mentorships: list[Mentorship]) -> list[PairView]:

@@ -16,7 +16,7 @@ from ..routing import MAX_ID
 from ..text import counted
 from . import bp, service
 from .forms import AcceptForm, EndForm, HandMatchForm, SwapForm
-from .pool import Pool, load_pool, pair_lists, pair_views
+from .pool import SHOWN, Pool, load_pool, pair_lists, pair_views
 from .service import PairingError
 
 
@@ -56,11 +56,7 @@ def _person(pool: Pool, membership_id: int | None, role: Role) -> int:
     return member.id
 
 
-# Rows of each long list on the matching page (mentees without a draft, mentors with room,
-# people not ready, current and past mentorships), and drafts per page: a district's matching
-# page stays a phone's page.
-SHOWN = 10
-DRAFTS_PAGE_SIZE = 10
+DRAFTS_PAGE_SIZE = SHOWN
 HAND_CHOICES = 50  # beyond it, matching by hand goes through a mentee's ranked options
 
 

@@ -113,7 +113,9 @@ def upgrade():
         batch_op.add_column(sa.Column("signed", sa.Boolean(), nullable=True))
         batch_op.add_column(sa.Column("pool", sa.String(length=16), nullable=True))
         batch_op.add_column(sa.Column("places", sa.Integer(), nullable=True))
-    op.create_index("ix_member_states_program_pool", "member_states", ["program_id", "pool"])
+    op.create_index(
+        "ix_member_states_program_pool", "member_states", ["program_id", "pool", "membership_id"]
+    )
     op.execute(PLACES)
     op.execute(POOL)
     op.execute(SIGNED)

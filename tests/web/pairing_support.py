@@ -25,7 +25,7 @@ from app.models import (
     User,
 )
 from app.onboarding.status import checklists
-from app.pairing.pool import capacity_of, lacking, pair_views
+from app.pairing.pool import SHOWN, capacity_of, lacking, pair_views
 from app.passwords import hash_password
 
 PROFILE = {
@@ -147,11 +147,13 @@ def mentors_of(mentee_id: int) -> list[int]:
 
 
 def pool_seen(pool) -> dict:
-    """What a pool holds: waiting mentees, mentors' room and what the not ready lack."""
+    """What a pool holds: waiting mentees, mentors' room, what the not ready it read lack and
+    how many are not ready."""
     return {
         "waiting": [m.id for m in pool.waiting],
         "room": pool.room,
         "not_ready": {m.id: missing for m, missing in pool.not_ready},
+        "not_ready_total": pool.not_ready_total,
     }
 
 
@@ -198,4 +200,7 @@ def pool_from_facts(program: Program) -> dict:
             seen["not_ready"][member.id] = lacking(states[member.id])
         elif (places := capacity_of(program, profiles.get(member.id)) - load[member.id]) > 0:
             seen["room"][member.id] = places
+    lacks = seen["not_ready"]
+    seen["not_ready"] = {i: lacks[i] for i in sorted(lacks)[:SHOWN]}  # the first, by id
+    seen["not_ready_total"] = len(lacks)
     return seen

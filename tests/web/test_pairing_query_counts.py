@@ -7,9 +7,11 @@ import re
 
 import sqlalchemy as sa
 from pairing_bulk import populate
+from pairing_support import pool_from_facts, pool_seen
 
 from app.extensions import db
-from app.models import MatchDraft, Membership, Role, User
+from app.models import MatchDraft, Membership, ParticipantProfile, Program, Role, User
+from app.pairing.pool import SHOWN, load_pool
 
 
 def _page_queries(client, world, query_counter) -> tuple[int, str]:
@@ -104,3 +106,50 @@ def test_a_districts_matching_page_lists_a_page_at_a_time(app, world, login):
     assert refused.status_code == 422
     page = refused.get_data(as_text=True)
     assert re.search(r'<p class="error" id="options-error">[^<]+ already has a mentor\.</p>', page)
+
+
+def test_a_districts_people_not_ready_are_counted_and_the_first_listed(app, world, login):
+    """Of 2,000 people, the mentees without a profile are not ready: the page counts them all
+    and lists the first ``SHOWN`` (by joining), and one far down that list, matched by hand
+    through the mentee's options, is still told what they lack."""
+    client = login("coordinator")
+    with app.app_context():
+        populate(world.program_id, 2000, "d")
+        program = db.session.get(Program, world.program_id)
+        facts = pool_from_facts(program)
+        assert pool_seen(load_pool(program)) == facts  # the first read, the rest counted
+        total, first = facts["not_ready_total"], list(facts["not_ready"])
+        last = db.session.scalar(
+            sa.select(sa.func.max(Membership.id)).where(
+                Membership.program_id == world.program_id,
+                Membership.role == Role.MENTEE,
+                ~sa.exists().where(ParticipantProfile.membership_id == Membership.id),
+            )
+        )
+        mentor = db.session.scalar(
+            sa.select(Membership.id)
+            .join(User)
+            .where(
+                User.email == world.email("own_mentor"), Membership.program_id == world.program_id
+            )
+        )
+        names = dict(
+            db.session.execute(
+                sa.select(Membership.id, User.name)
+                .join(User)
+                .where(Membership.id.in_([*first, last]))
+            ).all()
+        )
+    assert total > SHOWN and len(first) == SHOWN and last not in first
+    url = f"/programs/{world.program_id}/matching"
+    page = client.get(url).get_data(as_text=True)
+    assert f"<dt>Not ready</dt><dd>{total:,}</dd>" in page
+    assert f"Not ready yet ({total:,})" in page
+    assert f"And {total - SHOWN:,} more" in page
+    listed = page.split('id="not-ready-heading"')[1].split("</section>")[0]
+    assert [name for member, name in names.items() if f"<span>{name} <" in listed] == [
+        names[m] for m in first
+    ]
+    refused = client.submit(f"{url}/hand", {"mentee": str(last), "mentor": str(mentor)})
+    assert refused.status_code == 422
+    assert "has not finished onboarding: profile." in refused.get_data(as_text=True)
