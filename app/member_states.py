@@ -77,10 +77,9 @@ def _in_open_mentorship(membership_id) -> sa.Exists:
     )
 
 
-def _onboarded(agreement_version, modules) -> sa.ColumnElement[bool]:
-    """SQL twin of ``Checklist.done`` for a mentor or mentee (``Membership``) of a program whose
-    agreement is at ``agreement_version`` and which has ``modules`` training modules."""
-    completed = (
+def training_done() -> sa.ScalarSelect[int]:
+    """How many of its program's training modules a membership (``Membership``) completed."""
+    return (
         sa.select(sa.func.count(TrainingCompletion.id))
         .join(TrainingModule, TrainingModule.id == TrainingCompletion.module_id)
         .where(
@@ -89,6 +88,12 @@ def _onboarded(agreement_version, modules) -> sa.ColumnElement[bool]:
         )
         .scalar_subquery()
     )
+
+
+def _onboarded(agreement_version, modules) -> sa.ColumnElement[bool]:
+    """SQL twin of ``Checklist.done`` for a mentor or mentee (``Membership``) of a program whose
+    agreement is at ``agreement_version`` and which has ``modules`` training modules."""
+    completed = training_done()
     return sa.and_(
         sa.exists().where(ParticipantProfile.membership_id == Membership.id, *PROFILE_COMPLETE),
         Membership.agreed_version == agreement_version,

@@ -25,7 +25,7 @@ from sqlalchemy.orm import joinedload
 import matching
 
 from ..extensions import db
-from ..member_states import PAIR, InPool
+from ..member_states import PAIR, InPool, training_done
 from ..models import (
     OPEN_STATUSES,
     MatchDraft,
@@ -39,7 +39,6 @@ from ..models import (
     Program,
     ProgramState,
     Role,
-    TrainingCompletion,
     TrainingModule,
 )
 from ..onboarding.status import PROFILE_COMPLETE, Checklist, counted_checklist
@@ -143,15 +142,6 @@ def _people_query(program: Program, also: list[int]) -> sa.Select:
         .where(TrainingModule.program_id == program.id)
         .scalar_subquery()
     )
-    trained = (
-        sa.select(sa.func.count(TrainingCompletion.id))
-        .join(TrainingModule, TrainingModule.id == TrainingCompletion.module_id)
-        .where(
-            TrainingCompletion.membership_id == Membership.id,
-            TrainingModule.program_id == program.id,
-        )
-        .scalar_subquery()
-    )
     return (
         sa.select(
             Membership,
@@ -159,7 +149,7 @@ def _people_query(program: Program, also: list[int]) -> sa.Select:
             MemberState.pool,
             MemberState.places,
             sa.and_(*PROFILE_COMPLETE),  # null without a profile
-            trained,
+            training_done(),
             modules,
             sa.select(sa.func.count())
             .where(MemberState.program_id == program.id, not_ready)
