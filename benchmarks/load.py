@@ -31,7 +31,8 @@ is a mentor's Reply form for an unanswered check-in of last week.
 
 Run: ``.venv/bin/python benchmarks/load.py`` (1,000 pairs), ``--pairs 10000``,
 ``--compare 1000,10000`` (statements and in-process time only, side by side, with the growth:
-no page may grow more than 20 %; the sizes take turns, a fifth of the runs at a time),
+no page may grow more than 20 %; the sizes take turns, a fifth of the runs at a time; on SQLite
+only, where each size is its own cached file),
 ``--profile "mentor home, 25"`` (cProfile of one page, in-process),
 ``--database postgresql+psycopg://postgres@127.0.0.1:55433/waypoint_test_load``.
 It is not a test (pytest collects only ``tests/``) and fails nothing: read the table.
@@ -743,6 +744,8 @@ def main() -> None:
 
     if args.compare:
         sizes = [int(n) for n in args.compare.split(",")]
+        if args.database and len(set(sizes)) > 1:  # each size would rebuild the same database
+            sys.exit("--compare with --database takes one size: compare sizes on SQLite")
         urls = []
         try:
             benches = []
