@@ -93,11 +93,10 @@ def training_done() -> sa.ScalarSelect[int]:
 def _onboarded(agreement_version, modules) -> sa.ColumnElement[bool]:
     """SQL twin of ``Checklist.done`` for a mentor or mentee (``Membership``) of a program whose
     agreement is at ``agreement_version`` and which has ``modules`` training modules."""
-    completed = training_done()
     return sa.and_(
         sa.exists().where(ParticipantProfile.membership_id == Membership.id, *PROFILE_COMPLETE),
         Membership.agreed_version == agreement_version,
-        sa.or_(Membership.role != Role.MENTOR, completed >= modules),
+        sa.or_(Membership.role != Role.MENTOR, training_done() >= modules),
     )
 
 

@@ -142,10 +142,10 @@ class MemberState(db.Model):
     pool: Mapped[str | None] = mapped_column(sa.String(16))
     places: Mapped[int | None] = mapped_column()
 
-    # the people page's list in name order, whatever it filters on (a state, a role, both)
     __table_args__ = (
         # the pool; the first members not ready yet, in id order, without reading the rest
         sa.Index("ix_member_states_program_pool", "program_id", "pool", "membership_id"),
+        # the people page's list in name order, whatever it filters on (a state, a role, both)
         sa.Index("ix_member_states_program_name", "program_id", "name_key"),
         sa.Index("ix_member_states_program_state_name", "program_id", "state", "name_key"),
         sa.Index("ix_member_states_program_role_name", "program_id", "role", "name_key"),
