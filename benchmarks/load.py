@@ -27,7 +27,11 @@ The pages are ``PAGES``, one list: add a page there (who is logged in, how its U
 every mode measures it. The check-in POST is the htmx one a phone sends: 8 mentees who had not
 checked in this week; the first post of each is their real check-in (points, streak), every
 later one changes the mood (3, 4, 3, ...), so each post writes the row again. The htmx fragment
-is a mentor's Reply form for an unanswered check-in of last week.
+is a mentor's Reply form for an unanswered check-in of last week. Since most of those posts are
+edits, the table ends with a ``first check-in`` row, in-process only: up to ``--runs`` other
+mentees who have not checked in this week, each logged in and timed on their first post, the
+one that writes the week, awards points and streaks and may queue a nudge (Monday morning's
+request; 8 clients cannot repeat it under load, each mentee having one).
 
 Run: ``.venv/bin/python benchmarks/load.py`` (1,000 pairs), ``--pairs 10000``,
 ``--compare 1000,10000`` (statements and in-process time only, side by side, with the growth:
@@ -74,6 +78,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from datetime import time as dt_time
 from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode
@@ -198,6 +203,15 @@ def _people(program: big_program.Program_) -> People:
         )
         if checkin is not None:
             repliers.append({"email": mentor, "checkin": checkin})
+    monday = datetime.combine(big_program.this_monday(datetime.now(UTC)), dt_time(), UTC)
+    checked_in = set(  # this week, by an earlier run on a reused PostgreSQL database
+        db.session.scalars(
+            sa.select(User.email)
+            .join(Membership, Membership.user_id == User.id)
+            .join(CheckIn, CheckIn.membership_id == Membership.id)
+            .where(CheckIn.created_at >= monday)
+        )
+    )
     people = People()
     people.rows = {
         "mentee": mentee_rows(singles[:CLIENTS]),
@@ -207,6 +221,7 @@ def _people(program: big_program.Program_) -> People:
         "coordinator": [{"email": big_program.COORDINATOR, "program": program.program_id}]
         * CLIENTS,
         "replier": repliers[:CLIENTS],
+        "first checker": [{"email": e} for e in singles[2 * CLIENTS :] if e not in checked_in],
     }
     if len(people.rows["replier"]) < CLIENTS:
         sys.exit("not enough unanswered check-ins for the reply form: rebuild the program")
@@ -537,6 +552,29 @@ class InProcess:
                 figures.sizes[encoding] = len(sent.get_data())
         return figures
 
+    def first_checkins(self, runs: int) -> Measured | None:
+        """Up to ``runs`` mentees' first check-in of the week, each a new login (None when an
+        earlier run on this database took them all this week)."""
+        times, counts = [], []
+        for row in self.people.rows["first checker"][:runs]:
+            client = self.app.test_client()
+            data = {"email": row["email"], "password": big_program.PASSWORD}
+            data["csrf_token"] = _token(client, "/login")
+            client.post("/login", data=data)
+            form = {**_mood(0), "csrf_token": _token(client, "/checkins/this-week")}
+            self.statements = 0
+            began = time.perf_counter()
+            response = client.post("/checkins/this-week", data=form, headers={"HX-Request": "true"})
+            times.append(time.perf_counter() - began)
+            counts.append(self.statements)
+            if response.status_code != 200:
+                raise RuntimeError(f"first check-in of {row['email']}: {response.status_code}")
+        if not times:
+            return None
+        figures = Measured(sql=statistics.median_low(counts), ms=1000 * statistics.median(times))
+        figures.sizes["html"] = len(response.get_data())
+        return figures
+
     def profile(self, page: Page, runs: int) -> None:
         for _ in range(2):
             self.request(page)
@@ -616,6 +654,9 @@ def _under_load(m: Measured, share: float) -> tuple[str, float]:
     return f"{rate:8.1f}{100 * share:8.1f}%{p50:8.1f}{p95:8.1f}{p99:8.1f}{errors:5d}{cpu}", p95
 
 
+FIRST_CHECKIN = "first check-in (htmx)"
+
+
 def print_table(figures: dict[str, Measured], with_load: bool) -> None:
     head = f"{'page':<26}"
     if with_load:
@@ -635,6 +676,13 @@ def print_table(figures: dict[str, Measured], with_load: bool) -> None:
         line += f"{m.sql:5d}{m.ms:7.1f}{_kb(m.sizes.get('html')):>7}"
         line += f"{_kb(m.sizes.get('gzip')):>6}{_kb(m.sizes.get('br')):>6}"
         print(f"{line}  {_verdict(page.name, m, share, p95)}")
+    first = figures.get(FIRST_CHECKIN)
+    if first is None:
+        print(f"{FIRST_CHECKIN:<26}  none measured: every mentee kept for it checked in this week")
+    else:
+        line = f"{FIRST_CHECKIN:<26}" + (f"{'in-process only':>53}" if with_load else "")
+        line += f"{first.sql:5d}{first.ms:7.1f}{_kb(first.sizes.get('html')):>7}{'-':>6}{'-':>6}"
+        print(f"{line}  {_verdict(FIRST_CHECKIN, first, None, None)}")
     if with_load:
         for page in PAGES:
             errors = sum((r.errors for r in figures[page.name].runs), Counter())
@@ -768,6 +816,7 @@ def main() -> None:
             bench.profile(page, args.runs)
             return
         figures = _measure_all(bench, args.runs)
+        figures[FIRST_CHECKIN] = bench.first_checkins(args.runs)
         with bench.app.app_context():
             db.engine.dispose()
         load_figures = {}
