@@ -15,7 +15,8 @@ or removed, the model changed, the program closed) touches the whole program: on
 recomputation. The
 pairs' statuses are counted the same way (``PairState``: the people page's pair list and the
 home's pair figures), and the touched memberships' places on the leaderboard are written on
-their ``player_totals`` rows (whether they are on it, and their name). Personal
+their ``player_totals`` rows (whether they are on it, and their name) and counted per program
+(``BOARD``), so the leaderboard's total is one counter row, not a count of the board. Personal
 invites not used yet ("invited") depend on the clock (they expire), so they are counted when
 read: a program has few, found by an index.
 """
@@ -211,6 +212,7 @@ def _stored_values() -> dict[str, sa.ColumnElement]:
         "name_key": sa.func.lower(User.name),
         "signed": sa.case((signed, sa.true()), else_=sa.false()),
         **_pool_values(),
+        "on_board": sa.case((_on_board(Membership), sa.true()), else_=sa.false()),
     }
 
 
@@ -221,6 +223,9 @@ PAIR = "pair"
 SIGNED = ("agreement", "signed")
 """The (kind, state) of a program's counter of present participants who signed its current
 agreement (``MemberState.signed``)."""
+BOARD = ("board", "on")
+"""The (kind, state) of a program's counter of the mentees on its leaderboard
+(``MemberState.on_board``)."""
 
 
 # --- refreshing before the commit ----------------------------------------------------------
@@ -313,19 +318,25 @@ def refresh(session: Session) -> None:
 
 
 def _returned(table: sa.Table) -> tuple[sa.Column, ...]:
-    """What a member's lock and update return: (membership, program, role, state, signed)."""
+    """What a member's lock and update return: (membership, program, role, state, signed,
+    on the board)."""
     c = table.c
-    return c.membership_id, c.program_id, c.role, c.state, c.signed
+    return c.membership_id, c.program_id, c.role, c.state, c.signed, c.on_board
 
 
 def _counted(kind: str | None, facts) -> list[tuple[str, str]]:
     """The counters (kind, state) one returned row counts in: a pair (``kind``) by its status;
-    a member (None) by role and state, and among the signatures when they signed."""
+    a member (None) by role and state, among the signatures when they signed, and on the
+    leaderboard when they are on it."""
     if kind is not None:
         (status,) = facts
         return [] if status is None else [(kind, status)]
-    role, state, signed = facts
-    return ([] if state is None else [(role, state)]) + ([SIGNED] if signed else [])
+    role, state, signed, on_board = facts
+    return (
+        ([] if state is None else [(role, state)])
+        + ([SIGNED] if signed else [])
+        + ([BOARD] if on_board else [])
+    )
 
 
 def _touched_memberships(table_id: sa.ColumnElement[int], program_id, user_id=None):
@@ -573,7 +584,8 @@ def check(fix: bool) -> list[summaries.Drift]:
     members, pairs = computed_states(), computed_pairs()
     counts: dict[Key, dict] = defaultdict(lambda: {"total": 0})
     for row in members.values():
-        for counted in _counted(None, (row["role"], row["state"], row["signed"])):
+        facts = (row["role"], row["state"], row["signed"], row["on_board"])
+        for counted in _counted(None, facts):
             counts[(row["program_id"], *counted)]["total"] += 1
     for row in pairs.values():
         counts[(row["program_id"], PAIR, row["status"])]["total"] += 1

@@ -127,7 +127,8 @@ class MemberState(db.Model):
     case, so a program's people are counted, filtered and paged in name order by an index;
     whether it signed the current agreement (counted per program); and its place in the
     matching pool (``member_states.InPool``, null when out of it) with a mentor's places left,
-    so the matching pages read the pool alone, not every member."""
+    so the matching pages read the pool alone, not every member; and whether it is on its
+    program's leaderboard (counted per program: the board's total without counting the board)."""
 
     __tablename__ = "member_states"
 
@@ -141,6 +142,7 @@ class MemberState(db.Model):
     signed: Mapped[bool | None] = mapped_column()  # a present participant, current agreement
     pool: Mapped[str | None] = mapped_column(sa.String(16))
     places: Mapped[int | None] = mapped_column()
+    on_board: Mapped[bool | None] = mapped_column()  # a mentee still in, shown on the leaderboard
 
     __table_args__ = (
         # the pool; the first members not ready yet, in id order, without reading the rest
