@@ -383,7 +383,7 @@ def _free_port() -> int:
 def gunicorn(app: str, env: dict[str, str], chdir: Path) -> tuple[subprocess.Popen, int]:
     port = _free_port()
     command = [
-        str(ROOT / ".venv/bin/gunicorn"),
+        str(Path(sys.executable).with_name("gunicorn")),  # the interpreter running this script
         "-w",
         "3",
         "-b",
