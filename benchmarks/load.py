@@ -497,12 +497,7 @@ class InProcess:
         if who not in self.clients:
             client = self.app.test_client()
             if who is not None:
-                email = self.people.rows[who][0]["email"]
-                data = {"email": email, "password": big_program.PASSWORD}
-                data["csrf_token"] = _token(client, "/login")
-                response = client.post("/login", data=data)
-                if response.status_code not in (302, 303):
-                    raise RuntimeError(f"in-process login of {email}: {response.status_code}")
+                _log_in(client, self.people.rows[who][0]["email"])
             self.clients[who] = client
             self.tokens[who] = _token(client, "/checkins/this-week") if who == "checker" else ""
         return self.clients[who]
@@ -558,9 +553,7 @@ class InProcess:
         times, counts = [], []
         for row in self.people.rows["first checker"][:runs]:
             client = self.app.test_client()
-            data = {"email": row["email"], "password": big_program.PASSWORD}
-            data["csrf_token"] = _token(client, "/login")
-            client.post("/login", data=data)
+            _log_in(client, row["email"])
             form = {**_mood(0), "csrf_token": _token(client, "/checkins/this-week")}
             self.statements = 0
             began = time.perf_counter()
@@ -587,6 +580,14 @@ class InProcess:
         _print_buckets(stats)
         stats.sort_stats("cumulative").print_stats(25)
         stats.sort_stats("tottime").print_stats(15)
+
+
+def _log_in(client, email: str) -> None:
+    data = {"email": email, "password": big_program.PASSWORD}
+    data["csrf_token"] = _token(client, "/login")
+    response = client.post("/login", data=data)
+    if response.status_code not in (302, 303):
+        raise RuntimeError(f"in-process login of {email}: {response.status_code}")
 
 
 def _token(client, path: str) -> str:
@@ -657,6 +658,12 @@ def _under_load(m: Measured, share: float) -> tuple[str, float]:
 FIRST_CHECKIN = "first check-in (htmx)"
 
 
+def _in_process_columns(m: Measured) -> str:
+    """SQL, in-process ms and the HTML's KB as rendered, gzipped and brotli'd ("-": not sent so)."""
+    html, gz, br = (_kb(m.sizes.get(key)) for key in ("html", "gzip", "br"))
+    return f"{m.sql:5d}{m.ms:7.1f}{html:>7}{gz:>6}{br:>6}"
+
+
 def print_table(figures: dict[str, Measured], with_load: bool) -> None:
     head = f"{'page':<26}"
     if with_load:
@@ -673,16 +680,13 @@ def print_table(figures: dict[str, Measured], with_load: bool) -> None:
             share = statistics.median(m.shares)
             columns, p95 = _under_load(m, share)
             line += columns
-        line += f"{m.sql:5d}{m.ms:7.1f}{_kb(m.sizes.get('html')):>7}"
-        line += f"{_kb(m.sizes.get('gzip')):>6}{_kb(m.sizes.get('br')):>6}"
-        print(f"{line}  {_verdict(page.name, m, share, p95)}")
+        print(f"{line}{_in_process_columns(m)}  {_verdict(page.name, m, share, p95)}")
     first = figures.get(FIRST_CHECKIN)
     if first is None:
         print(f"{FIRST_CHECKIN:<26}  none measured: every mentee kept for it checked in this week")
     else:
         line = f"{FIRST_CHECKIN:<26}" + (f"{'in-process only':>53}" if with_load else "")
-        line += f"{first.sql:5d}{first.ms:7.1f}{_kb(first.sizes.get('html')):>7}{'-':>6}{'-':>6}"
-        print(f"{line}  {_verdict(FIRST_CHECKIN, first, None, None)}")
+        print(f"{line}{_in_process_columns(first)}  {_verdict(FIRST_CHECKIN, first, None, None)}")
     if with_load:
         for page in PAGES:
             errors = sum((r.errors for r in figures[page.name].runs), Counter())
