@@ -28,7 +28,7 @@ from app.gamification import service as game_service
 from app.gamification.opt_in import set_leaderboard
 from app.goals import service as goals
 from app.meetings import service as meetings
-from app.member_states import PAIR, PARTICIPANTS, SIGNED, State, membership_state
+from app.member_states import BOARD, PAIR, PARTICIPANTS, SIGNED, State, membership_state
 from app.models import (
     BreakWeek,
     Cadence,
@@ -674,8 +674,8 @@ STATE_ACTIONS = st.one_of(
 
 
 def _recounted(program: Program) -> dict[tuple[Role, str], int]:
-    """The counts as working out every member's state and signature gives them (no stored row
-    read)."""
+    """The counts as working out every member's state, signature and place on the leaderboard
+    gives them (no stored row read)."""
     rows = (
         sa.select(Membership.role, membership_state(program).label("state"))
         .where(Membership.program_id == program.id, Membership.role.in_(PARTICIPANTS))
@@ -690,16 +690,22 @@ def _recounted(program: Program) -> dict[tuple[Role, str], int]:
         .where(Mentorship.program_id == program.id)
         .group_by(Mentorship.status)
     )
+    members = db.session.scalars(
+        sa.select(Membership).where(
+            Membership.program_id == program.id, Membership.role.in_(PARTICIPANTS)
+        )
+    ).all()
     signed = sum(
         member.left_at is None and member.agreed_version == program.agreement_version
-        for member in db.session.scalars(
-            sa.select(Membership).where(
-                Membership.program_id == program.id, Membership.role.in_(PARTICIPANTS)
-            )
-        )
+        for member in members
+    )
+    on_board = sum(
+        member.role is Role.MENTEE and member.leaderboard_opt_in and member.left_at is None
+        for member in members
     )
     pairs_counted = {(PAIR, status.value): count for status, count in pairs}
-    return recounted | pairs_counted | ({SIGNED: signed} if signed else {})
+    flags = {key: n for key, n in ((SIGNED, signed), (BOARD, on_board)) if n}
+    return recounted | pairs_counted | flags
 
 
 ONBOARDED_START = [
@@ -719,6 +725,9 @@ ONBOARDED_START = [
 @example(  # a mentee leaves a group that goes on: a place of the mentor's frees up
     onboarded=True,
     steps=[("group", 2), ("capacity", 3), ("pair",), ("join",), ("grow",), ("leave", MENTEE)],
+)
+@example(  # on the board, then off it: its counter goes up and down again
+    onboarded=False, steps=[("board", MENTEE, True), ("leave", MENTEE), ("board", MENTEE, False)]
 )
 def test_member_states_equal_the_facts_after_any_sequence_of_actions(app, world, onboarded, steps):
     """Profiles, signatures, a new agreement, training, leaving and coming back, pairs ended
