@@ -11,6 +11,7 @@ from . import config as config_module
 from . import database, summaries
 from .extensions import csrf, db, htmx, limiter, login_manager, migrate
 from .routing import IdConverter
+from .template_environment import SharedGlobalsEnvironment
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -18,6 +19,7 @@ MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 def create_app(config: dict | None = None) -> Flask:
     """Build the app; ``config`` overrides the environment (tests pass their own)."""
     app = Flask(__name__, instance_relative_config=True)
+    app.jinja_environment = SharedGlobalsEnvironment  # before anything builds app.jinja_env
     app.config.update(config_module.load(Path(app.instance_path)))
     if config:
         app.config.update(config)

@@ -75,12 +75,13 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.tests["video_link"] = is_video_link
 
-    @app.context_processor
-    def navigation():
-        return {
-            "active_membership": active_membership,
-            "my_memberships": my_memberships,
-            "htmx_config": HTMX_CONFIG,
-            "htmx_file": f"js/htmx-{HTMX_VERSION}.min.js",
-            "Role": Role,
-        }
+    # Names every template may use, the same on every request: globals, so that macro
+    # modules imported without context see them too (and no processor runs per render).
+    app.jinja_env.globals.update(
+        current_user=current_user,
+        active_membership=active_membership,
+        my_memberships=my_memberships,
+        htmx_config=HTMX_CONFIG,
+        htmx_file=f"js/htmx-{HTMX_VERSION}.min.js",
+        Role=Role,
+    )
