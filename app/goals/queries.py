@@ -10,12 +10,12 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
 from ..figures import Asked, Figures
+from ..mentorships_query import SEEN_PAIR_IDS
 from ..models import (
     Goal,
     GoalStatus,
     Membership,
     Mentorship,
-    MentorshipMember,
     MentorshipStatus,
     Milestone,
     MilestoneAction,
@@ -132,16 +132,6 @@ _LATEST_NOTE = (
     .correlate(Milestone)
     .scalar_subquery()
 )
-_MENTORS_PAIRS = (
-    sa.select(MentorshipMember.mentorship_id)
-    .join(Membership, Membership.id == MentorshipMember.membership_id)
-    .join(Mentorship, Mentorship.id == MentorshipMember.mentorship_id)
-    .where(
-        MentorshipMember.membership_id == sa.bindparam("mentor_id"),
-        Mentorship.seen_by(Membership.role),
-    )
-    .correlate(None)  # its own memberships and mentorships, not the outer query's
-)
 REVIEW_QUEUE = (
     sa.select(
         Milestone.id,
@@ -159,13 +149,13 @@ REVIEW_QUEUE = (
     .where(
         Milestone.status == MilestoneStatus.WAITING,
         Goal.status != GoalStatus.ARCHIVED,
-        Goal.mentorship_id.in_(_MENTORS_PAIRS),
+        Goal.mentorship_id.in_(SEEN_PAIR_IDS),
     )
     .order_by(Milestone.submitted_at, Milestone.id)
     .limit(sa.bindparam("review_limit"))
 )
 """The first ``review_limit`` milestones waiting in the open mentorships of the mentor
-membership ``mentor_id``, longest waiting first: rows of ``ReviewItem``. Built once: the
+membership ``membership_id``, longest waiting first: rows of ``ReviewItem``. Built once: the
 mentor's home reads it with its other lists and builds no statement."""
 
 

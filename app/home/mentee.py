@@ -2,9 +2,8 @@
 goals and meetings, in a fixed handful of statements.
 
 Each module keeps the query of its own subject (``UNREAD`` in notices, ``SUMMARIES`` in goals,
-...); the home reads its short lists side by side in one statement (``MENTEE_HOME``), after the
-pairs with their people (which the meetings' lists filter on); this week's check-in is one of
-the lists.
+...); the home reads its short lists side by side in one statement (``MENTEE_HOME``): its
+pairs with their people (``PAIR_PEOPLE``, read as rows), this week's check-in and the rest.
 """
 
 from __future__ import annotations
@@ -19,7 +18,7 @@ from ..gamification.queries import CARD_LISTS, mentee_card
 from ..goals.queries import SUMMARIES, GoalSummary, goal_summaries
 from ..lists_query import Lists
 from ..meetings.queries import HOME_ACTIONS, HOME_NEXT, home_values, mentee_meetings
-from ..mentorships_query import mentorships_of
+from ..mentorships_query import PAIR_PEOPLE, pairs_from
 from ..models import GoalStatus, Membership
 from ..notices.service import UNREAD
 from ..onboarding.status import CHECKLIST, checklist_from
@@ -28,6 +27,7 @@ from ..weeks import week_now
 
 MENTEE_HOME = Lists(
     **CARD_LISTS,
+    pairs=PAIR_PEOPLE,
     notices=UNREAD,
     checklist=CHECKLIST,
     answered=ANSWERED,
@@ -55,17 +55,17 @@ def _next_action(week_done: bool, next_meeting, goals: list[GoalSummary]) -> dic
 
 
 def mentee_home(membership: Membership) -> dict:
-    """What ``home/mentee.html`` shows: two statements after the person's own."""
+    """What ``home/mentee.html`` shows: one statement after the person's own."""
     now = utcnow()
     zones = current_user.week_zones
-    mentorships = mentorships_of(membership)
     lists = MENTEE_HOME.run(
         user_id=membership.user_id,
         membership_id=membership.id,
         program_id=membership.program_id,
-        **home_values(mentorships, now),
+        **home_values(now),
         **week_keys(zones),
     )
+    mentorships = pairs_from(lists["pairs"])
     meetings = mentee_meetings(mentorships, lists["next_meetings"], lists["actions"], now)
     goals = goal_summaries(lists["goals"])
     checkin_card = card_context(

@@ -133,7 +133,7 @@ MENTOR_SLOTS = Lists(
 )
 """The mentor's notices, certificates and checklist, the program's break weeks (its calendar,
 for the survey), the surveys answered and the milestones waiting longest for review, for
-``user_id`` in the membership ``membership_id`` (``mentor_id``) of ``program_id``: the
+``user_id`` in the membership ``membership_id`` of ``program_id``: the
 same SELECTs the mentee's home reads, and the review queue."""
 
 
@@ -143,7 +143,6 @@ def _mentor_slots(membership, mentorships: list[Mentorship]) -> dict:
     lists = MENTOR_SLOTS.run(
         user_id=membership.user_id,
         membership_id=membership.id,
-        mentor_id=membership.id,
         program_id=membership.program_id,
         review_limit=REVIEWS_ON_HOME,
     )

@@ -16,7 +16,7 @@ import game
 from ..calendars import calendar_of, matched_week, week_at
 from ..extensions import db
 from ..figures import Asked, Figures
-from ..mentorships_query import WITH_PEOPLE
+from ..mentorships_query import SEEN_PAIR_IDS, WITH_PEOPLE
 from ..models import (
     ActionItem,
     AgendaItem,
@@ -115,14 +115,12 @@ HOME_NEXT = (
         Meeting.mode,
         Meeting.location,
     )
-    .where(
-        *_upcoming(sa.bindparam("mentorship_ids", expanding=True), sa.bindparam("started_after"))
-    )
+    .where(*_upcoming(SEEN_PAIR_IDS, sa.bindparam("started_after")))
     .order_by(Meeting.starts_at, Meeting.id)
     .limit(NEXT_CANDIDATES)
 )
-"""The scheduled meetings of the pairs ``mentorship_ids`` that may not have ended: those that
-started after ``started_after`` (``home_values``), soonest first."""
+"""The scheduled meetings of the pairs the membership ``membership_id`` sees that may not have
+ended: those that started after ``started_after`` (``home_values``), soonest first."""
 
 HOME_ACTIONS = (
     sa.select(ActionItem.id, ActionItem.text, ActionItem.due_on, ActionItem.done_at)
@@ -130,21 +128,18 @@ HOME_ACTIONS = (
     .where(
         ActionItem.owner_id == sa.bindparam("user_id"),
         ActionItem.done_at.is_(None),
-        Meeting.mentorship_id.in_(sa.bindparam("mentorship_ids", expanding=True)),
+        Meeting.mentorship_id.in_(SEEN_PAIR_IDS),
         Meeting.status != MeetingStatus.CANCELLED,
     )
     .order_by(ActionItem.due_on.is_(None), ActionItem.due_on, ActionItem.id)
 )
-"""The undone action items of the person ``user_id`` in the pairs ``mentorship_ids``, soonest
-due first, undated last."""
+"""The undone action items of the person ``user_id`` in the pairs the membership
+``membership_id`` sees, soonest due first, undated last."""
 
 
-def home_values(mentorships: list[Mentorship], now: datetime) -> dict:
-    """The values ``HOME_NEXT`` and ``HOME_ACTIONS`` need besides the person."""
-    return {
-        "mentorship_ids": [mentorship.id for mentorship in mentorships],
-        "started_after": _started_after(now),
-    }
+def home_values(now: datetime) -> dict:
+    """The value ``HOME_NEXT`` needs besides the membership."""
+    return {"started_after": _started_after(now)}
 
 
 def calendar_meetings(user_id: int, now: datetime) -> list[Meeting]:

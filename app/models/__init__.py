@@ -8,7 +8,13 @@ from .kudos import Kudos
 from .logins import LoginSession, PasswordReset
 from .matching import MatchDraft, Notice, RosterUpload
 from .meetings import ActionItem, AgendaItem, Meeting, MeetingConfirmation, MeetingStatus
-from .mentorships import OPEN_STATUSES, Mentorship, MentorshipMember, MentorshipStatus
+from .mentorships import (
+    OPEN_STATUSES,
+    Mentorship,
+    MentorshipMember,
+    MentorshipStatus,
+    PeopleInRoles,
+)
 from .onboarding import (
     AgreementSignature,
     AgreementVersion,
@@ -101,6 +107,7 @@ __all__ = [
     "MentorshipMember",
     "MentorshipModel",
     "MentorshipStatus",
+    "PeopleInRoles",
     "Program",
     "Role",
     "User",

@@ -24,7 +24,19 @@ class MentorshipStatus(enum.Enum):
 OPEN_STATUSES = (MentorshipStatus.ACTIVE, MentorshipStatus.PROPOSED)
 
 
-class Mentorship(db.Model):
+class PeopleInRoles:
+    """What a pair's people say about it, for the model and for a page's rows alike (each
+    says who its ``people(role)`` are)."""
+
+    def people(self, role: Role) -> list:
+        raise NotImplementedError
+
+    @property
+    def is_group(self) -> bool:
+        return len(self.people(Role.MENTEE)) > 1
+
+
+class Mentorship(PeopleInRoles, db.Model):
     """The relationship is the unit that matters: goals, meetings and check-ins hang off it."""
 
     __tablename__ = "mentorships"
@@ -63,10 +75,6 @@ class Mentorship(db.Model):
     def people(self, role: Role) -> list:
         """Users in ``role``; needs ``members → membership → user`` loaded."""
         return [m.membership.user for m in self.members if m.membership.role is role]
-
-    @property
-    def is_group(self) -> bool:
-        return sum(1 for m in self.members if m.membership.role is Role.MENTEE) > 1
 
 
 class MentorshipMember(db.Model):

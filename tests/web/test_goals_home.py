@@ -222,7 +222,7 @@ def test_a_goal_page_costs_the_same_with_1_or_50_milestones(app, world, login, q
 
 def _review_queue(mentor: Membership, limit: int) -> list[ReviewItem]:
     """The queue as the mentor's home reads it (``REVIEW_QUEUE``, one of its lists)."""
-    rows = db.session.execute(REVIEW_QUEUE, {"mentor_id": mentor.id, "review_limit": limit})
+    rows = db.session.execute(REVIEW_QUEUE, {"membership_id": mentor.id, "review_limit": limit})
     return [ReviewItem(*row) for row in rows]
 
 
