@@ -82,7 +82,7 @@ def create_app(config: dict | None = None) -> Flask:
     ):
         app.register_blueprint(blueprint)
 
-    from . import assets, auth, cli, compression, queue, security, templating
+    from . import assets, auth, cli, compression, page_links, queue, security, templating
     from .nudges import tasks  # noqa: F401  (the queue's tasks register themselves)
 
     queue.init_app(app)
@@ -92,5 +92,6 @@ def create_app(config: dict | None = None) -> Flask:
     assets.init_app(app)
     compression.init_app(app)
     templating.init_app(app)
+    page_links.init_app(app)
     cli.init_app(app)
     return app
