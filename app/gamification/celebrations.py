@@ -19,6 +19,7 @@ import game
 
 from ..extensions import htmx
 from . import bp, words
+from .queries import MenteeProgress, StreakCard
 from .service import EarnedBadge, Outcome
 
 EVENT = "waypoint:celebrate"
@@ -92,6 +93,17 @@ def earned_now(user_id: int) -> bool:
         b.user_id for o in outcomes for b in o.badges
     ]
     return user_id in earned
+
+
+def progress_after(user_id: int, now: game.WeekKey) -> MenteeProgress | None:
+    """The person's level and streak as this request's recordings left them, when one of them
+    was their check-in of week ``now``: its streak is the one their card shows, and the last
+    recording that paid them holds their total. None otherwise (the card is read instead)."""
+    outcomes = [o for o in g.get("game_outcomes", ()) if user_id in o.points]
+    checkins = [o.streak for o in outcomes if o.streak and o.streak.last_counted == now]
+    if not checkins:
+        return None
+    return MenteeProgress.of(outcomes[-1].points[user_id][1], StreakCard(checkins[-1], True))
 
 
 def _merge_trigger(response: Response, payload: dict) -> None:

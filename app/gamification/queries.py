@@ -100,12 +100,23 @@ class ReceivedKudos:
 
 
 @dataclass(frozen=True)
-class MenteeGame:
-    """The mentee's own card on their home: level, streak, latest kudos."""
+class MenteeProgress:
+    """The mentee's level and streak: what of their card an action that earns something moves."""
 
     level: game.LevelProgress
     points: int
     streak: StreakCard
+
+    @classmethod
+    def of(cls, points: int, streak: StreakCard) -> MenteeProgress:
+        return cls(game.progress(points), points, streak)
+
+
+@dataclass(frozen=True)
+class MenteeGame:
+    """The mentee's own card on their home: level, streak, latest kudos."""
+
+    progress: MenteeProgress
     kudos: tuple[ReceivedKudos, ...]
 
 
@@ -236,9 +247,7 @@ def mentee_card(membership: Membership, now: game.WeekKey, zone: str, lists: dic
     repaired = tuple(sources.week_keys(lists["repaired_week"]))
     state = game.compute_streak(weeks, calendar, now, repaired, joined_week(membership, zone))
     return MenteeGame(
-        level=game.progress(points),
-        points=points,
-        streak=StreakCard(state, now in weeks),
+        MenteeProgress.of(points, StreakCard(state, now in weeks)),
         kudos=tuple(ReceivedKudos(note, name, at) for note, name, at in lists["kudos"]),
     )
 

@@ -71,20 +71,17 @@ def mentor_context(mentorships: list[Mentorship], **forms) -> dict:
     }
 
 
-def mentee_context(membership: Membership) -> dict:
-    return {
-        "mentee_game": queries.mentee_game(
-            membership, week_now(current_user), current_user.time_zone
-        )
-    }
-
-
 def mentee_update(membership: Membership) -> dict:
-    """The mentee's game card for an action's answer, when the action earned them something:
-    sent out of band (``oob``), it replaces the card on the page without a second request."""
+    """The mentee's level and streak for an action's answer, when the action earned them
+    something: sent out of band, they replace the card's on the page without a second request.
+    A check-in of this week brings them from its recording, without a query."""
     if not celebrations.earned_now(membership.user_id):
         return {}
-    return {**mentee_context(membership), "oob": True}
+    now = week_now(current_user)
+    progress = celebrations.progress_after(membership.user_id, now)
+    if progress is None:
+        progress = queries.mentee_game(membership, now, current_user.time_zone).progress
+    return {"mentee_progress": progress}
 
 
 @bp.get("/me/progress")

@@ -7,7 +7,7 @@ by name (``at_fixture``) and used as ``at``. Database helpers run inside an app 
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -29,6 +29,7 @@ from app.passwords import hash_password
 from game.weeks import WeekKey
 
 LONDON = ZoneInfo("Europe/London")  # every person of the world fixture lives here
+OPENED = re.compile(r'<input[^>]*name="opened"[^>]*value="([^"]+)"')
 
 
 def membership_id(email: str) -> int:
@@ -126,3 +127,29 @@ def card(page: str) -> str:
     match = re.search(r'<section class="card checkin-card".*?</section>', page, re.S)
     assert match, page[:2000]
     return match.group(0)
+
+
+def opened_form(client, at: datetime) -> str:
+    """The signed opening of the check-in form, as the page rendered at ``at`` carries it."""
+    now = clock.utcnow()
+    clock.set_now(at)
+    try:
+        page = client.get("/checkins/this-week").get_data(as_text=True)
+    finally:
+        clock.set_now(now)
+    match = OPENED.search(page)
+    assert match, "the check-in form carries its signed opening"
+    return match.group(1)
+
+
+def send(client, made_at: datetime | str, mood: int = 4, opened: datetime | None = None, **fields):
+    """What the service worker sends for a check-in it kept: the form as the page gave it
+    (opened at ``made_at`` unless told, never later than now) plus ``made_at``."""
+    if isinstance(made_at, str):
+        made = made_at
+        opened = opened or clock.utcnow()
+    else:
+        made = made_at.astimezone(UTC).isoformat()
+        opened = opened or min(made_at, clock.utcnow())
+    data = {"mood": str(mood), "opened": opened_form(client, opened), "made_at": made, **fields}
+    return client.htmx("POST", "/checkins/this-week", data)

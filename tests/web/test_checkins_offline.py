@@ -8,11 +8,10 @@ message of the ``waypoint:toast`` trigger for the person; a 4xx tells it to stop
 from __future__ import annotations
 
 import json
-import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from checkins_support import LONDON, rows_of
+from checkins_support import LONDON, OPENED, opened_form, rows_of, send
 from game_support import (
     MENTEE,
     NOW,
@@ -36,38 +35,11 @@ from game.weeks import LATE_ARRIVAL
 
 SUNDAY_EVENING_W10 = datetime(2026, 3, 8, 20, 0, tzinfo=LONDON)
 TOO_LATE = "reached us after its week had closed, so it can&#39;t count any more"
-OPENED = re.compile(r'<input[^>]*name="opened"[^>]*value="([^"]+)"')
 
 
 @pytest.fixture(autouse=True)
 def _clock(pinned):
     return pinned
-
-
-def opened_form(client, at: datetime) -> str:
-    """The signed opening of the check-in form, as the page rendered at ``at`` carries it."""
-    now = clock.utcnow()
-    clock.set_now(at)
-    try:
-        page = client.get("/checkins/this-week").get_data(as_text=True)
-    finally:
-        clock.set_now(now)
-    match = OPENED.search(page)
-    assert match, "the check-in form carries its signed opening"
-    return match.group(1)
-
-
-def send(client, made_at: datetime | str, mood: int = 4, opened: datetime | None = None, **fields):
-    """What the service worker sends for a check-in it kept: the form as the page gave it
-    (opened at ``made_at`` unless told, never later than now) plus ``made_at``."""
-    if isinstance(made_at, str):
-        made = made_at
-        opened = opened or clock.utcnow()
-    else:
-        made = made_at.astimezone(UTC).isoformat()
-        opened = opened or min(made_at, clock.utcnow())
-    data = {"mood": str(mood), "opened": opened_form(client, opened), "made_at": made, **fields}
-    return client.htmx("POST", "/checkins/this-week", data)
 
 
 def crafted(client, made_at: datetime, opened: str | None):
