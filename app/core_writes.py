@@ -12,6 +12,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from . import member_states, program_weeks, summaries
+from .models import CheckIn
+
+
+def checkin_inserted(checkin: CheckIn) -> None:
+    """A week's first check-in, inserted unless a concurrent one was first (``INSERT … ON
+    CONFLICT DO NOTHING``, which a flush cannot send)."""
+    summaries.checkin_inserted(checkin)
 
 
 def participants_inserted(membership_ids: Iterable[int]) -> None:

@@ -383,6 +383,15 @@ def touch(session: Session | None = None, **keys: Iterable[int]) -> None:
         touched[kind].update(ids)
 
 
+def checkin_inserted(checkin: CheckIn) -> None:
+    """A check-in inserted by a statement of its own, not by a flush: the mentee's row and
+    the program's week count it at the commit, as ``_before_flush`` and ``_noticed`` would
+    have noted it (it counted nothing before)."""
+    session = db.session()
+    session.info.setdefault(_WEEKS, {}).setdefault(checkin, None)
+    touch(session, mentees=[checkin.membership_id])
+
+
 def _noticed(session: Session, _context) -> None:
     """After each flush: the keys of the check-ins, meetings, confirmations, goals, milestones,
     milestone events, kudos and pair members it wrote, changed or deleted."""

@@ -7,12 +7,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from game.weeks import WeekKey, WeekZones
 
-from .. import clock
+from .. import clock, core_writes
 from ..extensions import db
 from ..gamification import hooks as game_hooks
 from ..models import CheckIn
@@ -117,7 +118,7 @@ def _change_week(
     check-in made at ``made_at``: its rows are of the week it was made in).
 
     The unique (membership, week) constraint decides a race between two first submits: the
-    loser's insert fails inside a savepoint and it changes the winner's row instead. A change
+    loser's insert is ignored and it changes the winner's row instead. A change
     that opens a help request tells the mentor in the same transaction. Only a change that
     makes the week count goes to the game: the game reads which weeks count, never what a
     check-in says, so an edit of a week already counted could earn nothing.
@@ -144,10 +145,8 @@ def _change_week(
             reply="",
         )
         change_noting_help(checkin)
-        try:
-            with db.session.begin_nested():
-                db.session.add(checkin)
-        except IntegrityError:
+        checkin = _insert_first(checkin)
+        if checkin is None:  # a concurrent first submit won: change its row instead
             checkin = db.session.scalars(
                 sa.select(CheckIn)
                 .where(CheckIn.membership_id == membership_id, CheckIn.week_key == str(week.week))
@@ -162,6 +161,27 @@ def _change_week(
         nudge_causes.help_requested(checkin)
     _commit_keeping_loaded()
     return week.week, None if made_at is not None else week.after(checkin, zones)
+
+
+def _insert_first(checkin: CheckIn) -> CheckIn | None:
+    """INSERT … ON CONFLICT DO NOTHING … RETURNING the new check-in's values: the row as
+    saved, None when the week already had one. One statement, where a flush would need a
+    savepoint around it to survive the conflict."""
+    table = CheckIn.__table__
+    values = {column.key: getattr(checkin, column.key) for column in table.columns}
+    del values["id"]
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = (
+        dialect.insert(CheckIn)
+        .values({name: value for name, value in values.items() if value is not None})
+        .on_conflict_do_nothing(index_elements=["membership_id", "week_key"])
+        .returning(CheckIn)
+    )
+    saved = db.session.scalars(statement).one_or_none()
+    if saved is not None:
+        set_committed_value(saved, "acknowledged_by", None)  # new: nobody has replied
+        core_writes.checkin_inserted(saved)
+    return saved
 
 
 def _commit_keeping_loaded() -> None:

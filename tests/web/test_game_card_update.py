@@ -96,7 +96,7 @@ def test_without_javascript_the_redirect_home_shows_the_new_points(login):
     assert "10 points" in home[home.index('id="game-card"') :]
 
 
-AWARD_STATEMENTS = 6
+AWARD_STATEMENTS = 4
 
 
 def _count(query_counter, request) -> int:
@@ -114,9 +114,9 @@ def test_the_check_in_costs_its_award_and_nothing_for_the_card(
     pinned(W11)
     earning = _count(query_counter, lambda: check_in(client))
     editing = _count(query_counter, lambda: check_in(client, mood=2))
-    # Beyond an edit, earning makes its award (the check-in's savepoint and its release, the
-    # player's total locked, the streak facts read, the ledger row, the total added to) and
-    # reads nothing for the card: the level and streak sent are the award's.
+    # Beyond an edit (whose UPDATE the first check-in's INSERT stands for), earning makes its
+    # award (the player's total locked, the streak facts read, the ledger row, the total added
+    # to) and reads nothing for the card: the level and streak sent are the award's.
     assert earning == editing + AWARD_STATEMENTS
     with app.app_context():
         mentee, mentor = user_id(MENTEE), user_id(MENTOR)
