@@ -38,25 +38,6 @@ outer joins all along, which SQLite drives by the members' index (a nested inner
 read whole)."""
 
 
-_SEEN_BY = (
-    sa.select(Mentorship)
-    .join(MentorshipMember)
-    .join(Membership, Membership.id == MentorshipMember.membership_id)
-    .where(
-        MentorshipMember.membership_id == sa.bindparam("membership_id"),
-        Mentorship.seen_by(Membership.role),
-    )
-    .options(JOINED_PEOPLE)
-    .order_by(Mentorship.id)
-)
-
-
-def mentorships_of(membership: Membership) -> list[Mentorship]:
-    """The mentorships the membership sees (``Mentorship.seen_by``), people loaded, in one
-    query (a home page's)."""
-    return list(db.session.scalars(_SEEN_BY, {"membership_id": membership.id}).unique())
-
-
 _viewer, _viewer_membership = aliased(MentorshipMember), aliased(Membership)
 
 
@@ -71,6 +52,19 @@ def _seen_by_viewer(select: sa.Select) -> sa.Select:
             Mentorship.seen_by(_viewer_membership.role),
         )
     )
+
+
+_SEEN_BY = (
+    _seen_by_viewer(sa.select(Mentorship).select_from(_viewer))
+    .options(JOINED_PEOPLE)
+    .order_by(Mentorship.id)
+)
+
+
+def mentorships_of(membership: Membership) -> list[Mentorship]:
+    """The mentorships the membership sees (``Mentorship.seen_by``), people loaded, in one
+    query (a home page's)."""
+    return list(db.session.scalars(_SEEN_BY, {"membership_id": membership.id}).unique())
 
 
 SEEN_PAIR_IDS = _seen_by_viewer(sa.select(_viewer.mentorship_id)).correlate(None)
