@@ -92,7 +92,7 @@ def _toast(response, message: str):
 
 
 def _card_or_home(membership: Membership, message: str, week: ThisWeek | None = None):
-    """After a change: the swapped card for htmx (with the game card when something was
+    """After a change: the swapped card for htmx (with the level and streak when something was
     earned), else back home with the message. ``week``: this week as the change left it."""
     if wants_fragment():
         context = {**card_context(membership, week=week), **mentee_update(membership)}
