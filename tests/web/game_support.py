@@ -15,6 +15,7 @@ import pytest
 import sqlalchemy as sa
 
 from app import clock
+from app.checkins.service import submit_checkin
 from app.extensions import db
 from app.models import (
     Membership,
@@ -81,6 +82,21 @@ def everyone_on_the_leaderboard() -> None:
     """Every membership opted in, through the ORM (the commit writes the board's rows)."""
     for membership in db.session.scalars(sa.select(Membership)):
         membership.leaderboard_opt_in = True
+
+
+def mentee_submits(
+    mood: int, progress_note: str = "", blocker: str = "", wants_help: bool = False
+) -> None:
+    """The mentee's check-in through the service, without a request."""
+    mentee = db.session.get(User, user_id(MENTEE))
+    submit_checkin(
+        membership_id(MENTEE),
+        mentee.week_zones,
+        mood=mood,
+        progress_note=progress_note,
+        blocker=blocker,
+        wants_help=wants_help,
+    )
 
 
 def check_in(client, mood: int = 4, htmx: bool = True):

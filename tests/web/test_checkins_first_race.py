@@ -10,6 +10,7 @@ from game_support import (
     MENTEE,
     ledger,
     membership_id,
+    mentee_submits,
     pinned_fixture,  # noqa: F401
     user_id,
 )
@@ -20,22 +21,7 @@ from app.checkins.queries import this_week
 from app.extensions import db
 from app.models import CheckIn, User
 
-
-@pytest.fixture(autouse=True)
-def _clock(pinned):
-    return pinned
-
-
-def submit(mood: int, note: str, wants_help: bool = False) -> None:
-    mentee = db.session.get(User, user_id(MENTEE))
-    service.submit_checkin(
-        membership_id(MENTEE),
-        mentee.week_zones,
-        mood=mood,
-        progress_note=note,
-        blocker="",
-        wants_help=wants_help,
-    )
+pytestmark = pytest.mark.usefixtures("pinned")  # the world's weeks are always the same
 
 
 def test_the_first_check_in_that_lost_the_race_changes_the_winners_row(app, world, monkeypatch):
@@ -43,9 +29,9 @@ def test_the_first_check_in_that_lost_the_race_changes_the_winners_row(app, worl
         mentee = db.session.get(User, user_id(MENTEE))
         empty = this_week(membership_id(MENTEE), mentee.week_zones)  # read before the winner
         assert empty.checkin is None
-        submit(2, "the winner")
+        mentee_submits(2, "the winner")
         monkeypatch.setattr(service, "_week_for", lambda *_args: empty)
-        submit(5, "the one that lost", wants_help=True)
+        mentee_submits(5, "the one that lost", wants_help=True)
         db.session.expire_all()
         [row] = db.session.scalars(sa.select(CheckIn))
         assert (row.mood, row.progress_note, row.wants_help) == (5, "the one that lost", True)

@@ -12,13 +12,14 @@ from game_support import (
     MENTOR,
     NOW,
     membership_id,
+    mentee_submits,
     pinned_fixture,  # noqa: F401
     user_id,
 )
 from nudges_support import SECRET, assert_no_leak, outbox
 
 from app import clock
-from app.checkins.service import acknowledge, request_help, submit_checkin
+from app.checkins.service import acknowledge, request_help
 from app.extensions import db
 from app.gamification.service import give_kudos, kudos_month
 from app.goals.service import add_milestone, confirm_milestone, create_goal, submit_milestone
@@ -33,15 +34,7 @@ def _clock(pinned):
 
 
 def mentee_checks_in(mood: int = 2, wants_help: bool = True) -> CheckIn:
-    mentee = db.session.get(User, user_id(MENTEE))
-    submit_checkin(
-        membership_id(MENTEE),
-        mentee.week_zones,
-        mood=mood,
-        progress_note=SECRET,
-        blocker=SECRET,
-        wants_help=wants_help,
-    )
+    mentee_submits(mood, progress_note=SECRET, blocker=SECRET, wants_help=wants_help)
     return db.session.scalars(sa.select(CheckIn)).one()
 
 
