@@ -60,7 +60,10 @@ def their_times(meeting, people) -> list[str]:
 
 
 def _viewer_zone() -> str:
-    return current_user.time_zone if current_user.is_authenticated else "UTC"
+    """The viewer's zone; the person is looked up once (each use of the proxy looks again, and
+    a list of times asks for every line)."""
+    viewer = current_user._get_current_object()
+    return viewer.time_zone if viewer.is_authenticated else "UTC"
 
 
 def short_date(value: date | None) -> str:
