@@ -24,6 +24,7 @@ import threading
 
 from flask import Flask
 from sqlalchemy import event, make_url
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 
 from .extensions import db
@@ -40,6 +41,13 @@ def engine_options(url: str) -> dict:
     """A server may drop an idle connection, so the pool tests one before lending it; a
     SQLite file never does, and the test would be a statement on every request."""
     return {"pool_pre_ping": make_url(url).get_backend_name() != "sqlite"}
+
+
+def insert_on_conflict(target):
+    """An INSERT that can take ``ON CONFLICT`` clauses, in the construct of the session's
+    backend (PostgreSQL's and SQLite's spell them alike)."""
+    postgres = db.session.get_bind().dialect.name == "postgresql"
+    return (postgresql if postgres else sqlite).insert(target)
 
 
 def _sqlite_connect(dbapi_connection, _record) -> None:

@@ -34,6 +34,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased
 
 from . import summaries
+from .database import insert_on_conflict
 from .extensions import db
 from .models import (
     OPEN_STATUSES,
@@ -523,7 +524,7 @@ def _check_rows(model, key: sa.Column, expected: dict[int, dict], fix: bool):
         if stored.get(i) != want
     ]
     if fix and drifts:
-        insert = summaries._dialect().insert(model)
+        insert = insert_on_conflict(model)
         upsert = insert.on_conflict_do_update(
             index_elements=[key.key], set_={f: insert.excluded[f] for f in fields}
         )
@@ -565,7 +566,7 @@ def _check_board(fix: bool) -> list[summaries.Drift]:
         if stored.get(key) != expected.get(key, off)
     ]
     if fix and drifts:
-        insert = summaries._dialect().insert(PlayerTotal)
+        insert = insert_on_conflict(PlayerTotal)
         upsert = insert.on_conflict_do_update(
             index_elements=["user_id", "program_id"],
             set_={"on_board": insert.excluded.on_board, "name": insert.excluded.name},

@@ -46,6 +46,7 @@ from sqlalchemy.orm.attributes import NO_VALUE
 from game import risk
 
 from . import member_states, program_weeks
+from .database import insert_on_conflict
 from .extensions import db
 from .models import (
     BreakWeek,
@@ -229,15 +230,11 @@ def computed_mentees(mentee_ids: sa.Select | list[int]) -> dict[int, dict]:
     return {row[0]: dict(zip(values, row[1:], strict=True)) for row in rows}
 
 
-def _dialect():
-    return postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
-
-
 def _insert_missing(model, key, source: sa.Select) -> None:
     """INSERT … SELECT … ON CONFLICT DO NOTHING: a row for each key that has none yet (the
     SELECT always has a WHERE, or SQLite reads ON CONFLICT as a join's ON)."""
     source = source.where(sa.true())
-    insert = _dialect().insert(model).from_select([key.key, "program_id"], source)
+    insert = insert_on_conflict(model).from_select([key.key, "program_id"], source)
     db.session.execute(insert.on_conflict_do_nothing())
 
 
@@ -759,10 +756,8 @@ def _check_sums(model, keys: tuple[str, ...], expected: dict, empty: dict, fix: 
         if key[0] in programs and stored.get(key, empty) != expected.get(key, empty)
     ]
     for drift in drifts if fix else ():
-        insert = (
-            _dialect()
-            .insert(model)
-            .values(**dict(zip(keys, drift.key, strict=True)), **drift.computed)
+        insert = insert_on_conflict(model).values(
+            **dict(zip(keys, drift.key, strict=True)), **drift.computed
         )
         db.session.execute(
             insert.on_conflict_do_update(

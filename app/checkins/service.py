@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from game.weeks import WeekKey, WeekZones
 
 from .. import clock, core_writes
+from ..database import insert_on_conflict
 from ..extensions import db
 from ..gamification import hooks as game_hooks
 from ..models import CheckIn
@@ -170,9 +170,8 @@ def _insert_first(checkin: CheckIn) -> CheckIn | None:
     table = CheckIn.__table__
     values = {column.key: getattr(checkin, column.key) for column in table.columns}
     del values["id"]
-    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
     statement = (
-        dialect.insert(CheckIn)
+        insert_on_conflict(CheckIn)
         .values({name: value for name, value in values.items() if value is not None})
         .on_conflict_do_nothing(index_elements=["membership_id", "week_key"])
         .returning(CheckIn)

@@ -31,6 +31,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 import game
 
+from ..database import insert_on_conflict
 from ..extensions import db
 from ..models import PlayerTotal, PointsAward
 
@@ -49,9 +50,8 @@ def insert_once(model, rows: dict | Sequence[dict], index_elements: Sequence[str
 def inserted(model, rows: dict | Sequence[dict], index_elements: Sequence[str]) -> list:
     """Insert-or-ignore; the first unique column of each row that was new."""
     table = model.__table__
-    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
     statement = (
-        dialect.insert(table)
+        insert_on_conflict(table)
         .values(rows)
         .on_conflict_do_nothing(index_elements=index_elements)
         .returning(table.c[index_elements[0]])

@@ -13,11 +13,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
 from game.weeks import local_date
 
 from .. import clock, core_writes
+from ..database import insert_on_conflict
 from ..extensions import db
 from ..gamification import hooks as game_hooks
 from ..models import (
@@ -142,8 +142,7 @@ def _must_be_open(meeting: Meeting) -> None:
 
 def _insert_once(model, **values) -> None:
     """INSERT … ON CONFLICT DO NOTHING: the unique constraint, not the button, stops doubles."""
-    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
-    db.session.execute(dialect.insert(model).values(**values).on_conflict_do_nothing())
+    db.session.execute(insert_on_conflict(model).values(**values).on_conflict_do_nothing())
 
 
 def schedule_meeting(mentorship: Mentorship, by: User, plan: MeetingPlan) -> Meeting:

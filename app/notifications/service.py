@@ -6,22 +6,17 @@ import hmac
 from datetime import time, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
 from game.nudges import NudgeKind, trial_words
 
 from ..accounts.sessions import device_label
 from ..clock import utcnow
+from ..database import insert_on_conflict
 from ..extensions import db
 from ..models import LoginSession, NotificationSettings, PushSubscription, User
 from ..nudges.outbox import queue_nudge
 
 TEST_URL = "/notifications"
-
-
-def _insert(model):
-    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
-    return dialect.insert(model)
 
 
 def save_choices(
@@ -44,7 +39,7 @@ def save_choices(
         "muted_kinds": [kind.value for kind in NudgeKind if kind.value in muted],
     }
     db.session.execute(
-        _insert(NotificationSettings)
+        insert_on_conflict(NotificationSettings)
         .values(user_id=user_id, **values)
         .on_conflict_do_update(index_elements=["user_id"], set_=values)
     )
@@ -66,7 +61,7 @@ def subscribe(user: User, user_agent: str, *, endpoint: str, p256dh: str, auth: 
         db.session.rollback()
         return False
     table = PushSubscription.__table__
-    insert = _insert(PushSubscription).values(
+    insert = insert_on_conflict(PushSubscription).values(
         user_id=user.id,
         login_session_id=user.login_session_id,
         endpoint=endpoint,

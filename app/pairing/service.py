@@ -13,13 +13,13 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload
 
 import matching
 
 from .. import core_writes
 from ..clock import utcnow
+from ..database import insert_on_conflict
 from ..extensions import db
 from ..gamification.store import insert_once
 from ..models import (
@@ -139,9 +139,8 @@ def _put_draft(pool: Pool, mentee_id: int, mentor_id: int, accepted: bool = Fals
         "reasons": reasons_of(found),
         "accepted": accepted,
     }
-    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
     db.session.execute(
-        dialect.insert(MatchDraft)
+        insert_on_conflict(MatchDraft)
         .values(program_id=pool.program.id, mentee_membership_id=mentee_id, **values)
         .on_conflict_do_update(index_elements=["mentee_membership_id"], set_=values)
     )
