@@ -50,6 +50,13 @@ def insert_on_conflict(target):
     return (postgresql if postgres else sqlite).insert(target)
 
 
+def holds_write_lock() -> bool:
+    """Whether the session's transaction holds SQLite's database write lock (it has written):
+    nobody else can write until it commits and everything it reads is the latest, so a row
+    lock would only add a statement. Never on PostgreSQL, whose locks are per row."""
+    return db.session.connection().info.get(_WRITE_LOCKED, False)
+
+
 def _sqlite_connect(dbapi_connection, _record) -> None:
     """WAL lets readers run beside a writer; busy_timeout waits instead of failing at once."""
     dbapi_connection.isolation_level = None  # the engine emits BEGIN, not the driver

@@ -89,21 +89,22 @@ def record(event: game.Event, mentee: Mentee | None = None) -> Outcome:
     ``mentee``: a check-in's membership, when the caller has it (one read fewer)."""
     program_id = _program_of(event)
     every_program = isinstance(event, game.MeetingHeld)  # the weekly cap spans programs
-    before = store.lock_players(_payees(event), program_id, every_program)
+    payees = _payees(event)
+    store.lock_players(payees, program_id, every_program)
     reading = _read(event, program_id, mentee)
     decided = [e for e in game.decide(event, reading.view) if e.key not in reading.known_keys]
     written = store.write_entries(decided, program_id)
     deltas: Counter[int] = Counter()
     for entry in written:
         deltas[entry.user_id] += entry.amount
-    store.move_totals(deltas, program_id)
+    totals = store.add_points({user: deltas[user] for user in payees | set(deltas)}, program_id)
     groups = _badge_groups(event, program_id, reading)
     badges = award_badges(groups, program_id, reading.held)
     nudge_causes.badges_earned(badges, program_id)
     outcome = Outcome(
         entries=written,
         badges=badges,
-        points={user: (points, points + deltas[user]) for user, points in before.items()},
+        points={user: (total - deltas[user], total) for user, total in totals.items()},
         streak=reading.streak,
     )
     _remember(outcome)

@@ -1,12 +1,14 @@
 """Writing the game's rows: insert-or-ignore, a lock per player, totals moved by a delta.
 
-Serialization, the one rule both backends follow: ``lock_players`` is the first statement of
-every recording and it is a write (insert-or-ignore of the players' total rows).
+Serialization, the one rule both backends follow: before a recording reads anything, its
+transaction holds a write lock that covers its players (``lock_players``).
 
 - SQLite allows one writer at a time. The transaction's first write ends its read snapshot
   and begins again with BEGIN IMMEDIATE (see ``app.database``), which waits (busy_timeout)
   for the database write lock and keeps it until COMMIT, so every read made after it (the
-  caps, the streak, the badges) sees the latest data and nobody can write in between.
+  caps, the streak, the badges) sees the latest data and nobody can write in between. A
+  recording whose action wrote first (a check-in's INSERT) holds it already and sends no lock
+  statement; otherwise the lock is that first write (insert-or-ignore of the totals).
 - PostgreSQL then locks the players' rows with ``SELECT … FOR UPDATE`` (in id order, so two
   recordings never deadlock); a concurrent recording for the same person waits, and READ
   COMMITTED lets it see the rows the first one committed. One gap: a person's very first rows
@@ -14,7 +16,7 @@ every recording and it is a write (insert-or-ignore of the players' total rows).
   meeting cap (counted across programs) could be passed once in that moment.
 - Only the meeting cap reads a person's rows of other programs: every other event locks the
   players' rows of its own program alone, inserting and locking them in one statement (an
-  upsert that rewrites nothing), since a recording in another program cannot change what it
+  upsert that adds nothing), since a recording in another program cannot change what it
   reads. Holding one row of the person, it cannot deadlock with one that locks them all.
 
 Caps (meetings per week, milestones per goal) are read after the lock and written before the
@@ -31,7 +33,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 import game
 
-from ..database import insert_on_conflict
+from ..database import holds_write_lock, insert_on_conflict
 from ..extensions import db
 from ..models import PlayerTotal, PointsAward
 
@@ -68,50 +70,56 @@ def insert_all_once(model, rows: Sequence[dict], index_elements: Sequence[str]) 
     ]
 
 
-def lock_players(
-    user_ids: Iterable[int], program_id: int, every_program: bool = True
-) -> dict[int, int]:
-    """Take the players' write lock (see the module docstring); returns their points here.
+def lock_players(user_ids: Iterable[int], program_id: int, every_program: bool = True) -> None:
+    """Take the players' write lock (see the module docstring), unless the transaction holds
+    SQLite's already.
 
     With ``every_program``, every total row of each person is locked, in every program,
     because the meeting cap counts a person's meetings of the week in any program; without
     it, only their row of ``program_id``, in one statement.
     """
     users = sorted(set(user_ids))
-    if not users:
-        return {}
+    if not users or holds_write_lock():
+        return
     if not every_program:
-        return _lock_own_rows(users, program_id)
+        add_points(dict.fromkeys(users, 0), program_id)
+        return
     insert_once(
         PlayerTotal,
         [{"user_id": user, "program_id": program_id, "points": 0} for user in users],
         ["user_id", "program_id"],
     )
-    rows = db.session.execute(
-        sa.select(PlayerTotal.user_id, PlayerTotal.program_id, PlayerTotal.points)
+    db.session.execute(
+        sa.select(PlayerTotal.user_id)
         .where(PlayerTotal.user_id.in_(users))
         .order_by(PlayerTotal.user_id, PlayerTotal.program_id)
         .with_for_update()
-    )
-    return {user: points for user, program, points in rows if program == program_id}
+    ).all()
 
 
-def _lock_own_rows(users: list[int], program_id: int) -> dict[int, int]:
-    """INSERT … ON CONFLICT DO UPDATE (setting nothing new) … RETURNING: each row is made
-    when missing and locked when present (a write: SQLite's write lock too), in id order;
-    one statement however many rows."""
+def add_points(deltas: Mapping[int, int], program_id: int) -> dict[int, int]:
+    """``points = points + delta`` in the database, never read, added and written back; each
+    row made when missing. Returns every total after, in one statement however many rows:
+    INSERT … ON CONFLICT DO UPDATE … RETURNING, a write that PostgreSQL locks in id order (a
+    delta of 0 only locks and reads the row)."""
     postgres = db.session.get_bind().dialect.name == "postgresql"
-    rows = [{"user_id": user, "program_id": program_id, "points": 0} for user in users]
-    return dict(db.session.execute(_upsert_totals(postgres), rows).all())
+    rows = [  # a row is checked as inserted before its conflict is: never below 0 (a reversal)
+        {"user_id": user, "program_id": program_id, "points": max(delta, 0), "delta": delta}
+        for user, delta in sorted(deltas.items())
+    ]
+    if not rows:
+        return {}
+    return dict(db.session.execute(_add_to_totals(postgres), rows).all())
 
 
 @functools.cache
-def _upsert_totals(postgres: bool) -> sa.Insert:
+def _add_to_totals(postgres: bool) -> sa.Insert:
     """Built once: statement construction costs more than SQLite running it."""
     table = PlayerTotal.__table__
     insert = (postgresql if postgres else sqlite).insert(table)
     return insert.on_conflict_do_update(
-        index_elements=["user_id", "program_id"], set_={"points": table.c.points}
+        index_elements=["user_id", "program_id"],
+        set_={"points": table.c.points + sa.bindparam("delta")},
     ).returning(table.c.user_id, table.c.points, sort_by_parameter_order=True)
 
 
@@ -161,13 +169,9 @@ def entry_values(entry: game.Entry, program_id: int) -> dict:
     }
 
 
-def move_totals(deltas: Mapping[int, int], program_id: int) -> None:
-    """``points = points + delta`` in the database: never read, add and write back."""
-    move_all_totals({(user, program_id): delta for user, delta in deltas.items()})
-
-
 def move_all_totals(deltas: Mapping[tuple[int, int], int]) -> None:
-    """``move_totals`` for (user, program) pairs of any programs, in one executemany."""
+    """``points = points + delta`` for (user, program) pairs of any programs whose rows exist, in
+    one executemany (a rebuild's corrections, made after ``lock_all_totals``)."""
     table = PlayerTotal.__table__
     params = [
         {"user": user, "program": program, "delta": delta}

@@ -194,7 +194,7 @@ def test_reaching_a_level_names_it(e2e, world):
         store.write_entry(
             game.Award(f"survey:0:{mentee}", mentee, 95, game.Reason.SURVEY), world.program_id
         )
-        store.move_totals({mentee: 95}, world.program_id)
+        store.add_points({mentee: 95}, world.program_id)
         db.session.commit()
     page = _mentee_page(e2e, world)
     _check_in(page)
