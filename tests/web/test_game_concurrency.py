@@ -25,7 +25,7 @@ from game_support import (  # noqa: F401
 import game
 from app.extensions import db
 from app.gamification import service
-from app.models import PointsAward
+from app.models import Goal, PointsAward
 
 THREADS = 50
 
@@ -35,8 +35,11 @@ def _clock(pinned):
     return pinned
 
 
-def all_at_once(app, work: Callable[[int], game.Event]) -> list[BaseException]:
-    """Run ``record(work(n))`` and commit in THREADS threads released together."""
+def all_at_once(
+    app, work: Callable[[int], game.Event], action: Callable[[], None] | None = None
+) -> list[BaseException]:
+    """Run ``record(work(n))`` and commit in THREADS threads released together; ``action``:
+    what each one writes first, as a service does before it records."""
     start = threading.Barrier(THREADS)
     errors: list[BaseException] = []
 
@@ -45,6 +48,8 @@ def all_at_once(app, work: Callable[[int], game.Event]) -> list[BaseException]:
             with app.app_context():
                 event = work(n)
                 start.wait(timeout=30)
+                if action is not None:
+                    action()
                 service.record(event)
                 db.session.commit()
         except BaseException as error:  # noqa: BLE001 - every failure is the test's business
@@ -73,10 +78,7 @@ def test_the_same_check_in_award_at_once_is_written_once(app, world):
         assert totals_match_ledger()
 
 
-def test_fifty_meetings_held_at_once_in_one_week_pay_two(app, world):
-    """The weekly cap is read and written under the player's lock."""
-    mentee, mentor, program = ids(app, world)
-
+def _meeting_of(world, mentee: int, mentor: int, program: int):
     def meeting(n: int) -> game.Event:
         return game.MeetingHeld(
             meeting_id=1000 + n,
@@ -87,11 +89,35 @@ def test_fifty_meetings_held_at_once_in_one_week_pay_two(app, world):
             mentor_ids=frozenset({mentor}),
         )
 
-    assert all_at_once(app, meeting) == []
+    return meeting
+
+
+def _paid_two_meetings() -> None:
+    assert len(ledger(MENTEE)) == game.MEETINGS_PAID_PER_WEEK
+    assert total(MENTEE) == game.MEETINGS_PAID_PER_WEEK * game.MEETING_POINTS
+    assert ledger(MENTOR) == {}
+    assert totals_match_ledger()
+
+
+def test_fifty_meetings_held_at_once_in_one_week_pay_two(app, world):
+    """The weekly cap is read and written under the player's lock."""
+    assert all_at_once(app, _meeting_of(world, *ids(app, world))) == []
     with app.app_context():
-        assert len(ledger(MENTEE)) == game.MEETINGS_PAID_PER_WEEK
-        assert total(MENTEE) == game.MEETINGS_PAID_PER_WEEK * game.MEETING_POINTS
-        assert ledger(MENTOR) == {}
+        _paid_two_meetings()
+
+
+def test_recordings_after_their_action_wrote_still_pay_two(app, world):
+    """Each transaction writes before it records (as a service's action does): on SQLite it then
+    holds the database's write lock, and the recording sends no lock of its own; the cap still
+    holds."""
+    mentee, mentor, program = ids(app, world)
+
+    def action() -> None:  # a write that no other thread waits on row by row
+        db.session.execute(sa.update(Goal).where(Goal.id == -1).values(title="nothing"))
+
+    assert all_at_once(app, _meeting_of(world, mentee, mentor, program), action) == []
+    with app.app_context():
+        _paid_two_meetings()
 
 
 def test_fifty_milestones_of_one_goal_confirmed_at_once_pay_six(app, world):

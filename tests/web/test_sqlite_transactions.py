@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from app import create_app
+from app.database import holds_write_lock
 from app.extensions import db
 
 NOTES = sa.table("notes", sa.column("id", sa.Integer), sa.column("text", sa.String))
@@ -81,6 +82,20 @@ def test_reads_do_not_block_a_writer_but_the_first_write_takes_the_lock(sqlite_a
     db.session.commit()
     with db.engine.connect() as other:
         assert texts(other) == ["written beside a reader", "mine"]
+
+
+def test_a_transaction_that_wrote_holds_the_write_lock_until_it_ends(sqlite_app, other_process):
+    db.session.execute(sa.select(NOTES))
+    assert not holds_write_lock()  # a reader: a recording must take the lock itself
+    db.session.execute(NOTES.insert().values(text="mine"))
+    assert holds_write_lock()  # nobody else can write: a row lock would add nothing
+    with pytest.raises(OperationalError, match="locked"):
+        other_process.execute(NOTES.insert().values(text="must wait"))
+    other_process.rollback()
+    db.session.commit()
+    db.session.execute(sa.select(NOTES))
+    assert not holds_write_lock()
+    db.session.rollback()
 
 
 def test_select_for_update_takes_the_write_lock_as_on_postgresql(sqlite_app, other_process):
