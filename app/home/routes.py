@@ -24,7 +24,7 @@ from ..models import Invite, Mentorship, MentorshipStatus, Program, Role
 from ..notices.service import UNREAD
 from ..onboarding.status import CHECKLIST, checklist_from
 from ..programs.people_query import CURRENT_STATES, PARTICIPANTS, State, state_counts
-from ..programs.risk_query import HELP_WAITING, help_waiting
+from ..programs.risk_query import HELP_COUNT, HELP_WAITING, help_count, help_waiting
 from ..rendering import render
 from ..surveys.queries import ANSWERED, survey_to_answer
 from . import bp
@@ -87,9 +87,12 @@ def _program_counts(program: Program, now: datetime) -> Asked[dict[str, int]]:
     return Asked(OPEN_INVITES, {"program_id": program.id, "now": now}, build)
 
 
-COORDINATOR_FIGURES = Figures.of(MEETING_FIGURES, OPEN_INVITES, CHECKIN_FIGURES, GOAL_FIGURES)
+COORDINATOR_FIGURES = Figures.of(
+    MEETING_FIGURES, OPEN_INVITES, CHECKIN_FIGURES, GOAL_FIGURES, HELP_COUNT
+)
 """Every figure of the coordinator's home but the people's states, in one statement built
-once: the meeting counts, the open invites, the check-in weeks and the goal counts."""
+once: the meeting counts, the open invites, the check-in weeks, the goal counts and how many
+mentees wait for help."""
 
 
 COORDINATOR_LISTS = Lists(notices=UNREAD, break_mondays=BREAK_MONDAYS, help_waiting=HELP_WAITING)
@@ -104,11 +107,12 @@ def _coordinator_home(membership):
     program, now = membership.program, utcnow()
     lists = COORDINATOR_LISTS.run(user_id=membership.user_id, program_id=program.id)
     calendar_read(program, [monday for (monday,) in lists["break_mondays"]])
-    held, counts, checkins, goals = COORDINATOR_FIGURES.read(
+    held, counts, checkins, goals, waiting = COORDINATOR_FIGURES.read(
         meeting_figures(program.id, calendar_of(program.id), now),
         _program_counts(program, now),
         checkin_figures(program),
         goal_figures(program.id),
+        help_count(program.id),
     )
     return render(
         "home/coordinator.html",
@@ -119,6 +123,7 @@ def _coordinator_home(membership):
         checkin_aggregate=checkins,
         goal_aggregate=goals,
         help_waiting=help_waiting(lists["help_waiting"]),
+        waiting=waiting,
         now=now,
     )
 

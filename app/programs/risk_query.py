@@ -32,6 +32,7 @@ from game.weeks import WeekKey, local_date
 
 from ..calendars import calendar_of
 from ..extensions import db
+from ..figures import Asked, Figures
 from ..meetings.queries import quiet_rule
 from ..models import (
     CareKind,
@@ -418,18 +419,32 @@ def assess(
 HELP_SHOWN = 25
 """Mentees waiting for help named on the coordinator's home, those waiting longest."""
 
-_OLDEST_HELP = (
+_WAITING = (
     sa.select(MenteeSummary.membership_id, MenteeSummary.help_asked_at)
+    .join(Membership, Membership.id == MenteeSummary.membership_id)
     .where(
         MenteeSummary.program_id == sa.bindparam("program_id"),
         MenteeSummary.help_asked_at.is_not(None),
+        Membership.left_at.is_(None),
+        sa.exists()
+        .where(
+            MentorshipMember.membership_id == MenteeSummary.membership_id,
+            Mentorship.id == MentorshipMember.mentorship_id,
+            Mentorship.status == MentorshipStatus.ACTIVE,
+        )
+        .correlate(MenteeSummary),  # not the pairs of a statement reading these mentees
     )
-    .order_by(MenteeSummary.help_asked_at, MenteeSummary.membership_id)
+)
+"""(membership id, asked at) of the program's mentees in an active pair, still in it, with a
+help request open: along the index of their rows' oldest open request, a row for each mentee
+waiting (not for each in the program)."""
+
+_OLDEST_HELP = (
+    _WAITING.order_by(MenteeSummary.help_asked_at, MenteeSummary.membership_id)
     .limit(HELP_SHOWN)
     .subquery()
 )
-"""(membership id, asked at) of the ``HELP_SHOWN`` mentees of the program who have waited
-longest for help: the summary rows, along their index."""
+"""The ``HELP_SHOWN`` of ``_WAITING`` who have waited longest."""
 
 HELP_WAITING = (
     sa.select(MentorshipMember.membership_id, Membership.role, User.name)
@@ -450,6 +465,15 @@ HELP_WAITING = (
     .order_by(User.id)
 )
 """The people of the active pairs of those mentees, each mentee with the time they asked."""
+
+
+HELP_COUNT = Figures(_WAITING.with_only_columns(sa.func.count()))
+"""How many ``HELP_WAITING`` would name without its cap."""
+
+
+def help_count(program_id: int) -> Asked[int]:
+    """``HELP_COUNT`` for the program, to read with the page's other figures."""
+    return Asked(HELP_COUNT, {"program_id": program_id}, lambda values: values[0])
 
 
 def help_waiting(rows: Iterable[tuple]) -> list[HelpWaiting]:

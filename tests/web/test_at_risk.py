@@ -17,8 +17,8 @@ from risk_support import COORDINATOR, MENTEE, MENTOR, active_mentor, mine, noon,
 
 from app import clock
 from app.extensions import db
-from app.models import CheckIn, MeetingStatus, Mentorship, Notice, Nudge
-from app.programs.risk_query import nudge_kind
+from app.models import CheckIn, MeetingStatus, Membership, Mentorship, Notice, Nudge
+from app.programs.risk_query import HELP_SHOWN, nudge_kind
 from app.programs.risk_service import nudge_pair
 from game.risk import Signal
 
@@ -161,7 +161,27 @@ def test_the_home_lists_who_waits_for_help_and_for_how_long(app, world, login):
     waiting = home[home.index("Waiting for help") :]
     assert "Mina Mentee" in waiting and "mentored by Omar Mentor" in waiting
     assert "waiting 2 days" in waiting and "asked Wed 11 Mar" in waiting
+    assert "mentees are waiting" not in home  # all of them named: nothing to add
     assert SECRET not in home
+
+
+def test_the_home_says_how_many_wait_beyond_those_it_names(app, world, login):
+    with app.app_context():
+        bulk = add_mentees(world.program_id, MENTOR, HELP_SHOWN + 1)
+        for hours, (_, mentee) in enumerate(bulk):
+            clock.set_now(NOW + timedelta(hours=hours))  # the later, the shorter the wait
+            add_checkin(mentee, W11, wants_help=True)
+        clock.set_now(NOW + timedelta(hours=len(bulk)))
+        add_checkin(membership_id(MENTEE), W11, wants_help=True)
+        left = db.session.get(Membership, bulk[0][1])
+        left.left_at = clock.utcnow()  # the longest waiting, gone: neither named nor counted
+        db.session.commit()
+    home = login("coordinator").get("/").get_data(as_text=True)
+    waiting = home[home.index("Waiting for help") : home.index("Average mood by week")]
+    assert f"{HELP_SHOWN + 1} mentees are waiting; here are the {HELP_SHOWN} who" in waiting
+    assert waiting.count("<li>") == HELP_SHOWN
+    assert "Mentee 1<" in waiting and f"Mentee {HELP_SHOWN}<" in waiting
+    assert "Mentee 0<" not in waiting and "Mina Mentee" not in waiting  # left; asked last
 
 
 def _nudges(app, world) -> list[tuple[int, str]]:
